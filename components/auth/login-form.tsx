@@ -1,0 +1,44 @@
+'use client';
+// The login form: next-auth's Credentials sign-in, with the error shown inline.
+import { signIn } from 'next-auth/react';
+import { useRouter } from 'next/navigation';
+import { useState, type FormEvent } from 'react';
+import { Field, SubmitButton } from '../ui/field.tsx';
+
+export function LoginForm() {
+  const router = useRouter();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    setBusy(true);
+    setError(undefined);
+    const result = await signIn('credentials', {
+      redirect: false,
+      username: String(form.get('username') ?? ''),
+      password: String(form.get('password') ?? ''),
+    });
+    if (result?.ok && !result.error) {
+      router.replace('/');
+      router.refresh();
+    } else {
+      setBusy(false);
+      setError(result?.status === 429 ? 'Too many attempts. Wait a minute and try again.' : 'Wrong username or password');
+    }
+  }
+
+  return (
+    <form onSubmit={onSubmit} noValidate>
+      <Field label="Username" name="username" autoComplete="username" autoCapitalize="none" required autoFocus />
+      <Field label="Password" name="password" type="password" autoComplete="current-password" required />
+      {error && (
+        <p role="alert" className="mb-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950/50 dark:text-red-300">
+          {error}
+        </p>
+      )}
+      <SubmitButton busy={busy}>Log in</SubmitButton>
+    </form>
+  );
+}

@@ -1,0 +1,75 @@
+'use client';
+// The composer: Enter sends, Shift+Enter starts a new line; empty and oversized messages are refused here too.
+import { useRef, useState, type KeyboardEvent } from 'react';
+import { MAX_MESSAGE_LENGTH } from '@/lib/schemas.ts';
+import { SendIcon } from '../ui/icons.tsx';
+
+const MAX_ROWS_PX = 160;
+
+export function Composer({ onSend }: { onSend: (body: string) => void }) {
+  const [body, setBody] = useState('');
+  const ref = useRef<HTMLTextAreaElement>(null);
+  const tooLong = body.length > MAX_MESSAGE_LENGTH;
+  const empty = body.trim().length === 0;
+
+  function grow() {
+    const el = ref.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${Math.min(el.scrollHeight, MAX_ROWS_PX)}px`;
+  }
+
+  function submit() {
+    if (empty || tooLong) return;
+    onSend(body);
+    setBody('');
+    requestAnimationFrame(grow);
+  }
+
+  function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      submit();
+    }
+  }
+
+  return (
+    <form
+      className="shrink-0 border-t border-black/5 bg-surface px-3 py-2 dark:border-white/5 dark:bg-surface-panel-dark"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+    >
+      {tooLong && (
+        <p role="alert" className="mb-1.5 px-1 text-sm text-red-600 dark:text-red-400">
+          Message is too long: {body.length.toLocaleString()} of {MAX_MESSAGE_LENGTH.toLocaleString()} characters.
+        </p>
+      )}
+      <div className="flex items-end gap-2">
+        <textarea
+          ref={ref}
+          rows={1}
+          value={body}
+          aria-label="Message"
+          aria-invalid={tooLong || undefined}
+          placeholder="Type a message"
+          onChange={(e) => {
+            setBody(e.target.value);
+            grow();
+          }}
+          onKeyDown={onKeyDown}
+          className="max-h-40 min-h-[42px] flex-1 resize-none rounded-xl bg-white px-4 py-2.5 text-[15px] leading-snug outline-none ring-1 ring-black/5 focus:ring-brand/40 aria-[invalid]:ring-red-500 dark:bg-neutral-800 dark:ring-white/10"
+        />
+        <button
+          type="submit"
+          aria-label="Send"
+          disabled={empty || tooLong}
+          className="flex h-[42px] w-[42px] shrink-0 items-center justify-center rounded-full bg-brand text-white transition hover:bg-brand-dark disabled:bg-neutral-300 disabled:text-neutral-500 dark:disabled:bg-neutral-700"
+        >
+          <SendIcon className="h-5 w-5" />
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,146 @@
+'use client';
+// The history: messages by sequence with day separators, older pages loaded as you scroll up, no jumps.
+import { Fragment, useLayoutEffect, useRef, useState } from 'react';
+import type { Message } from '@/lib/schemas.ts';
+import { formatDayLabel, formatTime, isSameDay } from '../ui/format.ts';
+import { AlertIcon, ClockIcon, TickIcon } from '../ui/icons.tsx';
+import { LinkifiedText } from '../ui/linkified-text.tsx';
+import { messageStore, type ConversationMessages, type PendingMessage } from './message-store.ts';
+
+// Start loading the previous page this far (px) before the top is reached.
+const LOAD_OLDER_MARGIN = 400;
+// Within this distance of the bottom, new messages keep the view pinned to the bottom.
+const STICKY_BOTTOM = 80;
+
+type Row = { kind: 'message'; message: Message } | { kind: 'pending'; pending: PendingMessage };
+
+export function MessageList({ conversationId, view, meId, onLoadOlder, onRetry }: {
+  conversationId: string;
+  view: ConversationMessages;
+  meId: string;
+  onLoadOlder: () => Promise<void>;
+  onRetry: (body: string, clientId: string) => void;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  const fromBottom = useRef(0); // scrollHeight - scrollTop, kept across renders
+  const [loadingOlder, setLoadingOlder] = useState(false);
+
+  const rows: Row[] = [
+    ...view.messages.map((message) => ({ kind: 'message' as const, message })),
+    ...view.pending.map((pending) => ({ kind: 'pending' as const, pending })),
+  ];
+
+  // After every change: stay pinned to the bottom if we were there; otherwise keep what is on screen
+  // where it was (older messages added above must not push it away).
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    if (fromBottom.current - el.clientHeight <= STICKY_BOTTOM) el.scrollTop = el.scrollHeight;
+    else el.scrollTop = el.scrollHeight - fromBottom.current;
+    fromBottom.current = el.scrollHeight - el.scrollTop;
+  }, [view]);
+
+  async function onScroll() {
+    const el = ref.current!;
+    fromBottom.current = el.scrollHeight - el.scrollTop;
+    if (el.scrollTop < LOAD_OLDER_MARGIN && view.hasMoreBefore && !loadingOlder) {
+      setLoadingOlder(true);
+      try {
+        await onLoadOlder();
+      } finally {
+        setLoadingOlder(false);
+      }
+    }
+  }
+
+  return (
+    <div ref={ref} onScroll={() => void onScroll()} className="chat-wallpaper min-h-0 flex-1 overflow-y-auto px-3 py-2 sm:px-[6%]"
+      role="log" aria-label="Messages" aria-live="polite">
+      {!view.loaded ? (
+        <p className="mt-8 text-center text-sm text-neutral-500" aria-busy="true">Loading messages…</p>
+      ) : (
+        <>
+          {view.hasMoreBefore ? (
+            <p className="py-3 text-center text-xs text-neutral-500">{loadingOlder ? 'Loading earlier messages…' : '\u00a0'}</p>
+          ) : rows.length === 0 ? (
+            <p className="mx-auto mt-8 max-w-xs rounded-lg bg-amber-50 px-4 py-2 text-center text-sm text-amber-900 shadow-sm dark:bg-amber-950/60 dark:text-amber-100">
+              No messages here yet. Say hello!
+            </p>
+          ) : (
+            <p className="mx-auto my-3 max-w-sm rounded-lg bg-amber-50 px-3 py-1.5 text-center text-xs text-amber-900 shadow-sm dark:bg-amber-950/60 dark:text-amber-100">
+              This is the beginning of your conversation.
+            </p>
+          )}
+          <ol className="space-y-1">
+            {rows.map((row, i) => {
+              const at = row.kind === 'message' ? row.message.createdAt : row.pending.createdAt;
+              const prev = rows[i - 1];
+              const prevAt = prev && (prev.kind === 'message' ? prev.message.createdAt : prev.pending.createdAt);
+              const newDay = !prevAt || !isSameDay(prevAt, at);
+              return (
+                <Fragment key={row.kind === 'message' ? `m${row.message.seq}` : `p${row.pending.clientId}`}>
+                  {newDay && (
+                    <li className="sticky top-0 z-10 flex justify-center py-2" role="separator" aria-label={formatDayLabel(at)}>
+                      <span className="rounded-md bg-white/95 px-3 py-1 text-xs font-medium text-neutral-600 shadow-sm dark:bg-surface-panel-dark dark:text-neutral-300">
+                        {formatDayLabel(at)}
+                      </span>
+                    </li>
+                  )}
+                  {row.kind === 'message' ? (
+                    <Bubble mine={row.message.senderId === meId} body={row.message.body} at={at} status="sent" seq={row.message.seq} />
+                  ) : (
+                    <Bubble mine body={row.pending.body} at={at} status={row.pending.status} error={row.pending.error}
+                      onRetry={() => onRetry(row.pending.body, row.pending.clientId)}
+                      onDelete={() => messageStore.removePending(conversationId, row.pending.clientId)} />
+                  )}
+                </Fragment>
+              );
+            })}
+          </ol>
+        </>
+      )}
+    </div>
+  );
+}
+
+function Bubble({ mine, body, at, status, seq, error, onRetry, onDelete }: {
+  mine: boolean;
+  body: string;
+  at: Date;
+  status: 'sending' | 'sent' | 'failed';
+  seq?: number;
+  error?: string;
+  onRetry?: () => void;
+  onDelete?: () => void;
+}) {
+  return (
+    <li className={`flex ${mine ? 'justify-end' : 'justify-start'}`} data-seq={seq}>
+      <div
+        className={`relative max-w-[85%] rounded-lg px-2.5 pb-1.5 pt-1.5 text-[15px] shadow-sm sm:max-w-[65%] ${
+          mine ? 'rounded-tr-none bg-bubble-out dark:bg-bubble-out-dark' : 'rounded-tl-none bg-bubble-in dark:bg-bubble-in-dark'
+        }`}
+      >
+        <p className="whitespace-pre-wrap [overflow-wrap:anywhere]">
+          <LinkifiedText text={body} />
+          {/* Room for the time so it never overlaps the last line. */}
+          <span className="inline-block w-16" aria-hidden="true" />
+        </p>
+        <span className="absolute bottom-1 right-2 flex items-center gap-1 text-[11px] text-neutral-500 dark:text-neutral-400">
+          <time dateTime={at.toISOString()}>{formatTime(at)}</time>
+          {mine && status === 'sending' && <ClockIcon className="h-3.5 w-3.5" />}
+          {mine && status === 'sending' && <span className="sr-only">Pending</span>}
+          {mine && status === 'sent' && <TickIcon className="h-4 w-4" />}
+          {mine && status === 'sent' && <span className="sr-only">Sent</span>}
+          {mine && status === 'failed' && <AlertIcon className="h-3.5 w-3.5 text-red-600" />}
+        </span>
+        {status === 'failed' && (
+          <div role="alert" className="mt-1 flex flex-wrap items-center gap-2 border-t border-black/10 pt-1 text-xs text-red-700 dark:border-white/10 dark:text-red-300">
+            <span>Not sent: {error}</span>
+            <button type="button" onClick={onRetry} className="font-semibold underline">Retry</button>
+            <button type="button" onClick={onDelete} className="font-semibold underline">Delete</button>
+          </div>
+        )}
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,118 @@
+// The one owner of a conversation's messages on the client: committed ones keyed by seq, plus sends in flight.
+import type { Message } from '@/lib/schemas.ts';
+
+export interface PendingMessage {
+  clientId: string;
+  conversationId: string;
+  body: string;
+  createdAt: Date;
+  status: 'sending' | 'failed';
+  error?: string;
+}
+
+export interface ConversationMessages {
+  /** Committed messages in sequence order, each once. */
+  messages: Message[];
+  /** Sends not yet acknowledged, oldest first. */
+  pending: PendingMessage[];
+  hasMoreBefore: boolean;
+  /** The latest page has been fetched at least once. */
+  loaded: boolean;
+}
+
+interface Entry {
+  bySeq: Map<number, Message>;
+  pending: Map<string, PendingMessage>;
+  hasMoreBefore: boolean;
+  loaded: boolean;
+  snapshot: ConversationMessages | null;
+}
+
+export const EMPTY_CONVERSATION: ConversationMessages = Object.freeze({ messages: [], pending: [], hasMoreBefore: false, loaded: false });
+
+export class MessageStore {
+  private readonly entries = new Map<string, Entry>();
+  private readonly listeners = new Set<() => void>();
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** A stable snapshot (same object until something changes), as useSyncExternalStore needs. */
+  get(conversationId: string): ConversationMessages {
+    const e = this.entries.get(conversationId);
+    if (!e) return EMPTY_CONVERSATION;
+    return (e.snapshot ??= {
+      messages: [...e.bySeq.values()].sort((a, b) => a.seq - b.seq),
+      pending: [...e.pending.values()],
+      hasMoreBefore: e.hasMoreBefore,
+      loaded: e.loaded,
+    });
+  }
+
+  maxSeq(conversationId: string): number {
+    const messages = this.get(conversationId).messages;
+    return messages.length ? messages[messages.length - 1].seq : 0;
+  }
+
+  minSeq(conversationId: string): number | undefined {
+    return this.get(conversationId).messages[0]?.seq;
+  }
+
+  isLoaded(conversationId: string): boolean {
+    return this.entries.get(conversationId)?.loaded ?? false;
+  }
+
+  /**
+   * Adds committed messages; one already held (same seq) is kept once, and a pending send with the
+   * same client id is replaced by its committed message. `page` marks a history page's boundary.
+   */
+  addMessages(conversationId: string, messages: Message[], page?: { hasMoreBefore: boolean }): void {
+    const e = this.entry(conversationId);
+    for (const m of messages) {
+      e.bySeq.set(m.seq, m);
+      e.pending.delete(m.clientId);
+    }
+    if (page) {
+      e.loaded = true;
+      e.hasMoreBefore = page.hasMoreBefore;
+    }
+    this.changed(e);
+  }
+
+  addPending(pending: PendingMessage): void {
+    const e = this.entry(pending.conversationId);
+    e.pending.set(pending.clientId, pending);
+    this.changed(e);
+  }
+
+  setPendingStatus(conversationId: string, clientId: string, status: PendingMessage['status'], error?: string): void {
+    const e = this.entry(conversationId);
+    const p = e.pending.get(clientId);
+    if (!p) return;
+    e.pending.set(clientId, { ...p, status, error });
+    this.changed(e);
+  }
+
+  removePending(conversationId: string, clientId: string): void {
+    const e = this.entry(conversationId);
+    if (e.pending.delete(clientId)) this.changed(e);
+  }
+
+  private entry(conversationId: string): Entry {
+    let e = this.entries.get(conversationId);
+    if (!e) {
+      e = { bySeq: new Map(), pending: new Map(), hasMoreBefore: false, loaded: false, snapshot: null };
+      this.entries.set(conversationId, e);
+    }
+    return e;
+  }
+
+  private changed(e: Entry): void {
+    e.snapshot = null;
+    for (const l of this.listeners) l();
+  }
+}
+
+export const messageStore = new MessageStore();

@@ -1,0 +1,206 @@
+'use client';
+// The inbox: conversations by last activity with preview, time and unread count, and search to start one.
+import { signOut } from 'next-auth/react';
+import { useDeferredValue, useState } from 'react';
+import type { ConversationSummary } from '@/lib/schemas.ts';
+import type { SessionUser } from '@/server/auth/current-user.ts';
+import { errorMessage, trpc, type ConnectionState } from '../trpc.tsx';
+import { Avatar } from '../ui/avatar.tsx';
+import { formatInboxTime } from '../ui/format.ts';
+import { SearchIcon } from '../ui/icons.tsx';
+
+export function Inbox({ me, openId, onOpen, connection }: {
+  me: SessionUser;
+  openId: string | null;
+  onOpen: (id: string) => void;
+  connection: ConnectionState;
+}) {
+  const [query, setQuery] = useState('');
+  const deferredQuery = useDeferredValue(query.trim());
+  const conversations = trpc.conversations.list.useQuery();
+
+  return (
+    <>
+      <header className="flex h-16 shrink-0 items-center gap-3 bg-surface px-4 dark:bg-surface-panel-dark">
+        <Avatar id={me.id} name={me.name} size="sm" />
+        <div className="min-w-0 flex-1">
+          <p className="truncate font-medium leading-tight">{me.name}</p>
+          <p className="truncate text-xs text-neutral-500 dark:text-neutral-400">@{me.username}</p>
+        </div>
+        <ConnectionBadge state={connection} />
+        <button
+          type="button"
+          onClick={() => void signOut({ callbackUrl: '/login' })}
+          className="rounded-md px-2 py-1 text-sm text-neutral-600 hover:bg-black/5 dark:text-neutral-300 dark:hover:bg-white/10"
+        >
+          Log out
+        </button>
+      </header>
+      <div className="border-b border-black/5 px-3 py-2 dark:border-white/10">
+        <label className="flex items-center gap-2 rounded-lg bg-surface px-3 py-1.5 dark:bg-surface-dark">
+          <SearchIcon className="h-4 w-4 text-neutral-500" />
+          <span className="sr-only">Search people and chats</span>
+          <input
+            type="search"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            placeholder="Search or start a new chat"
+            className="w-full bg-transparent py-1 text-[15px] outline-none placeholder:text-neutral-500"
+          />
+        </label>
+      </div>
+      <nav aria-label="Conversations" className="min-h-0 flex-1 overflow-y-auto">
+        {deferredQuery ? (
+          <SearchResults query={deferredQuery} conversations={conversations.data ?? []} openId={openId}
+            onOpen={(id) => { setQuery(''); onOpen(id); }} meId={me.id} />
+        ) : conversations.isPending ? (
+          <InboxSkeleton />
+        ) : conversations.isError ? (
+          <p className="p-6 text-center text-sm text-red-600">Could not load your conversations. {errorMessage(conversations.error)}</p>
+        ) : conversations.data.length === 0 ? (
+          <div className="p-8 text-center text-sm text-neutral-500 dark:text-neutral-400">
+            <p className="mb-1 font-medium text-neutral-700 dark:text-neutral-200">No conversations yet</p>
+            <p>Search for someone by username above to start chatting.</p>
+          </div>
+        ) : (
+          <ul>
+            {conversations.data.map((c) => (
+              <li key={c.id}>
+                <ConversationRow conversation={c} active={c.id === openId} meId={me.id} onOpen={onOpen} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </nav>
+    </>
+  );
+}
+
+function ConnectionBadge({ state }: { state: ConnectionState }) {
+  if (state === 'online') return null;
+  return (
+    <span role="status" className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800 dark:bg-amber-900/60 dark:text-amber-200">
+      {state === 'connecting' ? 'Connecting…' : 'Offline'}
+    </span>
+  );
+}
+
+function ConversationRow({ conversation: c, active, meId, onOpen }: {
+  conversation: ConversationSummary;
+  active: boolean;
+  meId: string;
+  onOpen: (id: string) => void;
+}) {
+  const preview = c.lastMessage ? `${c.lastMessage.senderId === meId ? 'You: ' : ''}${c.lastMessage.body}` : 'No messages yet';
+  return (
+    <button
+      type="button"
+      onClick={() => onOpen(c.id)}
+      aria-current={active ? 'true' : undefined}
+      className={`flex w-full items-center gap-3 px-3 py-2.5 text-left transition hover:bg-black/[.04] dark:hover:bg-white/[.05] ${active ? 'bg-black/[.06] dark:bg-white/[.08]' : ''}`}
+    >
+      <Avatar id={c.peer?.id ?? c.id} name={c.title} />
+      <span className="min-w-0 flex-1 border-b border-black/5 pb-2.5 dark:border-white/5">
+        <span className="flex items-baseline justify-between gap-2">
+          <span className="truncate font-medium">{c.title}</span>
+          <span className={`shrink-0 text-xs ${c.unreadCount > 0 ? 'font-medium text-brand dark:text-emerald-400' : 'text-neutral-500 dark:text-neutral-400'}`}>
+            {formatInboxTime(c.lastActivityAt)}
+          </span>
+        </span>
+        <span className="mt-0.5 flex items-center justify-between gap-2">
+          <span className="truncate text-sm text-neutral-600 dark:text-neutral-400">{preview}</span>
+          {c.unreadCount > 0 && (
+            <span
+              aria-label={`${c.unreadCount} unread ${c.unreadCount === 1 ? 'message' : 'messages'}`}
+              className="min-w-5 shrink-0 rounded-full bg-brand px-1.5 text-center text-xs font-semibold leading-5 text-white dark:bg-emerald-500 dark:text-neutral-900"
+            >
+              {c.unreadCount > 999 ? '999+' : c.unreadCount}
+            </span>
+          )}
+        </span>
+      </span>
+    </button>
+  );
+}
+
+function SearchResults({ query, conversations, openId, onOpen, meId }: {
+  query: string;
+  conversations: ConversationSummary[];
+  openId: string | null;
+  onOpen: (id: string) => void;
+  meId: string;
+}) {
+  const people = trpc.users.search.useQuery({ query }, { placeholderData: (prev) => prev });
+  const openDirect = trpc.conversations.openDirect.useMutation();
+  const utils = trpc.useUtils();
+  const lower = query.toLowerCase();
+  const chats = conversations.filter((c) => c.title.toLowerCase().includes(lower) || c.peer?.username.includes(lower));
+
+  async function startChat(username: string) {
+    const conversation = await openDirect.mutateAsync({ username });
+    void utils.conversations.list.invalidate();
+    onOpen(conversation.id);
+  }
+
+  return (
+    <div>
+      {chats.length > 0 && (
+        <section aria-label="Chats">
+          <h2 className="px-4 pb-1 pt-3 text-xs font-semibold uppercase tracking-wide text-brand dark:text-emerald-400">Chats</h2>
+          <ul>
+            {chats.map((c) => (
+              <li key={c.id}>
+                <ConversationRow conversation={c} active={c.id === openId} meId={meId} onOpen={onOpen} />
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <section aria-label="People">
+        <h2 className="px-4 pb-1 pt-3 text-xs font-semibold uppercase tracking-wide text-brand dark:text-emerald-400">People</h2>
+        {openDirect.error && <p role="alert" className="px-4 py-2 text-sm text-red-600">{errorMessage(openDirect.error)}</p>}
+        {people.isPending ? (
+          <p className="px-4 py-3 text-sm text-neutral-500">Searching…</p>
+        ) : (people.data ?? []).length === 0 ? (
+          <p className="px-4 py-3 text-sm text-neutral-500">No one found for “{query}”.</p>
+        ) : (
+          <ul>
+            {people.data!.map((u) => (
+              <li key={u.id}>
+                <button
+                  type="button"
+                  aria-label={`Chat with ${u.displayName} (@${u.username})`}
+                  disabled={openDirect.isPending}
+                  onClick={() => void startChat(u.username)}
+                  className="flex w-full items-center gap-3 px-3 py-2.5 text-left hover:bg-black/[.04] disabled:opacity-60 dark:hover:bg-white/[.05]"
+                >
+                  <Avatar id={u.id} name={u.displayName} />
+                  <span className="min-w-0">
+                    <span className="block truncate font-medium">{u.displayName}</span>
+                    <span className="block truncate text-sm text-neutral-500 dark:text-neutral-400">@{u.username}</span>
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function InboxSkeleton() {
+  return (
+    <ul aria-label="Loading conversations" aria-busy="true">
+      {[0, 1, 2, 3, 4].map((i) => (
+        <li key={i} className="flex items-center gap-3 px-3 py-3">
+          <span className="h-12 w-12 animate-pulse rounded-full bg-black/10 dark:bg-white/10" />
+          <span className="flex-1 space-y-2">
+            <span className="block h-3 w-1/3 animate-pulse rounded bg-black/10 dark:bg-white/10" />
+            <span className="block h-3 w-2/3 animate-pulse rounded bg-black/5 dark:bg-white/5" />
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}

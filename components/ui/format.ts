@@ -1,0 +1,47 @@
+// Dates and times as people read them in a chat, in the browser's locale.
+const time = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+const weekday = new Intl.DateTimeFormat(undefined, { weekday: 'long' });
+const shortDate = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
+const longDate = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'long', year: 'numeric' });
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+
+const DAY_MS = 86_400_000;
+
+function startOfDay(d: Date): number {
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+}
+
+export function daysAgo(d: Date, now = new Date()): number {
+  return Math.round((startOfDay(now) - startOfDay(d)) / DAY_MS);
+}
+
+export function formatTime(d: Date): string {
+  return time.format(d);
+}
+
+/** The label between two days of messages: Today, Yesterday, a weekday, or a date. */
+export function formatDayLabel(d: Date, now = new Date()): string {
+  const days = daysAgo(d, now);
+  if (days <= 1) {
+    const label = relative.format(-days, 'day');
+    return label.charAt(0).toUpperCase() + label.slice(1);
+  }
+  if (days < 7) return weekday.format(d);
+  return longDate.format(d);
+}
+
+/** The inbox's timestamp: a time today, "Yesterday", a weekday this week, else a date. */
+export function formatInboxTime(d: Date, now = new Date()): string {
+  const days = daysAgo(d, now);
+  if (days === 0) return time.format(d);
+  if (days === 1) {
+    const label = relative.format(-1, 'day');
+    return label.charAt(0).toUpperCase() + label.slice(1);
+  }
+  if (days < 7) return weekday.format(d);
+  return shortDate.format(d);
+}
+
+export function isSameDay(a: Date, b: Date): boolean {
+  return startOfDay(a) === startOfDay(b);
+}

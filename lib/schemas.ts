@@ -1,0 +1,103 @@
+// The API contract: every procedure input and the shapes it returns, shared by client and server.
+import { z } from 'zod';
+
+export const MAX_MESSAGE_LENGTH = 4000;
+export const PAGE_SIZE = 50;
+
+export type UserId = string & { readonly __brand?: 'UserId' };
+export type ConversationId = string & { readonly __brand?: 'ConversationId' };
+
+export const username = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(3, 'Username must be at least 3 characters')
+  .max(32, 'Username must be at most 32 characters')
+  .regex(/^[a-z0-9_.]+$/, 'Use only letters, digits, dots and underscores');
+
+export const password = z
+  .string()
+  .min(8, 'Password must be at least 8 characters')
+  .max(200, 'Password must be at most 200 characters')
+  .refine((p) => /[a-zA-Z]/.test(p) && /[^a-zA-Z]/.test(p), 'Password needs letters and at least one digit or symbol');
+
+export const registerInput = z.object({
+  username,
+  displayName: z.string().trim().min(1, 'Display name is required').max(64, 'Display name must be at most 64 characters'),
+  password,
+});
+export type RegisterInput = z.infer<typeof registerInput>;
+
+export const loginInput = z.object({ username, password: z.string().min(1).max(200) });
+export type LoginInput = z.infer<typeof loginInput>;
+
+export const searchUsersInput = z.object({ query: z.string().trim().min(1).max(32) });
+
+export const conversationIdInput = z.object({ conversationId: z.uuid() });
+
+export const openDirectInput = z.object({ username });
+
+export const messageBody = z
+  .string()
+  .refine((b) => b.trim().length > 0, 'Message is empty')
+  .refine((b) => b.length <= MAX_MESSAGE_LENGTH, `Message is longer than ${MAX_MESSAGE_LENGTH} characters`);
+
+export const sendMessageInput = z.object({
+  conversationId: z.uuid(),
+  clientId: z.uuid(),
+  body: messageBody,
+});
+export type SendMessageInput = z.infer<typeof sendMessageInput>;
+
+/** A page of history: `before` walks back (scrolling up), `after` fills a gap forward. */
+export const listMessagesInput = z
+  .object({
+    conversationId: z.uuid(),
+    before: z.number().int().positive().optional(),
+    after: z.number().int().nonnegative().optional(),
+    limit: z.number().int().min(1).max(100).default(PAGE_SIZE),
+  })
+  .refine((i) => i.before === undefined || i.after === undefined, 'Give before or after, not both');
+export type ListMessagesInput = z.infer<typeof listMessagesInput>;
+
+export const markReadInput = z.object({ conversationId: z.uuid(), seq: z.number().int().nonnegative() });
+
+export interface UserSummary {
+  id: UserId;
+  username: string;
+  displayName: string;
+}
+
+export interface Message {
+  id: string; // Snowflake, as a string: 64 bits do not fit a JS number
+  conversationId: ConversationId;
+  seq: number;
+  senderId: UserId;
+  clientId: string;
+  body: string;
+  createdAt: Date;
+}
+
+export interface ConversationSummary {
+  id: ConversationId;
+  kind: 'direct';
+  title: string;
+  peer: UserSummary | null;
+  lastSeq: number;
+  readSeq: number;
+  unreadCount: number;
+  lastActivityAt: Date;
+  lastMessage: Message | null;
+}
+
+export interface ConversationHead {
+  id: ConversationId;
+  lastSeq: number;
+  readSeq: number;
+}
+
+export interface MessagePage {
+  messages: Message[];
+  /** True when older messages exist before the first one returned. */
+  hasMoreBefore: boolean;
+}

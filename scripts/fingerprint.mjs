@@ -1,0 +1,24 @@
+// A fingerprint of everything a production build depends on, to know when `npm start` must rebuild.
+import { createHash } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const INPUTS = ['app', 'components', 'lib', 'server', 'public', 'prisma', 'next.config.ts', 'tailwind.config.ts',
+  'postcss.config.mjs', 'tsconfig.json', 'package-lock.json'];
+const SKIP = new Set(['generated', 'node_modules']);
+
+function walk(p, out) {
+  let st;
+  try { st = statSync(p); } catch { return; }
+  if (st.isDirectory()) {
+    for (const name of readdirSync(p).sort()) if (!SKIP.has(name) && !name.endsWith('.test.ts')) walk(path.join(p, name), out);
+  } else {
+    out.push(`${p}:${st.size}:${st.mtimeMs}`);
+  }
+}
+
+export function buildFingerprint(root = process.cwd()) {
+  const entries = [];
+  for (const input of INPUTS) walk(path.join(root, input), entries);
+  return createHash('sha256').update(entries.join('\n')).digest('hex');
+}

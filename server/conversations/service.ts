@@ -1,0 +1,142 @@
+// Conversations: opening direct chats, the inbox, membership checks, heads for resume, and read watermarks.
+import { randomUUID } from 'node:crypto';
+import type {
+  ConversationHead,
+  ConversationId,
+  ConversationSummary,
+  Message,
+  UserId,
+} from '../../lib/schemas.ts';
+import { getDb } from '../db/client.ts';
+import { AppError } from '../errors.ts';
+import { channels, getBus } from '../realtime/index.ts';
+
+const INBOX_LIMIT = 200;
+
+/** Throws FORBIDDEN unless userId belongs to the conversation; says nothing about whether it exists. */
+export async function assertMember(userId: UserId, conversationId: ConversationId): Promise<void> {
+  const member = await getDb().member.findUnique({
+    where: { conversationId_userId: { conversationId, userId } },
+    select: { userId: true },
+  });
+  if (!member) throw new AppError('FORBIDDEN', 'You are not a member of this conversation');
+}
+
+/** The direct conversation between two users, created on first use; the same one every time. */
+export async function openDirect(userId: UserId, peerUsername: string): Promise<ConversationSummary> {
+  const db = getDb();
+  const peer = await db.user.findUnique({ where: { username: peerUsername }, select: { id: true } });
+  if (!peer) throw new AppError('NOT_FOUND', `No user named ${peerUsername}`, 'username');
+  if (peer.id === userId) throw new AppError('BAD_REQUEST', 'You cannot start a conversation with yourself', 'username');
+  const directKey = [userId, peer.id].sort().join(':');
+  // Insert-or-nothing on the unique key, so two people opening it at once still get one conversation.
+  await db.$executeRaw`
+    WITH c AS (
+      INSERT INTO conversations (id, kind, direct_key) VALUES (${randomUUID()}::uuid, 'direct', ${directKey})
+      ON CONFLICT (direct_key) DO NOTHING RETURNING id
+    )
+    INSERT INTO members (conversation_id, user_id)
+    SELECT c.id, u FROM c, unnest(ARRAY[${userId}::uuid, ${peer.id}::uuid]) AS u`;
+  const conversation = await db.conversation.findUniqueOrThrow({ where: { directKey }, select: { id: true } });
+  const [summary] = await listConversations(userId, conversation.id);
+  return summary;
+}
+
+interface InboxRow {
+  id: string;
+  kind: string;
+  title: string | null;
+  last_seq: bigint;
+  last_at: Date;
+  read_seq: bigint;
+  unread: number;
+  peer_id: string | null;
+  peer_username: string | null;
+  peer_display_name: string | null;
+  msg_id: bigint | null;
+  msg_sender_id: string | null;
+  msg_client_id: string | null;
+  msg_body: string | null;
+  msg_created_at: Date | null;
+}
+
+/**
+ * The caller's conversations, most recent activity first. Conversations with no message yet are left
+ * out unless asked for by id (a peer should not see a chat appear until something is said in it).
+ */
+export async function listConversations(userId: UserId, onlyId?: ConversationId): Promise<ConversationSummary[]> {
+  const rows = await getDb().$queryRaw<InboxRow[]>`
+    SELECT c.id, c.kind, c.title, c.last_seq, c.last_at, m.read_seq,
+      (SELECT count(*)::int FROM messages x
+        WHERE x.conversation_id = c.id AND x.seq > m.read_seq AND x.sender_id <> ${userId}::uuid) AS unread,
+      p.id AS peer_id, p.username AS peer_username, p.display_name AS peer_display_name,
+      lm.id AS msg_id, lm.sender_id AS msg_sender_id, lm.client_id AS msg_client_id,
+      lm.body AS msg_body, lm.created_at AS msg_created_at
+    FROM members m
+    JOIN conversations c ON c.id = m.conversation_id
+    LEFT JOIN LATERAL (
+      SELECT u.id, u.username, u.display_name FROM members om JOIN users u ON u.id = om.user_id
+      WHERE om.conversation_id = c.id AND om.user_id <> ${userId}::uuid LIMIT 1
+    ) p ON c.kind = 'direct'
+    LEFT JOIN messages lm ON lm.conversation_id = c.id AND lm.seq = c.last_seq
+    WHERE m.user_id = ${userId}::uuid
+      AND (${onlyId ?? null}::uuid IS NULL AND c.last_seq > 0 OR c.id = ${onlyId ?? null}::uuid)
+    ORDER BY c.last_at DESC
+    LIMIT ${INBOX_LIMIT}`;
+  return rows.map((r) => {
+    const peer = r.peer_id ? { id: r.peer_id, username: r.peer_username!, displayName: r.peer_display_name! } : null;
+    const lastMessage: Message | null =
+      r.msg_id === null
+        ? null
+        : {
+            id: r.msg_id.toString(),
+            conversationId: r.id,
+            seq: Number(r.last_seq),
+            senderId: r.msg_sender_id!,
+            clientId: r.msg_client_id!,
+            body: r.msg_body!,
+            createdAt: r.msg_created_at!,
+          };
+    return {
+      id: r.id,
+      kind: 'direct' as const,
+      title: r.title ?? peer?.displayName ?? 'Conversation',
+      peer,
+      lastSeq: Number(r.last_seq),
+      readSeq: Number(r.read_seq),
+      unreadCount: r.unread,
+      lastActivityAt: r.last_at,
+      lastMessage,
+    };
+  });
+}
+
+export async function getConversation(userId: UserId, conversationId: ConversationId): Promise<ConversationSummary> {
+  const [summary] = await listConversations(userId, conversationId);
+  if (!summary) throw new AppError('FORBIDDEN', 'You are not a member of this conversation');
+  return summary;
+}
+
+/** Where each of the user's conversations stands: sent first on every (re)subscribe, for resume. */
+export async function listHeads(userId: UserId): Promise<ConversationHead[]> {
+  const rows = await getDb().$queryRaw<{ id: string; last_seq: bigint; read_seq: bigint }[]>`
+    SELECT c.id, c.last_seq, m.read_seq FROM members m JOIN conversations c ON c.id = m.conversation_id
+    WHERE m.user_id = ${userId}::uuid`;
+  return rows.map((r) => ({ id: r.id, lastSeq: Number(r.last_seq), readSeq: Number(r.read_seq) }));
+}
+
+/**
+ * Moves the caller's read watermark up to seq (never back, never past the last message) and tells
+ * the caller's other devices.
+ */
+export async function markRead(userId: UserId, conversationId: ConversationId, seq: number): Promise<{ readSeq: number }> {
+  const rows = await getDb().$queryRaw<{ read_seq: bigint }[]>`
+    UPDATE members m SET read_seq = GREATEST(m.read_seq, LEAST(${seq}::bigint, c.last_seq))
+    FROM conversations c
+    WHERE c.id = m.conversation_id AND m.conversation_id = ${conversationId}::uuid AND m.user_id = ${userId}::uuid
+    RETURNING m.read_seq`;
+  if (rows.length === 0) throw new AppError('FORBIDDEN', 'You are not a member of this conversation');
+  const readSeq = Number(rows[0].read_seq);
+  await getBus().publish(channels.user(userId), { type: 'read.updated', conversationId, readSeq });
+  return { readSeq };
+}

@@ -1,0 +1,69 @@
+// The only reader of process.env: parses Parley's settings once, with defaults, and fails fast.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import nextEnv from '@next/env';
+import { z } from 'zod';
+
+// Next reads .env only inside app.prepare(); our server needs it before anything else.
+nextEnv.loadEnvConfig(process.cwd(), process.env.NODE_ENV !== 'production', { info: () => {}, error: console.error });
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  AUTH_SECRET: z.string().min(32, 'AUTH_SECRET must be at least 32 characters').optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+  NODE_ID: z.coerce.number().int().min(0).max(1023).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema> & { publicUrl: string; dataDir: string };
+
+function parseEnv(): Env {
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid configuration:\n${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    ...e,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    dataDir: path.resolve(e.DATA_DIR),
+  };
+}
+
+export const env: Env = parseEnv();
+
+/** The secret that signs sessions: AUTH_SECRET, else one generated once under the data directory. */
+export function authSecret(): string {
+  if (env.AUTH_SECRET) return env.AUTH_SECRET;
+  const file = path.join(env.dataDir, 'auth-secret');
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    mkdirSync(env.dataDir, { recursive: true });
+    try {
+      // 'wx' so that two processes starting at once keep the first one's secret.
+      writeFileSync(file, randomBytes(32).toString('base64url'), { flag: 'wx', mode: 0o600 });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    return readFileSync(file, 'utf8').trim();
+  }
+}
+
+/**
+ * Hands the resolved settings to the libraries that read process.env themselves
+ * (next-auth, and Next's own bundle of our modules), once the database is known.
+ */
+export function publishResolvedEnv(databaseUrl: string): void {
+  env.DATABASE_URL = databaseUrl;
+  process.env.DATABASE_URL = databaseUrl;
+  process.env.NEXTAUTH_URL = env.publicUrl;
+  process.env.NEXTAUTH_SECRET = authSecret();
+}

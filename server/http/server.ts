@@ -1,0 +1,101 @@
+// One HTTP server for everything: tRPC over HTTP and WebSocket, and the rest handed to Next.
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { applyWSSHandler } from '@trpc/server/adapters/ws';
+import { WebSocketServer } from 'ws';
+import type { UserId } from '../../lib/schemas.ts';
+import { userIdFromHeaders } from '../auth/session.ts';
+import { logger } from '../logger.ts';
+import { appRouter } from '../router.ts';
+import { rootContext } from '../trpc.ts';
+
+export const TRPC_HTTP_PATH = '/api/trpc';
+// Kept clear of every Next route: Next's own upgrade listener ends sockets on paths it serves.
+export const TRPC_WS_PATH = '/api/trpc-ws';
+const MAX_WS_PAYLOAD = 64 * 1024;
+const MAX_HTTP_BODY = 256 * 1024;
+
+export interface ParleyServerOptions {
+  /** Origins a browser WebSocket may come from (the public URL's). */
+  allowedOrigins: string[];
+  /** Handles every request that is not tRPC (Next.js); absent in tests of the API alone. */
+  fallback?: http.RequestListener;
+}
+
+export interface ParleyServer {
+  http: http.Server;
+  /** Stop taking connections and tell connected clients to reconnect elsewhere. */
+  stopAccepting(): void;
+  /** Close the remaining WebSockets and the HTTP server. */
+  close(): Promise<void>;
+}
+
+export function createParleyServer(options: ParleyServerOptions): ParleyServer {
+  const trpcHttp = createHTTPHandler({
+    router: appRouter,
+    basePath: `${TRPC_HTTP_PATH}/`,
+    maxBodySize: MAX_HTTP_BODY,
+    createContext: async ({ req }) => rootContext(await userIdFromHeaders(req.headers), { reqId: randomUUID() }),
+  });
+
+  const server = http.createServer((req, res) => {
+    if (req.url?.startsWith(`${TRPC_HTTP_PATH}/`)) return trpcHttp(req, res);
+    if (options.fallback) return options.fallback(req, res);
+    res.statusCode = 404;
+    res.end();
+  });
+
+  // Who each upgraded connection is: authenticated once at upgrade, read by every call's context.
+  const connectionUser = new WeakMap<http.IncomingMessage, UserId>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_PAYLOAD });
+  const wssHandler = applyWSSHandler({
+    wss,
+    router: appRouter,
+    // Pings every 10 s and drops a connection that has not answered 10 s later.
+    keepAlive: { enabled: true, pingMs: 10_000, pongWaitMs: 10_000 },
+    createContext: ({ req }) => rootContext(connectionUser.get(req) ?? null, { connId: randomUUID() }),
+  });
+
+  const refuse = (socket: Duplex, status: number, reason: string) => {
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  };
+
+  let accepting = true;
+  server.on('upgrade', (req, socket, head) => {
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (pathname !== TRPC_WS_PATH) return; // HMR and other upgrades belong to Next's own listener
+    if (!accepting) return refuse(socket, 503, 'Service Unavailable');
+    // Browsers always send Origin; a foreign one is a cross-site WebSocket hijack attempt.
+    const origin = req.headers.origin;
+    if (origin !== undefined && !options.allowedOrigins.includes(origin)) {
+      logger.warn({ origin }, 'websocket refused: foreign origin');
+      return refuse(socket, 403, 'Forbidden');
+    }
+    userIdFromHeaders(req.headers).then(
+      (userId) => {
+        if (!userId) return refuse(socket, 401, 'Unauthorized');
+        connectionUser.set(req, userId);
+        wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+      },
+      () => refuse(socket, 500, 'Internal Server Error'),
+    );
+  });
+
+  return {
+    http: server,
+    stopAccepting() {
+      accepting = false;
+      server.close();
+      wssHandler.broadcastReconnectNotification();
+    },
+    async close() {
+      accepting = false;
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,68 @@
+// Boot: configuration, database (embedded if none is given), migrations, Next, HTTP + WebSocket, shutdown.
+import path from 'node:path';
+import next from 'next';
+import { closeDb } from './db/client.ts';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
+import { migrate } from './db/migrate.ts';
+import { env, publishResolvedEnv } from './env.ts';
+import { createParleyServer } from './http/server.ts';
+import { logger } from './logger.ts';
+import { drainSends } from './messages/service.ts';
+import { closeBus } from './realtime/index.ts';
+
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+async function main() {
+  const log = logger.child({ part: 'boot' });
+  const dev = env.NODE_ENV !== 'production';
+  log.info({ mode: dev ? 'development' : 'production' }, 'Parley starting');
+
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = env.DATABASE_URL;
+  if (!databaseUrl) {
+    log.info({ dataDir: env.dataDir }, 'no DATABASE_URL: starting embedded PostgreSQL');
+    embedded = await startEmbeddedPostgres(env.dataDir, log);
+    databaseUrl = embedded.url;
+  }
+  const migrations = await migrate(databaseUrl, path.resolve('prisma/migrations'));
+  log.info({ applied: migrations.applied, alreadyApplied: migrations.alreadyApplied }, 'database migrated');
+  publishResolvedEnv(databaseUrl);
+
+  const app = next({ dev, dir: process.cwd(), hostname: 'localhost', port: env.PORT });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+
+  const server = createParleyServer({
+    allowedOrigins: [new URL(env.publicUrl).origin],
+    fallback: (req, res) => void handle(req, res),
+  });
+  await new Promise<void>((resolve) => server.http.listen(env.PORT, env.HOST, resolve));
+  log.info({ url: env.publicUrl }, `Parley is ready at ${env.publicUrl}`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: no new connections, draining sends');
+    const deadline = setTimeout(() => {
+      log.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    server.stopAccepting();
+    await drainSends();
+    await server.close();
+    await closeBus();
+    await closeDb();
+    await embedded?.stop();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  logger.fatal({ err }, 'Parley failed to start');
+  process.exit(1);
+});

@@ -1,0 +1,16 @@
+// The bus: publish/subscribe of live events between the services and the connections, on any instance.
+import type { BusEvent } from '../../lib/events.ts';
+
+export type Unsubscribe = () => void;
+
+export interface Bus {
+  publish(channel: string, event: BusEvent): Promise<void>;
+  /** Calls onEvent for every event published on channel from now on, until unsubscribed. */
+  subscribe(channel: string, onEvent: (event: BusEvent) => void): Unsubscribe;
+  close(): Promise<void>;
+}
+
+/** Channel names are made here and nowhere else. */
+export const channels = {
+  user: (userId: string) => `user:${userId}`,
+};

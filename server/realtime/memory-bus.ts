@@ -1,0 +1,40 @@
+// The in-process bus: the same contract as the Redis one, for a single instance with no REDIS_URL.
+import type { BusEvent } from '../../lib/events.ts';
+import { logger } from '../logger.ts';
+import type { Bus, Unsubscribe } from './bus.ts';
+
+const log = logger.child({ part: 'memory-bus' });
+
+export class MemoryBus implements Bus {
+  private readonly handlers = new Map<string, Set<(event: BusEvent) => void>>();
+
+  async publish(channel: string, event: BusEvent): Promise<void> {
+    const set = this.handlers.get(channel);
+    if (!set) return;
+    for (const handler of [...set]) {
+      // Like a network bus, one subscriber's failure must not stop the others (nor, thrown from a
+      // microtask, crash the process as an uncaught exception).
+      queueMicrotask(() => {
+        try {
+          handler(event);
+        } catch (err) {
+          log.error({ err, channel }, 'bus subscriber failed');
+        }
+      });
+    }
+  }
+
+  subscribe(channel: string, onEvent: (event: BusEvent) => void): Unsubscribe {
+    let set = this.handlers.get(channel);
+    if (!set) this.handlers.set(channel, (set = new Set()));
+    set.add(onEvent);
+    return () => {
+      set.delete(onEvent);
+      if (set.size === 0 && this.handlers.get(channel) === set) this.handlers.delete(channel);
+    };
+  }
+
+  async close(): Promise<void> {
+    this.handlers.clear();
+  }
+}

@@ -1,0 +1,18 @@
+// The API: one router per domain, merged. AppRouter is the type clients import.
+import { authRouter } from './auth/router.ts';
+import { conversationsRouter } from './conversations/router.ts';
+import { messagesRouter } from './messages/router.ts';
+import { syncRouter } from './sync/router.ts';
+import { createCallerFactory, router } from './trpc.ts';
+import { usersRouter } from './users/router.ts';
+
+export const appRouter = router({
+  auth: authRouter,
+  users: usersRouter,
+  conversations: conversationsRouter,
+  messages: messagesRouter,
+  sync: syncRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,69 @@
+// tRPC setup: the request context, the error formatter, and the procedure builders every router uses.
+import { initTRPC, TRPCError } from '@trpc/server';
+import type { Logger } from 'pino';
+import superjson from 'superjson';
+import { z } from 'zod';
+import { conversationIdInput, type UserId } from '../lib/schemas.ts';
+import { assertMember } from './conversations/service.ts';
+import { AppError, TRPC_CODE_OF } from './errors.ts';
+import { logger } from './logger.ts';
+
+export interface Context {
+  userId: UserId | null;
+  log: Logger;
+}
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    const appError = cause instanceof AppError ? cause : undefined;
+    const zodError = cause instanceof z.ZodError ? cause : undefined;
+    return {
+      ...shape,
+      // Zod's messages are ours; anything unexpected is hidden from clients (it is logged instead).
+      message: zodError ? zodError.issues.map((i) => i.message).join('; ') : shape.message,
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        path: shape.data.path,
+        field: appError?.field,
+        fieldErrors: zodError ? z.flattenError(zodError).fieldErrors : undefined,
+      },
+    };
+  },
+});
+
+/** Maps service errors to tRPC's and keeps internal failures' details out of responses. */
+const errorMapping = t.middleware(async ({ next, ctx, path }) => {
+  const result = await next();
+  if (!result.ok) {
+    const err = result.error;
+    if (err.cause instanceof AppError) {
+      result.error = new TRPCError({ code: TRPC_CODE_OF[err.cause.code], message: err.cause.message, cause: err.cause });
+    } else if (err.code === 'INTERNAL_SERVER_ERROR') {
+      ctx.log.error({ err: err.cause ?? err, path }, 'procedure failed');
+      result.error = new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on the server' });
+    }
+  }
+  return result;
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure.use(errorMapping);
+
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.userId) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Log in first' });
+  return next({ ctx: { ...ctx, userId: ctx.userId } });
+});
+
+/** For procedures on one conversation: the caller must be a member of it. */
+export const memberProcedure = authedProcedure.input(conversationIdInput).use(async ({ ctx, input, next }) => {
+  await assertMember(ctx.userId, input.conversationId);
+  return next();
+});
+
+export function rootContext(userId: UserId | null, bindings: Record<string, unknown> = {}): Context {
+  return { userId, log: logger.child({ ...bindings, userId }) };
+}
