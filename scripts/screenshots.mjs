@@ -1,0 +1,64 @@
+// Screenshots of every screen at phone and desktop widths, light and dark, for a person to look at.
+// Usage: start a server (npm start), then: node scripts/screenshots.mjs [baseUrl]  -> screenshots/*.png
+import { mkdirSync } from 'node:fs';
+import { chromium } from '@playwright/test';
+
+const base = process.argv[2] ?? 'http://localhost:3000';
+const out = 'screenshots';
+mkdirSync(out, { recursive: true });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+const stamp = Date.now().toString(36);
+
+async function user(name, display) {
+  const context = await browser.newContext();
+  const username = `${name}_${stamp}`;
+  await context.request.post(`${base}/api/trpc/auth.register`, { data: { json: { username, displayName: display, password: 'screens 1234' } } });
+  const { csrfToken } = await (await context.request.get(`${base}/api/auth/csrf`)).json();
+  await context.request.post(`${base}/api/auth/callback/credentials`, { form: { csrfToken, username, password: 'screens 1234', json: 'true' } });
+  const token = (await context.request.post(`${base}/api/trpc/auth.createToken`, { data: { json: { username, password: 'screens 1234' } } }).then((r) => r.json())).result.data.json.token;
+  return { context, username, display, token };
+}
+
+const alice = await user('alice', 'Alice Liddell');
+const bob = await user('bob', 'Bob Builder');
+const carol = await user('carol', 'Carol Danvers');
+const call = (u, path, json) => fetch(`${base}/api/trpc/${path}`, { method: 'POST', headers: { authorization: `Bearer ${u.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ json }) }).then((r) => r.json());
+const conv = (await call(alice, 'conversations.openDirect', { username: bob.username })).result.data.json;
+const conv2 = (await call(alice, 'conversations.openDirect', { username: carol.username })).result.data.json;
+const lines = ['Hey Bob! Are we still on for Saturday?', 'Yes! 10am at the usual place?', 'Perfect. I will bring the maps.\nAnd snacks.',
+  'Here is the route: https://example.com/route/saturday', 'A very long word: Supercalifragilisticexpialidocious-and-then-some-more-characters-to-wrap-around', 'See you then 👋'];
+for (const [i, body] of lines.entries()) await call(i % 2 ? bob : alice, 'messages.send', { conversationId: conv.id, clientId: crypto.randomUUID(), body });
+await call(carol, 'messages.send', { conversationId: conv2.id, clientId: crypto.randomUUID(), body: 'Did you get my email?' });
+
+for (const scheme of ['light', 'dark']) {
+  for (const [label, viewport] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1280, height: 800 }]]) {
+    const anon = await browser.newContext({ colorScheme: scheme, viewport });
+    const p = await anon.newPage();
+    await p.goto(`${base}/login`);
+    await p.screenshot({ path: `${out}/login-${label}-${scheme}.png` });
+    await p.goto(`${base}/register`);
+    await p.getByRole('button', { name: 'Create account' }).click();
+    await p.screenshot({ path: `${out}/register-errors-${label}-${scheme}.png` });
+    await anon.close();
+
+    const page = await alice.context.newPage();
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.setViewportSize(viewport);
+    await page.goto(`${base}/`);
+    await page.getByRole('navigation', { name: 'Conversations' }).getByRole('button').first().waitFor();
+    await page.screenshot({ path: `${out}/inbox-${label}-${scheme}.png` });
+    await page.goto(`${base}/c/${conv.id}`);
+    await page.getByRole('log', { name: 'Messages' }).getByText('See you then').waitFor();
+    await page.screenshot({ path: `${out}/conversation-${label}-${scheme}.png` });
+    await page.goto(`${base}/`);
+    await page.getByRole('searchbox').fill('a');
+    await page.getByRole('region', { name: 'People' }).getByRole('button').first().waitFor().catch(() => {});
+    await page.screenshot({ path: `${out}/search-${label}-${scheme}.png` });
+    await page.close();
+  }
+}
+await browser.close();
+console.log(`screenshots in ${out}/`);
