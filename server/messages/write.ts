@@ -4,6 +4,9 @@ import { getDb } from '../db/client.ts';
 import { AppError } from '../errors.ts';
 import type { Snowflake } from '../snowflake.ts';
 
+// Waiting for a pooled connection behind other writers is normal under load; give it room before failing.
+const TRANSACTION_LIMITS = { maxWait: 10_000, timeout: 15_000 };
+
 export interface Send {
   conversationId: ConversationId;
   senderId: UserId;
@@ -70,7 +73,12 @@ export async function writeSends(sends: Send[], ids: Snowflake, now: () => Date 
       }
       const key = `${s.senderId}/${s.clientId}`;
       const original = byKey.get(key);
-      if (original) return { ok: true, message: toMessage(original), created: false, recipients: members };
+      if (original?.conversationId === conversationId) {
+        return { ok: true, message: toMessage(original), created: false, recipients: members };
+      }
+      if (original) {
+        return { ok: false, error: new AppError('CONFLICT', 'This client id was already used for another message', 'clientId') };
+      }
       seq += 1n;
       const row: MessageRow = { id: ids.next(), conversationId, seq, senderId: s.senderId, clientId: s.clientId, body: s.body, createdAt };
       byKey.set(key, row); // the same client id twice in one batch is one message
@@ -87,5 +95,5 @@ export async function writeSends(sends: Send[], ids: Snowflake, now: () => Date 
           AND user_id = ANY(${[...new Set(fresh.map((m) => m.senderId))]}::uuid[])`;
     }
     return outcomes;
-  });
+  }, TRANSACTION_LIMITS);
 }

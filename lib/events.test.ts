@@ -1,0 +1,24 @@
+// Event ids: the same (conversation, seq) always gives the same id, so a client can drop duplicates.
+import { describe, expect, test } from 'vitest';
+import { eventId, type BusEvent } from './events.ts';
+
+const message = (conversationId: string, seq: number, body = 'x'): BusEvent => ({
+  type: 'message.new',
+  message: { id: String(seq), conversationId, seq, senderId: 'u', clientId: 'c', body, createdAt: new Date(0) },
+});
+
+describe('eventId', () => {
+  test('is stable per conversation and sequence, whatever else the event holds', () => {
+    expect(eventId(message('c1', 7, 'a'))).toBe(eventId(message('c1', 7, 'b')));
+  });
+
+  test('differs between sequences, conversations and kinds of event', () => {
+    const ids = [
+      eventId(message('c1', 7)),
+      eventId(message('c1', 8)),
+      eventId(message('c2', 7)),
+      eventId({ type: 'read.updated', conversationId: 'c1', readSeq: 7 }),
+    ];
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});

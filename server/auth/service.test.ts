@@ -1,0 +1,137 @@
+// Registration, password checks and API tokens, through the tRPC caller against the real database.
+import { encode } from 'next-auth/jwt';
+import { afterAll, describe, expect, test } from 'vitest';
+import { getDb } from '../db/client.ts';
+import { authSecret } from '../env.ts';
+import { AppError } from '../errors.ts';
+import { callerFor, createUser, errorShape, expectTRPCError, releaseServices, TEST_PASSWORD, uniqueUsername } from '../test/helpers.ts';
+import { verifyCredentials } from './service.ts';
+import { sessionCookieName, userIdFromHeaders } from './session.ts';
+
+afterAll(releaseServices);
+
+const anonymous = callerFor(null);
+
+async function userCount(username: string): Promise<number> {
+  return getDb().user.count({ where: { username: username.toLowerCase() } });
+}
+
+describe('auth.register', () => {
+  test('creates a user and returns its public summary only', async () => {
+    const username = uniqueUsername('reg');
+    const user = await anonymous.auth.register({ username, displayName: 'Reg', password: TEST_PASSWORD });
+    expect(user).toEqual({ id: expect.any(String), username, displayName: 'Reg' });
+    const row = await getDb().user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(row.passwordHash).toMatch(/^\$argon2id\$/);
+    expect(row.passwordHash).not.toContain(TEST_PASSWORD);
+  });
+
+  test('a taken username is a CONFLICT on the username field', async () => {
+    const first = await createUser('taken');
+    const err = await expectTRPCError(
+      anonymous.auth.register({ username: first.username, displayName: 'Other', password: TEST_PASSWORD }),
+      'CONFLICT',
+    );
+    expect((err.cause as AppError).field).toBe('username');
+    expect(errorShape(err).data).toMatchObject({ code: 'CONFLICT', field: 'username' });
+    expect(await userCount(first.username)).toBe(1);
+  });
+
+  test('usernames are case-insensitive: stored lowercase, and a different case is taken', async () => {
+    const lower = uniqueUsername('case');
+    const user = await anonymous.auth.register({ username: lower.toUpperCase(), displayName: 'Case', password: TEST_PASSWORD });
+    expect(user.username).toBe(lower);
+    await expectTRPCError(anonymous.auth.register({ username: lower, displayName: 'Case 2', password: TEST_PASSWORD }), 'CONFLICT');
+    expect(await userCount(lower)).toBe(1);
+  });
+
+  test('two registrations of one username at once create one user', async () => {
+    const username = uniqueUsername('race');
+    const results = await Promise.allSettled(
+      [1, 2].map(() => anonymous.auth.register({ username, displayName: 'Race', password: TEST_PASSWORD })),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(rejected.reason).toMatchObject({ code: 'CONFLICT' });
+    expect(await userCount(username)).toBe(1);
+  });
+
+  test.each([
+    ['too short', 'abc12'],
+    ['letters only', 'onlyletters'],
+    ['digits only', '1234567890'],
+    ['too long', `a1${'x'.repeat(199)}`],
+  ])('a weak password (%s) is a BAD_REQUEST and creates nothing', async (_why, password) => {
+    const username = uniqueUsername('weak');
+    const err = await expectTRPCError(anonymous.auth.register({ username, displayName: 'Weak', password }), 'BAD_REQUEST');
+    expect(errorShape(err).data.fieldErrors).toHaveProperty('password');
+    expect(await userCount(username)).toBe(0);
+  });
+
+  test.each([
+    ['too short', 'ab'],
+    ['too long', 'a'.repeat(33)],
+    ['a space', 'bad name'],
+    ['a symbol', 'bad-name!'],
+    ['non-ASCII letters', 'zoë_user'],
+  ])('a bad username (%s) is a BAD_REQUEST and creates nothing', async (_why, username) => {
+    const err = await expectTRPCError(
+      anonymous.auth.register({ username, displayName: 'Bad', password: TEST_PASSWORD }),
+      'BAD_REQUEST',
+    );
+    expect(errorShape(err).data.fieldErrors).toHaveProperty('username');
+    expect(await userCount(username)).toBe(0);
+  });
+
+  test('an empty display name is a BAD_REQUEST', async () => {
+    const username = uniqueUsername('nodn');
+    await expectTRPCError(anonymous.auth.register({ username, displayName: '   ', password: TEST_PASSWORD }), 'BAD_REQUEST');
+    expect(await userCount(username)).toBe(0);
+  });
+});
+
+describe('verifyCredentials', () => {
+  test('returns the user for the right password and null for a wrong one', async () => {
+    const user = await createUser('login');
+    expect(await verifyCredentials({ username: user.username, password: TEST_PASSWORD })).toEqual({
+      id: user.id,
+      username: user.username,
+      displayName: user.displayName,
+    });
+    expect(await verifyCredentials({ username: user.username, password: `${TEST_PASSWORD}x` })).toBeNull();
+  });
+
+  test('returns null for a user that does not exist', async () => {
+    expect(await verifyCredentials({ username: uniqueUsername('ghost'), password: TEST_PASSWORD })).toBeNull();
+  });
+});
+
+describe('auth.createToken and sessions', () => {
+  test('returns a bearer token that identifies the user', async () => {
+    const user = await createUser('tok');
+    // The login form may send any case: the schema lowercases it.
+    const { token, user: summary } = await anonymous.auth.createToken({ username: user.username.toUpperCase(), password: TEST_PASSWORD });
+    expect(summary.id).toBe(user.id);
+    expect(await userIdFromHeaders({ authorization: `Bearer ${token}` })).toBe(user.id);
+    expect(await userIdFromHeaders({ cookie: `theme=dark; ${sessionCookieName()}=${encodeURIComponent(token)}` })).toBe(user.id);
+  });
+
+  test('a wrong password gets UNAUTHORIZED and no token', async () => {
+    const user = await createUser('tokbad');
+    await expectTRPCError(anonymous.auth.createToken({ username: user.username, password: 'wrong-password-1' }), 'UNAUTHORIZED');
+    await expectTRPCError(anonymous.auth.createToken({ username: uniqueUsername('nobody'), password: TEST_PASSWORD }), 'UNAUTHORIZED');
+  });
+
+  test('a missing, garbage, foreign-secret or expired token identifies nobody', async () => {
+    const user = await createUser('forge');
+    const claims = { sub: user.id, name: user.displayName };
+    const foreign = await encode({ token: claims, secret: 'x'.repeat(40) });
+    const expired = await encode({ token: claims, secret: authSecret(), maxAge: -60 });
+    expect(await userIdFromHeaders({})).toBeNull();
+    expect(await userIdFromHeaders({ authorization: 'Bearer garbage' })).toBeNull();
+    expect(await userIdFromHeaders({ authorization: `Bearer ${foreign}` })).toBeNull();
+    expect(await userIdFromHeaders({ authorization: `Bearer ${expired}` })).toBeNull();
+    expect(await userIdFromHeaders({ cookie: `${sessionCookieName()}=${foreign}` })).toBeNull();
+    expect(await userIdFromHeaders({ cookie: `other-cookie=${foreign}` })).toBeNull();
+  });
+});

@@ -1,0 +1,192 @@
+// Direct conversations, the inbox, unread counts, read watermarks and heads, through the tRPC caller.
+import { afterAll, describe, expect, test } from 'vitest';
+import type { HeadsEvent, ReadUpdatedEvent } from '../../lib/events.ts';
+import { getDb } from '../db/client.ts';
+import type { AppError } from '../errors.ts';
+import {
+  createPair,
+  createUser,
+  EventReader,
+  expectTRPCError,
+  releaseServices,
+  send,
+  uniqueUsername,
+} from '../test/helpers.ts';
+
+afterAll(releaseServices);
+
+describe('conversations.openDirect', () => {
+  test('opening twice, from either side, gives the same conversation', async () => {
+    const [alice, bob] = await Promise.all([createUser('od1a'), createUser('od1b')]);
+    const first = await alice.caller.conversations.openDirect({ username: bob.username });
+    const again = await alice.caller.conversations.openDirect({ username: bob.username });
+    const fromBob = await bob.caller.conversations.openDirect({ username: alice.username.toUpperCase() });
+    expect(again.id).toBe(first.id);
+    expect(fromBob.id).toBe(first.id);
+    expect(first).toMatchObject({
+      kind: 'direct',
+      title: bob.displayName,
+      peer: { id: bob.id, username: bob.username, displayName: bob.displayName },
+      lastSeq: 0,
+      readSeq: 0,
+      unreadCount: 0,
+      lastMessage: null,
+    });
+    expect(fromBob.peer?.id).toBe(alice.id);
+  });
+
+  test('opening concurrently from both sides creates one conversation with two members', async () => {
+    const [alice, bob] = await Promise.all([createUser('od2a'), createUser('od2b')]);
+    const opened = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        i % 2 === 0
+          ? alice.caller.conversations.openDirect({ username: bob.username })
+          : bob.caller.conversations.openDirect({ username: alice.username }),
+      ),
+    );
+    const ids = new Set(opened.map((c) => c.id));
+    expect(ids.size).toBe(1);
+    const directKey = [alice.id, bob.id].sort().join(':');
+    expect(await getDb().conversation.count({ where: { directKey } })).toBe(1);
+    const members = await getDb().member.findMany({ where: { conversationId: opened[0].id }, select: { userId: true } });
+    expect(members.map((m) => m.userId).sort()).toEqual([alice.id, bob.id].sort());
+  });
+
+  test('opening a conversation with yourself is a BAD_REQUEST and creates nothing', async () => {
+    const alice = await createUser('odself');
+    const err = await expectTRPCError(alice.caller.conversations.openDirect({ username: alice.username }), 'BAD_REQUEST');
+    expect((err.cause as AppError).field).toBe('username');
+    expect(await getDb().member.count({ where: { userId: alice.id } })).toBe(0);
+  });
+
+  test('opening a conversation with an unknown user is NOT_FOUND and creates nothing', async () => {
+    const alice = await createUser('odnone');
+    await expectTRPCError(alice.caller.conversations.openDirect({ username: uniqueUsername('ghost') }), 'NOT_FOUND');
+    await expectTRPCError(alice.caller.conversations.openDirect({ username: 'no such user!' }), 'BAD_REQUEST');
+    expect(await getDb().member.count({ where: { userId: alice.id } })).toBe(0);
+  });
+});
+
+/** Waits until the clock is past `time`, so the next message's timestamp is strictly later. */
+async function clockPasses(time: Date): Promise<void> {
+  while (Date.now() <= time.getTime()) await new Promise((resolve) => setImmediate(resolve));
+}
+
+describe('conversations.list (the inbox)', () => {
+  test('is sorted by last activity, with the last message and the unread count', async () => {
+    const [alice, bob, carol] = await Promise.all([createUser('inba'), createUser('inbb'), createUser('inbc')]);
+    const withBob = (await alice.caller.conversations.openDirect({ username: bob.username })).id;
+    const withCarol = (await alice.caller.conversations.openDirect({ username: carol.username })).id;
+
+    await clockPasses((await send(bob, withBob, 'bob 1')).createdAt);
+    const carols = await send(carol, withCarol, 'carol 1');
+    let inbox = await alice.caller.conversations.list();
+    expect(inbox.map((c) => c.id)).toEqual([withCarol, withBob]);
+
+    await clockPasses(carols.createdAt);
+    await send(bob, withBob, 'bob 2');
+    const last = await send(bob, withBob, 'bob 3');
+    inbox = await alice.caller.conversations.list();
+    expect(inbox.map((c) => c.id)).toEqual([withBob, withCarol]);
+    expect(inbox[0]).toMatchObject({
+      title: bob.displayName,
+      peer: { id: bob.id },
+      lastSeq: 3,
+      readSeq: 0,
+      unreadCount: 3,
+      lastMessage: { id: last.id, seq: 3, senderId: bob.id, body: 'bob 3', conversationId: withBob },
+    });
+    expect(inbox[0].lastMessage?.createdAt).toBeInstanceOf(Date);
+    expect(inbox[0].lastActivityAt.getTime()).toBe(last.createdAt.getTime());
+    expect(inbox[1]).toMatchObject({ unreadCount: 1, lastMessage: { body: 'carol 1' } });
+  });
+
+  test('leaves out a conversation with no messages yet, which conversations.get still returns', async () => {
+    const { a, b, conversationId } = await createPair('inbempty');
+    expect((await a.caller.conversations.list()).map((c) => c.id)).not.toContain(conversationId);
+    expect((await b.caller.conversations.list()).map((c) => c.id)).not.toContain(conversationId);
+    expect(await b.caller.conversations.get({ conversationId })).toMatchObject({ id: conversationId, lastSeq: 0, lastMessage: null });
+  });
+
+  test("unread counts only other people's messages, and sending reads everything before it", async () => {
+    const { a: alice, b: bob, conversationId } = await createPair('unr');
+    await send(alice, conversationId, 'a1');
+    await send(alice, conversationId, 'a2');
+    await send(alice, conversationId, 'a3');
+    expect(await alice.caller.conversations.get({ conversationId })).toMatchObject({ unreadCount: 0, readSeq: 3 });
+    expect(await bob.caller.conversations.get({ conversationId })).toMatchObject({ unreadCount: 3, readSeq: 0 });
+
+    await send(bob, conversationId, 'b4');
+    expect(await bob.caller.conversations.get({ conversationId })).toMatchObject({ unreadCount: 0, readSeq: 4 });
+    expect(await alice.caller.conversations.get({ conversationId })).toMatchObject({ unreadCount: 1, readSeq: 3 });
+  });
+});
+
+describe('conversations.markRead', () => {
+  test('only moves forward, and never past the last message', async () => {
+    const { a: alice, b: bob, conversationId } = await createPair('mr');
+    for (const body of ['1', '2', '3', '4', '5']) await send(alice, conversationId, body);
+
+    expect(await bob.caller.conversations.markRead({ conversationId, seq: 3 })).toEqual({ readSeq: 3 });
+    expect(await bob.caller.conversations.get({ conversationId })).toMatchObject({ readSeq: 3, unreadCount: 2 });
+    expect(await bob.caller.conversations.markRead({ conversationId, seq: 1 })).toEqual({ readSeq: 3 });
+    expect(await bob.caller.conversations.markRead({ conversationId, seq: 0 })).toEqual({ readSeq: 3 });
+    expect(await bob.caller.conversations.markRead({ conversationId, seq: 999 })).toEqual({ readSeq: 5 });
+    expect(await bob.caller.conversations.get({ conversationId })).toMatchObject({ readSeq: 5, unreadCount: 0 });
+    // Alice's watermark is hers alone.
+    expect(await alice.caller.conversations.get({ conversationId })).toMatchObject({ readSeq: 5 });
+  });
+
+  test('rejects a negative or fractional seq with BAD_REQUEST', async () => {
+    const { b: bob, conversationId } = await createPair('mrbad');
+    await expectTRPCError(bob.caller.conversations.markRead({ conversationId, seq: -1 }), 'BAD_REQUEST');
+    await expectTRPCError(bob.caller.conversations.markRead({ conversationId, seq: 1.5 }), 'BAD_REQUEST');
+  });
+
+  test("tells the reader's own subscriptions, not the peer's", async () => {
+    const { a: alice, b: bob, conversationId } = await createPair('mrev');
+    await send(alice, conversationId, 'hello');
+    const bobEvents = await EventReader.open(bob.id);
+    const aliceEvents = await EventReader.open(alice.id);
+    try {
+      await bobEvents.next((e) => e.type === 'sync.heads');
+      await aliceEvents.next((e) => e.type === 'sync.heads');
+      await bob.caller.conversations.markRead({ conversationId, seq: 1 });
+      const event = await bobEvents.next<ReadUpdatedEvent>((e) => e.type === 'read.updated');
+      expect(event).toEqual({ type: 'read.updated', conversationId, readSeq: 1 });
+
+      // Alice's first read.updated is her own later one (seq 2), not Bob's (seq 1).
+      await send(alice, conversationId, 'second');
+      await alice.caller.conversations.markRead({ conversationId, seq: 2 });
+      const aliceEvent = await aliceEvents.next((e) => e.type === 'read.updated');
+      expect(aliceEvent).toEqual({ type: 'read.updated', conversationId, readSeq: 2 });
+    } finally {
+      await Promise.all([bobEvents.close(), aliceEvents.close()]);
+    }
+  });
+});
+
+describe('heads', () => {
+  test('the first event of sync.events is the heads of every conversation of the user', async () => {
+    const [alice, bob, carol] = await Promise.all([createUser('hda'), createUser('hdb'), createUser('hdc')]);
+    const withBob = (await alice.caller.conversations.openDirect({ username: bob.username })).id;
+    const withCarol = (await alice.caller.conversations.openDirect({ username: carol.username })).id;
+    await send(bob, withBob, 'one');
+    await send(bob, withBob, 'two');
+    await alice.caller.conversations.markRead({ conversationId: withBob, seq: 1 });
+
+    const events = await EventReader.open(alice.id);
+    try {
+      const heads = await events.next<HeadsEvent>();
+      expect(heads.type).toBe('sync.heads');
+      expect([...heads.conversations].sort((x, y) => x.id.localeCompare(y.id))).toEqual(
+        [
+          { id: withBob, lastSeq: 2, readSeq: 1 },
+          { id: withCarol, lastSeq: 0, readSeq: 0 },
+        ].sort((x, y) => x.id.localeCompare(y.id)),
+      );
+    } finally {
+      await events.close();
+    }
+  });
+});

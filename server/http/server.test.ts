@@ -1,0 +1,175 @@
+// The server as clients meet it: tRPC over a real WebSocket (cookie auth, Origin check, live events) and HTTP.
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { createTRPCClient, createWSClient, httpLink, TRPCClientError, wsLink } from '@trpc/client';
+import { encode } from 'next-auth/jwt';
+import superjson from 'superjson';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { MessageNewEvent, ServerEvent } from '../../lib/events.ts';
+import { issueSessionToken, sessionCookieName } from '../auth/session.ts';
+import type { AppRouter } from '../router.ts';
+import { createUser, EventQueue, releaseServices, TEST_PASSWORD, type TestUser } from '../test/helpers.ts';
+import { createParleyServer, TRPC_HTTP_PATH, TRPC_WS_PATH, type ParleyServer } from './server.ts';
+
+// Filled in once the port is known: the server reads the list at each upgrade.
+const allowedOrigins: string[] = [];
+let server: ParleyServer;
+let origin: string;
+let wsUrl: string;
+const closers: (() => void | Promise<void>)[] = [];
+
+beforeAll(async () => {
+  server = createParleyServer({ allowedOrigins });
+  await new Promise<void>((resolve) => server.http.listen(0, '127.0.0.1', resolve));
+  const { port } = server.http.address() as AddressInfo;
+  origin = `http://localhost:${port}`;
+  allowedOrigins.push(origin);
+  wsUrl = `ws://127.0.0.1:${port}${TRPC_WS_PATH}`;
+});
+
+afterAll(async () => {
+  for (const close of closers.reverse()) await close();
+  await server.close();
+  await releaseServices();
+});
+
+/** A tRPC client over a WebSocket that carries the session cookie, as a browser tab does. */
+async function connectAs(user: TestUser) {
+  const cookie = `${sessionCookieName()}=${await issueSessionToken(user)}`;
+  class BrowserLikeWebSocket extends WebSocket {
+    constructor(url: string | URL) {
+      super(url, { headers: { cookie }, origin });
+    }
+  }
+  const wsClient = createWSClient({
+    url: wsUrl,
+    WebSocket: BrowserLikeWebSocket as unknown as typeof globalThis.WebSocket,
+  });
+  closers.push(() => wsClient.close());
+  return createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient, transformer: superjson })] });
+}
+
+type Client = Awaited<ReturnType<typeof connectAs>>;
+
+function subscribe(client: Client): EventQueue {
+  const queue = new EventQueue();
+  const subscription = client.sync.events.subscribe(undefined, {
+    onData: (tracked) => queue.push(tracked.data as ServerEvent),
+    onError: (err) => queue.end(err),
+  });
+  closers.push(() => subscription.unsubscribe());
+  return queue;
+}
+
+/** The HTTP status of a raw WebSocket upgrade; a refused one never opens. */
+function upgradeStatus(options: WebSocket.ClientOptions): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(wsUrl, options);
+    ws.on('unexpected-response', (req, res) => {
+      resolve(res.statusCode ?? 0);
+      req.destroy();
+    });
+    ws.on('open', () => {
+      resolve(101);
+      ws.close();
+    });
+    ws.on('error', (err) => reject(err));
+  });
+}
+
+describe('tRPC over WebSocket', () => {
+  test('a message sent by Alice is acked to her and arrives live at Bob with the same id and seq', async () => {
+    const [alice, bob] = await Promise.all([createUser('wsa'), createUser('wsb')]);
+    const [aliceClient, bobClient] = await Promise.all([connectAs(alice), connectAs(bob)]);
+    expect(await bobClient.users.me.query()).toMatchObject({ id: bob.id });
+
+    const conversation = await aliceClient.conversations.openDirect.mutate({ username: bob.username });
+    const [aliceEvents, bobEvents] = [subscribe(aliceClient), subscribe(bobClient)];
+    // Heads first: once they arrive, each subscription is listening.
+    const bobHeads = await bobEvents.next((e) => e.type === 'sync.heads');
+    expect(bobHeads).toEqual({ type: 'sync.heads', conversations: [{ id: conversation.id, lastSeq: 0, readSeq: 0 }] });
+    await aliceEvents.next((e) => e.type === 'sync.heads');
+
+    const clientId = randomUUID();
+    const ack = await aliceClient.messages.send.mutate({ conversationId: conversation.id, clientId, body: 'hello over ws' });
+    expect(ack).toMatchObject({ id: expect.stringMatching(/^\d+$/), seq: 1, clientId, senderId: alice.id });
+    expect(ack.createdAt).toBeInstanceOf(Date);
+
+    const received = await bobEvents.next<MessageNewEvent>((e) => e.type === 'message.new');
+    expect(received.message).toEqual(ack);
+    // The sender's own connections get it too (her other tabs and devices).
+    expect((await aliceEvents.next<MessageNewEvent>((e) => e.type === 'message.new')).message.id).toBe(ack.id);
+  });
+
+  test('errors keep their code over the wire', async () => {
+    const [alice, stranger] = await Promise.all([createUser('wse'), createUser('wsf')]);
+    const bob = await createUser('wsg');
+    const conversation = await alice.caller.conversations.openDirect({ username: bob.username });
+    const client = await connectAs(stranger);
+    const err = await client.messages.list.query({ conversationId: conversation.id }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TRPCClientError);
+    expect((err as TRPCClientError<AppRouter>).data?.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('WebSocket upgrade', () => {
+  test('with a valid session cookie and our Origin it is accepted', async () => {
+    const user = await createUser('wsok');
+    const cookie = `${sessionCookieName()}=${await issueSessionToken(user)}`;
+    expect(await upgradeStatus({ headers: { cookie }, origin })).toBe(101);
+  });
+
+  test('with a bearer token and no Origin (a bot) it is accepted', async () => {
+    const user = await createUser('wsbot');
+    expect(await upgradeStatus({ headers: { authorization: `Bearer ${await issueSessionToken(user)}` } })).toBe(101);
+  });
+
+  test('without a session it is refused with 401', async () => {
+    expect(await upgradeStatus({ origin })).toBe(401);
+  });
+
+  test('with a forged or garbage session cookie it is refused with 401', async () => {
+    const user = await createUser('wsforge');
+    const forged = await encode({ token: { sub: user.id }, secret: 'not-the-server-secret-0123456789abcdef' });
+    expect(await upgradeStatus({ headers: { cookie: `${sessionCookieName()}=${forged}` }, origin })).toBe(401);
+    expect(await upgradeStatus({ headers: { cookie: `${sessionCookieName()}=garbage` }, origin })).toBe(401);
+  });
+
+  test('from a foreign Origin it is refused with 403, even with a valid session', async () => {
+    const user = await createUser('wsevil');
+    const cookie = `${sessionCookieName()}=${await issueSessionToken(user)}`;
+    expect(await upgradeStatus({ headers: { cookie }, origin: 'http://evil.example' })).toBe(403);
+  });
+});
+
+describe('tRPC over HTTP', () => {
+  const client = (token?: string) =>
+    createTRPCClient<AppRouter>({
+      links: [
+        httpLink({
+          url: `${origin.replace('localhost', '127.0.0.1')}${TRPC_HTTP_PATH}`,
+          transformer: superjson,
+          headers: token ? { authorization: `Bearer ${token}` } : {},
+        }),
+      ],
+    });
+
+  test('a bot logs in for a token and uses it as a bearer token', async () => {
+    const user = await createUser('httpbot');
+    const { token } = await client().auth.createToken.mutate({ username: user.username, password: TEST_PASSWORD });
+    expect(await client(token).users.me.query()).toMatchObject({ id: user.id });
+    const err = await client().users.me.query().catch((e: unknown) => e);
+    expect((err as TRPCClientError<AppRouter>).data?.httpStatus).toBe(401);
+  });
+
+  test('a taken username comes back as 409 CONFLICT naming the field, with no stack trace', async () => {
+    const user = await createUser('httptaken');
+    const err = (await client()
+      .auth.register.mutate({ username: user.username, displayName: 'Again', password: TEST_PASSWORD })
+      .catch((e: unknown) => e)) as TRPCClientError<AppRouter>;
+    expect(err).toBeInstanceOf(TRPCClientError);
+    expect(err.data).toEqual({ code: 'CONFLICT', httpStatus: 409, path: 'auth.register', field: 'username' });
+    expect(JSON.stringify(err.shape)).not.toContain('stack');
+  });
+});

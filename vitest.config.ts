@@ -1,0 +1,23 @@
+// Vitest: unit and integration tests next to the code, against a fresh database on the machine's PostgreSQL.
+import os from 'node:os';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    environment: 'node',
+    include: ['server/**/*.test.ts', 'lib/**/*.test.ts'],
+    // Creates and migrates a database of its own for the run, and drops it at the end.
+    globalSetup: ['server/test/global-setup.ts'],
+    setupFiles: ['server/test/worker-setup.ts'],
+    pool: 'forks',
+    // The tests mostly wait on PostgreSQL, so one worker more than the default (cores - 1) pays off
+    // even on two cores.
+    maxWorkers: Math.max(2, os.availableParallelism() - 1),
+    // Test files share a worker's module instances (half the run time goes to importing Prisma and
+    // friends otherwise). Safe because tests share no state but the database, where each makes its
+    // own users, and every file that opens the pool or the bus releases them in afterAll.
+    isolate: false,
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+  },
+});
