@@ -11,7 +11,7 @@ test('Alice and Bob chat live, see the same history after reloading, and unread 
   await sendMessage(alice.page, 'Hello Bob!');
   const aliceLog = alice.page.getByRole('log', { name: 'Messages' });
   await expect(aliceLog.getByText('Hello Bob!')).toBeVisible();
-  await expect(aliceLog.locator('li[data-seq="1"]').getByText('Sent')).toBeAttached();
+  await expect(aliceLog.locator('li[data-seq="1"]').getByRole('img', { name: /^(Sent|Delivered|Read)$/ })).toBeVisible();
 
   // Bob's inbox shows the new conversation live, with one unread message.
   const bobInbox = bob.page.getByRole('navigation', { name: 'Conversations' });

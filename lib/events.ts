@@ -1,5 +1,5 @@
 // Live events a client receives on its one subscription: a discriminated union on `type`.
-import type { ConversationHead, ConversationId, Message } from './schemas.ts';
+import type { ConversationHead, Message, ReceiptState } from './schemas.ts';
 
 /** First event of every (re)subscription: where each of the user's conversations stands. */
 export interface HeadsEvent {
@@ -12,23 +12,24 @@ export interface MessageNewEvent {
   message: Message;
 }
 
-/** The user's own read watermark moved (on this or another of their devices). */
-export interface ReadUpdatedEvent {
-  type: 'read.updated';
-  conversationId: ConversationId;
-  readSeq: number;
+/**
+ * A member's receipt watermarks moved. Sent to that member's own devices (read state syncs across
+ * them) and, when the conversation's aggregate moved, to every member (their ticks change).
+ */
+export interface ReceiptUpdatedEvent extends ReceiptState {
+  type: 'receipt.updated';
 }
 
-export type ServerEvent = HeadsEvent | MessageNewEvent | ReadUpdatedEvent;
+export type ServerEvent = HeadsEvent | MessageNewEvent | ReceiptUpdatedEvent;
 /** Events that travel over the bus (the heads event is made per subscription). */
-export type BusEvent = MessageNewEvent | ReadUpdatedEvent;
+export type BusEvent = MessageNewEvent | ReceiptUpdatedEvent;
 
 /** The tracked id of an event: stable per (conversation, seq) so duplicates are recognisable. */
 export function eventId(event: BusEvent): string {
   switch (event.type) {
     case 'message.new':
       return `m:${event.message.conversationId}:${event.message.seq}`;
-    case 'read.updated':
-      return `r:${event.conversationId}:${event.readSeq}`;
+    case 'receipt.updated':
+      return `r:${event.conversationId}:${event.userId}:${event.deliveredSeq}:${event.readSeq}`;
   }
 }

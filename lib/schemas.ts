@@ -60,7 +60,20 @@ export const listMessagesInput = z
   .refine((i) => i.before === undefined || i.after === undefined, 'Give before or after, not both');
 export type ListMessagesInput = z.infer<typeof listMessagesInput>;
 
-export const markReadInput = z.object({ conversationId: z.uuid(), seq: z.number().int().nonnegative() });
+const watermark = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+/** One call acknowledges a whole screen of messages: per conversation, delivered and/or read up to a seq. */
+export const ackReceiptsInput = z.object({
+  receipts: z
+    .array(
+      z
+        .object({ conversationId: z.uuid(), deliveredSeq: watermark.optional(), readSeq: watermark.optional() })
+        .refine((r) => r.deliveredSeq !== undefined || r.readSeq !== undefined, 'Give deliveredSeq, readSeq or both'),
+    )
+    .min(1, 'No receipts given')
+    .max(200, 'At most 200 receipts per call'),
+});
+export type AckReceiptsInput = z.infer<typeof ackReceiptsInput>;
 
 export interface UserSummary {
   id: UserId;
@@ -84,7 +97,11 @@ export interface ConversationSummary {
   title: string;
   peer: UserSummary | null;
   lastSeq: number;
+  /** The caller's own read watermark. */
   readSeq: number;
+  /** Every member's delivered/read watermark is at least this: a message at or below it shows two ticks / coloured ticks. */
+  allDeliveredSeq: number;
+  allReadSeq: number;
   unreadCount: number;
   lastActivityAt: Date;
   lastMessage: Message | null;
@@ -93,7 +110,20 @@ export interface ConversationSummary {
 export interface ConversationHead {
   id: ConversationId;
   lastSeq: number;
+  deliveredSeq: number;
   readSeq: number;
+  allDeliveredSeq: number;
+  allReadSeq: number;
+}
+
+/** A member's receipt watermarks after an ack, with the conversation's aggregate. */
+export interface ReceiptState {
+  conversationId: ConversationId;
+  userId: UserId;
+  deliveredSeq: number;
+  readSeq: number;
+  allDeliveredSeq: number;
+  allReadSeq: number;
 }
 
 export interface MessagePage {

@@ -2,6 +2,7 @@
 import { authRouter } from './auth/router.ts';
 import { conversationsRouter } from './conversations/router.ts';
 import { messagesRouter } from './messages/router.ts';
+import { receiptsRouter } from './receipts/router.ts';
 import { syncRouter } from './sync/router.ts';
 import { createCallerFactory, router } from './trpc.ts';
 import { usersRouter } from './users/router.ts';
@@ -11,6 +12,7 @@ export const appRouter = router({
   users: usersRouter,
   conversations: conversationsRouter,
   messages: messagesRouter,
+  receipts: receiptsRouter,
   sync: syncRouter,
 });
 

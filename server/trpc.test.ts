@@ -30,7 +30,7 @@ async function snapshot(conversationId: string) {
 function conversationProcedures(user: TestUser, conversationId: string) {
   return {
     'conversations.get': () => user.caller.conversations.get({ conversationId }),
-    'conversations.markRead': () => user.caller.conversations.markRead({ conversationId, seq: 1 }),
+    'receipts.ack': () => user.caller.receipts.ack({ receipts: [{ conversationId, deliveredSeq: 1, readSeq: 1 }] }),
     'messages.send': () => user.caller.messages.send({ conversationId, clientId: randomUUID(), body: 'let me in' }),
     'messages.list': () => user.caller.messages.list({ conversationId }),
   };
@@ -79,7 +79,9 @@ describe('members only', () => {
 
       await send(alice, conversationId, 'not for you');
       await send(bob, conversationId, 'nor this');
-      await alice.caller.conversations.markRead({ conversationId, seq: 2 });
+      // Moves the conversation's aggregate, so its receipt.updated goes to every member.
+      const [receipt] = await alice.caller.receipts.ack({ receipts: [{ conversationId, readSeq: 2 }] });
+      expect(receipt).toMatchObject({ readSeq: 2, allReadSeq: 2 });
       const mine = await send(friend, own, 'for you');
 
       // Events arrive in publish order: if any of the others leaked, it would come before this one.
@@ -102,7 +104,7 @@ describe('log in first', () => {
       'conversations.list': () => anonymous.conversations.list(),
       'conversations.get': () => anonymous.conversations.get({ conversationId }),
       'conversations.openDirect': () => anonymous.conversations.openDirect({ username: 'someone' }),
-      'conversations.markRead': () => anonymous.conversations.markRead({ conversationId, seq: 1 }),
+      'receipts.ack': () => anonymous.receipts.ack({ receipts: [{ conversationId, readSeq: 1 }] }),
       'messages.send': () => anonymous.messages.send({ conversationId, clientId: randomUUID(), body: 'hi' }),
       'messages.list': () => anonymous.messages.list({ conversationId }),
       'sync.events': () => anonymous.sync.events(),

@@ -15,6 +15,8 @@ export interface Context {
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
+  // The SSE fallback's keep-alive: a ping every 10 s, and clients reconnect after 25 s of silence.
+  sse: { ping: { enabled: true, intervalMs: 10_000 }, client: { reconnectAfterInactivityMs: 25_000 } },
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     const appError = cause instanceof AppError ? cause : undefined;

@@ -11,7 +11,7 @@ type Errors = Partial<Record<'username' | 'displayName' | 'password' | 'form', s
 
 export function RegisterForm() {
   return (
-    <TrpcProvider realtime={false}>
+    <TrpcProvider>
       <RegisterFormInner />
     </TrpcProvider>
   );

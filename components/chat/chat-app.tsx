@@ -3,15 +3,17 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { SessionUser } from '@/server/auth/current-user.ts';
 import { Inbox } from '../inbox/inbox.tsx';
-import { TrpcProvider, type ConnectionState } from '../trpc.tsx';
+import { Transport } from '../transport.ts';
+import { TrpcProvider } from '../trpc.tsx';
 import { ConversationView } from './conversation-view.tsx';
-import { useLiveSync } from './sync.ts';
+import { LiveSubscription, useChatClient, useConnectionState } from './sync.tsx';
 
 export function ChatApp({ me, initialConversationId }: { me: SessionUser; initialConversationId: string | null }) {
-  const [connection, setConnection] = useState<ConnectionState>('connecting');
+  const [transport] = useState(() => new Transport());
+  useEffect(() => transport.start(), [transport]);
   return (
-    <TrpcProvider realtime onConnectionChange={setConnection}>
-      <ChatLayout me={me} initialConversationId={initialConversationId} connection={connection} />
+    <TrpcProvider transport={transport}>
+      <ChatLayout me={me} initialConversationId={initialConversationId} transport={transport} />
     </TrpcProvider>
   );
 }
@@ -20,9 +22,10 @@ function pathFor(conversationId: string | null): string {
   return conversationId ? `/c/${conversationId}` : '/';
 }
 
-function ChatLayout({ me, initialConversationId, connection }: { me: SessionUser; initialConversationId: string | null; connection: ConnectionState }) {
+function ChatLayout({ me, initialConversationId, transport }: { me: SessionUser; initialConversationId: string | null; transport: Transport }) {
   const [openId, setOpenId] = useState(initialConversationId);
-  const { fill } = useLiveSync({ meId: me.id, openConversationId: openId });
+  const connection = useConnectionState(transport);
+  const client = useChatClient(me.id, openId);
 
   // The URL names the open conversation, so reloads and shared links land on it.
   const open = useCallback((id: string | null) => {
@@ -36,13 +39,14 @@ function ChatLayout({ me, initialConversationId, connection }: { me: SessionUser
   }, []);
 
   return (
-    <div className="mx-auto flex h-full max-w-[1600px] overflow-hidden bg-surface-panel shadow-sm dark:bg-surface-panel-dark xl:my-0">
-      <div className={`${openId ? 'hidden md:flex' : 'flex'} w-full flex-col border-r border-black/10 dark:border-white/10 md:w-[340px] lg:w-[400px] md:shrink-0`}>
+    <div className="mx-auto flex h-full max-w-[1600px] overflow-hidden bg-surface-panel shadow-sm dark:bg-surface-panel-dark">
+      <LiveSubscription client={client} transport={transport} />
+      <div className={`${openId ? 'hidden md:flex' : 'flex'} w-full flex-col border-r border-black/10 dark:border-white/10 md:w-[340px] md:shrink-0 lg:w-[400px]`}>
         <Inbox me={me} openId={openId} onOpen={open} connection={connection} />
       </div>
       <main className={`${openId ? 'flex' : 'hidden md:flex'} min-w-0 flex-1 flex-col`}>
         {openId ? (
-          <ConversationView key={openId} conversationId={openId} me={me} onBack={() => open(null)} fillGap={fill} />
+          <ConversationView key={openId} conversationId={openId} me={me} onBack={() => open(null)} client={client} />
         ) : (
           <NoConversation />
         )}

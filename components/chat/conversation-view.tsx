@@ -1,73 +1,72 @@
 'use client';
 // One open conversation: header, history (loaded by sequence as you scroll), and the composer.
-import { useCallback, useEffect, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { PAGE_SIZE } from '@/lib/schemas.ts';
-import { newClientId } from '@/lib/uuid.ts';
+import { EMPTY_CONVERSATION } from '@/lib/sync/message-store.ts';
 import type { SessionUser } from '@/server/auth/current-user.ts';
 import { errorMessage, trpc } from '../trpc.tsx';
 import { Avatar } from '../ui/avatar.tsx';
 import { BackIcon } from '../ui/icons.tsx';
 import { Composer } from './composer.tsx';
-import { EMPTY_CONVERSATION, messageStore } from './message-store.ts';
+import { applyOwnRead } from './inbox-cache.ts';
 import { MessageList } from './message-list.tsx';
+import { isInFront, type ChatClient } from './sync.tsx';
 
-export function ConversationView({ conversationId, me, onBack, fillGap }: {
+/** Re-renders when the window gains or loses focus or the tab is shown or hidden. */
+function useInFront(conversationId: string): boolean {
+  const [inFront, setInFront] = useState(false);
+  useEffect(() => {
+    const update = () => setInFront(isInFront(conversationId, conversationId));
+    update();
+    window.addEventListener('focus', update);
+    window.addEventListener('blur', update);
+    document.addEventListener('visibilitychange', update);
+    return () => {
+      window.removeEventListener('focus', update);
+      window.removeEventListener('blur', update);
+      document.removeEventListener('visibilitychange', update);
+    };
+  }, [conversationId]);
+  return inFront;
+}
+
+export function ConversationView({ conversationId, me, onBack, client }: {
   conversationId: string;
   me: SessionUser;
   onBack: () => void;
-  fillGap: (conversationId: string) => Promise<void>;
+  client: ChatClient;
 }) {
   const utils = trpc.useUtils();
+  const { store, engine, receipts, outbox } = client;
   const conversation = trpc.conversations.get.useQuery({ conversationId }, { retry: false });
-  const view = useSyncExternalStore(messageStore.subscribe, () => messageStore.get(conversationId), () => EMPTY_CONVERSATION);
-  const markRead = trpc.conversations.markRead.useMutation();
+  const view = useSyncExternalStore(store.subscribe, () => store.get(conversationId), () => EMPTY_CONVERSATION);
 
-  // First open: the latest page; if live events arrived before it, they merge by seq.
+  // First open: the latest page; live events that arrived before it merge by seq.
   const loadLatest = trpc.messages.list.useQuery({ conversationId, limit: PAGE_SIZE }, { enabled: !view.loaded, retry: false });
   useEffect(() => {
-    if (loadLatest.data) messageStore.addMessages(conversationId, loadLatest.data.messages, { hasMoreBefore: loadLatest.data.hasMoreBefore });
-  }, [conversationId, loadLatest.data]);
+    if (loadLatest.data) store.addMessages(conversationId, loadLatest.data.messages, { hasMoreBefore: loadLatest.data.hasMoreBefore });
+  }, [conversationId, loadLatest.data, store]);
   // Reopened after a while: catch up on anything the live stream could not have added.
   useEffect(() => {
-    if (messageStore.isLoaded(conversationId)) void fillGap(conversationId);
-  }, [conversationId, fillGap]);
+    if (store.isLoaded(conversationId)) void engine.fill(conversationId);
+  }, [conversationId, engine, store]);
 
   const loadOlder = useCallback(async () => {
-    const before = messageStore.minSeq(conversationId);
+    const before = store.minSeq(conversationId);
     if (before === undefined || before <= 1) return;
     const page = await utils.client.messages.list.query({ conversationId, before, limit: PAGE_SIZE });
-    messageStore.addMessages(conversationId, page.messages, { hasMoreBefore: page.hasMoreBefore });
-  }, [conversationId, utils]);
+    store.addMessages(conversationId, page.messages, { hasMoreBefore: page.hasMoreBefore });
+  }, [conversationId, store, utils]);
 
-  // Read = the conversation is open and visible with its newest message on screen.
-  const lastSeq = view.messages.at(-1)?.seq ?? 0;
+  // Read = open, visible, focused, and the message on screen.
+  const inFront = useInFront(conversationId);
+  const [bottomVisibleSeq, setBottomVisibleSeq] = useState(0);
   const readSeq = conversation.data?.readSeq ?? 0;
   useEffect(() => {
-    const mark = () => {
-      if (document.visibilityState !== 'visible' || lastSeq <= readSeq) return;
-      markRead.mutate({ conversationId, seq: lastSeq });
-      const list = utils.conversations.list.getData();
-      if (list) utils.conversations.list.setData(undefined, list.map((c) => (c.id === conversationId ? { ...c, unreadCount: 0, readSeq: lastSeq } : c)));
-      utils.conversations.get.setData({ conversationId }, (c) => (c ? { ...c, readSeq: lastSeq, unreadCount: 0 } : c));
-    };
-    mark();
-    document.addEventListener('visibilitychange', mark);
-    return () => document.removeEventListener('visibilitychange', mark);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- markRead's identity changes every render
-  }, [conversationId, lastSeq, readSeq, utils]);
-
-  const send = useCallback(
-    async (body: string, clientId = newClientId()) => {
-      messageStore.addPending({ clientId, conversationId, body, createdAt: new Date(), status: 'sending' });
-      try {
-        const message = await utils.client.messages.send.mutate({ conversationId, clientId, body });
-        messageStore.addMessages(conversationId, [message]);
-      } catch (err) {
-        messageStore.setPendingStatus(conversationId, clientId, 'failed', errorMessage(err));
-      }
-    },
-    [conversationId, utils],
-  );
+    if (!inFront || bottomVisibleSeq <= readSeq) return;
+    receipts.read(conversationId, bottomVisibleSeq);
+    applyOwnRead(utils, conversationId, bottomVisibleSeq);
+  }, [inFront, bottomVisibleSeq, readSeq, conversationId, receipts, utils]);
 
   const title = conversation.data?.title;
   const peer = conversation.data?.peer;
@@ -99,8 +98,18 @@ export function ConversationView({ conversationId, me, onBack, fillGap }: {
         </div>
       ) : (
         <>
-          <MessageList conversationId={conversationId} view={view} meId={me.id} onLoadOlder={loadOlder} onRetry={send} />
-          <Composer onSend={(body) => void send(body)} />
+          <MessageList
+            view={view}
+            meId={me.id}
+            isDirect={conversation.data?.kind === 'direct'}
+            allDeliveredSeq={conversation.data?.allDeliveredSeq ?? 0}
+            allReadSeq={conversation.data?.allReadSeq ?? 0}
+            onLoadOlder={loadOlder}
+            onBottomVisibleSeq={setBottomVisibleSeq}
+            onRetry={(clientId) => void outbox.retry(clientId)}
+            onDiscard={(clientId) => void outbox.discard(conversationId, clientId)}
+          />
+          <Composer onSend={(body) => void outbox.enqueue(conversationId, body)} />
         </>
       )}
     </>

@@ -3,9 +3,9 @@
 import { Fragment, useLayoutEffect, useRef, useState } from 'react';
 import type { Message } from '@/lib/schemas.ts';
 import { formatDayLabel, formatTime, isSameDay } from '../ui/format.ts';
-import { AlertIcon, ClockIcon, TickIcon } from '../ui/icons.tsx';
+import { AlertIcon, ClockIcon, DoubleTickIcon, TickIcon } from '../ui/icons.tsx';
 import { LinkifiedText } from '../ui/linkified-text.tsx';
-import { messageStore, type ConversationMessages, type PendingMessage } from './message-store.ts';
+import type { ConversationMessages, PendingMessage } from '@/lib/sync/message-store.ts';
 
 // Start loading the previous page this far (px) before the top is reached.
 const LOAD_OLDER_MARGIN = 400;
@@ -14,16 +14,30 @@ const STICKY_BOTTOM = 80;
 
 type Row = { kind: 'message'; message: Message } | { kind: 'pending'; pending: PendingMessage };
 
-export function MessageList({ conversationId, view, meId, onLoadOlder, onRetry }: {
-  conversationId: string;
+type TickStatus = 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
+
+export function MessageList({ view, meId, isDirect, allDeliveredSeq, allReadSeq, onLoadOlder, onBottomVisibleSeq, onRetry, onDiscard }: {
   view: ConversationMessages;
   meId: string;
+  isDirect: boolean;
+  /** Every member has messages up to these seqs delivered / read: the ticks. */
+  allDeliveredSeq: number;
+  allReadSeq: number;
   onLoadOlder: () => Promise<void>;
-  onRetry: (body: string, clientId: string) => void;
+  /** The newest message whose bottom edge is on screen, whenever it changes. */
+  onBottomVisibleSeq: (seq: number) => void;
+  onRetry: (clientId: string) => void;
+  onDiscard: (clientId: string) => void;
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const fromBottom = useRef(0); // scrollHeight - scrollTop, kept across renders
   const [loadingOlder, setLoadingOlder] = useState(false);
+
+  // The peer's own messages move their watermarks (sending reads everything before it), so in a
+  // one-to-one chat a reply is proof of reading, even before their receipt arrives.
+  const peerSeqs = isDirect ? view.messages.filter((m) => m.senderId !== meId).map((m) => m.seq - 1) : [];
+  const readUpTo = Math.max(allReadSeq, ...peerSeqs);
+  const deliveredUpTo = Math.max(allDeliveredSeq, readUpTo);
 
   const rows: Row[] = [
     ...view.messages.map((message) => ({ kind: 'message' as const, message })),
@@ -38,11 +52,26 @@ export function MessageList({ conversationId, view, meId, onLoadOlder, onRetry }
     if (fromBottom.current - el.clientHeight <= STICKY_BOTTOM) el.scrollTop = el.scrollHeight;
     else el.scrollTop = el.scrollHeight - fromBottom.current;
     fromBottom.current = el.scrollHeight - el.scrollTop;
+    reportVisible();
   }, [view]);
+
+  function reportVisible() {
+    const el = ref.current;
+    if (!el) return;
+    const viewportBottom = el.getBoundingClientRect().bottom;
+    const items = el.querySelectorAll<HTMLElement>('li[data-seq]');
+    for (let i = items.length - 1; i >= 0; i--) {
+      if (items[i].getBoundingClientRect().bottom <= viewportBottom + 1) {
+        onBottomVisibleSeq(Number(items[i].dataset.seq));
+        return;
+      }
+    }
+  }
 
   async function onScroll() {
     const el = ref.current!;
     fromBottom.current = el.scrollHeight - el.scrollTop;
+    reportVisible();
     if (el.scrollTop < LOAD_OLDER_MARGIN && view.hasMoreBefore && !loadingOlder) {
       setLoadingOlder(true);
       try {
@@ -87,11 +116,12 @@ export function MessageList({ conversationId, view, meId, onLoadOlder, onRetry }
                     </li>
                   )}
                   {row.kind === 'message' ? (
-                    <Bubble mine={row.message.senderId === meId} body={row.message.body} at={at} status="sent" seq={row.message.seq} />
+                    <Bubble mine={row.message.senderId === meId} body={row.message.body} at={at} seq={row.message.seq}
+                      status={row.message.seq <= readUpTo ? 'read' : row.message.seq <= deliveredUpTo ? 'delivered' : 'sent'} />
                   ) : (
                     <Bubble mine body={row.pending.body} at={at} status={row.pending.status} error={row.pending.error}
-                      onRetry={() => onRetry(row.pending.body, row.pending.clientId)}
-                      onDelete={() => messageStore.removePending(conversationId, row.pending.clientId)} />
+                      onRetry={() => onRetry(row.pending.clientId)}
+                      onDelete={() => onDiscard(row.pending.clientId)} />
                   )}
                 </Fragment>
               );
@@ -107,7 +137,7 @@ function Bubble({ mine, body, at, status, seq, error, onRetry, onDelete }: {
   mine: boolean;
   body: string;
   at: Date;
-  status: 'sending' | 'sent' | 'failed';
+  status: TickStatus;
   seq?: number;
   error?: string;
   onRetry?: () => void;
@@ -127,11 +157,7 @@ function Bubble({ mine, body, at, status, seq, error, onRetry, onDelete }: {
         </p>
         <span className="absolute bottom-1 right-2 flex items-center gap-1 text-[11px] text-neutral-500 dark:text-neutral-400">
           <time dateTime={at.toISOString()}>{formatTime(at)}</time>
-          {mine && status === 'sending' && <ClockIcon className="h-3.5 w-3.5" />}
-          {mine && status === 'sending' && <span className="sr-only">Pending</span>}
-          {mine && status === 'sent' && <TickIcon className="h-4 w-4" />}
-          {mine && status === 'sent' && <span className="sr-only">Sent</span>}
-          {mine && status === 'failed' && <AlertIcon className="h-3.5 w-3.5 text-red-600" />}
+          {mine && <Tick status={status} />}
         </span>
         {status === 'failed' && (
           <div role="alert" className="mt-1 flex flex-wrap items-center gap-2 border-t border-black/10 pt-1 text-xs text-red-700 dark:border-white/10 dark:text-red-300">
@@ -142,5 +168,21 @@ function Bubble({ mine, body, at, status, seq, error, onRetry, onDelete }: {
         )}
       </div>
     </li>
+  );
+}
+
+const TICK_LABEL: Record<TickStatus, string> = { sending: 'Pending', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Not sent' };
+
+/** WhatsApp's ticks: a clock while pending, one tick sent, two delivered, two coloured read. */
+function Tick({ status }: { status: TickStatus }) {
+  const icon =
+    status === 'sending' ? <ClockIcon className="h-3.5 w-3.5" />
+    : status === 'failed' ? <AlertIcon className="h-3.5 w-3.5 text-red-600" />
+    : status === 'sent' ? <TickIcon className="h-4 w-4" />
+    : <DoubleTickIcon className={`h-4 w-[18px] ${status === 'read' ? 'text-tick-read' : ''}`} />;
+  return (
+    <span role="img" aria-label={TICK_LABEL[status]} title={TICK_LABEL[status]} data-status={status} className="inline-flex">
+      {icon}
+    </span>
   );
 }

@@ -43,6 +43,14 @@ export function TickIcon({ className }: IconProps) {
   );
 }
 
+export function DoubleTickIcon({ className }: IconProps) {
+  return (
+    <svg viewBox="0 0 18 16" className={className} aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.8">
+      <path d="m1.5 8.5 3.2 3L12.5 4M8 11.5 15.8 4" strokeLinecap="round" strokeLinejoin="round" />
+    </svg>
+  );
+}
+
 export function AlertIcon({ className }: IconProps) {
   return (
     <svg viewBox="0 0 16 16" className={className} aria-hidden="true" fill="currentColor">

@@ -1,6 +1,6 @@
-// Direct conversations, the inbox, unread counts, read watermarks and heads, through the tRPC caller.
+// Direct conversations, the inbox, unread counts and heads, through the tRPC caller (receipts: server/receipts).
 import { afterAll, describe, expect, test } from 'vitest';
-import type { HeadsEvent, ReadUpdatedEvent } from '../../lib/events.ts';
+import type { HeadsEvent } from '../../lib/events.ts';
 import { getDb } from '../db/client.ts';
 import type { AppError } from '../errors.ts';
 import {
@@ -29,6 +29,8 @@ describe('conversations.openDirect', () => {
       peer: { id: bob.id, username: bob.username, displayName: bob.displayName },
       lastSeq: 0,
       readSeq: 0,
+      allDeliveredSeq: 0,
+      allReadSeq: 0,
       unreadCount: 0,
       lastMessage: null,
     });
@@ -122,50 +124,6 @@ describe('conversations.list (the inbox)', () => {
   });
 });
 
-describe('conversations.markRead', () => {
-  test('only moves forward, and never past the last message', async () => {
-    const { a: alice, b: bob, conversationId } = await createPair('mr');
-    for (const body of ['1', '2', '3', '4', '5']) await send(alice, conversationId, body);
-
-    expect(await bob.caller.conversations.markRead({ conversationId, seq: 3 })).toEqual({ readSeq: 3 });
-    expect(await bob.caller.conversations.get({ conversationId })).toMatchObject({ readSeq: 3, unreadCount: 2 });
-    expect(await bob.caller.conversations.markRead({ conversationId, seq: 1 })).toEqual({ readSeq: 3 });
-    expect(await bob.caller.conversations.markRead({ conversationId, seq: 0 })).toEqual({ readSeq: 3 });
-    expect(await bob.caller.conversations.markRead({ conversationId, seq: 999 })).toEqual({ readSeq: 5 });
-    expect(await bob.caller.conversations.get({ conversationId })).toMatchObject({ readSeq: 5, unreadCount: 0 });
-    // Alice's watermark is hers alone.
-    expect(await alice.caller.conversations.get({ conversationId })).toMatchObject({ readSeq: 5 });
-  });
-
-  test('rejects a negative or fractional seq with BAD_REQUEST', async () => {
-    const { b: bob, conversationId } = await createPair('mrbad');
-    await expectTRPCError(bob.caller.conversations.markRead({ conversationId, seq: -1 }), 'BAD_REQUEST');
-    await expectTRPCError(bob.caller.conversations.markRead({ conversationId, seq: 1.5 }), 'BAD_REQUEST');
-  });
-
-  test("tells the reader's own subscriptions, not the peer's", async () => {
-    const { a: alice, b: bob, conversationId } = await createPair('mrev');
-    await send(alice, conversationId, 'hello');
-    const bobEvents = await EventReader.open(bob.id);
-    const aliceEvents = await EventReader.open(alice.id);
-    try {
-      await bobEvents.next((e) => e.type === 'sync.heads');
-      await aliceEvents.next((e) => e.type === 'sync.heads');
-      await bob.caller.conversations.markRead({ conversationId, seq: 1 });
-      const event = await bobEvents.next<ReadUpdatedEvent>((e) => e.type === 'read.updated');
-      expect(event).toEqual({ type: 'read.updated', conversationId, readSeq: 1 });
-
-      // Alice's first read.updated is her own later one (seq 2), not Bob's (seq 1).
-      await send(alice, conversationId, 'second');
-      await alice.caller.conversations.markRead({ conversationId, seq: 2 });
-      const aliceEvent = await aliceEvents.next((e) => e.type === 'read.updated');
-      expect(aliceEvent).toEqual({ type: 'read.updated', conversationId, readSeq: 2 });
-    } finally {
-      await Promise.all([bobEvents.close(), aliceEvents.close()]);
-    }
-  });
-});
-
 describe('heads', () => {
   test('the first event of sync.events is the heads of every conversation of the user', async () => {
     const [alice, bob, carol] = await Promise.all([createUser('hda'), createUser('hdb'), createUser('hdc')]);
@@ -173,7 +131,7 @@ describe('heads', () => {
     const withCarol = (await alice.caller.conversations.openDirect({ username: carol.username })).id;
     await send(bob, withBob, 'one');
     await send(bob, withBob, 'two');
-    await alice.caller.conversations.markRead({ conversationId: withBob, seq: 1 });
+    await alice.caller.receipts.ack({ receipts: [{ conversationId: withBob, deliveredSeq: 2, readSeq: 1 }] });
 
     const events = await EventReader.open(alice.id);
     try {
@@ -181,8 +139,8 @@ describe('heads', () => {
       expect(heads.type).toBe('sync.heads');
       expect([...heads.conversations].sort((x, y) => x.id.localeCompare(y.id))).toEqual(
         [
-          { id: withBob, lastSeq: 2, readSeq: 1 },
-          { id: withCarol, lastSeq: 0, readSeq: 0 },
+          { id: withBob, lastSeq: 2, deliveredSeq: 2, readSeq: 1, allDeliveredSeq: 2, allReadSeq: 1 },
+          { id: withCarol, lastSeq: 0, deliveredSeq: 0, readSeq: 0, allDeliveredSeq: 0, allReadSeq: 0 },
         ].sort((x, y) => x.id.localeCompare(y.id)),
       );
     } finally {

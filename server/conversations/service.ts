@@ -8,10 +8,18 @@ import type {
   UserId,
 } from '../../lib/schemas.ts';
 import { getDb } from '../db/client.ts';
+import { Prisma } from '../db/generated/client.ts';
 import { AppError } from '../errors.ts';
-import { channels, getBus } from '../realtime/index.ts';
 
 const INBOX_LIMIT = 200;
+
+// The lowest delivered/read watermark over all members of conversation c: what every member has.
+// The sender's own watermarks pass every message they sent, so for their messages this is "all
+// the others".
+const AGGREGATE_WATERMARKS = Prisma.sql`
+  CROSS JOIN LATERAL (
+    SELECT min(x.delivered_seq) AS all_delivered, min(x.read_seq) AS all_read FROM members x WHERE x.conversation_id = c.id
+  ) a`;
 
 /** Throws FORBIDDEN unless userId belongs to the conversation; says nothing about whether it exists. */
 export async function assertMember(userId: UserId, conversationId: ConversationId): Promise<void> {
@@ -49,6 +57,8 @@ interface InboxRow {
   last_seq: bigint;
   last_at: Date;
   read_seq: bigint;
+  all_delivered: bigint;
+  all_read: bigint;
   unread: number;
   peer_id: string | null;
   peer_username: string | null;
@@ -66,7 +76,7 @@ interface InboxRow {
  */
 export async function listConversations(userId: UserId, onlyId?: ConversationId): Promise<ConversationSummary[]> {
   const rows = await getDb().$queryRaw<InboxRow[]>`
-    SELECT c.id, c.kind, c.title, c.last_seq, c.last_at, m.read_seq,
+    SELECT c.id, c.kind, c.title, c.last_seq, c.last_at, m.read_seq, a.all_delivered, a.all_read,
       (SELECT count(*)::int FROM messages x
         WHERE x.conversation_id = c.id AND x.seq > m.read_seq AND x.sender_id <> ${userId}::uuid) AS unread,
       p.id AS peer_id, p.username AS peer_username, p.display_name AS peer_display_name,
@@ -79,6 +89,7 @@ export async function listConversations(userId: UserId, onlyId?: ConversationId)
       WHERE om.conversation_id = c.id AND om.user_id <> ${userId}::uuid LIMIT 1
     ) p ON c.kind = 'direct'
     LEFT JOIN messages lm ON lm.conversation_id = c.id AND lm.seq = c.last_seq
+    ${AGGREGATE_WATERMARKS}
     WHERE m.user_id = ${userId}::uuid
       AND (${onlyId ?? null}::uuid IS NULL AND c.last_seq > 0 OR c.id = ${onlyId ?? null}::uuid)
     ORDER BY c.last_at DESC
@@ -104,6 +115,8 @@ export async function listConversations(userId: UserId, onlyId?: ConversationId)
       peer,
       lastSeq: Number(r.last_seq),
       readSeq: Number(r.read_seq),
+      allDeliveredSeq: Number(r.all_delivered),
+      allReadSeq: Number(r.all_read),
       unreadCount: r.unread,
       lastActivityAt: r.last_at,
       lastMessage,
@@ -119,24 +132,19 @@ export async function getConversation(userId: UserId, conversationId: Conversati
 
 /** Where each of the user's conversations stands: sent first on every (re)subscribe, for resume. */
 export async function listHeads(userId: UserId): Promise<ConversationHead[]> {
-  const rows = await getDb().$queryRaw<{ id: string; last_seq: bigint; read_seq: bigint }[]>`
-    SELECT c.id, c.last_seq, m.read_seq FROM members m JOIN conversations c ON c.id = m.conversation_id
+  const rows = await getDb().$queryRaw<
+    { id: string; last_seq: bigint; delivered_seq: bigint; read_seq: bigint; all_delivered: bigint; all_read: bigint }[]
+  >`
+    SELECT c.id, c.last_seq, m.delivered_seq, m.read_seq, a.all_delivered, a.all_read
+    FROM members m JOIN conversations c ON c.id = m.conversation_id
+    ${AGGREGATE_WATERMARKS}
     WHERE m.user_id = ${userId}::uuid`;
-  return rows.map((r) => ({ id: r.id, lastSeq: Number(r.last_seq), readSeq: Number(r.read_seq) }));
-}
-
-/**
- * Moves the caller's read watermark up to seq (never back, never past the last message) and tells
- * the caller's other devices.
- */
-export async function markRead(userId: UserId, conversationId: ConversationId, seq: number): Promise<{ readSeq: number }> {
-  const rows = await getDb().$queryRaw<{ read_seq: bigint }[]>`
-    UPDATE members m SET read_seq = GREATEST(m.read_seq, LEAST(${seq}::bigint, c.last_seq))
-    FROM conversations c
-    WHERE c.id = m.conversation_id AND m.conversation_id = ${conversationId}::uuid AND m.user_id = ${userId}::uuid
-    RETURNING m.read_seq`;
-  if (rows.length === 0) throw new AppError('FORBIDDEN', 'You are not a member of this conversation');
-  const readSeq = Number(rows[0].read_seq);
-  await getBus().publish(channels.user(userId), { type: 'read.updated', conversationId, readSeq });
-  return { readSeq };
+  return rows.map((r) => ({
+    id: r.id,
+    lastSeq: Number(r.last_seq),
+    deliveredSeq: Number(r.delivered_seq),
+    readSeq: Number(r.read_seq),
+    allDeliveredSeq: Number(r.all_delivered),
+    allReadSeq: Number(r.all_read),
+  }));
 }

@@ -88,7 +88,10 @@ describe('tRPC over WebSocket', () => {
     const [aliceEvents, bobEvents] = [subscribe(aliceClient), subscribe(bobClient)];
     // Heads first: once they arrive, each subscription is listening.
     const bobHeads = await bobEvents.next((e) => e.type === 'sync.heads');
-    expect(bobHeads).toEqual({ type: 'sync.heads', conversations: [{ id: conversation.id, lastSeq: 0, readSeq: 0 }] });
+    expect(bobHeads).toEqual({
+      type: 'sync.heads',
+      conversations: [{ id: conversation.id, lastSeq: 0, deliveredSeq: 0, readSeq: 0, allDeliveredSeq: 0, allReadSeq: 0 }],
+    });
     await aliceEvents.next((e) => e.type === 'sync.heads');
 
     const clientId = randomUUID();

@@ -42,6 +42,11 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
 
   const server = http.createServer((req, res) => {
     if (req.url?.startsWith(`${TRPC_HTTP_PATH}/`)) return trpcHttp(req, res);
+    if (req.url === '/healthz') {
+      // Liveness (and the browser's probe for "HTTP works, WebSockets do not").
+      res.writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'no-store' }).end('ok');
+      return;
+    }
     if (options.fallback) return options.fallback(req, res);
     res.statusCode = 404;
     res.end();

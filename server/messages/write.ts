@@ -88,9 +88,10 @@ export async function writeSends(sends: Send[], ids: Snowflake, now: () => Date 
     if (fresh.length > 0) {
       await tx.$executeRaw`UPDATE conversations SET last_seq = ${seq}, last_at = ${createdAt} WHERE id = ${conversationId}::uuid`;
       await tx.message.createMany({ data: fresh });
-      // Sending reads everything before it: the sender's own messages never count as unread.
+      // Sending reads everything before it: the sender's own messages never count as unread. Read
+      // implies delivered, so the delivered watermark moves with it.
       await tx.$executeRaw`
-        UPDATE members SET read_seq = GREATEST(read_seq, ${seq})
+        UPDATE members SET read_seq = GREATEST(read_seq, ${seq}), delivered_seq = GREATEST(delivered_seq, ${seq})
         WHERE conversation_id = ${conversationId}::uuid
           AND user_id = ANY(${[...new Set(fresh.map((m) => m.senderId))]}::uuid[])`;
     }

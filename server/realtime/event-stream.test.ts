@@ -5,7 +5,15 @@ import type { Bus, Unsubscribe } from './bus.ts';
 import { openEventStream } from './event-stream.ts';
 import { MemoryBus } from './memory-bus.ts';
 
-const read = (readSeq: number, conversationId = 'c1'): BusEvent => ({ type: 'read.updated', conversationId, readSeq });
+const receipt = (readSeq: number, conversationId = 'c1'): BusEvent => ({
+  type: 'receipt.updated',
+  conversationId,
+  userId: 'u1',
+  deliveredSeq: readSeq,
+  readSeq,
+  allDeliveredSeq: readSeq,
+  allReadSeq: readSeq,
+});
 
 /** A MemoryBus that counts live subscriptions, to see that a stream lets go of them. */
 class CountingBus extends MemoryBus {
@@ -35,17 +43,17 @@ async function take(iterator: AsyncIterator<BusEvent>, n: number): Promise<BusEv
 describe('openEventStream', () => {
   test('yields events published after it was opened, even before reading starts, and not earlier ones', async () => {
     const bus: Bus = new MemoryBus();
-    await bus.publish('u1', read(1));
+    await bus.publish('u1', receipt(1));
     const abort = new AbortController();
     const stream = openEventStream(bus, ['u1'], abort.signal);
     // Published while the caller is still busy (reading the backlog, say): kept for it.
-    await bus.publish('u1', read(2));
-    await bus.publish('u1', read(3));
+    await bus.publish('u1', receipt(2));
+    await bus.publish('u1', receipt(3));
     const iterator = stream[Symbol.asyncIterator]();
-    expect(await take(iterator, 2)).toEqual([read(2), read(3)]);
+    expect(await take(iterator, 2)).toEqual([receipt(2), receipt(3)]);
     const waiting = iterator.next();
-    await bus.publish('u1', read(4));
-    expect(await waiting).toEqual({ done: false, value: read(4) });
+    await bus.publish('u1', receipt(4));
+    expect(await waiting).toEqual({ done: false, value: receipt(4) });
     abort.abort();
   });
 
@@ -53,11 +61,11 @@ describe('openEventStream', () => {
     const bus = new MemoryBus();
     const abort = new AbortController();
     const iterator = openEventStream(bus, ['a', 'b'], abort.signal)[Symbol.asyncIterator]();
-    await bus.publish('a', read(1, 'a'));
-    await bus.publish('elsewhere', read(9, 'x'));
-    await bus.publish('b', read(2, 'b'));
-    await bus.publish('a', read(3, 'a'));
-    expect(await take(iterator, 3)).toEqual([read(1, 'a'), read(2, 'b'), read(3, 'a')]);
+    await bus.publish('a', receipt(1, 'a'));
+    await bus.publish('elsewhere', receipt(9, 'x'));
+    await bus.publish('b', receipt(2, 'b'));
+    await bus.publish('a', receipt(3, 'a'));
+    expect(await take(iterator, 3)).toEqual([receipt(1, 'a'), receipt(2, 'b'), receipt(3, 'a')]);
     abort.abort();
   });
 
@@ -70,7 +78,7 @@ describe('openEventStream', () => {
     abort.abort();
     expect(await waiting).toEqual({ done: true, value: undefined });
     expect(bus.active).toBe(0);
-    await bus.publish('a', read(1));
+    await bus.publish('a', receipt(1));
     expect(await iterator.next()).toEqual({ done: true, value: undefined });
   });
 
@@ -78,7 +86,7 @@ describe('openEventStream', () => {
     const bus = new CountingBus();
     const abort = new AbortController();
     const stream = openEventStream(bus, ['a'], abort.signal);
-    await bus.publish('a', read(1));
+    await bus.publish('a', receipt(1));
     abort.abort();
     expect(bus.active).toBe(0);
     const seen: BusEvent[] = [];
@@ -90,9 +98,9 @@ describe('openEventStream', () => {
     const bus = new CountingBus();
     const abort = new AbortController();
     const stream = openEventStream(bus, ['a'], abort.signal);
-    await bus.publish('a', read(1));
+    await bus.publish('a', receipt(1));
     for await (const event of stream) {
-      expect(event).toEqual(read(1));
+      expect(event).toEqual(receipt(1));
       break;
     }
     expect(bus.active).toBe(0);
@@ -102,7 +110,7 @@ describe('openEventStream', () => {
     const bus = new MemoryBus();
     const abort = new AbortController();
     const iterator = openEventStream(bus, ['a'], abort.signal)[Symbol.asyncIterator]();
-    for (let i = 1; i <= 10_001; i++) await bus.publish('a', read(i));
+    for (let i = 1; i <= 10_001; i++) await bus.publish('a', receipt(i));
     // Wait for the bus to deliver the last one.
     await new Promise<void>((resolve) => queueMicrotask(resolve));
     await expect(iterator.next()).rejects.toThrow('Event stream overflowed');

@@ -4,7 +4,15 @@ import type { BusEvent } from '../../lib/events.ts';
 import { channels } from './bus.ts';
 import { MemoryBus } from './memory-bus.ts';
 
-const read = (readSeq: number): BusEvent => ({ type: 'read.updated', conversationId: 'c1', readSeq });
+const receipt = (readSeq: number): BusEvent => ({
+  type: 'receipt.updated',
+  conversationId: 'c1',
+  userId: 'u1',
+  deliveredSeq: readSeq,
+  readSeq,
+  allDeliveredSeq: readSeq,
+  allReadSeq: readSeq,
+});
 
 describe('MemoryBus', () => {
   test('delivers an event to every subscriber of its channel, in publish order', async () => {
@@ -13,11 +21,11 @@ describe('MemoryBus', () => {
     const b = vi.fn();
     bus.subscribe('room', a);
     bus.subscribe('room', b);
-    await bus.publish('room', read(1));
-    await bus.publish('room', read(2));
+    await bus.publish('room', receipt(1));
+    await bus.publish('room', receipt(2));
     await vi.waitFor(() => expect(b).toHaveBeenCalledTimes(2));
-    expect(a.mock.calls).toEqual([[read(1)], [read(2)]]);
-    expect(b.mock.calls).toEqual([[read(1)], [read(2)]]);
+    expect(a.mock.calls).toEqual([[receipt(1)], [receipt(2)]]);
+    expect(b.mock.calls).toEqual([[receipt(1)], [receipt(2)]]);
   });
 
   test('does not deliver to other channels', async () => {
@@ -26,7 +34,7 @@ describe('MemoryBus', () => {
     const mine = vi.fn();
     bus.subscribe(channels.user('u2'), other);
     bus.subscribe(channels.user('u1'), mine);
-    await bus.publish(channels.user('u1'), read(1));
+    await bus.publish(channels.user('u1'), receipt(1));
     await vi.waitFor(() => expect(mine).toHaveBeenCalledOnce());
     expect(other).not.toHaveBeenCalled();
   });
@@ -35,7 +43,7 @@ describe('MemoryBus', () => {
     const bus = new MemoryBus();
     const handler = vi.fn();
     bus.subscribe('room', handler);
-    const published = bus.publish('room', read(1));
+    const published = bus.publish('room', receipt(1));
     expect(handler).not.toHaveBeenCalled();
     await published;
     await vi.waitFor(() => expect(handler).toHaveBeenCalledOnce());
@@ -49,7 +57,7 @@ describe('MemoryBus', () => {
     bus.subscribe('room', stays);
     unsubscribe();
     unsubscribe();
-    await bus.publish('room', read(1));
+    await bus.publish('room', receipt(1));
     await vi.waitFor(() => expect(stays).toHaveBeenCalledOnce());
     expect(gone).not.toHaveBeenCalled();
   });
@@ -59,12 +67,12 @@ describe('MemoryBus', () => {
     const handler = vi.fn();
     bus.subscribe('room', handler)();
     bus.subscribe('room', handler);
-    await bus.publish('room', read(1));
+    await bus.publish('room', receipt(1));
     await vi.waitFor(() => expect(handler).toHaveBeenCalledOnce());
   });
 
   test('publishing to a channel nobody listens to is fine', async () => {
-    await expect(new MemoryBus().publish('nobody', read(1))).resolves.toBeUndefined();
+    await expect(new MemoryBus().publish('nobody', receipt(1))).resolves.toBeUndefined();
   });
 
   test('a failing subscriber does not stop the others', async () => {
@@ -74,7 +82,7 @@ describe('MemoryBus', () => {
       throw new Error('subscriber bug');
     });
     bus.subscribe('room', after);
-    await bus.publish('room', read(1));
+    await bus.publish('room', receipt(1));
     await vi.waitFor(() => expect(after).toHaveBeenCalledOnce());
   });
 
@@ -83,10 +91,10 @@ describe('MemoryBus', () => {
     const handler = vi.fn();
     bus.subscribe('room', handler);
     await bus.close();
-    await bus.publish('room', read(1));
+    await bus.publish('room', receipt(1));
     const later = vi.fn();
     bus.subscribe('room', later);
-    await bus.publish('room', read(2));
+    await bus.publish('room', receipt(2));
     await vi.waitFor(() => expect(later).toHaveBeenCalledOnce());
     expect(handler).not.toHaveBeenCalled();
   });

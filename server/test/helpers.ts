@@ -48,6 +48,19 @@ export async function createPair(prefix = 'p'): Promise<{ a: TestUser; b: TestUs
   return { a, b, conversationId: conversation.id };
 }
 
+/**
+ * A group conversation of `size` users, written straight to the database: groups have no API yet,
+ * and some rules (an aggregate over more than two members) only show with three.
+ */
+export async function createGroup(prefix = 'g', size = 3): Promise<{ users: TestUser[]; conversationId: ConversationId }> {
+  const users = await Promise.all(Array.from({ length: size }, (_, i) => createUser(`${prefix}${i}`)));
+  const conversationId = randomUUID();
+  await getDb().conversation.create({
+    data: { id: conversationId, kind: 'group', title: `${prefix} group`, members: { create: users.map((u) => ({ userId: u.id })) } },
+  });
+  return { users, conversationId };
+}
+
 export function send(user: TestUser, conversationId: ConversationId, body: string, clientId: string = randomUUID()): Promise<Message> {
   return user.caller.messages.send({ conversationId, clientId, body });
 }

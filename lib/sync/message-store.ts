@@ -1,5 +1,5 @@
-// The one owner of a conversation's messages on the client: committed ones keyed by seq, plus sends in flight.
-import type { Message } from '@/lib/schemas.ts';
+// The one owner of a conversation's messages on a client: committed ones keyed by seq, plus sends in flight.
+import type { Message } from '../schemas.ts';
 
 export interface PendingMessage {
   clientId: string;
@@ -22,6 +22,8 @@ export interface ConversationMessages {
 
 interface Entry {
   bySeq: Map<number, Message>;
+  /** Every seq from the first loaded page's start up to this one is held (no gap below it). */
+  contiguousTop: number;
   pending: Map<string, PendingMessage>;
   hasMoreBefore: boolean;
   loaded: boolean;
@@ -56,6 +58,11 @@ export class MessageStore {
     return messages.length ? messages[messages.length - 1].seq : 0;
   }
 
+  /** The highest seq with nothing missing below it (since the first page loaded): resume from here. */
+  contiguousTop(conversationId: string): number {
+    return this.entries.get(conversationId)?.contiguousTop ?? 0;
+  }
+
   minSeq(conversationId: string): number | undefined {
     return this.get(conversationId).messages[0]?.seq;
   }
@@ -75,9 +82,12 @@ export class MessageStore {
       e.pending.delete(m.clientId);
     }
     if (page) {
+      // The first page is the newest one: nothing above its top existed when it was read.
+      if (!e.loaded) e.contiguousTop = Math.max(e.contiguousTop, messages.at(-1)?.seq ?? 0);
       e.loaded = true;
       e.hasMoreBefore = page.hasMoreBefore;
     }
+    if (e.loaded) while (e.bySeq.has(e.contiguousTop + 1)) e.contiguousTop += 1;
     this.changed(e);
   }
 
@@ -103,7 +113,7 @@ export class MessageStore {
   private entry(conversationId: string): Entry {
     let e = this.entries.get(conversationId);
     if (!e) {
-      e = { bySeq: new Map(), pending: new Map(), hasMoreBefore: false, loaded: false, snapshot: null };
+      e = { bySeq: new Map(), contiguousTop: 0, pending: new Map(), hasMoreBefore: false, loaded: false, snapshot: null };
       this.entries.set(conversationId, e);
     }
     return e;
@@ -115,4 +125,3 @@ export class MessageStore {
   }
 }
 
-export const messageStore = new MessageStore();

@@ -1,0 +1,67 @@
+// How live events change the cached inbox and conversation headers (react-query caches), in one place.
+import type { ConversationHead, ConversationSummary, Message, ReceiptState } from '@/lib/schemas.ts';
+import type { trpc } from '../trpc.tsx';
+
+type Utils = ReturnType<typeof trpc.useUtils>;
+
+function patch(utils: Utils, conversationId: string, change: (c: ConversationSummary) => ConversationSummary): boolean {
+  utils.conversations.get.setData({ conversationId }, (c) => (c ? change(c) : c));
+  const list = utils.conversations.list.getData();
+  if (!list?.some((c) => c.id === conversationId)) return false;
+  utils.conversations.list.setData(undefined, list.map((c) => (c.id === conversationId ? change(c) : c)));
+  return true;
+}
+
+/** New messages reached this device: last message, activity order and unread count. */
+export function applyMessages(utils: Utils, conversationId: string, messages: Message[], unreadDelta: number): void {
+  const newest = messages.reduce((a, b) => (b.seq > a.seq ? b : a));
+  const list = utils.conversations.list.getData();
+  const current = list?.find((c) => c.id === conversationId);
+  if (!list || !current) {
+    void utils.conversations.list.invalidate(); // a conversation this inbox has not seen yet
+    return;
+  }
+  if (newest.seq <= current.lastSeq) return; // already counted
+  const updated: ConversationSummary = {
+    ...current,
+    lastSeq: newest.seq,
+    lastMessage: newest,
+    lastActivityAt: newest.createdAt,
+    unreadCount: current.unreadCount + unreadDelta,
+  };
+  utils.conversations.list.setData(undefined, [updated, ...list.filter((c) => c.id !== conversationId)]);
+}
+
+/** Watermarks only move forward, whatever order events arrive in. */
+export function applyReceipt(utils: Utils, meId: string, r: ReceiptState): void {
+  const mine = r.userId === meId;
+  const known = patch(utils, r.conversationId, (c) => {
+    const readSeq = mine ? Math.max(c.readSeq, r.readSeq) : c.readSeq;
+    return {
+      ...c,
+      readSeq,
+      unreadCount: mine && readSeq >= c.lastSeq ? 0 : c.unreadCount,
+      allDeliveredSeq: Math.max(c.allDeliveredSeq, r.allDeliveredSeq),
+      allReadSeq: Math.max(c.allReadSeq, r.allReadSeq),
+    };
+  });
+  const c = utils.conversations.list.getData()?.find((x) => x.id === r.conversationId);
+  // Read part of the way on another device: only the server can count what is left.
+  if (known && mine && c && c.unreadCount > 0 && r.readSeq > 0 && r.readSeq < c.lastSeq) void utils.conversations.list.invalidate();
+}
+
+export function applyHeads(utils: Utils, heads: ConversationHead[]): void {
+  for (const h of heads) {
+    patch(utils, h.id, (c) => ({
+      ...c,
+      readSeq: Math.max(c.readSeq, h.readSeq),
+      allDeliveredSeq: Math.max(c.allDeliveredSeq, h.allDeliveredSeq),
+      allReadSeq: Math.max(c.allReadSeq, h.allReadSeq),
+    }));
+  }
+}
+
+/** The caller read up to seq here: clear the count at once, before the server confirms. */
+export function applyOwnRead(utils: Utils, conversationId: string, seq: number): void {
+  patch(utils, conversationId, (c) => ({ ...c, readSeq: Math.max(c.readSeq, seq), unreadCount: seq >= c.lastSeq ? 0 : c.unreadCount }));
+}

@@ -1,0 +1,124 @@
+'use client';
+// The durable outbox: a send waits in IndexedDB until the server acknowledges it, across reloads,
+// outages and restarts, and always goes out with its original client id (so never twice).
+import { openDB, type IDBPDatabase } from 'idb';
+import type { Message } from '@/lib/schemas.ts';
+import type { MessageStore, PendingMessage } from '@/lib/sync/message-store.ts';
+import { newClientId } from '@/lib/uuid.ts';
+import { errorMessage } from '../trpc.tsx';
+import { reconnectDelayMs } from '../transport.ts';
+
+interface OutboxEntry {
+  clientId: string;
+  conversationId: string;
+  body: string;
+  createdAt: number;
+  status: PendingMessage['status'];
+  error?: string;
+}
+
+export type SendFn = (input: { conversationId: string; clientId: string; body: string }) => Promise<Message>;
+
+// Errors worth retrying: the server or the way to it had a problem, not the message.
+const TRANSIENT = new Set(['INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE', 'TOO_MANY_REQUESTS', 'TIMEOUT', 'CLIENT_CLOSED_REQUEST']);
+
+/** A refusal by the server (too long, no longer a member…): retrying the same send cannot succeed. */
+export function isRefusal(err: unknown): boolean {
+  const code = (err as { data?: { code?: unknown } } | null)?.data?.code;
+  return typeof code === 'string' && !TRANSIENT.has(code);
+}
+
+function toPending(e: OutboxEntry): PendingMessage {
+  return { clientId: e.clientId, conversationId: e.conversationId, body: e.body, createdAt: new Date(e.createdAt), status: e.status, error: e.error };
+}
+
+export class Outbox {
+  private database: Promise<IDBPDatabase> | null = null;
+  private flushing = false;
+  private flushAgain = false;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private attempt = 0;
+
+  constructor(private readonly userId: string, private readonly store: MessageStore, private readonly send: SendFn) {}
+
+  // Opened on first use: the page is also rendered on the server, where there is no IndexedDB.
+  private get db(): Promise<IDBPDatabase> {
+    // One database per account, so a shared browser never sends one user's drafts as another.
+    return (this.database ??= openDB(`parley-outbox-${this.userId}`, 1, {
+      upgrade: (db) => void db.createObjectStore('sends', { keyPath: 'clientId' }),
+    }));
+  }
+
+  /** Shows what was waiting when the page was last closed, and sends it. */
+  async restore(): Promise<void> {
+    for (const e of await this.entries()) this.store.addPending(toPending(e));
+    this.kick();
+  }
+
+  async enqueue(conversationId: string, body: string): Promise<void> {
+    const entry: OutboxEntry = { clientId: newClientId(), conversationId, body, createdAt: Date.now(), status: 'sending' };
+    this.store.addPending(toPending(entry)); // on screen at once, stored right after
+    await (await this.db).put('sends', entry);
+    this.kick();
+  }
+
+  async retry(clientId: string): Promise<void> {
+    const db = await this.db;
+    const entry: OutboxEntry | undefined = await db.get('sends', clientId);
+    if (!entry) return;
+    await db.put('sends', { ...entry, status: 'sending', error: undefined });
+    this.store.setPendingStatus(entry.conversationId, clientId, 'sending');
+    this.attempt = 0;
+    this.kick();
+  }
+
+  async discard(conversationId: string, clientId: string): Promise<void> {
+    await (await this.db).delete('sends', clientId);
+    this.store.removePending(conversationId, clientId);
+  }
+
+  /** Sends whatever waits, oldest first; call it whenever the connection comes (back). */
+  kick(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    if (this.flushing) {
+      this.flushAgain = true;
+      return;
+    }
+    void this.flush();
+  }
+
+  private async entries(): Promise<OutboxEntry[]> {
+    const all: OutboxEntry[] = await (await this.db).getAll('sends');
+    return all.sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      do {
+        this.flushAgain = false;
+        for (const entry of await this.entries()) {
+          if (entry.status !== 'sending') continue;
+          try {
+            const message = await this.send({ conversationId: entry.conversationId, clientId: entry.clientId, body: entry.body });
+            this.store.addMessages(entry.conversationId, [message]);
+            await (await this.db).delete('sends', entry.clientId);
+            this.attempt = 0;
+          } catch (err) {
+            if (!isRefusal(err)) {
+              // Stay pending; the same client id goes out again later, so it can only land once.
+              this.retryTimer = setTimeout(() => this.kick(), reconnectDelayMs(this.attempt++));
+              return;
+            }
+            const failed: OutboxEntry = { ...entry, status: 'failed', error: errorMessage(err) };
+            await (await this.db).put('sends', failed);
+            this.store.setPendingStatus(entry.conversationId, entry.clientId, 'failed', failed.error);
+          }
+        }
+      } while (this.flushAgain);
+    } finally {
+      this.flushing = false;
+    }
+  }
+}

@@ -1,0 +1,89 @@
+'use client';
+// The page's chat client: message store, sync engine, receipt batcher and outbox, fed by one live subscription.
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import type { ServerEvent } from '@/lib/events.ts';
+import { MessageStore } from '@/lib/sync/message-store.ts';
+import { ReceiptBatcher } from '@/lib/sync/receipt-batcher.ts';
+import { SyncEngine } from '@/lib/sync/sync-engine.ts';
+import { trpc } from '../trpc.tsx';
+import type { ConnectionState, Transport } from '../transport.ts';
+
+export type { ConnectionState };
+import { applyHeads, applyMessages, applyReceipt } from './inbox-cache.ts';
+import { Outbox } from './outbox.ts';
+
+
+export interface ChatClient {
+  store: MessageStore;
+  engine: SyncEngine;
+  receipts: ReceiptBatcher;
+  outbox: Outbox;
+}
+
+/** Whether this conversation is in front of the user: open, the tab visible and the window focused. */
+export function isInFront(openConversationId: string | null, conversationId: string): boolean {
+  return openConversationId === conversationId && document.visibilityState === 'visible' && document.hasFocus();
+}
+
+export function useChatClient(meId: string, openConversationId: string | null): ChatClient {
+  const utils = trpc.useUtils();
+  const openRef = useRef(openConversationId);
+  openRef.current = openConversationId;
+
+  const [client] = useState<ChatClient>(() => {
+    const store = new MessageStore();
+    const receipts = new ReceiptBatcher((input) => utils.client.receipts.ack.mutate(input));
+    const engine = new SyncEngine(
+      store,
+      { listAfter: (conversationId, after, limit) => utils.client.messages.list.query({ conversationId, after, limit }) },
+      {
+        onHeads: (heads) => {
+          applyHeads(utils, heads);
+          // Once the inbox has them, this device has every conversation's news: delivered.
+          void utils.conversations.list.invalidate().then(() => {
+            for (const h of heads) if (h.deliveredSeq < h.lastSeq) receipts.delivered(h.id, h.lastSeq);
+          });
+        },
+        onMessages: (conversationId, messages) => {
+          const fromOthers = messages.filter((m) => m.senderId !== meId);
+          if (fromOthers.length) receipts.delivered(conversationId, Math.max(...fromOthers.map((m) => m.seq)));
+          const unread = isInFront(openRef.current, conversationId) ? 0 : fromOthers.length;
+          applyMessages(utils, conversationId, messages, unread);
+        },
+        onReceipt: (receipt) => applyReceipt(utils, meId, receipt),
+      },
+    );
+    const outbox = new Outbox(meId, store, (input) => utils.client.messages.send.mutate(input));
+    return { store, engine, receipts, outbox };
+  });
+
+  useEffect(() => {
+    void client.outbox.restore();
+    const flush = () => void client.receipts.flush();
+    window.addEventListener('pagehide', flush);
+    return () => window.removeEventListener('pagehide', flush);
+  }, [client]);
+  return client;
+}
+
+/** The one live subscription; made again (by its key) whenever the transport changes. */
+export function LiveSubscription({ client, transport }: { client: ChatClient; transport: Transport }) {
+  const generation = useSyncExternalStore(transport.subscribe, transport.getGeneration, () => 0);
+  return <Subscription key={generation} client={client} transport={transport} />;
+}
+
+export function useConnectionState(transport: Transport): ConnectionState {
+  return useSyncExternalStore(transport.subscribeState, transport.getState, () => 'connecting');
+}
+
+function Subscription({ client, transport }: { client: ChatClient; transport: Transport }) {
+  const subscription = trpc.sync.events.useSubscription(undefined, {
+    onStarted: () => client.outbox.kick(),
+    onData: (tracked) => client.engine.handle(tracked.data as ServerEvent),
+  });
+  const status = subscription.status;
+  useEffect(() => {
+    transport.setSubscriptionState(status === 'pending' ? 'online' : status === 'error' ? 'offline' : 'connecting');
+  }, [status, transport]);
+  return null;
+}

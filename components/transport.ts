@@ -1,0 +1,209 @@
+'use client';
+// How the browser reaches the API: one WebSocket for mutations and the live subscription, falling back to
+// HTTP + server-sent events when WebSockets are blocked; retried at once when the browser comes back.
+import {
+  createWSClient,
+  httpBatchLink,
+  httpSubscriptionLink,
+  wsLink,
+  type TRPCLink,
+} from '@trpc/client';
+import superjson from 'superjson';
+import type { AppRouter } from '@/server/router.ts';
+
+type WsClient = ReturnType<typeof createWSClient>;
+export type TransportMode = 'ws' | 'sse';
+export type ConnectionState = 'connecting' | 'online' | 'offline';
+
+// This many WebSocket attempts in a row failing while plain HTTP works means something on the way
+// (a proxy, a firewall) blocks WebSockets: use HTTP instead.
+const WS_FAILURES_BEFORE_FALLBACK = 2;
+// A socket still not open after this long (a proxy that swallows the upgrade) counts as failed.
+const WS_CONNECT_TIMEOUT_MS = 8_000;
+
+// How long a closing handshake may take before the socket is reported closed anyway.
+const CLOSE_HANDSHAKE_GRACE_MS = 1_000;
+
+/**
+ * A browser WebSocket whose close() is reported at once even when the peer cannot answer. The keep-
+ * alive closes a socket that stopped answering pings; on a dead network the closing handshake never
+ * completes and the browser would only fire 'close' about a minute later. Each 'close' listener runs
+ * once, for whichever close comes first.
+ */
+function promptCloseWebSocket(): typeof WebSocket {
+  return class PromptCloseWebSocket extends WebSocket {
+    private firstClose: Event | null = null;
+    private readonly wrapped = new Map<EventListenerOrEventListenerObject, EventListener>();
+
+    override addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void {
+      if (!listener) return;
+      if (type !== 'close') return super.addEventListener(type, listener, options);
+      const once: EventListener = (event) => {
+        this.firstClose ??= event;
+        if (event !== this.firstClose) return;
+        if (typeof listener === 'function') listener.call(this, event);
+        else listener.handleEvent(event);
+      };
+      this.wrapped.set(listener, once);
+      super.addEventListener(type, once, options);
+    }
+
+    override removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void {
+      if (!listener) return;
+      super.removeEventListener(type, this.wrapped.get(listener) ?? listener, options);
+    }
+
+    override close(code?: number, reason?: string): void {
+      super.close(code, reason);
+      setTimeout(() => {
+        if (!this.firstClose) this.dispatchEvent(new CloseEvent('close', { code: 4000, reason: 'unresponsive', wasClean: false }));
+      }, CLOSE_HANDSHAKE_GRACE_MS);
+    }
+  };
+}
+
+/** Exponential backoff with jitter, capped at 30 s, so a restarted server is not stampeded. */
+export function reconnectDelayMs(attempt: number): number {
+  return Math.min(30_000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
+}
+
+export class Transport {
+  mode: TransportMode = 'ws';
+  /** Bumped whenever the live subscription must be made again (new client or new mode). */
+  generation = 0;
+  private ws: WsClient | null = null;
+  private wsLinks = new WeakMap<WsClient, ReturnType<ReturnType<typeof wsLink<AppRouter>>>>();
+  private failuresInARow = 0;
+  private wsState: ConnectionState = 'connecting';
+  private sseState: ConnectionState = 'connecting';
+  private readonly listeners = new Set<() => void>();
+  private readonly stateListeners = new Set<() => void>();
+  private readonly http = httpBatchLink<AppRouter>({ url: '/api/trpc', transformer: superjson });
+  private readonly sse = httpSubscriptionLink<AppRouter, typeof EventSource>({ url: '/api/trpc', transformer: superjson });
+
+  /** Listens for the browser coming back (call once, in the browser). */
+  start(): () => void {
+    const onOnline = () => {
+      this.stateChanged();
+      this.retryNow();
+    };
+    const onOffline = () => this.stateChanged();
+    window.addEventListener('offline', onOffline);
+    const onVisible = () => document.visibilityState === 'visible' && this.retryNow();
+    window.addEventListener('online', onOnline);
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      window.removeEventListener('online', onOnline);
+      window.removeEventListener('offline', onOffline);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
+  }
+
+  subscribe = (listener: () => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getGeneration = () => this.generation;
+
+  /** What the person sees: connecting, online or offline (of the socket, or of the SSE stream). */
+  getState = (): ConnectionState => {
+    const state = this.mode === 'ws' ? this.wsState : this.sseState;
+    return state === 'connecting' && typeof navigator !== 'undefined' && !navigator.onLine ? 'offline' : state;
+  };
+
+  subscribeState = (listener: () => void) => {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  };
+
+  /** The live subscription reports its status; it is the connection state in SSE mode. */
+  setSubscriptionState(state: ConnectionState): void {
+    this.sseState = state;
+    this.stateChanged();
+  }
+
+  private stateChanged(): void {
+    for (const l of this.stateListeners) l();
+  }
+
+  /** Queries go over HTTP (cacheable, work before the socket opens); the rest follows the mode. */
+  readonly link: TRPCLink<AppRouter> = (runtime) => {
+    const http = this.http(runtime);
+    const sse = this.sse(runtime);
+    return (opts) => {
+      if (opts.op.type === 'query') return http(opts);
+      if (this.mode === 'sse') return opts.op.type === 'subscription' ? sse(opts) : http(opts);
+      return this.wsLinkFor(runtime)(opts);
+    };
+  };
+
+  /** A socket waiting out its backoff is replaced by a fresh one that connects now. */
+  retryNow(): void {
+    if (this.mode !== 'ws' || !this.ws) return;
+    if (this.ws.connectionState.get().state !== 'connecting') return;
+    const stale = this.ws;
+    this.ws = null;
+    void stale.close();
+    this.changed();
+  }
+
+  private wsLinkFor(runtime: Parameters<TRPCLink<AppRouter>>[0]) {
+    const client = this.wsClient();
+    let link = this.wsLinks.get(client);
+    if (!link) {
+      link = wsLink<AppRouter>({ client, transformer: superjson })(runtime);
+      this.wsLinks.set(client, link);
+    }
+    return link;
+  }
+
+  private wsClient(): WsClient {
+    if (this.ws) return this.ws;
+    const stuck = setTimeout(() => {
+      if (this.ws === client && client.connectionState.get().state !== 'pending') {
+        this.failuresInARow = WS_FAILURES_BEFORE_FALLBACK - 1;
+        void this.onWsClosed();
+      }
+    }, WS_CONNECT_TIMEOUT_MS);
+    const client: WsClient = (this.ws = createWSClient({
+      url: () => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/trpc-ws`,
+      WebSocket: promptCloseWebSocket(),
+      lazy: { enabled: true, closeMs: 30_000 },
+      keepAlive: { enabled: true, intervalMs: 10_000, pongTimeoutMs: 10_000 },
+      retryDelayMs: reconnectDelayMs,
+      onOpen: () => {
+        clearTimeout(stuck);
+        this.failuresInARow = 0;
+      },
+      onClose: () => void this.onWsClosed(),
+    }));
+    client.connectionState.subscribe({
+      next: (s) => {
+        if (this.ws !== client) return;
+        this.wsState = s.state === 'pending' ? 'online' : s.error ? 'offline' : 'connecting';
+        this.stateChanged();
+      },
+    });
+    return client;
+  }
+
+  private async onWsClosed(): Promise<void> {
+    this.failuresInARow += 1;
+    if (this.mode !== 'ws' || this.failuresInARow < WS_FAILURES_BEFORE_FALLBACK) return;
+    // Offline or the server is down: WebSockets are not the problem, keep retrying them.
+    const httpWorks = await fetch('/healthz', { cache: 'no-store' }).then((r) => r.ok, () => false);
+    if (!httpWorks || this.mode !== 'ws') return;
+    this.mode = 'sse';
+    const stale = this.ws;
+    this.ws = null;
+    void stale?.close();
+    this.changed();
+  }
+
+  private changed(): void {
+    this.generation += 1;
+    for (const l of this.listeners) l();
+    this.stateChanged();
+  }
+}

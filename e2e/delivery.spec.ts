@@ -1,0 +1,127 @@
+// Delivery you can trust: ticks, the offline outbox across a reload, resume after a drop, many tabs, SSE fallback.
+import { expect, test } from '@playwright/test';
+import {
+  messageTexts,
+  openChatWith,
+  outboxSize,
+  pendingTickOf,
+  registerThroughApi,
+  sendMessage,
+  tickOf,
+} from './fixtures/users.ts';
+
+test('ticks go pending, sent, delivered, read as Bob comes online and opens the chat', async ({ browser }) => {
+  const alice = await registerThroughApi(browser, 'alice', 'Alice Ticks');
+  const bob = await registerThroughApi(browser, 'bob', 'Bob Ticks', { open: false });
+  await openChatWith(alice.page, bob);
+
+  await alice.context.setOffline(true);
+  await sendMessage(alice.page, 'Are you there?');
+  await expect(pendingTickOf(alice.page, 'Are you there?')).toHaveAccessibleName('Pending');
+
+  await alice.context.setOffline(false);
+  await expect(tickOf(alice.page, 1)).toHaveAccessibleName('Sent'); // committed; Bob has no device online
+
+  await bob.page.goto('/'); // Bob's browser comes online: the inbox reaches his device
+  await expect(bob.page.getByRole('navigation', { name: 'Conversations' }).getByLabel('1 unread message')).toBeVisible();
+  await expect(tickOf(alice.page, 1)).toHaveAccessibleName('Delivered');
+
+  await bob.page.getByRole('button', { name: /Alice Ticks/ }).click();
+  await expect(bob.page.getByRole('log', { name: 'Messages' }).getByText('Are you there?')).toBeVisible();
+  await expect(tickOf(alice.page, 1)).toHaveAccessibleName('Read');
+});
+
+test('messages written offline survive a reload and are sent once when the connection returns', async ({ browser }) => {
+  const alice = await registerThroughApi(browser, 'alice', 'Alice Outbox');
+  const bob = await registerThroughApi(browser, 'bob', 'Bob Outbox');
+  await openChatWith(alice.page, bob);
+  await sendMessage(alice.page, 'before the tunnel');
+  await expect(tickOf(alice.page, 1)).not.toHaveAccessibleName('Pending');
+
+  await alice.context.setOffline(true);
+  await sendMessage(alice.page, 'in the tunnel 1');
+  await sendMessage(alice.page, 'in the tunnel 2');
+  await expect(pendingTickOf(alice.page, 'in the tunnel 2')).toHaveAccessibleName('Pending');
+  await expect.poll(() => outboxSize(alice.page)).toBe(2);
+
+  await alice.page.reload().catch(() => {}); // offline: the browser's error page, the app is gone
+  await alice.context.setOffline(false);
+  await alice.page.reload();
+
+  const bobLog = bob.page.getByRole('log', { name: 'Messages' });
+  await bob.page.getByRole('button', { name: /Alice Outbox/ }).click();
+  await expect(bobLog.getByText('in the tunnel 2')).toBeVisible();
+  await expect.poll(() => outboxSize(alice.page)).toBe(0);
+  const expected = ['before the tunnel', 'in the tunnel 1', 'in the tunnel 2'];
+  await expect.poll(async () => (await messageTexts(alice.page)).map((t) => t.trim())).toEqual(expected);
+  expect((await messageTexts(bob.page)).map((t) => t.trim())).toEqual(expected);
+});
+
+test('after a dropped connection the client resumes by itself and gets what it missed, once, in order', async ({ browser }) => {
+  test.setTimeout(90_000);
+  const alice = await registerThroughApi(browser, 'alice', 'Alice Resume');
+  const bob = await registerThroughApi(browser, 'bob', 'Bob Resume');
+  await openChatWith(alice.page, bob);
+  await sendMessage(alice.page, 'one');
+  await bob.page.getByRole('button', { name: /Alice Resume/ }).click();
+  const bobLog = bob.page.getByRole('log', { name: 'Messages' });
+  await expect(bobLog.getByText('one', { exact: true })).toBeVisible();
+  await expect(tickOf(alice.page, 1)).toHaveAccessibleName('Read');
+
+  // The network goes: nothing reaches Bob; keep-alive notices the dead socket within 20 s.
+  await bob.context.setOffline(true);
+  for (const text of ['two', 'three', 'four']) await sendMessage(alice.page, text);
+  await expect(tickOf(alice.page, 4)).toHaveAccessibleName('Sent');
+  await expect(bob.page.getByRole('status').filter({ hasText: /Offline|Connecting/ })).toBeVisible({ timeout: 25_000 });
+  await expect(bobLog.getByText('two', { exact: true })).toHaveCount(0);
+
+  await bob.context.setOffline(false);
+  await expect(bobLog.getByText('four', { exact: true })).toBeVisible();
+  expect((await messageTexts(bob.page)).map((t) => t.trim())).toEqual(['one', 'two', 'three', 'four']);
+  await expect(tickOf(alice.page, 4)).toHaveAccessibleName('Read');
+  await expect(bob.page.getByRole('status').filter({ hasText: /Offline|Connecting/ })).toHaveCount(0);
+});
+
+test('reading in one tab clears the unread count in the other tab', async ({ browser }) => {
+  const alice = await registerThroughApi(browser, 'alice', 'Alice Tabs');
+  const bob = await registerThroughApi(browser, 'bob', 'Bob Tabs');
+  const secondTab = await bob.context.newPage();
+  await secondTab.goto('/');
+  await openChatWith(alice.page, bob);
+  await sendMessage(alice.page, 'to both tabs');
+
+  for (const tab of [bob.page, secondTab]) {
+    await expect(tab.getByRole('navigation', { name: 'Conversations' }).getByLabel('1 unread message')).toBeVisible();
+  }
+  await bob.page.getByRole('button', { name: /Alice Tabs/ }).click();
+  await expect(bob.page.getByRole('log', { name: 'Messages' }).getByText('to both tabs')).toBeVisible();
+  await expect(secondTab.getByRole('navigation', { name: 'Conversations' }).getByLabel(/unread/)).toHaveCount(0);
+
+  // What Bob sends from one tab appears in the other.
+  await sendMessage(bob.page, 'sent from tab one');
+  await secondTab.getByRole('button', { name: /Alice Tabs/ }).click();
+  await expect(secondTab.getByRole('log', { name: 'Messages' }).getByText('sent from tab one')).toBeVisible();
+});
+
+test('when WebSockets are blocked the client falls back to HTTP and server-sent events', async ({ browser }) => {
+  const alice = await registerThroughApi(browser, 'alice', 'Alice Proxy');
+  const bob = await registerThroughApi(browser, 'bob', 'Bob Proxy', { open: false });
+  let refused = 0;
+  await bob.page.routeWebSocket(/\/api\/trpc-ws/, (ws) => {
+    refused += 1;
+    ws.close();
+  });
+  await bob.page.goto('/');
+  await openChatWith(alice.page, bob);
+  await sendMessage(alice.page, 'through the proxy');
+
+  await bob.page.getByRole('button', { name: /Alice Proxy/ }).click();
+  const bobLog = bob.page.getByRole('log', { name: 'Messages' });
+  await expect(bobLog.getByText('through the proxy')).toBeVisible();
+  await sendMessage(alice.page, 'live over SSE');
+  await expect(bobLog.getByText('live over SSE')).toBeVisible();
+  await sendMessage(bob.page, 'sent over HTTP');
+  await expect(alice.page.getByRole('log', { name: 'Messages' }).getByText('sent over HTTP')).toBeVisible();
+  await expect(tickOf(bob.page, 3)).not.toHaveAccessibleName('Pending');
+  expect(refused).toBeGreaterThanOrEqual(1);
+});

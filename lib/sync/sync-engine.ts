@@ -1,0 +1,78 @@
+// The client half of the sync protocol (docs/api.md): applies live events to the store, resumes from
+// conversation heads, and fills gaps by sequence, so each message shows once and in order.
+import type { ServerEvent } from '../events.ts';
+import type { ConversationHead, Message, MessagePage, ReceiptState } from '../schemas.ts';
+import type { MessageStore } from './message-store.ts';
+
+export const FILL_PAGE = 100;
+
+export interface SyncApi {
+  listAfter(conversationId: string, after: number, limit: number): Promise<MessagePage>;
+}
+
+export interface SyncHooks {
+  /** After (re)subscribing: where every conversation stands. */
+  onHeads?(heads: ConversationHead[]): void;
+  /** A committed message reached this client (live or by filling a gap), for the first time. */
+  onMessages?(conversationId: string, messages: Message[]): void;
+  onReceipt?(receipt: ReceiptState): void;
+  onError?(error: unknown): void;
+}
+
+export class SyncEngine {
+  private readonly filling = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly store: MessageStore,
+    private readonly api: SyncApi,
+    private readonly hooks: SyncHooks = {},
+  ) {}
+
+  handle(event: ServerEvent): void {
+    switch (event.type) {
+      case 'sync.heads':
+        // Resume: whatever a loaded conversation lacks up to its head is fetched by sequence.
+        for (const head of event.conversations) {
+          if (this.store.isLoaded(head.id) && this.store.contiguousTop(head.id) < head.lastSeq) void this.fill(head.id);
+        }
+        this.hooks.onHeads?.(event.conversations);
+        break;
+      case 'message.new': {
+        const { message } = event;
+        const id = message.conversationId;
+        const isNew = !this.store.get(id).messages.some((m) => m.seq === message.seq);
+        this.store.addMessages(id, [message]);
+        if (isNew) this.hooks.onMessages?.(id, [message]);
+        // A seq above the first missing one means events were lost in between: fetch them.
+        if (this.store.isLoaded(id) && this.store.contiguousTop(id) < message.seq) void this.fill(id);
+        break;
+      }
+      case 'receipt.updated':
+        this.hooks.onReceipt?.(event);
+        break;
+    }
+  }
+
+  /** Fetches everything above the contiguous top until caught up; one fill per conversation at a time. */
+  fill(conversationId: string): Promise<void> {
+    const running = this.filling.get(conversationId);
+    if (running) return running;
+    const run = this.fillNow(conversationId)
+      .catch((err) => this.hooks.onError?.(err))
+      .finally(() => this.filling.delete(conversationId));
+    this.filling.set(conversationId, run);
+    return run;
+  }
+
+  private async fillNow(conversationId: string): Promise<void> {
+    for (;;) {
+      const after = this.store.contiguousTop(conversationId);
+      const page = await this.api.listAfter(conversationId, after, FILL_PAGE);
+      const held = new Set(this.store.get(conversationId).messages.map((m) => m.seq));
+      const fresh = page.messages.filter((m) => !held.has(m.seq));
+      this.store.addMessages(conversationId, page.messages);
+      if (fresh.length) this.hooks.onMessages?.(conversationId, fresh);
+      if (page.messages.length < FILL_PAGE) return;
+    }
+  }
+}
