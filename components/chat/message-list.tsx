@@ -153,7 +153,7 @@ function Bubble({ mine, body, at, status, seq, error, onRetry, onDelete }: {
         <p className="whitespace-pre-wrap [overflow-wrap:anywhere]">
           <LinkifiedText text={body} />
           {/* Room for the time so it never overlaps the last line. */}
-          <span className="inline-block w-16" aria-hidden="true" />
+          <span className={`inline-block ${mine ? 'w-[5.5rem]' : 'w-16'}`} aria-hidden="true" />
         </p>
         <span className="absolute bottom-1 right-2 flex items-center gap-1 text-[11px] text-neutral-500 dark:text-neutral-400">
           <time dateTime={at.toISOString()}>{formatTime(at)}</time>
