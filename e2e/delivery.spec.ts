@@ -125,3 +125,41 @@ test('when WebSockets are blocked the client falls back to HTTP and server-sent 
   await expect(tickOf(bob.page, 3)).not.toHaveAccessibleName('Pending');
   expect(refused).toBeGreaterThanOrEqual(1);
 });
+
+test('a send the server refuses shows as failed, with retry and delete', async ({ browser }) => {
+  const alice = await registerThroughApi(browser, 'alice', 'Alice Refused');
+  const bob = await registerThroughApi(browser, 'bob', 'Bob Refused');
+  await openChatWith(alice.page, bob);
+  const conversationId = alice.page.url().split('/c/')[1];
+  const { user } = await (await alice.context.request.get('/api/auth/session')).json();
+
+  // A send waiting in the outbox that the server will refuse (too long: written by an older client).
+  await alice.page.evaluate(
+    async ({ userId, conversationId }) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open(`parley-outbox-${userId}`, 1);
+        open.onupgradeneeded = () => open.result.createObjectStore('sends', { keyPath: 'clientId' });
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      await new Promise<void>((resolve, reject) => {
+        const tx = db.transaction('sends', 'readwrite');
+        tx.objectStore('sends').put({ clientId: crypto.randomUUID(), conversationId, body: 'far too long '.repeat(400), createdAt: Date.now(), status: 'sending' });
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+    },
+    { userId: user.id, conversationId },
+  );
+  await alice.page.reload();
+
+  const failed = alice.page.getByRole('log', { name: 'Messages' }).getByRole('alert');
+  await expect(failed).toContainText('Not sent: Message is longer than 4000 characters');
+  await expect(pendingTickOf(alice.page, 'far too long')).toHaveAccessibleName('Not sent');
+  await failed.getByRole('button', { name: 'Retry' }).click();
+  await expect(failed).toContainText('Not sent'); // refused again, still not lost
+  await failed.getByRole('button', { name: 'Delete' }).click();
+  await expect(alice.page.getByText('far too long')).toHaveCount(0);
+  await expect.poll(() => outboxSize(alice.page)).toBe(0);
+});
