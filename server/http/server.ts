@@ -8,8 +8,10 @@ import { WebSocketServer } from 'ws';
 import type { UserId } from '../../lib/schemas.ts';
 import { userIdFromHeaders } from '../auth/session.ts';
 import { logger } from '../logger.ts';
+import { metrics } from '../metrics.ts';
 import { appRouter } from '../router.ts';
 import { rootContext } from '../trpc.ts';
+import { handleHealthRequest } from './health.ts';
 
 export const TRPC_HTTP_PATH = '/api/trpc';
 // Kept clear of every Next route: Next's own upgrade listener ends sockets on paths it serves.
@@ -26,7 +28,7 @@ export interface ParleyServerOptions {
 
 export interface ParleyServer {
   http: http.Server;
-  /** Stop taking connections and tell connected clients to reconnect elsewhere. */
+  /** Refuse new WebSockets, report not ready, and tell connected clients to reconnect elsewhere. */
   stopAccepting(): void;
   /** Close the remaining WebSockets and the HTTP server. */
   close(): Promise<void>;
@@ -40,13 +42,11 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
     createContext: async ({ req }) => rootContext(await userIdFromHeaders(req.headers), { reqId: randomUUID() }),
   });
 
+  let accepting = true;
   const server = http.createServer((req, res) => {
     if (req.url?.startsWith(`${TRPC_HTTP_PATH}/`)) return trpcHttp(req, res);
-    if (req.url === '/healthz') {
-      // Liveness (and the browser's probe for "HTTP works, WebSockets do not").
-      res.writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'no-store' }).end('ok');
-      return;
-    }
+    // Liveness (also the browser's probe for "HTTP works, WebSockets do not"), readiness, metrics.
+    if (handleHealthRequest(req, res, () => !accepting)) return;
     if (options.fallback) return options.fallback(req, res);
     res.statusCode = 404;
     res.end();
@@ -67,7 +67,6 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
     socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   };
 
-  let accepting = true;
   server.on('upgrade', (req, socket, head) => {
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (pathname !== TRPC_WS_PATH) return; // HMR and other upgrades belong to Next's own listener
@@ -82,7 +81,11 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
       (userId) => {
         if (!userId) return refuse(socket, 401, 'Unauthorized');
         connectionUser.set(req, userId);
-        wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          metrics.openConnections.inc();
+          ws.once('close', () => metrics.openConnections.dec());
+          wss.emit('connection', ws, req);
+        });
       },
       () => refuse(socket, 500, 'Internal Server Error'),
     );
@@ -91,8 +94,8 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
   return {
     http: server,
     stopAccepting() {
+      // New upgrades get 503 and /readyz says so, while HTTP keeps answering until close().
       accepting = false;
-      server.close();
       wssHandler.broadcastReconnectNotification();
     },
     async close() {

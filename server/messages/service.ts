@@ -3,6 +3,7 @@ import { randomInt } from 'node:crypto';
 import type { ListMessagesInput, Message, MessagePage, SendMessageInput, UserId } from '../../lib/schemas.ts';
 import { getDb } from '../db/client.ts';
 import { env } from '../env.ts';
+import { metrics } from '../metrics.ts';
 import { channels, getBus } from '../realtime/index.ts';
 import { Snowflake } from '../snowflake.ts';
 import { SendLanes } from './send-lanes.ts';
@@ -15,6 +16,7 @@ function publishOutcomes(outcomes: SendOutcome[]): void {
   for (const outcome of outcomes) {
     // A retry returns the original without publishing again; a receiver that missed it resyncs by heads.
     if (!outcome.ok || !outcome.created) continue;
+    metrics.messagesSent.inc();
     for (const userId of outcome.recipients) {
       void bus.publish(channels.user(userId), { type: 'message.new', message: outcome.message });
     }
@@ -25,7 +27,8 @@ const lanes = new SendLanes((sends) => writeSends(sends, ids), publishOutcomes);
 
 /** Resolves once the message is committed; a retry with the same clientId returns the original. */
 export async function sendMessage(senderId: UserId, input: SendMessageInput): Promise<Message> {
-  const outcome = await lanes.submit({ ...input, senderId });
+  const stopTimer = metrics.sendLatency.startTimer();
+  const outcome = await lanes.submit({ ...input, senderId }).finally(stopTimer);
   if (!outcome.ok) throw outcome.error;
   return outcome.message;
 }

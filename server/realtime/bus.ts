@@ -7,6 +7,11 @@ export interface Bus {
   publish(channel: string, event: BusEvent): Promise<void>;
   /** Calls onEvent for every event published on channel from now on, until unsubscribed. */
   subscribe(channel: string, onEvent: (event: BusEvent) => void): Unsubscribe;
+  /**
+   * Calls onGap when events may have been missed (the link to other instances was down). Whoever
+   * relies on the bus must then resync from the database; the in-process bus never misses any.
+   */
+  onGap(onGap: () => void): Unsubscribe;
   close(): Promise<void>;
 }
 

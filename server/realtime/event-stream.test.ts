@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import type { BusEvent } from '../../lib/events.ts';
 import type { Bus, Unsubscribe } from './bus.ts';
-import { openEventStream } from './event-stream.ts';
+import { openEventStream, RESYNC } from './event-stream.ts';
 import { MemoryBus } from './memory-bus.ts';
 
 const receipt = (readSeq: number, conversationId = 'c1'): BusEvent => ({
@@ -30,8 +30,10 @@ class CountingBus extends MemoryBus {
   }
 }
 
-async function take(iterator: AsyncIterator<BusEvent>, n: number): Promise<BusEvent[]> {
-  const out: BusEvent[] = [];
+type Item = BusEvent | typeof RESYNC;
+
+async function take(iterator: AsyncIterator<Item>, n: number): Promise<Item[]> {
+  const out: Item[] = [];
   while (out.length < n) {
     const r = await iterator.next();
     if (r.done) break;
@@ -89,7 +91,7 @@ describe('openEventStream', () => {
     await bus.publish('a', receipt(1));
     abort.abort();
     expect(bus.active).toBe(0);
-    const seen: BusEvent[] = [];
+    const seen: Item[] = [];
     for await (const event of stream) seen.push(event);
     expect(seen).toEqual([]);
   });
@@ -114,6 +116,29 @@ describe('openEventStream', () => {
     // Wait for the bus to deliver the last one.
     await new Promise<void>((resolve) => queueMicrotask(resolve));
     await expect(iterator.next()).rejects.toThrow('Event stream overflowed');
+    abort.abort();
+  });
+
+  test('a gap signalled by the bus becomes one RESYNC item, in order with the events', async () => {
+    class GappyBus extends MemoryBus {
+      private listeners = new Set<() => void>();
+      override onGap(l: () => void): Unsubscribe {
+        this.listeners.add(l);
+        return () => this.listeners.delete(l);
+      }
+      gap() {
+        for (const l of this.listeners) l();
+      }
+    }
+    const bus = new GappyBus();
+    const abort = new AbortController();
+    const iterator = openEventStream(bus, ['u1'], abort.signal)[Symbol.asyncIterator]();
+    await bus.publish('u1', receipt(1));
+    await new Promise<void>((resolve) => queueMicrotask(resolve));
+    bus.gap();
+    bus.gap(); // two signals before the reader catches up: one resync is enough
+    await bus.publish('u1', receipt(2));
+    expect(await take(iterator, 3)).toEqual([receipt(1), RESYNC, receipt(2)]);
     abort.abort();
   });
 });

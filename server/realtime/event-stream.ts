@@ -5,8 +5,15 @@ import type { Bus } from './bus.ts';
 // A connection that does not read this many events is too slow to keep; it will resync on reconnect.
 const MAX_BUFFERED = 10_000;
 
-export function openEventStream(bus: Bus, channelNames: string[], signal: AbortSignal | undefined): AsyncIterable<BusEvent> {
-  const buffer: BusEvent[] = [];
+/** Yielded when the bus may have missed events: the reader must resync from the database. */
+export const RESYNC = Symbol('resync');
+
+export function openEventStream(
+  bus: Bus,
+  channelNames: string[],
+  signal: AbortSignal | undefined,
+): AsyncIterable<BusEvent | typeof RESYNC> {
+  const buffer: (BusEvent | typeof RESYNC)[] = [];
   let wake: (() => void) | null = null;
   let overflowed = false;
   const onEvent = (event: BusEvent) => {
@@ -16,6 +23,12 @@ export function openEventStream(bus: Bus, channelNames: string[], signal: AbortS
   };
   // Subscribe now, before the caller reads any backlog, so nothing committed meanwhile is missed.
   const unsubscribes = channelNames.map((c) => bus.subscribe(c, onEvent));
+  unsubscribes.push(
+    bus.onGap(() => {
+      if (buffer.at(-1) !== RESYNC) buffer.push(RESYNC);
+      wake?.();
+    }),
+  );
   const stop = () => {
     unsubscribes.forEach((u) => u());
     wake?.();
@@ -28,7 +41,7 @@ export function openEventStream(bus: Bus, channelNames: string[], signal: AbortS
         while (!signal?.aborted) {
           if (overflowed) throw new Error('Event stream overflowed');
           const event = buffer.shift();
-          if (event) {
+          if (event !== undefined) {
             yield event;
             continue;
           }

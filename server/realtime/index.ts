@@ -1,6 +1,9 @@
-// The process's realtime parts (the bus for now), chosen by configuration and shared by every module.
+// The process's realtime parts (the bus for now), chosen by configuration (REDIS_URL) and shared by every module.
+import { env } from '../env.ts';
+import { logger } from '../logger.ts';
 import type { Bus } from './bus.ts';
 import { MemoryBus } from './memory-bus.ts';
+import { RedisBus } from './redis-bus.ts';
 
 export { channels, type Bus } from './bus.ts';
 
@@ -9,8 +12,8 @@ type Holder = { [KEY]?: Bus };
 
 export function getBus(): Bus {
   const holder = globalThis as Holder;
-  // REDIS_URL selects the Redis bus once it exists (scale-out); one instance needs only this one.
-  return (holder[KEY] ??= new MemoryBus());
+  // Several instances share events through Redis; a single instance needs none.
+  return (holder[KEY] ??= env.REDIS_URL ? new RedisBus(env.REDIS_URL, logger.child({ part: 'bus' })) : new MemoryBus());
 }
 
 export async function closeBus(): Promise<void> {

@@ -12,8 +12,7 @@ export class MemoryBus implements Bus {
     const set = this.handlers.get(channel);
     if (!set) return;
     for (const handler of [...set]) {
-      // Like a network bus, one subscriber's failure must not stop the others (nor, thrown from a
-      // microtask, crash the process as an uncaught exception).
+      // Like a network bus, one subscriber's failure must not stop the others (or crash the process).
       queueMicrotask(() => {
         try {
           handler(event);
@@ -32,6 +31,15 @@ export class MemoryBus implements Bus {
       set.delete(onEvent);
       if (set.size === 0 && this.handlers.get(channel) === set) this.handlers.delete(channel);
     };
+  }
+
+  onGap(_onGap: () => void): Unsubscribe {
+    return () => {}; // nothing between publisher and subscriber can fail
+  }
+
+  /** How many channels have local subscribers (for metrics and tests). */
+  get channelCount(): number {
+    return this.handlers.size;
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,198 @@
+// The Bus contract, held by both implementations (in-process and Redis), and what only Redis adds:
+// delivery across instances, no echo, and a resync signal after the link to Redis was down.
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import type { BusEvent } from '../../lib/events.ts';
+import { channels, type Bus } from './bus.ts';
+import { MemoryBus } from './memory-bus.ts';
+import { RedisBus } from './redis-bus.ts';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const silent = pino({ level: 'silent' });
+// Test runs share one Redis: every channel name carries this run's id.
+const RUN = randomUUID();
+const ch = (name: string) => `${RUN}:${name}`;
+
+const receipt = (readSeq: number): BusEvent => ({
+  type: 'receipt.updated',
+  conversationId: 'c1',
+  userId: 'u1',
+  deliveredSeq: readSeq,
+  readSeq,
+  allDeliveredSeq: readSeq,
+  allReadSeq: readSeq,
+});
+
+const open: Bus[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((b) => b.close()));
+});
+function track<B extends Bus>(bus: B): B {
+  open.push(bus);
+  return bus;
+}
+const newRedisBus = () => track(new RedisBus(REDIS_URL, silent));
+
+describe.each([
+  ['MemoryBus', () => track(new MemoryBus())],
+  ['RedisBus', newRedisBus],
+] as [string, () => Bus][])('%s keeps the Bus contract', (_name, makeBus) => {
+  test('delivers an event to every subscriber of its channel, in publish order', async () => {
+    const bus = makeBus();
+    const a = vi.fn();
+    const b = vi.fn();
+    bus.subscribe(ch('room'), a);
+    bus.subscribe(ch('room'), b);
+    await bus.publish(ch('room'), receipt(1));
+    await bus.publish(ch('room'), receipt(2));
+    await vi.waitFor(() => expect(b).toHaveBeenCalledTimes(2));
+    expect(a.mock.calls).toEqual([[receipt(1)], [receipt(2)]]);
+    expect(b.mock.calls).toEqual([[receipt(1)], [receipt(2)]]);
+  });
+
+  test('does not deliver to other channels', async () => {
+    const bus = makeBus();
+    const other = vi.fn();
+    const mine = vi.fn();
+    bus.subscribe(ch(channels.user('u2')), other);
+    bus.subscribe(ch(channels.user('u1')), mine);
+    await bus.publish(ch(channels.user('u1')), receipt(1));
+    await vi.waitFor(() => expect(mine).toHaveBeenCalledOnce());
+    expect(other).not.toHaveBeenCalled();
+  });
+
+  test('delivers asynchronously, never inside publish', async () => {
+    const bus = makeBus();
+    const handler = vi.fn();
+    bus.subscribe(ch('room'), handler);
+    const published = bus.publish(ch('room'), receipt(1));
+    expect(handler).not.toHaveBeenCalled();
+    await published;
+    await vi.waitFor(() => expect(handler).toHaveBeenCalledOnce());
+  });
+
+  test('stops delivering after unsubscribe, to that subscriber only; unsubscribing twice is harmless', async () => {
+    const bus = makeBus();
+    const gone = vi.fn();
+    const stays = vi.fn();
+    const unsubscribe = bus.subscribe(ch('room'), gone);
+    bus.subscribe(ch('room'), stays);
+    unsubscribe();
+    unsubscribe();
+    await bus.publish(ch('room'), receipt(1));
+    await vi.waitFor(() => expect(stays).toHaveBeenCalledOnce());
+    expect(gone).not.toHaveBeenCalled();
+  });
+
+  test('a subscriber that unsubscribes and subscribes again gets later events once', async () => {
+    const bus = makeBus();
+    const handler = vi.fn();
+    bus.subscribe(ch('room'), handler)();
+    bus.subscribe(ch('room'), handler);
+    await bus.publish(ch('room'), receipt(1));
+    await vi.waitFor(() => expect(handler).toHaveBeenCalledOnce());
+  });
+
+  test('publishing to a channel nobody listens to is fine', async () => {
+    await expect(makeBus().publish(ch('nobody'), receipt(1))).resolves.toBeUndefined();
+  });
+
+  test('a failing subscriber does not stop the others', async () => {
+    const bus = makeBus();
+    const after = vi.fn();
+    bus.subscribe(ch('room'), () => {
+      throw new Error('subscriber bug');
+    });
+    bus.subscribe(ch('room'), after);
+    await bus.publish(ch('room'), receipt(1));
+    await vi.waitFor(() => expect(after).toHaveBeenCalledOnce());
+  });
+
+  test('close drops every subscription', async () => {
+    const bus = makeBus();
+    const handler = vi.fn();
+    bus.subscribe(ch('room'), handler);
+    await bus.close();
+    await bus.publish(ch('room'), receipt(1));
+    const later = vi.fn();
+    bus.subscribe(ch('room'), later);
+    await bus.publish(ch('room'), receipt(2));
+    await vi.waitFor(() => expect(later).toHaveBeenCalledOnce());
+    expect(handler).not.toHaveBeenCalled();
+  });
+});
+
+describe('RedisBus across instances', () => {
+  test('an event published on one instance reaches a subscriber on another, once, with its types intact', async () => {
+    const [a, b] = [newRedisBus(), newRedisBus()];
+    const onB = vi.fn();
+    b.subscribe(ch('x'), onB);
+    await b.settled();
+    const event: BusEvent = {
+      type: 'message.new',
+      message: { id: '1', conversationId: 'c', seq: 1, senderId: 'u', clientId: 'k', body: 'hi', createdAt: new Date(1_000) },
+    };
+    await a.publish(ch('x'), event);
+    await vi.waitFor(() => expect(onB).toHaveBeenCalledOnce());
+    expect(onB.mock.calls[0][0]).toEqual(event);
+    expect((onB.mock.calls[0][0] as { message: { createdAt: unknown } }).message.createdAt).toBeInstanceOf(Date);
+  });
+
+  test('the publishing instance delivers to its own subscribers once (its Redis echo is dropped)', async () => {
+    const [a, b] = [newRedisBus(), newRedisBus()];
+    const onA = vi.fn();
+    const onB = vi.fn();
+    a.subscribe(ch('y'), onA);
+    b.subscribe(ch('y'), onB);
+    await Promise.all([a.settled(), b.settled()]);
+    await a.publish(ch('y'), receipt(1));
+    await a.publish(ch('y'), receipt(2));
+    await vi.waitFor(() => expect(onB).toHaveBeenCalledTimes(2));
+    await vi.waitFor(() => expect(onA).toHaveBeenCalledTimes(2));
+    // A later marker proves no echo of 1 or 2 arrived after it.
+    await b.publish(ch('y'), receipt(3));
+    await vi.waitFor(() => expect(onA).toHaveBeenCalledTimes(3));
+    expect(onA.mock.calls.map((c) => (c[0] as { readSeq: number }).readSeq)).toEqual([1, 2, 3]);
+  });
+
+  test('subscribes to a Redis channel only while a local subscriber needs it', async () => {
+    const bus = newRedisBus();
+    const probe = new Redis(REDIS_URL);
+    try {
+      const subscribers = async () => Number(((await probe.pubsub('NUMSUB', `parley:bus:${ch('z')}`)) as [string, number])[1]);
+      const first = bus.subscribe(ch('z'), () => {});
+      const second = bus.subscribe(ch('z'), () => {});
+      await bus.settled();
+      expect(await subscribers()).toBe(1);
+      first();
+      await bus.settled();
+      expect(await subscribers()).toBe(1);
+      second();
+      await bus.settled();
+      await vi.waitFor(async () => expect(await subscribers()).toBe(0));
+    } finally {
+      probe.disconnect();
+    }
+  });
+
+  test('after its Redis connection drops and comes back it signals a gap and receives again', async () => {
+    const [a, b] = [newRedisBus(), newRedisBus()];
+    const onB = vi.fn();
+    const gap = vi.fn();
+    b.subscribe(ch('g'), onB);
+    b.onGap(gap);
+    await b.settled();
+    const admin = new Redis(REDIS_URL);
+    try {
+      await admin.client('KILL', 'ID', String(await b.subscriberClientId()));
+      await vi.waitFor(() => expect(gap).toHaveBeenCalledOnce(), { timeout: 10_000 });
+      await b.settled();
+      await a.publish(ch('g'), receipt(7));
+      await vi.waitFor(() => expect(onB).toHaveBeenCalledOnce());
+    } finally {
+      admin.disconnect();
+    }
+  });
+});
