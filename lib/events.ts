@@ -1,5 +1,5 @@
 // Live events a client receives on its one subscription: a discriminated union on `type`.
-import type { ConversationHead, Message, ReceiptState } from './schemas.ts';
+import type { ConversationHead, ConversationId, Message, ReceiptState, UserId } from './schemas.ts';
 
 /** First event of every (re)subscription: where each of the user's conversations stands. */
 export interface HeadsEvent {
@@ -20,9 +20,17 @@ export interface ReceiptUpdatedEvent extends ReceiptState {
   type: 'receipt.updated';
 }
 
-export type ServerEvent = HeadsEvent | MessageNewEvent | ReceiptUpdatedEvent;
+/** Someone else in the conversation started or stopped typing. Never stored; expires on its own. */
+export interface TypingUpdatedEvent {
+  type: 'typing.updated';
+  conversationId: ConversationId;
+  userId: UserId;
+  isTyping: boolean;
+}
+
+export type ServerEvent = HeadsEvent | MessageNewEvent | ReceiptUpdatedEvent | TypingUpdatedEvent;
 /** Events that travel over the bus (the heads event is made per subscription). */
-export type BusEvent = MessageNewEvent | ReceiptUpdatedEvent;
+export type BusEvent = MessageNewEvent | ReceiptUpdatedEvent | TypingUpdatedEvent;
 
 /** The tracked id of an event: stable per (conversation, seq) so duplicates are recognisable. */
 export function eventId(event: BusEvent): string {
@@ -31,5 +39,7 @@ export function eventId(event: BusEvent): string {
       return `m:${event.message.conversationId}:${event.message.seq}`;
     case 'receipt.updated':
       return `r:${event.conversationId}:${event.userId}:${event.deliveredSeq}:${event.readSeq}`;
+    case 'typing.updated':
+      return `t:${event.conversationId}:${event.userId}:${event.isTyping ? 1 : 0}:${Date.now()}`;
   }
 }

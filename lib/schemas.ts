@@ -60,6 +60,13 @@ export const listMessagesInput = z
   .refine((i) => i.before === undefined || i.after === undefined, 'Give before or after, not both');
 export type ListMessagesInput = z.infer<typeof listMessagesInput>;
 
+export const setTypingInput = z.object({ conversationId: z.uuid(), isTyping: z.boolean() });
+export type SetTypingInput = z.infer<typeof setTypingInput>;
+
+/** The sender repeats "typing" at most this often while typing; receivers forget it after TYPING_TTL_MS. */
+export const TYPING_REPEAT_MS = 3_000;
+export const TYPING_TTL_MS = 6_000;
+
 const watermark = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 /** One call acknowledges a whole screen of messages: per conversation, delivered and/or read up to a seq. */

@@ -28,6 +28,8 @@ await build({
   packages: 'external',
   sourcemap: true,
   logLevel: 'warning',
+  // The bundle is the production server: without NODE_ENV it must not start Next in development mode.
+  banner: { js: "process.env.NODE_ENV ??= 'production';" },
 });
 writeFileSync('dist/build.json', JSON.stringify({ fingerprint, builtAt: new Date().toISOString() }));
 console.log('✔ Build complete');

@@ -4,7 +4,7 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const INPUTS = ['app', 'components', 'lib', 'server', 'public', 'prisma', 'next.config.ts', 'tailwind.config.ts',
-  'postcss.config.mjs', 'tsconfig.json', 'package-lock.json'];
+  'postcss.config.mjs', 'tsconfig.json', 'package-lock.json', 'scripts/build.mjs'];
 const SKIP = new Set(['generated', 'node_modules']);
 
 function walk(p, out) {

@@ -5,6 +5,7 @@ import { messagesRouter } from './messages/router.ts';
 import { receiptsRouter } from './receipts/router.ts';
 import { syncRouter } from './sync/router.ts';
 import { createCallerFactory, router } from './trpc.ts';
+import { typingRouter } from './typing/router.ts';
 import { usersRouter } from './users/router.ts';
 
 export const appRouter = router({
@@ -14,6 +15,7 @@ export const appRouter = router({
   messages: messagesRouter,
   receipts: receiptsRouter,
   sync: syncRouter,
+  typing: typingRouter,
 });
 
 export type AppRouter = typeof appRouter;

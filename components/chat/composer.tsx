@@ -6,7 +6,13 @@ import { SendIcon } from '../ui/icons.tsx';
 
 const MAX_ROWS_PX = 160;
 
-export function Composer({ onSend }: { onSend: (body: string) => void }) {
+export function Composer({ onSend, onTyping, onStopTyping }: {
+  onSend: (body: string) => void;
+  /** Called on every edit that leaves text in the box (throttled by the caller). */
+  onTyping?: () => void;
+  /** Called when typing ends: the message was sent, the box emptied, or focus left. */
+  onStopTyping?: () => void;
+}) {
   const [body, setBody] = useState('');
   const ref = useRef<HTMLTextAreaElement>(null);
   const tooLong = body.length > MAX_MESSAGE_LENGTH;
@@ -22,6 +28,7 @@ export function Composer({ onSend }: { onSend: (body: string) => void }) {
   function submit() {
     if (empty || tooLong) return;
     onSend(body);
+    onStopTyping?.();
     setBody('');
     requestAnimationFrame(grow);
   }
@@ -56,8 +63,11 @@ export function Composer({ onSend }: { onSend: (body: string) => void }) {
           placeholder="Type a message"
           onChange={(e) => {
             setBody(e.target.value);
+            if (e.target.value.trim()) onTyping?.();
+            else onStopTyping?.();
             grow();
           }}
+          onBlur={() => onStopTyping?.()}
           onKeyDown={onKeyDown}
           className="max-h-40 min-h-[42px] flex-1 resize-none rounded-xl bg-white px-4 py-2.5 text-[15px] leading-snug outline-none ring-1 ring-black/5 focus:ring-brand/40 aria-[invalid]:ring-red-500 dark:bg-neutral-800 dark:ring-white/10"
         />

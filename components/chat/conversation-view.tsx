@@ -6,11 +6,14 @@ import { EMPTY_CONVERSATION } from '@/lib/sync/message-store.ts';
 import type { SessionUser } from '@/server/auth/current-user.ts';
 import { errorMessage, trpc } from '../trpc.tsx';
 import { Avatar } from '../ui/avatar.tsx';
+import { typingLabel } from '../ui/format.ts';
 import { BackIcon } from '../ui/icons.tsx';
 import { Composer } from './composer.tsx';
 import { applyOwnRead } from './inbox-cache.ts';
 import { MessageList } from './message-list.tsx';
 import { isInFront, type ChatClient } from './sync.tsx';
+
+const NOBODY_TYPING: readonly string[] = [];
 
 /** Re-renders when the window gains or loses focus or the tab is shown or hidden. */
 function useInFront(conversationId: string): boolean {
@@ -37,7 +40,8 @@ export function ConversationView({ conversationId, me, onBack, client }: {
   client: ChatClient;
 }) {
   const utils = trpc.useUtils();
-  const { store, engine, receipts, outbox } = client;
+  const { store, engine, receipts, outbox, typing, typingNotifier } = client;
+  const typers = useSyncExternalStore(typing.subscribe, () => typing.typers(conversationId), () => NOBODY_TYPING);
   const conversation = trpc.conversations.get.useQuery({ conversationId }, { retry: false });
   const view = useSyncExternalStore(store.subscribe, () => store.get(conversationId), () => EMPTY_CONVERSATION);
 
@@ -70,6 +74,7 @@ export function ConversationView({ conversationId, me, onBack, client }: {
 
   const title = conversation.data?.title;
   const peer = conversation.data?.peer;
+  const typingNames = typers.map((id) => (id === peer?.id ? peer.displayName : 'Someone'));
   const failed = conversation.error ?? loadLatest.error;
 
   return (
@@ -83,7 +88,11 @@ export function ConversationView({ conversationId, me, onBack, client }: {
             <Avatar id={peer?.id ?? conversationId} name={title} size="sm" />
             <div className="min-w-0">
               <h1 className="truncate font-medium leading-tight">{title}</h1>
-              {peer && <p className="truncate text-xs text-neutral-500 dark:text-neutral-400">@{peer.username}</p>}
+              {typingNames.length > 0 ? (
+                <p className="truncate text-xs font-medium text-brand dark:text-emerald-400" aria-live="polite">{typingLabel(typingNames)}</p>
+              ) : (
+                peer && <p className="truncate text-xs text-neutral-500 dark:text-neutral-400">@{peer.username}</p>
+              )}
             </div>
           </>
         ) : (
@@ -109,7 +118,11 @@ export function ConversationView({ conversationId, me, onBack, client }: {
             onRetry={(clientId) => void outbox.retry(clientId)}
             onDiscard={(clientId) => void outbox.discard(conversationId, clientId)}
           />
-          <Composer onSend={(body) => void outbox.enqueue(conversationId, body)} />
+          <Composer
+            onSend={(body) => void outbox.enqueue(conversationId, body)}
+            onTyping={() => typingNotifier.typed(conversationId)}
+            onStopTyping={() => typingNotifier.stopped(conversationId)}
+          />
         </>
       )}
     </>

@@ -5,6 +5,7 @@ import type { ServerEvent } from '@/lib/events.ts';
 import { MessageStore } from '@/lib/sync/message-store.ts';
 import { ReceiptBatcher } from '@/lib/sync/receipt-batcher.ts';
 import { SyncEngine } from '@/lib/sync/sync-engine.ts';
+import { TypingNotifier, TypingStore } from '@/lib/sync/typing.ts';
 import { trpc } from '../trpc.tsx';
 import type { ConnectionState, Transport } from '../transport.ts';
 
@@ -18,6 +19,8 @@ export interface ChatClient {
   engine: SyncEngine;
   receipts: ReceiptBatcher;
   outbox: Outbox;
+  typing: TypingStore;
+  typingNotifier: TypingNotifier;
 }
 
 /** Whether this conversation is in front of the user: open, the tab visible and the window focused. */
@@ -32,6 +35,7 @@ export function useChatClient(meId: string, openConversationId: string | null): 
 
   const [client] = useState<ChatClient>(() => {
     const store = new MessageStore();
+    const typing = new TypingStore();
     const receipts = new ReceiptBatcher((input) => utils.client.receipts.ack.mutate(input));
     const engine = new SyncEngine(
       store,
@@ -46,15 +50,22 @@ export function useChatClient(meId: string, openConversationId: string | null): 
         },
         onMessages: (conversationId, messages) => {
           const fromOthers = messages.filter((m) => m.senderId !== meId);
+          // Whoever just sent has stopped typing.
+          for (const m of fromOthers) typing.apply({ conversationId, userId: m.senderId, isTyping: false });
           if (fromOthers.length) receipts.delivered(conversationId, Math.max(...fromOthers.map((m) => m.seq)));
           const unread = isInFront(openRef.current, conversationId) ? 0 : fromOthers.length;
           applyMessages(utils, conversationId, messages, unread);
         },
         onReceipt: (receipt) => applyReceipt(utils, meId, receipt),
+        onTyping: (event) => typing.apply(event),
       },
     );
     const outbox = new Outbox(meId, store, (input) => utils.client.messages.send.mutate(input));
-    return { store, engine, receipts, outbox };
+    // Best effort: a lost typing signal only means a missing or late "typing…".
+    const typingNotifier = new TypingNotifier((conversationId, isTyping) => {
+      utils.client.typing.set.mutate({ conversationId, isTyping }).catch(() => {});
+    });
+    return { store, engine, receipts, outbox, typing, typingNotifier };
   });
 
   useEffect(() => {

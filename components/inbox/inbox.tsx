@@ -1,8 +1,9 @@
 'use client';
 // The inbox: conversations by last activity with preview, time and unread count, and search to start one.
 import { signOut } from 'next-auth/react';
-import { useDeferredValue, useState } from 'react';
+import { useDeferredValue, useState, useSyncExternalStore } from 'react';
 import type { ConversationSummary } from '@/lib/schemas.ts';
+import type { TypingStore } from '@/lib/sync/typing.ts';
 import type { SessionUser } from '@/server/auth/current-user.ts';
 import type { ConnectionState } from '../chat/sync.tsx';
 import { errorMessage, trpc } from '../trpc.tsx';
@@ -10,11 +11,12 @@ import { Avatar } from '../ui/avatar.tsx';
 import { formatInboxTime } from '../ui/format.ts';
 import { SearchIcon } from '../ui/icons.tsx';
 
-export function Inbox({ me, openId, onOpen, connection }: {
+export function Inbox({ me, openId, onOpen, connection, typing }: {
   me: SessionUser;
   openId: string | null;
   onOpen: (id: string) => void;
   connection: ConnectionState;
+  typing: TypingStore;
 }) {
   const [query, setQuery] = useState('');
   const deferredQuery = useDeferredValue(query.trim());
@@ -67,7 +69,7 @@ export function Inbox({ me, openId, onOpen, connection }: {
           <ul>
             {conversations.data.map((c) => (
               <li key={c.id}>
-                <ConversationRow conversation={c} active={c.id === openId} meId={me.id} onOpen={onOpen} />
+                <ConversationRow conversation={c} active={c.id === openId} meId={me.id} onOpen={onOpen} typing={typing} />
               </li>
             ))}
           </ul>
@@ -76,6 +78,9 @@ export function Inbox({ me, openId, onOpen, connection }: {
     </>
   );
 }
+
+const NOBODY: readonly string[] = [];
+const noSubscription = () => () => {};
 
 function ConnectionBadge({ state }: { state: ConnectionState }) {
   if (state === 'online') return null;
@@ -86,12 +91,14 @@ function ConnectionBadge({ state }: { state: ConnectionState }) {
   );
 }
 
-function ConversationRow({ conversation: c, active, meId, onOpen }: {
+function ConversationRow({ conversation: c, active, meId, onOpen, typing }: {
   conversation: ConversationSummary;
   active: boolean;
   meId: string;
   onOpen: (id: string) => void;
+  typing?: TypingStore;
 }) {
+  const typers = useSyncExternalStore(typing?.subscribe ?? noSubscription, () => typing?.typers(c.id) ?? NOBODY, () => NOBODY);
   const preview = c.lastMessage ? `${c.lastMessage.senderId === meId ? 'You: ' : ''}${c.lastMessage.body}` : 'No messages yet';
   return (
     <button
@@ -109,7 +116,11 @@ function ConversationRow({ conversation: c, active, meId, onOpen }: {
           </span>
         </span>
         <span className="mt-0.5 flex items-center justify-between gap-2">
-          <span className="truncate text-sm text-neutral-600 dark:text-neutral-400">{preview}</span>
+          {typers.length > 0 ? (
+            <span className="truncate text-sm font-medium text-brand dark:text-emerald-400">typing…</span>
+          ) : (
+            <span className="truncate text-sm text-neutral-600 dark:text-neutral-400">{preview}</span>
+          )}
           {c.unreadCount > 0 && (
             <span
               aria-label={`${c.unreadCount} unread ${c.unreadCount === 1 ? 'message' : 'messages'}`}

@@ -45,3 +45,12 @@ export function formatInboxTime(d: Date, now = new Date()): string {
 export function isSameDay(a: Date, b: Date): boolean {
   return startOfDay(a) === startOfDay(b);
 }
+
+const list = new Intl.ListFormat(undefined, { style: 'long', type: 'conjunction' });
+
+/** "Alice is typing…", "Alice and Bob are typing…", "3 people are typing…". */
+export function typingLabel(names: string[]): string {
+  if (names.length === 0) return '';
+  if (names.length > 3) return `${names.length} people are typing…`;
+  return `${list.format(names)} ${names.length === 1 ? 'is' : 'are'} typing…`;
+}

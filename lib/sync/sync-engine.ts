@@ -1,6 +1,6 @@
 // The client half of the sync protocol (docs/api.md): applies live events to the store, resumes from
 // conversation heads, and fills gaps by sequence, so each message shows once and in order.
-import type { ServerEvent } from '../events.ts';
+import type { ServerEvent, TypingUpdatedEvent } from '../events.ts';
 import type { ConversationHead, Message, MessagePage, ReceiptState } from '../schemas.ts';
 import type { MessageStore } from './message-store.ts';
 
@@ -16,6 +16,7 @@ export interface SyncHooks {
   /** A committed message reached this client (live or by filling a gap), for the first time. */
   onMessages?(conversationId: string, messages: Message[]): void;
   onReceipt?(receipt: ReceiptState): void;
+  onTyping?(event: TypingUpdatedEvent): void;
   onError?(error: unknown): void;
 }
 
@@ -49,6 +50,9 @@ export class SyncEngine {
       }
       case 'receipt.updated':
         this.hooks.onReceipt?.(event);
+        break;
+      case 'typing.updated':
+        this.hooks.onTyping?.(event);
         break;
     }
   }

@@ -1,0 +1,16 @@
+// Typing indicators: relayed to the other members at once, never stored; receivers expire them.
+import type { SetTypingInput, UserId } from '../../lib/schemas.ts';
+import { getDb } from '../db/client.ts';
+import { channels, getBus } from '../realtime/index.ts';
+
+/** The caller is a member (checked by the procedure); tell everyone else in the conversation. */
+export async function setTyping(userId: UserId, input: SetTypingInput): Promise<void> {
+  const members = await getDb().member.findMany({
+    where: { conversationId: input.conversationId, userId: { not: userId } },
+    select: { userId: true },
+  });
+  const bus = getBus();
+  await Promise.all(
+    members.map((m) => bus.publish(channels.user(m.userId), { type: 'typing.updated', conversationId: input.conversationId, userId, isTyping: input.isTyping })),
+  );
+}
