@@ -21,6 +21,7 @@ test('registration shows field errors inline and refuses a taken username', asyn
 
 test('a wrong password is refused; logging out and in again keeps the session working', async ({ browser, page }) => {
   const user = await registerThroughUi(browser, 'carol', 'Carol Login');
+  await user.page.getByText('Settings').click();
   await user.page.getByRole('button', { name: 'Log out' }).click();
   await expect(user.page).toHaveURL(/\/login$/);
   await user.page.goto('/');

@@ -1,5 +1,5 @@
 // Live events a client receives on its one subscription: a discriminated union on `type`.
-import type { ConversationHead, ConversationId, Message, ReceiptState, UserId } from './schemas.ts';
+import type { ConversationHead, ConversationId, Message, Presence, ReceiptState, UserId } from './schemas.ts';
 
 /** First event of every (re)subscription: where each of the user's conversations stands. */
 export interface HeadsEvent {
@@ -28,9 +28,12 @@ export interface TypingUpdatedEvent {
   isTyping: boolean;
 }
 
-export type ServerEvent = HeadsEvent | MessageNewEvent | ReceiptUpdatedEvent | TypingUpdatedEvent;
+/** Someone you share a conversation with came online, went offline, or hid their status. */
+export type PresenceUpdatedEvent = { type: 'presence.updated' } & Presence;
+
+export type ServerEvent = HeadsEvent | MessageNewEvent | ReceiptUpdatedEvent | TypingUpdatedEvent | PresenceUpdatedEvent;
 /** Events that travel over the bus (the heads event is made per subscription). */
-export type BusEvent = MessageNewEvent | ReceiptUpdatedEvent | TypingUpdatedEvent;
+export type BusEvent = MessageNewEvent | ReceiptUpdatedEvent | TypingUpdatedEvent | PresenceUpdatedEvent;
 
 /** The tracked id of an event: stable per (conversation, seq) so duplicates are recognisable. */
 export function eventId(event: BusEvent): string {
@@ -39,6 +42,8 @@ export function eventId(event: BusEvent): string {
       return `m:${event.message.conversationId}:${event.message.seq}`;
     case 'receipt.updated':
       return `r:${event.conversationId}:${event.userId}:${event.deliveredSeq}:${event.readSeq}`;
+    case 'presence.updated':
+      return `p:${event.userId}:${event.visible ? `${event.online ? 1 : 0}:${event.lastSeenAt?.getTime() ?? ''}` : 'hidden'}`;
     case 'typing.updated':
       return `t:${event.conversationId}:${event.userId}:${event.isTyping ? 1 : 0}:${Date.now()}`;
   }

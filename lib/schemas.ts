@@ -60,6 +60,16 @@ export const listMessagesInput = z
   .refine((i) => i.before === undefined || i.after === undefined, 'Give before or after, not both');
 export type ListMessagesInput = z.infer<typeof listMessagesInput>;
 
+export const presenceVisibility = z.enum(['everyone', 'contacts', 'nobody']);
+export type PresenceVisibility = z.infer<typeof presenceVisibility>;
+export const setPresenceVisibilityInput = z.object({ visibility: presenceVisibility });
+export const getPresenceInput = z.object({ userIds: z.array(z.uuid()).min(1).max(200) });
+
+/** What the caller may know of someone's presence; nothing at all when they hide it. */
+export type Presence =
+  | { userId: UserId; visible: true; online: boolean; lastSeenAt: Date | null }
+  | { userId: UserId; visible: false };
+
 export const setTypingInput = z.object({ conversationId: z.uuid(), isTyping: z.boolean() });
 export type SetTypingInput = z.infer<typeof setTypingInput>;
 
@@ -86,6 +96,10 @@ export interface UserSummary {
   id: UserId;
   username: string;
   displayName: string;
+}
+
+export interface Me extends UserSummary {
+  presenceVisibility: PresenceVisibility;
 }
 
 export interface Message {

@@ -2,6 +2,7 @@
 import { authRouter } from './auth/router.ts';
 import { conversationsRouter } from './conversations/router.ts';
 import { messagesRouter } from './messages/router.ts';
+import { presenceRouter } from './presence/router.ts';
 import { receiptsRouter } from './receipts/router.ts';
 import { syncRouter } from './sync/router.ts';
 import { createCallerFactory, router } from './trpc.ts';
@@ -14,6 +15,7 @@ export const appRouter = router({
   conversations: conversationsRouter,
   messages: messagesRouter,
   receipts: receiptsRouter,
+  presence: presenceRouter,
   sync: syncRouter,
   typing: typingRouter,
 });

@@ -6,7 +6,7 @@ import { EMPTY_CONVERSATION } from '@/lib/sync/message-store.ts';
 import type { SessionUser } from '@/server/auth/current-user.ts';
 import { errorMessage, trpc } from '../trpc.tsx';
 import { Avatar } from '../ui/avatar.tsx';
-import { typingLabel } from '../ui/format.ts';
+import { formatLastSeen, typingLabel } from '../ui/format.ts';
 import { BackIcon } from '../ui/icons.tsx';
 import { Composer } from './composer.tsx';
 import { applyOwnRead } from './inbox-cache.ts';
@@ -75,6 +75,8 @@ export function ConversationView({ conversationId, me, onBack, client }: {
   const title = conversation.data?.title;
   const peer = conversation.data?.peer;
   const typingNames = typers.map((id) => (id === peer?.id ? peer.displayName : 'Someone'));
+  const presence = trpc.presence.get.useQuery({ userIds: [peer?.id ?? ''] }, { enabled: !!peer, staleTime: Infinity }).data?.[0];
+  const status = presence?.visible ? (presence.online ? 'online' : presence.lastSeenAt ? formatLastSeen(presence.lastSeenAt) : null) : null;
   const failed = conversation.error ?? loadLatest.error;
 
   return (
@@ -91,7 +93,11 @@ export function ConversationView({ conversationId, me, onBack, client }: {
               {typingNames.length > 0 ? (
                 <p className="truncate text-xs font-medium text-brand dark:text-emerald-400" aria-live="polite">{typingLabel(typingNames)}</p>
               ) : (
-                peer && <p className="truncate text-xs text-neutral-500 dark:text-neutral-400">@{peer.username}</p>
+                peer && (
+                  <p className="truncate text-xs text-neutral-500 dark:text-neutral-400" aria-live="polite">
+                    {status ?? `@${peer.username}`}
+                  </p>
+                )
               )}
             </div>
           </>

@@ -58,6 +58,11 @@ export function useChatClient(meId: string, openConversationId: string | null): 
         },
         onReceipt: (receipt) => applyReceipt(utils, meId, receipt),
         onTyping: (event) => typing.apply(event),
+        onPresence: ({ type: _type, ...presence }) => {
+          utils.presence.get.setData({ userIds: [presence.userId] }, [presence]);
+          // Someone who went offline is not typing any more.
+          if (!presence.visible || !presence.online) typing.forget(presence.userId);
+        },
       },
     );
     const outbox = new Outbox(meId, store, (input) => utils.client.messages.send.mutate(input));

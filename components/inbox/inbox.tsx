@@ -31,13 +31,7 @@ export function Inbox({ me, openId, onOpen, connection, typing }: {
           <p className="truncate text-xs text-neutral-500 dark:text-neutral-400">@{me.username}</p>
         </div>
         <ConnectionBadge state={connection} />
-        <button
-          type="button"
-          onClick={() => void signOut({ callbackUrl: '/login' })}
-          className="rounded-md px-2 py-1 text-sm text-neutral-600 hover:bg-black/5 dark:text-neutral-300 dark:hover:bg-white/10"
-        >
-          Log out
-        </button>
+        <SettingsMenu />
       </header>
       <div className="border-b border-black/5 px-3 py-2 dark:border-white/10">
         <label className="flex items-center gap-2 rounded-lg bg-surface px-3 py-1.5 dark:bg-surface-dark">
@@ -76,6 +70,45 @@ export function Inbox({ me, openId, onOpen, connection, typing }: {
         )}
       </nav>
     </>
+  );
+}
+
+const VISIBILITY_LABEL = { everyone: 'Everyone', contacts: 'People I chat with', nobody: 'Nobody' } as const;
+
+function SettingsMenu() {
+  const me = trpc.users.me.useQuery();
+  const utils = trpc.useUtils();
+  const setVisibility = trpc.presence.setVisibility.useMutation({
+    onSuccess: ({ visibility }) => utils.users.me.setData(undefined, (m) => (m ? { ...m, presenceVisibility: visibility } : m)),
+  });
+  return (
+    <details className="relative">
+      <summary className="cursor-pointer list-none rounded-md px-2 py-1 text-sm text-neutral-600 hover:bg-black/5 dark:text-neutral-300 dark:hover:bg-white/10">
+        Settings
+      </summary>
+      <div className="absolute right-0 z-20 mt-1 w-64 rounded-lg bg-surface-panel p-3 text-sm shadow-lg ring-1 ring-black/10 dark:bg-surface-panel-dark dark:ring-white/10">
+        <label className="block">
+          <span className="mb-1 block font-medium">Who sees my online status and last seen</span>
+          <select
+            className="w-full rounded-md border border-neutral-300 bg-white px-2 py-1.5 dark:border-neutral-600 dark:bg-neutral-900"
+            value={me.data?.presenceVisibility ?? 'everyone'}
+            disabled={!me.data || setVisibility.isPending}
+            onChange={(e) => setVisibility.mutate({ visibility: e.target.value as keyof typeof VISIBILITY_LABEL })}
+          >
+            {Object.entries(VISIBILITY_LABEL).map(([value, label]) => (
+              <option key={value} value={value}>{label}</option>
+            ))}
+          </select>
+        </label>
+        <button
+          type="button"
+          onClick={() => void signOut({ callbackUrl: '/login' })}
+          className="mt-3 w-full rounded-md px-2 py-1.5 text-left text-red-700 hover:bg-red-50 dark:text-red-300 dark:hover:bg-red-950/40"
+        >
+          Log out
+        </button>
+      </div>
+    </details>
   );
 }
 

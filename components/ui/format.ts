@@ -54,3 +54,10 @@ export function typingLabel(names: string[]): string {
   if (names.length > 3) return `${names.length} people are typing…`;
   return `${list.format(names)} ${names.length === 1 ? 'is' : 'are'} typing…`;
 }
+
+/** "last seen today at 21:04", "last seen yesterday at 9:15", "last seen Monday at…", "last seen 3 March at…". */
+export function formatLastSeen(d: Date, now = new Date()): string {
+  const days = daysAgo(d, now);
+  const day = days <= 1 ? relative.format(-days, 'day') : days < 7 ? weekday.format(d) : shortDate.format(d);
+  return `last seen ${day} at ${time.format(d)}`;
+}

@@ -1,6 +1,6 @@
 // The client half of the sync protocol (docs/api.md): applies live events to the store, resumes from
 // conversation heads, and fills gaps by sequence, so each message shows once and in order.
-import type { ServerEvent, TypingUpdatedEvent } from '../events.ts';
+import type { PresenceUpdatedEvent, ServerEvent, TypingUpdatedEvent } from '../events.ts';
 import type { ConversationHead, Message, MessagePage, ReceiptState } from '../schemas.ts';
 import type { MessageStore } from './message-store.ts';
 
@@ -17,6 +17,7 @@ export interface SyncHooks {
   onMessages?(conversationId: string, messages: Message[]): void;
   onReceipt?(receipt: ReceiptState): void;
   onTyping?(event: TypingUpdatedEvent): void;
+  onPresence?(event: PresenceUpdatedEvent): void;
   onError?(error: unknown): void;
 }
 
@@ -53,6 +54,9 @@ export class SyncEngine {
         break;
       case 'typing.updated':
         this.hooks.onTyping?.(event);
+        break;
+      case 'presence.updated':
+        this.hooks.onPresence?.(event);
         break;
     }
   }

@@ -34,6 +34,17 @@ export class TypingStore {
     if (!prior) this.changed(conversationId);
   }
 
+  /** The user stopped typing everywhere (e.g. they went offline). */
+  forget(userId: string): void {
+    for (const [conversationId, users] of [...this.typing]) {
+      const timer = users.get(userId);
+      if (timer) {
+        clearTimeout(timer);
+        this.remove(conversationId, userId);
+      }
+    }
+  }
+
   private remove(conversationId: string, userId: string): void {
     const users = this.typing.get(conversationId);
     if (!users?.delete(userId)) return;

@@ -9,6 +9,7 @@ import type { UserId } from '../../lib/schemas.ts';
 import { userIdFromHeaders } from '../auth/session.ts';
 import { logger } from '../logger.ts';
 import { metrics } from '../metrics.ts';
+import { presenceTracker } from '../presence/service.ts';
 import { appRouter } from '../router.ts';
 import { rootContext } from '../trpc.ts';
 import { handleHealthRequest } from './health.ts';
@@ -82,8 +83,13 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
         if (!userId) return refuse(socket, 401, 'Unauthorized');
         connectionUser.set(req, userId);
         wss.handleUpgrade(req, socket, head, (ws) => {
+          const connectionId = randomUUID();
           metrics.openConnections.inc();
-          ws.once('close', () => metrics.openConnections.dec());
+          void presenceTracker.connected(userId, connectionId).catch((err) => logger.warn({ err }, 'presence connect failed'));
+          ws.once('close', () => {
+            metrics.openConnections.dec();
+            void presenceTracker.disconnected(userId, connectionId).catch((err) => logger.warn({ err }, 'presence disconnect failed'));
+          });
           wss.emit('connection', ws, req);
         });
       },
@@ -100,6 +106,7 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
     },
     async close() {
       accepting = false;
+      presenceTracker.stop();
       for (const ws of wss.clients) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       server.closeAllConnections();

@@ -3,12 +3,17 @@ import { env } from '../env.ts';
 import { logger } from '../logger.ts';
 import type { Bus } from './bus.ts';
 import { MemoryBus } from './memory-bus.ts';
+import { MemoryPresenceRegistry } from './memory-presence.ts';
+import type { PresenceRegistry } from './presence-registry.ts';
 import { RedisBus } from './redis-bus.ts';
+import { RedisPresenceRegistry } from './redis-presence.ts';
 
 export { channels, type Bus } from './bus.ts';
+export type { PresenceRegistry } from './presence-registry.ts';
 
 const KEY = Symbol.for('parley.bus');
-type Holder = { [KEY]?: Bus };
+const PRESENCE_KEY = Symbol.for('parley.presence');
+type Holder = { [KEY]?: Bus; [PRESENCE_KEY]?: PresenceRegistry };
 
 export function getBus(): Bus {
   const holder = globalThis as Holder;
@@ -16,8 +21,17 @@ export function getBus(): Bus {
   return (holder[KEY] ??= env.REDIS_URL ? new RedisBus(env.REDIS_URL, logger.child({ part: 'bus' })) : new MemoryBus());
 }
 
+export function getPresenceRegistry(): PresenceRegistry {
+  const holder = globalThis as Holder;
+  return (holder[PRESENCE_KEY] ??= env.REDIS_URL
+    ? new RedisPresenceRegistry(env.REDIS_URL, env.PRESENCE_TTL_MS)
+    : new MemoryPresenceRegistry(env.PRESENCE_TTL_MS));
+}
+
 export async function closeBus(): Promise<void> {
   const holder = globalThis as Holder;
   await holder[KEY]?.close();
+  await holder[PRESENCE_KEY]?.close();
   delete holder[KEY];
+  delete holder[PRESENCE_KEY];
 }

@@ -1,5 +1,5 @@
 // People: finding other users to talk to.
-import type { UserId, UserSummary } from '../../lib/schemas.ts';
+import type { Me, UserId, UserSummary } from '../../lib/schemas.ts';
 import { getDb } from '../db/client.ts';
 
 const SEARCH_LIMIT = 20;
@@ -20,6 +20,10 @@ export async function searchUsers(callerId: UserId, query: string): Promise<User
   });
 }
 
-export async function getMe(userId: UserId): Promise<UserSummary | null> {
-  return getDb().user.findUnique({ where: { id: userId }, select: { id: true, username: true, displayName: true } });
+export async function getMe(userId: UserId): Promise<Me | null> {
+  const me = await getDb().user.findUnique({
+    where: { id: userId },
+    select: { id: true, username: true, displayName: true, presenceVisibility: true },
+  });
+  return me && { ...me, presenceVisibility: me.presenceVisibility as Me['presenceVisibility'] };
 }

@@ -1,0 +1,126 @@
+// Presence: online while a connection lives anywhere, last seen when the last one closes, shown only to
+// whom the user allows, and announced to the people they share a conversation with.
+import type { Presence, PresenceVisibility, UserId } from '../../lib/schemas.ts';
+import { getDb } from '../db/client.ts';
+import { env } from '../env.ts';
+import { logger } from '../logger.ts';
+import { channels, getBus, getPresenceRegistry } from '../realtime/index.ts';
+
+const log = logger.child({ part: 'presence' });
+// Going offline is announced only if the user stays offline this long: a reload or a flaky network
+// then costs their contacts nothing.
+export const OFFLINE_GRACE_MS = 2_000;
+
+/** The people who share a conversation with the user: the only ones told about their presence. */
+async function contactsOf(userId: UserId): Promise<string[]> {
+  const rows = await getDb().$queryRaw<{ user_id: string }[]>`
+    SELECT DISTINCT other.user_id FROM members mine
+    JOIN members other ON other.conversation_id = mine.conversation_id AND other.user_id <> mine.user_id
+    WHERE mine.user_id = ${userId}::uuid`;
+  return rows.map((r) => r.user_id);
+}
+
+async function announce(userId: UserId, online: boolean, lastSeenAt: Date | null): Promise<void> {
+  const user = await getDb().user.findUnique({ where: { id: userId }, select: { presenceVisibility: true } });
+  // A hidden status is never sent, not even to contacts.
+  if (!user || user.presenceVisibility === 'nobody') return;
+  const bus = getBus();
+  for (const contact of await contactsOf(userId)) {
+    void bus.publish(channels.user(contact), { type: 'presence.updated', userId, visible: true, online, lastSeenAt });
+  }
+}
+
+async function markLastSeen(userIds: string[], at: Date): Promise<void> {
+  if (userIds.length) await getDb().user.updateMany({ where: { id: { in: userIds } }, data: { lastSeenAt: at } });
+}
+
+/** This instance's live connections, kept in the registry by heartbeats. */
+class PresenceTracker {
+  private readonly local = new Map<string, UserId>();
+  private readonly pendingOffline = new Map<UserId, ReturnType<typeof setTimeout>>();
+  private heartbeat: ReturnType<typeof setInterval> | null = null;
+
+  async connected(userId: UserId, connectionId: string): Promise<void> {
+    this.local.set(connectionId, userId);
+    this.startHeartbeat();
+    const flapped = this.pendingOffline.get(userId);
+    if (flapped) clearTimeout(flapped);
+    this.pendingOffline.delete(userId);
+    const cameOnline = await getPresenceRegistry().connect(userId, connectionId);
+    // Back within the grace period: the offline was never announced, so neither is this online.
+    if (cameOnline && !flapped) await announce(userId, true, null);
+  }
+
+  async disconnected(userId: UserId, connectionId: string): Promise<void> {
+    this.local.delete(connectionId);
+    if (!(await getPresenceRegistry().disconnect(userId, connectionId))) return;
+    const at = new Date();
+    await markLastSeen([userId], at);
+    const prior = this.pendingOffline.get(userId);
+    if (prior) clearTimeout(prior);
+    this.pendingOffline.set(
+      userId,
+      setTimeout(() => {
+        this.pendingOffline.delete(userId);
+        void getPresenceRegistry()
+          .online([userId])
+          .then((online) => (online.has(userId) ? undefined : announce(userId, false, at)))
+          .catch((err) => log.warn({ err, userId }, 'announcing offline failed'));
+      }, OFFLINE_GRACE_MS),
+    );
+  }
+
+  /** Renews this instance's connections and takes offline the users of instances that died. */
+  async beat(): Promise<void> {
+    const registry = getPresenceRegistry();
+    await registry.renew([...this.local].map(([connectionId, userId]) => ({ userId, connectionId })));
+    const gone = await registry.sweep();
+    if (gone.length === 0) return;
+    const at = new Date();
+    await markLastSeen(gone, at);
+    await Promise.all(gone.map((userId) => announce(userId, false, at)));
+  }
+
+  stop(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+    for (const t of this.pendingOffline.values()) clearTimeout(t);
+    this.pendingOffline.clear();
+  }
+
+  private startHeartbeat(): void {
+    if (this.heartbeat) return;
+    // Three beats per TTL: one late beat never takes a live user offline.
+    this.heartbeat = setInterval(() => void this.beat().catch((err) => log.warn({ err }, 'presence heartbeat failed')), env.PRESENCE_TTL_MS / 3);
+    this.heartbeat.unref();
+  }
+}
+
+export const presenceTracker = new PresenceTracker();
+
+/** What the caller may see of each user's presence. */
+export async function getPresence(callerId: UserId, userIds: string[]): Promise<Presence[]> {
+  const db = getDb();
+  const users = await db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, lastSeenAt: true, presenceVisibility: true } });
+  const contacts = new Set(await contactsOf(callerId));
+  const online = await getPresenceRegistry().online(users.map((u) => u.id));
+  return users.map((u): Presence => {
+    const visible =
+      u.id === callerId || u.presenceVisibility === 'everyone' || (u.presenceVisibility === 'contacts' && contacts.has(u.id));
+    if (!visible) return { userId: u.id, visible: false };
+    return { userId: u.id, visible: true, online: online.has(u.id), lastSeenAt: u.lastSeenAt };
+  });
+}
+
+export async function setPresenceVisibility(userId: UserId, visibility: PresenceVisibility): Promise<{ visibility: PresenceVisibility }> {
+  await getDb().user.update({ where: { id: userId }, data: { presenceVisibility: visibility } });
+  const bus = getBus();
+  if (visibility === 'nobody') {
+    // Contacts forget what they were shown.
+    for (const contact of await contactsOf(userId)) void bus.publish(channels.user(contact), { type: 'presence.updated', userId, visible: false });
+  } else {
+    const [me] = await getPresence(userId, [userId]);
+    if (me.visible) await announce(userId, me.online, me.lastSeenAt);
+  }
+  return { visibility };
+}
