@@ -23,6 +23,7 @@ export interface SyncHooks {
 
 export class SyncEngine {
   private readonly filling = new Map<string, Promise<void>>();
+  private readonly fillAgain = new Set<string>();
 
   constructor(
     private readonly store: MessageStore,
@@ -61,13 +62,27 @@ export class SyncEngine {
     }
   }
 
-  /** Fetches everything above the contiguous top until caught up; one fill per conversation at a time. */
+  /**
+   * Fetches everything above the contiguous top until caught up; one fill per conversation at a time.
+   * A trigger during a running fill makes it go round once more: its last page may predate the news.
+   */
   fill(conversationId: string): Promise<void> {
     const running = this.filling.get(conversationId);
-    if (running) return running;
-    const run = this.fillNow(conversationId)
+    if (running) {
+      this.fillAgain.add(conversationId);
+      return running;
+    }
+    const run = (async () => {
+      do {
+        this.fillAgain.delete(conversationId);
+        await this.fillNow(conversationId);
+      } while (this.fillAgain.has(conversationId));
+    })()
       .catch((err) => this.hooks.onError?.(err))
-      .finally(() => this.filling.delete(conversationId));
+      .finally(() => {
+        this.filling.delete(conversationId);
+        this.fillAgain.delete(conversationId);
+      });
     this.filling.set(conversationId, run);
     return run;
   }

@@ -1,0 +1,83 @@
+// The client's sync engine against a stubbed history API: dedup by seq, gap fills, and a fill that
+// news arrives during goes round once more.
+import { describe, expect, test } from 'vitest';
+import type { Message, MessagePage } from '../schemas.ts';
+import { MessageStore } from './message-store.ts';
+import { SyncEngine, type SyncApi } from './sync-engine.ts';
+
+const msg = (seq: number): Message => ({
+  id: String(seq),
+  conversationId: 'c',
+  seq,
+  senderId: 'peer',
+  clientId: `k${seq}`,
+  body: `m${seq}`,
+  createdAt: new Date(seq),
+});
+
+/** A history that holds seqs 1..committed; each request can be held until the test releases it. */
+class FakeHistory implements SyncApi {
+  committed = 0;
+  requests: { after: number; release: () => void }[] = [];
+  hold = false;
+  async listAfter(_c: string, after: number, limit: number): Promise<MessagePage> {
+    const snapshot = this.committed; // what the database had when the query ran
+    if (this.hold) await new Promise<void>((release) => this.requests.push({ after, release }));
+    const messages = [];
+    for (let s = after + 1; s <= Math.min(snapshot, after + limit); s++) messages.push(msg(s));
+    return { messages, hasMoreBefore: after > 0 };
+  }
+}
+
+function setup() {
+  const store = new MessageStore();
+  const api = new FakeHistory();
+  const delivered: number[] = [];
+  const engine = new SyncEngine(store, api, { onMessages: (_c, ms) => delivered.push(...ms.map((m) => m.seq)) });
+  store.addMessages('c', [], { hasMoreBefore: false });
+  const seqs = () => store.get('c').messages.map((m) => m.seq);
+  return { store, api, engine, delivered, seqs };
+}
+
+describe('SyncEngine', () => {
+  test('a live event already held is dropped; each message is reported once', () => {
+    const { engine, delivered, seqs } = setup();
+    engine.handle({ type: 'message.new', message: msg(1) });
+    engine.handle({ type: 'message.new', message: msg(1) });
+    expect(seqs()).toEqual([1]);
+    expect(delivered).toEqual([1]);
+  });
+
+  test('a live event past a gap fetches the gap', async () => {
+    const { api, engine, seqs, store } = setup();
+    api.committed = 4;
+    engine.handle({ type: 'message.new', message: msg(4) });
+    await engine.fill('c');
+    expect(seqs()).toEqual([1, 2, 3, 4]);
+    expect(store.contiguousTop('c')).toBe(4);
+  });
+
+  test('heads above what is held trigger a fill up to the head', async () => {
+    const { api, engine, seqs } = setup();
+    api.committed = 250; // more than one page
+    engine.handle({ type: 'sync.heads', conversations: [{ id: 'c', lastSeq: 250, deliveredSeq: 0, readSeq: 0, allDeliveredSeq: 0, allReadSeq: 0 }] });
+    await engine.fill('c');
+    expect(seqs()).toHaveLength(250);
+    expect(seqs().at(-1)).toBe(250);
+  });
+
+  test('news that arrives while a fill is in flight makes the fill go round once more', async () => {
+    const { api, engine, seqs } = setup();
+    api.committed = 2;
+    api.hold = true;
+    const first = engine.fill('c'); // its query sees seqs 1..2
+    await expect.poll(() => api.requests.length).toBe(1);
+    api.committed = 3; // seq 3 commits after that query ran…
+    const second = engine.fill('c'); // …and its heads arrive while the fill is still in flight
+    expect(second).toBe(first);
+    api.hold = false;
+    api.requests[0].release();
+    await first;
+    expect(seqs()).toEqual([1, 2, 3]);
+  });
+});

@@ -1,0 +1,50 @@
+// A standalone API server process for tests (tRPC over HTTP and WebSocket, no Next), so a test can kill and restart it.
+// Start: `node --import tsx server/test/api-server.ts` with DATABASE_URL, PORT (and HOST, LOG_LEVEL) set;
+// it prints `READY <port>` once listening. The database must already be migrated (the test run's is).
+import type { AddressInfo } from 'node:net';
+import { closeDb, getDb } from '../db/client.ts';
+import { env } from '../env.ts';
+import { createParleyServer } from '../http/server.ts';
+import { logger } from '../logger.ts';
+import { drainSends } from '../messages/service.ts';
+import { closeBus } from '../realtime/index.ts';
+
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+async function main() {
+  if (!env.DATABASE_URL) throw new Error('api-server needs DATABASE_URL (a migrated database)');
+  // Open the pool (and Prisma's query engine) before saying READY, so the first clients do not wait on it.
+  await getDb().$queryRaw`SELECT 1`;
+  const server = createParleyServer({ allowedOrigins: [new URL(env.publicUrl).origin] });
+  await new Promise<void>((resolve, reject) => {
+    server.http.once('error', reject);
+    server.http.listen(env.PORT, env.HOST, resolve);
+  });
+  const { port } = server.http.address() as AddressInfo;
+  // The parent waits for this line; it is the only thing written to stdout besides logs.
+  process.stdout.write(`READY ${port}\n`);
+
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    setTimeout(() => {
+      logger.error('api-server: shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    // The graceful path of server/main.ts: no new connections, clients told to reconnect, sends drained.
+    server.stopAccepting();
+    await drainSends();
+    await server.close();
+    await closeBus();
+    await closeDb();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown());
+  process.on('SIGINT', () => void shutdown());
+}
+
+main().catch((err) => {
+  logger.fatal({ err }, 'api-server failed to start');
+  process.exit(1);
+});
