@@ -53,7 +53,19 @@ for (const scheme of ['light', 'dark']) {
     await page.goto(`${base}/c/${conv.id}`);
     await page.getByRole('log', { name: 'Messages' }).getByText('See you then').waitFor();
     await page.screenshot({ path: `${out}/conversation-${label}-${scheme}.png` });
+    // Bob opens the app (online) and types: the header shows it.
+    const bobPage = await bob.context.newPage();
+    await bobPage.goto(`${base}/c/${conv.id}`);
+    await page.getByRole('main').getByText('online').waitFor();
+    await page.screenshot({ path: `${out}/conversation-online-${label}-${scheme}.png` });
+    await bobPage.getByRole('textbox', { name: 'Message' }).pressSequentially('typing');
+    await page.getByRole('main').getByText('is typing').waitFor();
+    await page.screenshot({ path: `${out}/conversation-typing-${label}-${scheme}.png` });
+    await bobPage.close();
     await page.goto(`${base}/`);
+    await page.getByText('Settings').click();
+    await page.screenshot({ path: `${out}/settings-${label}-${scheme}.png` });
+    await page.getByText('Settings').click();
     await page.getByRole('searchbox').fill('a');
     await page.getByRole('region', { name: 'People' }).getByRole('button').first().waitFor().catch(() => {});
     await page.screenshot({ path: `${out}/search-${label}-${scheme}.png` });
