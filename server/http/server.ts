@@ -54,14 +54,17 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
   });
 
   // Who each upgraded connection is: authenticated once at upgrade, read by every call's context.
-  const connectionUser = new WeakMap<http.IncomingMessage, UserId>();
+  const connections = new WeakMap<http.IncomingMessage, { userId: UserId; connectionId: string }>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_PAYLOAD });
   const wssHandler = applyWSSHandler({
     wss,
     router: appRouter,
     // Pings every 10 s and drops a connection that has not answered 10 s later.
     keepAlive: { enabled: true, pingMs: 10_000, pongWaitMs: 10_000 },
-    createContext: ({ req }) => rootContext(connectionUser.get(req) ?? null, { connId: randomUUID() }),
+    createContext: ({ req }) => {
+      const connection = connections.get(req);
+      return rootContext(connection?.userId ?? null, { connId: connection?.connectionId });
+    },
   });
 
   const refuse = (socket: Duplex, status: number, reason: string) => {
@@ -81,9 +84,9 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
     userIdFromHeaders(req.headers).then(
       (userId) => {
         if (!userId) return refuse(socket, 401, 'Unauthorized');
-        connectionUser.set(req, userId);
+        const connectionId = randomUUID();
+        connections.set(req, { userId, connectionId });
         wss.handleUpgrade(req, socket, head, (ws) => {
-          const connectionId = randomUUID();
           metrics.openConnections.inc();
           void presenceTracker.connected(userId, connectionId).catch((err) => logger.warn({ err }, 'presence connect failed'));
           ws.once('close', () => {

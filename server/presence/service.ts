@@ -66,7 +66,7 @@ class PresenceTracker {
           .online([userId])
           .then((online) => (online.has(userId) ? undefined : announce(userId, false, at)))
           .catch((err) => log.warn({ err, userId }, 'announcing offline failed'));
-      }, OFFLINE_GRACE_MS),
+      }, OFFLINE_GRACE_MS).unref(),
     );
   }
 
