@@ -7,9 +7,9 @@ import { logger } from '../logger.ts';
 import { channels, getBus, getPresenceRegistry } from '../realtime/index.ts';
 
 const log = logger.child({ part: 'presence' });
-// Going offline is announced only if the user stays offline this long: a reload or a flaky network
-// then costs their contacts nothing.
-export const OFFLINE_GRACE_MS = 2_000;
+// Going offline is announced only if the user stays offline this long, so a reload or a flaky network
+// costs their contacts nothing; short enough that contacts still learn within 2 s.
+export const OFFLINE_GRACE_MS = 1_500;
 
 /** The people who share a conversation with the user: the only ones told about their presence. */
 async function contactsOf(userId: UserId): Promise<string[]> {
