@@ -28,6 +28,11 @@ export function getPresenceRegistry(): PresenceRegistry {
     : new MemoryPresenceRegistry(env.PRESENCE_TTL_MS));
 }
 
+/** For tests: use this registry (one on a clock of their own, say) instead of the configured one, until closeBus. */
+export function setPresenceRegistry(registry: PresenceRegistry): void {
+  (globalThis as Holder)[PRESENCE_KEY] = registry;
+}
+
 export async function closeBus(): Promise<void> {
   const holder = globalThis as Holder;
   await holder[KEY]?.close();

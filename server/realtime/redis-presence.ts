@@ -3,8 +3,9 @@
 import { Redis } from 'ioredis';
 import type { PresenceRegistry } from './presence-registry.ts';
 
-const USER = (userId: string) => `parley:presence:user:${userId}`;
-const INDEX = 'parley:presence:expiry';
+// Under the client's keyPrefix (parley:presence: unless told otherwise).
+const USER = (userId: string) => `user:${userId}`;
+const INDEX = 'expiry';
 
 // Atomic per user: add or remove one connection and say whether the user's live count crossed zero.
 const CONNECT = `
@@ -18,13 +19,19 @@ local removed = redis.call('ZREM', KEYS[1], ARGV[2])
 redis.call('ZREM', KEYS[2], ARGV[3])
 if removed == 0 then return 0 end
 local live = redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[1], '+inf')
-return live == 0 and 1 or 0`;
+if live > 0 then return 0 end
+-- Offline now: connections left behind expired (their instance died) go too, or a sweep would
+-- report the user offline a second time, with a later last seen.
+for _, c in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do redis.call('ZREM', KEYS[2], ARGV[4] .. '|' .. c) end
+redis.call('DEL', KEYS[1])
+return 1`;
 
 export class RedisPresenceRegistry implements PresenceRegistry {
   private readonly redis: Redis;
 
-  constructor(url: string, private readonly ttlMs: number, private readonly now: () => number = Date.now) {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 2 });
+  /** `keyPrefix` sets apart registries that must not see each other (test runs sharing one Redis). */
+  constructor(url: string, private readonly ttlMs: number, private readonly now: () => number = Date.now, keyPrefix = 'parley:presence:') {
+    this.redis = new Redis(url, { maxRetriesPerRequest: 2, keyPrefix });
     this.redis.on('error', () => {}); // readiness reports it; callers see failed commands
   }
 
@@ -35,7 +42,7 @@ export class RedisPresenceRegistry implements PresenceRegistry {
   }
 
   async disconnect(userId: string, connectionId: string): Promise<boolean> {
-    const wentOffline = await this.redis.eval(DISCONNECT, 2, USER(userId), INDEX, this.now(), connectionId, `${userId}|${connectionId}`);
+    const wentOffline = await this.redis.eval(DISCONNECT, 2, USER(userId), INDEX, this.now(), connectionId, `${userId}|${connectionId}`, userId);
     return wentOffline === 1;
   }
 
