@@ -1,28 +1,18 @@
 // Delivery property: at-least-once on the wire, exactly-once on screen, against a real server process
 // that is killed and restarted while clients (the real MessageStore + SyncEngine) have their sockets dropped.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomInt, randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import net from 'node:net';
 import { setTimeout as pause } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import { createTRPCClient, createWSClient, TRPCClientError, wsLink } from '@trpc/client';
-import superjson from 'superjson';
 import WebSocket from 'ws';
 import { afterAll, expect, test } from 'vitest';
-import type { ServerEvent } from '../lib/events.ts';
 import type { Message } from '../lib/schemas.ts';
-import { MessageStore } from '../lib/sync/message-store.ts';
-import { SyncEngine } from '../lib/sync/sync-engine.ts';
 import { issueSessionToken } from './auth/session.ts';
 import { getDb } from './db/client.ts';
-import { TRPC_WS_PATH } from './http/server.ts';
 import { toMessage } from './messages/write.ts';
-import type { AppRouter } from './router.ts';
+import { freePort, ServerProcess, waitUntil } from './test/cluster-harness.ts';
 import { createGroup, createUser, releaseServices, type TestUser } from './test/helpers.ts';
+import { connectClient, goOffline, goOnline, sendUntilAcked, type SendRecord, type SimClient as HarnessClient } from './test/sim-client.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const API_SERVER = fileURLToPath(new URL('./test/api-server.ts', import.meta.url));
+type SimClient = HarnessClient<TestUser>;
 
 const MESSAGES_PER_CLIENT = 50;
 const IN_FLIGHT_PER_CLIENT = 3;
@@ -32,259 +22,19 @@ const MIN_DROPS = 12;
 /** Chance that a fault is a short network outage of one client rather than a dropped socket. */
 const OUTAGE_SHARE = 0.25;
 const OUTAGE_MS: [number, number] = [300, 1200];
-// Nothing listens on port 1: a connection attempt there fails at once, as with the network down.
-const UNREACHABLE_URL = 'ws://127.0.0.1:1/';
 const DROP_GAP_MS: [number, number] = [200, 600];
 /** Share of all sends acked when the server is SIGKILLed, and when it is stopped gracefully. */
 const KILL_AT = 0.3;
 const GRACEFUL_STOP_AT = 0.65;
 const CATCH_UP_TIMEOUT_MS = 30_000;
-const SEND_TIMEOUT_MS = 10_000;
 // The Snowflake node id of the server process: ids 1000+ are left for tests (workers use 0..999).
 const SERVER_NODE_ID = '1017';
-// Server errors a retry cannot fix: the send itself is wrong, so the test is, not the network.
-const FATAL_CODES = new Set(['BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT']);
 
 const between = ([min, max]: [number, number]) => randomInt(min, max + 1);
 const pick = <T>(items: T[]): T => items[randomInt(items.length)];
 
-// ---------------------------------------------------------------------------------------------
-// The server process
-// ---------------------------------------------------------------------------------------------
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-class ServerProcess {
-  private child: ChildProcess | null = null;
-  /** Set once the test is over: nothing may start the server again (a failed test's fault injector). */
-  disposed = false;
-  /** The last lines the process wrote, shown if it fails to start. */
-  private readonly output: string[] = [];
-
-  constructor(readonly port: number) {}
-
-  async start(): Promise<void> {
-    if (this.disposed) throw new Error('the test is over');
-    const child = spawn(process.execPath, ['--import', 'tsx', API_SERVER], {
-      cwd: ROOT,
-      env: {
-        ...process.env, // DATABASE_URL and DATA_DIR (the auth secret) of this test run
-        PORT: String(this.port),
-        HOST: '127.0.0.1',
-        PUBLIC_URL: `http://localhost:${this.port}`,
-        LOG_LEVEL: 'error',
-        NODE_ID: SERVER_NODE_ID,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child = child;
-    const remember = (chunk: Buffer) => {
-      this.output.push(...chunk.toString().split('\n').filter(Boolean));
-      this.output.splice(0, Math.max(0, this.output.length - 40));
-    };
-    child.stderr!.on('data', remember);
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => fail(new Error('no READY line within 20 s')), 20_000);
-      const fail = (err: Error) => {
-        clearTimeout(timer);
-        child.kill('SIGKILL');
-        reject(new Error(`api-server did not start: ${err.message}\n${this.output.join('\n')}`));
-      };
-      child.once('exit', (code, signal) => fail(new Error(`exited with ${code ?? signal}`)));
-      child.stdout!.on('data', (chunk: Buffer) => {
-        remember(chunk);
-        if (chunk.toString().includes(`READY ${this.port}`)) {
-          clearTimeout(timer);
-          child.removeAllListeners('exit');
-          resolve();
-        }
-      });
-    });
-  }
-
-  async dispose(): Promise<void> {
-    this.disposed = true;
-    await this.stop('SIGTERM');
-  }
-
-  /**
-   * SIGKILL (a crash: nothing drained, nothing said to clients) or SIGTERM (the graceful path).
-   * Returns how the process ended: an exit code, or the signal that ended it.
-   */
-  async stop(signal: 'SIGKILL' | 'SIGTERM'): Promise<number | string | null> {
-    const child = this.child;
-    this.child = null;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return null;
-    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-    child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    const [code, endedBy] = await exited;
-    clearTimeout(timer);
-    return code ?? endedBy;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// A client: one WebSocket connection, the real MessageStore and SyncEngine, and an outbox-like sender
-// ---------------------------------------------------------------------------------------------
-
-interface SendRecord {
-  sender: string;
-  index: number;
-  conversationId: string;
-  clientId: string;
-  body: string;
-  attempts: number;
-  ack?: Message;
-  /** From the first attempt to the ack, ms. */
-  latencyMs?: number;
-}
-
-interface SimClient {
-  user: TestUser;
-  tag: string;
-  conversationIds: string[];
-  store: MessageStore;
-  engine: SyncEngine;
-  /** The socket the wsClient currently uses (the last one it made). */
-  socket: WebSocket | null;
-  /** While set, every connection attempt goes nowhere (the network is down for this client). */
-  offline: boolean;
-  trpc: ReturnType<typeof createTRPCClient<AppRouter>>;
-  close(): Promise<void>;
-  stats: {
-    headsEvents: number;
-    subscriptionStarts: number;
-    /** Messages that came over the wire: message.new events and rows of gap-fill pages. */
-    wireMessages: number;
-    distinctWire: Set<string>;
-    fillErrors: number;
-    subscriptionErrors: number;
-  };
-}
-
-async function connectClient(user: TestUser, tag: string, conversationIds: string[], wsUrl: string): Promise<SimClient> {
-  const authorization = `Bearer ${await issueSessionToken(user)}`;
-  const client = { user, tag, conversationIds, socket: null, offline: false } as SimClient;
-  client.stats = { headsEvents: 0, subscriptionStarts: 0, wireMessages: 0, distinctWire: new Set(), fillErrors: 0, subscriptionErrors: 0 };
-  const { stats } = client;
-
-  // A bot's connection (bearer token, no Origin), whose sockets the fault injector can reach.
-  class TrackedSocket extends WebSocket {
-    constructor(url: string | URL) {
-      super(client.offline ? UNREACHABLE_URL : url, { headers: { authorization } });
-      client.socket = this;
-    }
-  }
-  const wsClient = createWSClient({
-    url: wsUrl,
-    WebSocket: TrackedSocket as unknown as typeof globalThis.WebSocket,
-    retryDelayMs: (attempt) => Math.min(50 * 2 ** attempt, 500),
-  });
-  const trpc = createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient, transformer: superjson })] });
-  client.trpc = trpc;
-
-  client.store = new MessageStore();
-  // Every conversation is on screen from its start: the store resumes all of them from seq 0.
-  for (const id of conversationIds) client.store.addMessages(id, [], { hasMoreBefore: false });
-  const countWire = (messages: Message[]) => {
-    stats.wireMessages += messages.length;
-    for (const m of messages) stats.distinctWire.add(`${m.conversationId}:${m.seq}`);
-  };
-  client.engine = new SyncEngine(
-    client.store,
-    {
-      listAfter: async (conversationId, after, limit) => {
-        const page = await trpc.messages.list.query({ conversationId, after, limit });
-        countWire(page.messages);
-        return page;
-      },
-    },
-    { onError: () => stats.fillErrors++ },
-  );
-
-  let closing = false;
-  let subscription: { unsubscribe(): void } | null = null;
-  const subscribe = () => {
-    subscription = trpc.sync.events.subscribe(undefined, {
-      onStarted: () => stats.subscriptionStarts++,
-      onData: (tracked) => {
-        const event = tracked.data as ServerEvent;
-        if (event.type === 'sync.heads') stats.headsEvents++;
-        if (event.type === 'message.new') countWire([event.message]);
-        client.engine.handle(event);
-      },
-      // wsClient resends a subscription on reconnect by itself; one the server ended is made again.
-      onError: () => {
-        stats.subscriptionErrors++;
-        if (!closing) setTimeout(subscribe, 100);
-      },
-    });
-  };
-  subscribe();
-
-  client.close = async () => {
-    closing = true;
-    subscription?.unsubscribe();
-    await wsClient.close();
-  };
-  return client;
-}
-
-/** Cuts the client off: its socket dies and it cannot connect again until `goOnline`. */
-function goOffline(client: SimClient): void {
-  client.offline = true;
-  client.socket?.terminate();
-}
-
-function goOnline(client: SimClient): void {
-  client.offline = false; // wsClient's own retry finds the server again within its backoff
-}
-
 /** Set when the test ends, so a failed run's send loops stop instead of reconnecting in a shared worker. */
 let testOver = false;
-
-/** Sends until acked, with the same clientId every time (the outbox contract). */
-async function sendUntilAcked(client: SimClient, record: SendRecord, deadline: number): Promise<void> {
-  const { conversationId, clientId, body } = record;
-  client.store.addPending({ clientId, conversationId, body, createdAt: new Date(), status: 'sending' });
-  const firstTry = Date.now();
-  for (let attempt = 0; ; attempt++) {
-    record.attempts++;
-    try {
-      // A send with no answer (an ack lost with its socket) is given up and made again, as the outbox does.
-      const signal = AbortSignal.timeout(SEND_TIMEOUT_MS);
-      record.ack = await client.trpc.messages.send.mutate({ conversationId, clientId, body }, { signal });
-      client.store.addMessages(conversationId, [record.ack]);
-      record.latencyMs = Date.now() - firstTry;
-      return;
-    } catch (err) {
-      const code = err instanceof TRPCClientError ? (err.data as { code?: string } | undefined)?.code : undefined;
-      if (code && FATAL_CODES.has(code)) throw new Error(`send ${body} refused with ${code}: ${(err as Error).message}`);
-      if (testOver) throw new Error(`send ${record.body} abandoned: the test is over`);
-      if (Date.now() > deadline) throw new Error(`send ${body} not acked after ${record.attempts} attempts: ${String(err)}`);
-      await pause(Math.min(25 * 2 ** attempt, 400));
-    }
-  }
-}
-
-/** Polls `condition` until it holds; on timeout fails with what `describe` says is still missing. */
-async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number, describe: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms: ${describe()}`);
-    await pause(50);
-  }
-}
 
 /**
  * Users to take offline for the tail: in every conversation at least one member stays online to send
@@ -335,19 +85,18 @@ test(
     ];
     const conversationIds = conversations.map((c) => c.id);
 
-    const server = new ServerProcess(await freePort());
+    const server = new ServerProcess(await freePort(), { NODE_ID: SERVER_NODE_ID });
     cleanups.push(() => server.dispose());
     await server.start();
-    const wsUrl = `ws://127.0.0.1:${server.port}${TRPC_WS_PATH}`;
-
     const clients = await Promise.all(
-      users.map((user, i) =>
-        connectClient(
+      users.map(async (user, i) =>
+        connectClient({
           user,
-          `c${i}`,
-          conversations.filter((c) => c.members.includes(user)).map((c) => c.id),
-          wsUrl,
-        ),
+          tag: `c${i}`,
+          conversationIds: conversations.filter((c) => c.members.includes(user)).map((c) => c.id),
+          url: server.wsUrl,
+          token: await issueSessionToken(user),
+        }),
       ),
     );
     cleanups.push(async () => {
@@ -374,7 +123,7 @@ test(
       const body = `${client.tag}#${index}`; // (sender, index): each must be stored, and shown, exactly once
       const record: SendRecord = { sender: client.tag, index, conversationId, clientId: randomUUID(), body, attempts: 0 };
       records.push(record);
-      return sendUntilAcked(client, record, sendDeadline).then(() => void acked++);
+      return sendUntilAcked(client, record, sendDeadline, () => testOver).then(() => void acked++);
     };
     const runSender = async (client: SimClient) => {
       const inFlight = new Set<Promise<void>>();

@@ -36,9 +36,6 @@ async function main() {
     allowedOrigins: [new URL(env.publicUrl).origin],
     fallback: (req, res) => void handle(req, res),
   });
-  await new Promise<void>((resolve) => server.http.listen(env.PORT, env.HOST, resolve));
-  log.info({ url: env.publicUrl }, `Parley is ready at ${env.publicUrl}`);
-
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -58,8 +55,11 @@ async function main() {
     log.info('stopped');
     process.exit(0);
   };
+  // Handlers first: a SIGTERM that arrives just after the port opens must still drain gracefully.
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  await new Promise<void>((resolve) => server.http.listen(env.PORT, env.HOST, resolve));
+  log.info({ url: env.publicUrl }, `Parley is ready at ${env.publicUrl}`);
 }
 
 main().catch((err) => {

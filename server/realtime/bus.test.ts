@@ -157,6 +157,16 @@ describe('RedisBus across instances', () => {
     expect(onA.mock.calls.map((c) => (c[0] as { readSeq: number }).readSeq)).toEqual([1, 2, 3]);
   });
 
+  test("a new bus's first events reach other instances, though its publisher was still connecting", async () => {
+    const b = newRedisBus();
+    const onB = vi.fn();
+    b.subscribe(ch('first'), onB);
+    await b.settled();
+    const a = newRedisBus(); // an instance's bus is made on first use, often by a publish
+    await a.publish(ch('first'), receipt(1));
+    await vi.waitFor(() => expect(onB).toHaveBeenCalledWith(receipt(1)));
+  });
+
   test('subscribes to a Redis channel only while a local subscriber needs it', async () => {
     const bus = newRedisBus();
     const probe = new Redis(REDIS_URL);

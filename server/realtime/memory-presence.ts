@@ -23,7 +23,11 @@ export class MemoryPresenceRegistry implements PresenceRegistry {
   }
 
   async renew(list: { userId: string; connectionId: string }[]): Promise<void> {
-    for (const { userId, connectionId } of list) this.users.get(userId)?.set(connectionId, this.now() + this.ttlMs);
+    for (const { userId, connectionId } of list) {
+      let connections = this.users.get(userId);
+      if (!connections) this.users.set(userId, (connections = new Map()));
+      connections.set(connectionId, this.now() + this.ttlMs);
+    }
   }
 
   async online(userIds: string[]): Promise<Set<string>> {

@@ -132,6 +132,22 @@ describe.each([
     expect(await registry.sweep()).toEqual([renewed]);
   });
 
+  test('renewing a connection the registry no longer holds (swept after a late beat, or lost with a Redis restart) registers it again', async () => {
+    const { clock, registries: [registry] } = makeInstances();
+    const user = randomUUID();
+    await registry.connect(user, 'c1');
+    clock.advance(TTL_MS);
+    expect(await registry.sweep()).toEqual([user]);
+    expect(await registry.online([user])).toEqual(new Set());
+
+    await registry.renew([{ userId: user, connectionId: 'c1' }]);
+    expect(await registry.online([user])).toEqual(new Set([user]));
+    // An ordinary connection again: it lasts a TTL from the renewal, and closing it is the user's last.
+    clock.advance(TTL_MS - 1);
+    expect(await registry.sweep()).toEqual([]);
+    expect(await registry.disconnect(user, 'c1')).toBe(true);
+  });
+
   test('an expired connection does not make its user offline while another connection lives', async () => {
     const { clock, registries: [registry] } = makeInstances();
     const user = randomUUID();

@@ -5,7 +5,7 @@ export interface PresenceRegistry {
   connect(userId: string, connectionId: string): Promise<boolean>;
   /** Removes a connection; true when it was the user's last (they just went offline). */
   disconnect(userId: string, connectionId: string): Promise<boolean>;
-  /** Renews the TTL of these connections (this instance's, on every heartbeat). */
+  /** Renews the TTL of these connections (this instance's, on every heartbeat), registering any it lost. */
   renew(connections: { userId: string; connectionId: string }[]): Promise<void>;
   /** Which of these users have at least one live connection. */
   online(userIds: string[]): Promise<Set<string>>;

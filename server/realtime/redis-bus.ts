@@ -1,6 +1,7 @@
 // The Redis bus: events reach subscribers on this instance at once and other instances through Redis
 // pub/sub; a Redis channel is subscribed only while a subscriber here needs it.
 import { randomUUID } from 'node:crypto';
+import { setTimeout as pause } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import superjson from 'superjson';
@@ -9,6 +10,8 @@ import type { Bus, Unsubscribe } from './bus.ts';
 import { MemoryBus } from './memory-bus.ts';
 
 const PREFIX = 'parley:bus:';
+/** How long a publish waits for a new bus's first connection to Redis before it gives up on it. */
+const FIRST_CONNECT_WAIT_MS = 5_000;
 
 interface Envelope {
   /** The publishing instance, so it can drop its own echo (it delivered locally already). */
@@ -26,12 +29,20 @@ export class RedisBus implements Bus {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly gapListeners = new Set<() => void>();
   private wasReady = false;
+  private publisherWasReady = false;
+  private endFirstWait!: () => void;
+  /** Resolves when the publisher first connects (it is made with the bus, often just before a publish), or the bus closes. */
+  private readonly publisherFirstReady = new Promise<void>((resolve) => (this.endFirstWait = resolve));
 
   constructor(url: string, private readonly log: Logger) {
     // No offline queue for publishing: during an outage an event fails fast instead of piling up;
     // receivers resync from the database when the link is back (see onGap).
     this.publisher = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
     this.subscriber = new Redis(url, { maxRetriesPerRequest: null, connectionName: `parley-bus-sub-${this.origin}` });
+    this.publisher.once('ready', () => {
+      this.publisherWasReady = true;
+      this.endFirstWait();
+    });
     for (const [name, client] of [['publisher', this.publisher], ['subscriber', this.subscriber]] as const) {
       client.on('error', (err) => this.log.warn({ err: err.message, client: name }, 'redis bus connection error'));
     }
@@ -58,6 +69,9 @@ export class RedisBus implements Bus {
   async publish(channel: string, event: BusEvent): Promise<void> {
     await this.local.publish(channel, event);
     const envelope: Envelope = { o: this.origin, e: superjson.serialize(event) };
+    // Failing fast is for outages, which end in a gap signal on the receiving side. Before the first
+    // connection there is none: an event dropped then (an instance's first) would never be resynced.
+    if (!this.publisherWasReady) await Promise.race([this.publisherFirstReady, pause(FIRST_CONNECT_WAIT_MS, undefined, { ref: false })]);
     try {
       await this.publisher.publish(PREFIX + channel, JSON.stringify(envelope));
     } catch (err) {
@@ -112,6 +126,7 @@ export class RedisBus implements Bus {
   }
 
   async close(): Promise<void> {
+    this.endFirstWait();
     await this.local.close();
     this.gapListeners.clear();
     this.publisher.disconnect();

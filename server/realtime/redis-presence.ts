@@ -50,9 +50,10 @@ export class RedisPresenceRegistry implements PresenceRegistry {
     if (list.length === 0) return;
     const expiresAt = this.now() + this.ttlMs;
     const multi = this.redis.multi();
+    // Not ZADD XX: a live connection Redis lost (a restart without persistence) is registered again.
     for (const { userId, connectionId } of list) {
-      multi.zadd(USER(userId), 'XX', expiresAt, connectionId);
-      multi.zadd(INDEX, 'XX', expiresAt, `${userId}|${connectionId}`);
+      multi.zadd(USER(userId), expiresAt, connectionId);
+      multi.zadd(INDEX, expiresAt, `${userId}|${connectionId}`);
       multi.pexpire(USER(userId), this.ttlMs * 2);
     }
     await multi.exec();

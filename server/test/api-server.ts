@@ -20,10 +20,6 @@ async function main() {
     server.http.once('error', reject);
     server.http.listen(env.PORT, env.HOST, resolve);
   });
-  const { port } = server.http.address() as AddressInfo;
-  // The parent waits for this line; it is the only thing written to stdout besides logs.
-  process.stdout.write(`READY ${port}\n`);
-
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;
@@ -40,8 +36,14 @@ async function main() {
     await closeDb();
     process.exit(0);
   };
+  // Before READY: until a listener exists, a SIGTERM takes the OS default and kills the process at once,
+  // so a parent that stops the server as soon as it is ready would get no graceful shutdown.
   process.on('SIGTERM', () => void shutdown());
   process.on('SIGINT', () => void shutdown());
+
+  const { port } = server.http.address() as AddressInfo;
+  // The parent waits for this line; it is the only thing written to stdout besides logs.
+  process.stdout.write(`READY ${port}\n`);
 }
 
 main().catch((err) => {
