@@ -9,9 +9,12 @@ test('Bob sees Alice come online when she opens the app and "last seen" when she
   await sendMessage(bob.page, 'are you around?');
   const status = bob.page.getByRole('main').getByRole('heading', { name: 'Alice Presence' }).locator('xpath=following-sibling::p');
   await expect(status).toHaveText('online'); // her page from registration is open
+  const inboxDot = bob.page.getByRole('navigation', { name: 'Conversations' }).getByRole('img', { name: 'online' });
+  await expect(inboxDot).toBeVisible();
 
   await alice.page.close();
   await expect(status).toHaveText(/^last seen today at /);
+  await expect(inboxDot).toHaveCount(0);
 
   const again = await alice.context.newPage();
   await again.goto('/');

@@ -11,7 +11,7 @@ import { BackIcon } from '../ui/icons.tsx';
 import { Composer } from './composer.tsx';
 import { applyOwnRead } from './inbox-cache.ts';
 import { MessageList } from './message-list.tsx';
-import { isInFront, type ChatClient } from './sync.tsx';
+import { isInFront, usePresence, type ChatClient } from './sync.tsx';
 
 const NOBODY_TYPING: readonly string[] = [];
 
@@ -75,7 +75,7 @@ export function ConversationView({ conversationId, me, onBack, client }: {
   const title = conversation.data?.title;
   const peer = conversation.data?.peer;
   const typingNames = typers.map((id) => (id === peer?.id ? peer.displayName : 'Someone'));
-  const presence = trpc.presence.get.useQuery({ userIds: [peer?.id ?? ''] }, { enabled: !!peer, staleTime: Infinity }).data?.[0];
+  const presence = usePresence(client.presence, peer ? [peer.id] : [])(peer?.id ?? '');
   const status = presence?.visible ? (presence.online ? 'online' : presence.lastSeenAt ? formatLastSeen(presence.lastSeenAt) : null) : null;
   const failed = conversation.error ?? loadLatest.error;
 

@@ -2,7 +2,9 @@
 // The page's chat client: message store, sync engine, receipt batcher and outbox, fed by one live subscription.
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { ServerEvent } from '@/lib/events.ts';
+import type { Presence } from '@/lib/schemas.ts';
 import { MessageStore } from '@/lib/sync/message-store.ts';
+import { PresenceStore } from '@/lib/sync/presence-store.ts';
 import { ReceiptBatcher } from '@/lib/sync/receipt-batcher.ts';
 import { SyncEngine } from '@/lib/sync/sync-engine.ts';
 import { TypingNotifier, TypingStore } from '@/lib/sync/typing.ts';
@@ -21,6 +23,7 @@ export interface ChatClient {
   outbox: Outbox;
   typing: TypingStore;
   typingNotifier: TypingNotifier;
+  presence: PresenceStore;
 }
 
 /** Whether this conversation is in front of the user: open, the tab visible and the window focused. */
@@ -36,6 +39,7 @@ export function useChatClient(meId: string, openConversationId: string | null): 
   const [client] = useState<ChatClient>(() => {
     const store = new MessageStore();
     const typing = new TypingStore();
+    const presence = new PresenceStore();
     const receipts = new ReceiptBatcher((input) => utils.client.receipts.ack.mutate(input));
     const engine = new SyncEngine(
       store,
@@ -58,10 +62,10 @@ export function useChatClient(meId: string, openConversationId: string | null): 
         },
         onReceipt: (receipt) => applyReceipt(utils, meId, receipt),
         onTyping: (event) => typing.apply(event),
-        onPresence: ({ type: _type, ...presence }) => {
-          utils.presence.get.setData({ userIds: [presence.userId] }, [presence]);
+        onPresence: ({ type: _type, ...update }) => {
+          presence.set([update]);
           // Someone who went offline is not typing any more.
-          if (!presence.visible || !presence.online) typing.forget(presence.userId);
+          if (!update.visible || !update.online) typing.forget(update.userId);
         },
       },
     );
@@ -70,7 +74,7 @@ export function useChatClient(meId: string, openConversationId: string | null): 
     const typingNotifier = new TypingNotifier((conversationId, isTyping) => {
       utils.client.typing.set.mutate({ conversationId, isTyping }).catch(() => {});
     });
-    return { store, engine, receipts, outbox, typing, typingNotifier };
+    return { store, engine, receipts, outbox, typing, typingNotifier, presence };
   });
 
   useEffect(() => {
@@ -102,4 +106,14 @@ function Subscription({ client, transport }: { client: ChatClient; transport: Tr
     transport.setSubscriptionState(status === 'pending' ? 'online' : status === 'error' ? 'offline' : 'connecting');
   }, [status, transport]);
   return null;
+}
+
+/** Someone's presence as this client knows it, fetched once for these ids and then kept live by events. */
+export function usePresence(store: PresenceStore, userIds: string[]): (userId: string) => Presence | undefined {
+  const fetched = trpc.presence.get.useQuery({ userIds }, { enabled: userIds.length > 0, staleTime: Infinity });
+  useEffect(() => {
+    if (fetched.data) store.set(fetched.data);
+  }, [fetched.data, store]);
+  useSyncExternalStore(store.subscribe, store.getVersion, store.getVersion);
+  return (userId) => store.get(userId);
 }

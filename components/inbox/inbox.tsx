@@ -2,25 +2,29 @@
 // The inbox: conversations by last activity with preview, time and unread count, and search to start one.
 import { signOut } from 'next-auth/react';
 import { useDeferredValue, useState, useSyncExternalStore } from 'react';
-import type { ConversationSummary } from '@/lib/schemas.ts';
+import type { ConversationSummary, Presence } from '@/lib/schemas.ts';
+import type { PresenceStore } from '@/lib/sync/presence-store.ts';
 import type { TypingStore } from '@/lib/sync/typing.ts';
 import type { SessionUser } from '@/server/auth/current-user.ts';
-import type { ConnectionState } from '../chat/sync.tsx';
+import { usePresence, type ConnectionState } from '../chat/sync.tsx';
 import { errorMessage, trpc } from '../trpc.tsx';
 import { Avatar } from '../ui/avatar.tsx';
 import { formatInboxTime } from '../ui/format.ts';
 import { SearchIcon } from '../ui/icons.tsx';
 
-export function Inbox({ me, openId, onOpen, connection, typing }: {
+export function Inbox({ me, openId, onOpen, connection, typing, presence }: {
   me: SessionUser;
   openId: string | null;
   onOpen: (id: string) => void;
   connection: ConnectionState;
   typing: TypingStore;
+  presence: PresenceStore;
 }) {
   const [query, setQuery] = useState('');
   const deferredQuery = useDeferredValue(query.trim());
   const conversations = trpc.conversations.list.useQuery();
+  const peerIds = (conversations.data ?? []).flatMap((c) => (c.peer ? [c.peer.id] : [])).sort();
+  const presenceOf = usePresence(presence, peerIds);
 
   return (
     <>
@@ -63,7 +67,8 @@ export function Inbox({ me, openId, onOpen, connection, typing }: {
           <ul>
             {conversations.data.map((c) => (
               <li key={c.id}>
-                <ConversationRow conversation={c} active={c.id === openId} meId={me.id} onOpen={onOpen} typing={typing} />
+                <ConversationRow conversation={c} active={c.id === openId} meId={me.id} onOpen={onOpen} typing={typing}
+                  online={isOnline(c.peer && presenceOf(c.peer.id))} />
               </li>
             ))}
           </ul>
@@ -113,6 +118,10 @@ function SettingsMenu() {
 }
 
 const NOBODY: readonly string[] = [];
+
+function isOnline(presence: Presence | null | undefined): boolean {
+  return presence?.visible === true && presence.online;
+}
 const noSubscription = () => () => {};
 
 function ConnectionBadge({ state }: { state: ConnectionState }) {
@@ -124,12 +133,13 @@ function ConnectionBadge({ state }: { state: ConnectionState }) {
   );
 }
 
-function ConversationRow({ conversation: c, active, meId, onOpen, typing }: {
+function ConversationRow({ conversation: c, active, meId, onOpen, typing, online = false }: {
   conversation: ConversationSummary;
   active: boolean;
   meId: string;
   onOpen: (id: string) => void;
   typing?: TypingStore;
+  online?: boolean;
 }) {
   const typers = useSyncExternalStore(typing?.subscribe ?? noSubscription, () => typing?.typers(c.id) ?? NOBODY, () => NOBODY);
   const preview = c.lastMessage ? `${c.lastMessage.senderId === meId ? 'You: ' : ''}${c.lastMessage.body}` : 'No messages yet';
@@ -140,7 +150,12 @@ function ConversationRow({ conversation: c, active, meId, onOpen, typing }: {
       aria-current={active ? 'true' : undefined}
       className={`flex w-full items-center gap-3 px-3 py-2.5 text-left transition hover:bg-black/[.04] dark:hover:bg-white/[.05] ${active ? 'bg-black/[.06] dark:bg-white/[.08]' : ''}`}
     >
-      <Avatar id={c.peer?.id ?? c.id} name={c.title} />
+      <span className="relative shrink-0">
+        <Avatar id={c.peer?.id ?? c.id} name={c.title} />
+        {online && (
+          <span role="img" aria-label="online" className="absolute bottom-0 right-0 h-3.5 w-3.5 rounded-full border-2 border-surface-panel bg-emerald-500 dark:border-surface-panel-dark" />
+        )}
+      </span>
       <span className="min-w-0 flex-1 border-b border-black/5 pb-2.5 dark:border-white/5">
         <span className="flex items-baseline justify-between gap-2">
           <span className="truncate font-medium">{c.title}</span>
