@@ -9,7 +9,8 @@ const DATABASE = 'parley';
 // Only reachable on loopback; the password keeps other local users out of the cluster.
 const PASSWORD = 'parley-embedded';
 
-async function freePort(): Promise<number> {
+/** A TCP port free on loopback right now (for servers we start ourselves). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

@@ -2,10 +2,10 @@
 // ports, that a test can kill and start again (clients for them are in sim-client.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import net from 'node:net';
 import os from 'node:os';
 import { setTimeout as pause } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../db/embedded.ts';
 import { TRPC_WS_PATH } from '../http/server.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -14,16 +14,7 @@ const START_TIMEOUT_MS = 20_000;
 /** How long a stop waits for the process to exit before it kills it (the server's own deadline is 10 s). */
 const STOP_DEADLINE_MS = 10_000;
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** Polls `condition` until it holds; on timeout fails with what `describe` says is still missing. */
 export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number, describe: () => string): Promise<void> {
