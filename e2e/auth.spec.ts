@@ -38,3 +38,19 @@ test('a wrong password is refused; logging out and in again keeps the session wo
   await expect(page.getByRole('navigation', { name: 'Conversations' })).toBeVisible();
   await expect(page.getByText('@' + user.username)).toBeVisible();
 });
+
+test('after too many wrong passwords the login form says so, even for the right one', async ({ browser, page }) => {
+  const user = await registerThroughUi(browser, 'dave', 'Dave Limited');
+  for (let i = 0; i < 10; i++) {
+    const { csrfToken } = await (await page.request.get('/api/auth/csrf')).json();
+    await page.request.post('/api/auth/callback/credentials', {
+      form: { csrfToken, username: user.username, password: 'wrong guess 1', json: 'true' },
+    });
+  }
+  await page.goto('/login');
+  await page.getByLabel('Username').fill(user.username);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Too many failed attempts' })).toBeVisible();
+  await expect(page).toHaveURL(/\/login/);
+});

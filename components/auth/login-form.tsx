@@ -25,7 +25,8 @@ export function LoginForm() {
       router.refresh();
     } else {
       setBusy(false);
-      setError(result?.status === 429 ? 'Too many attempts. Wait a minute and try again.' : 'Wrong username or password');
+      // next-auth reports our rate-limit refusal by its message; anything else is a wrong password.
+      setError(result?.error?.startsWith('Too many') ? result.error : 'Wrong username or password');
     }
   }
 

@@ -27,6 +27,7 @@ export function getAuthOptions(): NextAuthOptions {
         async authorize(credentials) {
           const parsed = loginInput.safeParse(credentials);
           if (!parsed.success) return null;
+          // A RATE_LIMITED AppError propagates: next-auth hands its message to the login form.
           const user = await verifyCredentials(parsed.data);
           return user && { id: user.id, name: user.displayName, username: user.username };
         },

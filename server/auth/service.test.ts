@@ -4,6 +4,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { getDb } from '../db/client.ts';
 import { authSecret } from '../env.ts';
 import { AppError } from '../errors.ts';
+import { LIMITS } from '../rate-limits.ts';
 import { callerFor, createUser, errorShape, expectTRPCError, releaseServices, TEST_PASSWORD, uniqueUsername } from '../test/helpers.ts';
 import { verifyCredentials } from './service.ts';
 import { sessionCookieName, userIdFromHeaders } from './session.ts';
@@ -133,5 +134,17 @@ describe('auth.createToken and sessions', () => {
     expect(await userIdFromHeaders({ authorization: `Bearer ${expired}` })).toBeNull();
     expect(await userIdFromHeaders({ cookie: `${sessionCookieName()}=${foreign}` })).toBeNull();
     expect(await userIdFromHeaders({ cookie: `other-cookie=${foreign}` })).toBeNull();
+  });
+});
+
+describe('login rate limit', () => {
+  test('after 10 wrong passwords even the right one is refused for that username, not for others', async () => {
+    const [victim, bystander] = await Promise.all([createUser('rlv'), createUser('rlb')]);
+    for (let i = 0; i < LIMITS.failedLogins.max; i++) {
+      await expectTRPCError(anonymous.auth.createToken({ username: victim.username, password: 'wrong guess 1' }), 'UNAUTHORIZED');
+    }
+    const refused = await expectTRPCError(anonymous.auth.createToken({ username: victim.username, password: TEST_PASSWORD }), 'TOO_MANY_REQUESTS');
+    expect(refused.message).toMatch(/Too many failed attempts/);
+    await expect(anonymous.auth.createToken({ username: bystander.username, password: TEST_PASSWORD })).resolves.toMatchObject({ user: { id: bystander.id } });
   });
 });

@@ -4,6 +4,7 @@ import { hash, verify } from '@node-rs/argon2';
 import type { LoginInput, RegisterInput, UserSummary } from '../../lib/schemas.ts';
 import { getDb } from '../db/client.ts';
 import { AppError } from '../errors.ts';
+import { assertUnder, count, LIMITS } from '../rate-limits.ts';
 import { issueSessionToken } from './session.ts';
 
 // @node-rs/argon2 defaults to argon2id; these are OWASP's suggested costs for it.
@@ -26,11 +27,17 @@ export async function register(input: RegisterInput): Promise<UserSummary> {
   }
 }
 
-/** The user, if the password is right; null otherwise (never says which part was wrong). */
+/** The user, if the password is right; null otherwise (never says which part was wrong); RATE_LIMITED after too many failures. */
 export async function verifyCredentials(input: LoginInput): Promise<UserSummary | null> {
+  // Counted per username, on failures only: an attacker cannot lock out an owner who knows the password
+  // for longer than the window, and cannot guess faster than the limit.
+  await assertUnder(LIMITS.failedLogins, input.username);
   const user = await getDb().user.findUnique({ where: { username: input.username } });
   const ok = await verify(user?.passwordHash ?? (await DUMMY_HASH), input.password);
-  if (!user || !ok) return null;
+  if (!user || !ok) {
+    await count(LIMITS.failedLogins, input.username);
+    return null;
+  }
   return { id: user.id, username: user.username, displayName: user.displayName };
 }
 

@@ -8,6 +8,8 @@ import { getDb } from '../db/client.ts';
 import { Snowflake } from '../snowflake.ts';
 import { createPair, createUser, EventReader, expectTRPCError, isMessageIn, releaseServices, send, type TestUser } from '../test/helpers.ts';
 import { writeSends, type Send } from './write.ts';
+import { LIMITS } from '../rate-limits.ts';
+import { getRateLimiter } from '../realtime/index.ts';
 
 afterAll(releaseServices);
 
@@ -270,5 +272,15 @@ describe('messages.list', () => {
   ])('%s is a BAD_REQUEST', async (_why, extra) => {
     const { a: alice, conversationId } = await createPair('pagebad');
     await expectTRPCError(alice.caller.messages.list({ conversationId, ...extra }), 'BAD_REQUEST');
+  });
+});
+
+describe('send rate limit', () => {
+  test('past the per-user limit a send is refused with TOO_MANY_REQUESTS and stores nothing; others still send', async () => {
+    const { a: alice, b: bob, conversationId } = await createPair('rate');
+    for (let i = 0; i < LIMITS.sends.max; i++) await getRateLimiter().hit(`${LIMITS.sends.name}:${alice.id}`, LIMITS.sends.windowMs);
+    await expectTRPCError(send(alice, conversationId, 'one too many'), 'TOO_MANY_REQUESTS');
+    expect(await storedSeqs(conversationId)).toEqual([]);
+    expect((await send(bob, conversationId, 'bob is fine')).seq).toBe(1);
   });
 });

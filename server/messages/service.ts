@@ -4,6 +4,7 @@ import type { ListMessagesInput, Message, MessagePage, SendMessageInput, UserId 
 import { getDb } from '../db/client.ts';
 import { env } from '../env.ts';
 import { metrics } from '../metrics.ts';
+import { enforce, LIMITS } from '../rate-limits.ts';
 import { channels, getBus } from '../realtime/index.ts';
 import { Snowflake } from '../snowflake.ts';
 import { SendLanes } from './send-lanes.ts';
@@ -27,6 +28,7 @@ const lanes = new SendLanes((sends) => writeSends(sends, ids), publishOutcomes);
 
 /** Resolves once the message is committed; a retry with the same clientId returns the original. */
 export async function sendMessage(senderId: UserId, input: SendMessageInput): Promise<Message> {
+  await enforce(LIMITS.sends, senderId);
   const stopTimer = metrics.sendLatency.startTimer();
   const outcome = await lanes.submit({ ...input, senderId }).finally(stopTimer);
   if (!outcome.ok) throw outcome.error;

@@ -5,6 +5,7 @@ import type { Bus } from './bus.ts';
 import { MemoryBus } from './memory-bus.ts';
 import { MemoryPresenceRegistry } from './memory-presence.ts';
 import type { PresenceRegistry } from './presence-registry.ts';
+import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limiter.ts';
 import { RedisBus } from './redis-bus.ts';
 import { RedisPresenceRegistry } from './redis-presence.ts';
 
@@ -13,7 +14,13 @@ export type { PresenceRegistry } from './presence-registry.ts';
 
 const KEY = Symbol.for('parley.bus');
 const PRESENCE_KEY = Symbol.for('parley.presence');
-type Holder = { [KEY]?: Bus; [PRESENCE_KEY]?: PresenceRegistry };
+const LIMITER_KEY = Symbol.for('parley.rate-limiter');
+type Holder = { [KEY]?: Bus; [PRESENCE_KEY]?: PresenceRegistry; [LIMITER_KEY]?: RateLimiter };
+
+export function getRateLimiter(): RateLimiter {
+  const holder = globalThis as Holder;
+  return (holder[LIMITER_KEY] ??= env.REDIS_URL ? new RedisRateLimiter(env.REDIS_URL) : new MemoryRateLimiter());
+}
 
 export function getBus(): Bus {
   const holder = globalThis as Holder;
@@ -37,6 +44,8 @@ export async function closeBus(): Promise<void> {
   const holder = globalThis as Holder;
   await holder[KEY]?.close();
   await holder[PRESENCE_KEY]?.close();
+  await holder[LIMITER_KEY]?.close();
   delete holder[KEY];
   delete holder[PRESENCE_KEY];
+  delete holder[LIMITER_KEY];
 }

@@ -1,0 +1,35 @@
+// The limits that keep one account (or one attacker) from flooding the service, and how they are enforced.
+import { AppError } from './errors.ts';
+import { getRateLimiter } from './realtime/index.ts';
+
+export interface Limit {
+  name: string;
+  max: number;
+  windowMs: number;
+  message: string;
+}
+
+export const LIMITS = {
+  /** Wrong passwords per username: slows guessing to a crawl; the owner waits 15 minutes at worst. */
+  failedLogins: { name: 'login', max: 10, windowMs: 15 * 60_000, message: 'Too many failed attempts. Try again in a few minutes.' },
+  /** Sends per user: far above any person's pace, below a runaway script's. */
+  sends: { name: 'send', max: 1_200, windowMs: 60_000, message: 'You are sending too fast. Wait a moment.' },
+} satisfies Record<string, Limit>;
+
+const keyOf = (limit: Limit, subject: string) => `${limit.name}:${subject}`;
+
+/** Counts one event and refuses it (RATE_LIMITED, nothing done) past the limit. */
+export async function enforce(limit: Limit, subject: string): Promise<void> {
+  if ((await getRateLimiter().hit(keyOf(limit, subject), limit.windowMs)) > limit.max) {
+    throw new AppError('RATE_LIMITED', limit.message);
+  }
+}
+
+/** For limits counted only on failure: refuse when the budget is spent, without counting. */
+export async function assertUnder(limit: Limit, subject: string): Promise<void> {
+  if ((await getRateLimiter().peek(keyOf(limit, subject))) >= limit.max) throw new AppError('RATE_LIMITED', limit.message);
+}
+
+export async function count(limit: Limit, subject: string): Promise<void> {
+  await getRateLimiter().hit(keyOf(limit, subject), limit.windowMs);
+}

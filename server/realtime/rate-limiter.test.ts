@@ -1,0 +1,39 @@
+// Rate-limit counters: the in-process and Redis implementations count the same way.
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limiter.ts';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const open: RateLimiter[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((l) => l.close()));
+});
+
+describe.each([
+  ['MemoryRateLimiter', () => new MemoryRateLimiter()],
+  ['RedisRateLimiter', () => new RedisRateLimiter(REDIS_URL, `parley:test:${randomUUID()}:`)],
+] as [string, () => RateLimiter][])('%s', (_name, make) => {
+  const limiter = () => {
+    const l = make();
+    open.push(l);
+    return l;
+  };
+
+  test('counts hits per key within a window, and peeking does not count', async () => {
+    const l = limiter();
+    expect(await l.peek('a')).toBe(0);
+    expect(await l.hit('a', 60_000)).toBe(1);
+    expect(await l.hit('a', 60_000)).toBe(2);
+    expect(await l.hit('b', 60_000)).toBe(1);
+    expect(await l.peek('a')).toBe(2);
+    expect(await l.peek('a')).toBe(2);
+  });
+
+  test('a window ends and counting starts again', async () => {
+    const l = limiter();
+    await l.hit('w', 150);
+    await l.hit('w', 150);
+    await vi.waitFor(async () => expect(await l.peek('w')).toBe(0), { timeout: 5_000, interval: 50 });
+    expect(await l.hit('w', 150)).toBe(1);
+  });
+});

@@ -1,0 +1,67 @@
+// Rate-limit counters: fixed windows per key, in process or in Redis (shared by every instance).
+import { Redis } from 'ioredis';
+
+export interface RateLimiter {
+  /** Counts one more event for key and returns the count in the current window. */
+  hit(key: string, windowMs: number): Promise<number>;
+  /** The count in the current window, without counting. */
+  peek(key: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export class MemoryRateLimiter implements RateLimiter {
+  private readonly windows = new Map<string, { count: number; resetAt: number }>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  async hit(key: string, windowMs: number): Promise<number> {
+    const current = this.current(key);
+    if (current) return ++current.count;
+    if (this.windows.size > 100_000) this.prune();
+    this.windows.set(key, { count: 1, resetAt: this.now() + windowMs });
+    return 1;
+  }
+
+  async peek(key: string): Promise<number> {
+    return this.current(key)?.count ?? 0;
+  }
+
+  async close(): Promise<void> {
+    this.windows.clear();
+  }
+
+  private current(key: string) {
+    const w = this.windows.get(key);
+    return w && w.resetAt > this.now() ? w : undefined;
+  }
+
+  private prune(): void {
+    for (const [key, w] of this.windows) if (w.resetAt <= this.now()) this.windows.delete(key);
+  }
+}
+
+export class RedisRateLimiter implements RateLimiter {
+  private readonly redis: Redis;
+
+  constructor(url: string, keyPrefix = 'parley:rate:') {
+    this.redis = new Redis(url, { maxRetriesPerRequest: 1, keyPrefix });
+    this.redis.on('error', () => {}); // a failing limiter fails open (see hit)
+  }
+
+  async hit(key: string, windowMs: number): Promise<number> {
+    try {
+      const [[, count]] = (await this.redis.multi().incr(key).pexpire(key, windowMs, 'NX').exec()) as [[null, number]];
+      return count;
+    } catch {
+      return 0; // Redis away: better to serve than to lock everyone out
+    }
+  }
+
+  async peek(key: string): Promise<number> {
+    return Number((await this.redis.get(key).catch(() => null)) ?? 0);
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+  }
+}
