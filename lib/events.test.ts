@@ -4,7 +4,7 @@ import { eventId, type BusEvent } from './events.ts';
 
 const message = (conversationId: string, seq: number, body = 'x'): BusEvent => ({
   type: 'message.new',
-  message: { id: String(seq), conversationId, seq, senderId: 'u', clientId: 'c', body, createdAt: new Date(0) },
+  message: { id: String(seq), conversationId, seq, senderId: 'u', clientId: 'c', body, kind: 'text', event: null, createdAt: new Date(0) },
 });
 
 const receipt = (conversationId: string, userId: string, deliveredSeq: number, readSeq: number): BusEvent => ({

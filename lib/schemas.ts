@@ -37,6 +37,34 @@ export const conversationIdInput = z.object({ conversationId: z.uuid() });
 
 export const openDirectInput = z.object({ username });
 
+export const groupTitle = z.string().trim().min(1, 'Group name is required').max(100, 'Group name must be at most 100 characters');
+export const groupDescription = z.string().trim().max(500, 'Description must be at most 500 characters');
+const usernames = z.array(username).max(1000, 'At most 1,000 people at once');
+
+export const createGroupInput = z.object({
+  title: groupTitle,
+  description: groupDescription.optional(),
+  /** Everyone but the creator (who becomes the owner). */
+  usernames: usernames.default([]),
+});
+export type CreateGroupInput = z.infer<typeof createGroupInput>;
+
+export const updateGroupInput = z
+  .object({ conversationId: z.uuid(), title: groupTitle.optional(), description: groupDescription.optional() })
+  .refine((i) => i.title !== undefined || i.description !== undefined, 'Give a title, a description or both');
+export type UpdateGroupInput = z.infer<typeof updateGroupInput>;
+
+export const addMembersInput = z.object({ conversationId: z.uuid(), usernames: usernames.min(1, 'Pick at least one person') });
+export type AddMembersInput = z.infer<typeof addMembersInput>;
+
+export const memberInput = z.object({ conversationId: z.uuid(), userId: z.uuid() });
+export type MemberInput = z.infer<typeof memberInput>;
+
+export const setRoleInput = memberInput.extend({ role: z.enum(['admin', 'member']) });
+export type SetRoleInput = z.infer<typeof setRoleInput>;
+
+export const messageInfoInput = z.object({ conversationId: z.uuid(), seq: z.number().int().positive() });
+
 export const messageBody = z
   .string()
   .refine((b) => b.trim().length > 0, 'Message is empty')
@@ -102,21 +130,60 @@ export interface Me extends UserSummary {
   presenceVisibility: PresenceVisibility;
 }
 
+export type MemberRole = 'owner' | 'admin' | 'member';
+
+/** What a system message records; `actorId` is the member who did it (also the message's sender). */
+export type SystemEvent =
+  | { type: 'group.created'; actorId: UserId; title: string }
+  | { type: 'group.renamed'; actorId: UserId; title: string }
+  | { type: 'group.described'; actorId: UserId; description: string }
+  | { type: 'members.added'; actorId: UserId; userIds: UserId[] }
+  | { type: 'member.removed'; actorId: UserId; userId: UserId }
+  | { type: 'member.left'; actorId: UserId }
+  | { type: 'role.changed'; actorId: UserId; userId: UserId; role: MemberRole };
+
 export interface Message {
   id: string; // Snowflake, as a string: 64 bits do not fit a JS number
   conversationId: ConversationId;
   seq: number;
   senderId: UserId;
   clientId: string;
+  /** For a system message, its English text (clients may render `event` instead). */
   body: string;
+  kind: 'text' | 'system';
+  event: SystemEvent | null;
   createdAt: Date;
+}
+
+/** Someone who is or was in a conversation. */
+export interface MemberSummary extends UserSummary {
+  role: MemberRole;
+  joinedAt: Date;
+  /** False for a former member (left or removed). */
+  active: boolean;
+}
+
+/** Who has a message delivered and read, from their watermarks; `at` is null when the time is unknown. */
+export interface MessageInfo {
+  seq: number;
+  read: { user: UserSummary; at: Date | null }[];
+  delivered: { user: UserSummary; at: Date | null }[];
+  /** Members it has not reached yet. */
+  waiting: UserSummary[];
 }
 
 export interface ConversationSummary {
   id: ConversationId;
-  kind: 'direct';
+  kind: 'direct' | 'group';
   title: string;
+  /** Groups only. */
+  description: string | null;
+  /** Direct conversations only: the other person. */
   peer: UserSummary | null;
+  /** The caller's role; null once they left or were removed (they keep the history up to then). */
+  role: MemberRole | null;
+  /** Current members, the caller included. */
+  memberCount: number;
   lastSeq: number;
   /** The caller's own read watermark. */
   readSeq: number;
@@ -126,6 +193,8 @@ export interface ConversationSummary {
   unreadCount: number;
   lastActivityAt: Date;
   lastMessage: Message | null;
+  /** The display name of lastMessage's sender, for "Alice: …" previews in groups. */
+  lastSenderName: string | null;
 }
 
 export interface ConversationHead {
@@ -149,6 +218,8 @@ export interface ReceiptState {
 
 export interface MessagePage {
   messages: Message[];
+  /** The first seq the caller may see (a member added later sees from their "added" message on). */
+  fromSeq: number;
   /** True when older messages exist before the first one returned. */
   hasMoreBefore: boolean;
 }

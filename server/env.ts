@@ -18,6 +18,7 @@ const envSchema = z.object({
   AUTH_SECRET: z.string().min(32, 'AUTH_SECRET must be at least 32 characters').optional(),
   DATA_DIR: z.string().min(1).default('.data'),
   NODE_ID: z.coerce.number().int().min(0).max(1023).optional(),
+  GROUP_MAX_MEMBERS: z.coerce.number().int().min(2).max(100_000).default(500),
   PRESENCE_TTL_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

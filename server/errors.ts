@@ -7,6 +7,7 @@ export type AppErrorCode =
   | 'CONFLICT'
   | 'TOO_LARGE'
   | 'RATE_LIMITED'
+  | 'LIMIT_REACHED'
   | 'UNAVAILABLE';
 
 export class AppError extends Error {
@@ -29,5 +30,6 @@ export const TRPC_CODE_OF = {
   CONFLICT: 'CONFLICT',
   TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   RATE_LIMITED: 'TOO_MANY_REQUESTS',
+  LIMIT_REACHED: 'UNPROCESSABLE_CONTENT',
   UNAVAILABLE: 'SERVICE_UNAVAILABLE',
 } as const satisfies Record<AppErrorCode, string>;

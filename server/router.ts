@@ -1,6 +1,7 @@
 // The API: one router per domain, merged. AppRouter is the type clients import.
 import { authRouter } from './auth/router.ts';
 import { conversationsRouter } from './conversations/router.ts';
+import { groupsRouter } from './groups/router.ts';
 import { messagesRouter } from './messages/router.ts';
 import { presenceRouter } from './presence/router.ts';
 import { receiptsRouter } from './receipts/router.ts';
@@ -13,6 +14,7 @@ export const appRouter = router({
   auth: authRouter,
   users: usersRouter,
   conversations: conversationsRouter,
+  groups: groupsRouter,
   messages: messagesRouter,
   receipts: receiptsRouter,
   presence: presenceRouter,

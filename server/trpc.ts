@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import superjson from 'superjson';
 import { z } from 'zod';
 import { conversationIdInput, type UserId } from '../lib/schemas.ts';
-import { assertMember } from './conversations/service.ts';
+import { assertMember, readableRange } from './conversations/service.ts';
 import { AppError, TRPC_CODE_OF } from './errors.ts';
 import { logger } from './logger.ts';
 
@@ -60,10 +60,16 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, userId: ctx.userId } });
 });
 
-/** For procedures on one conversation: the caller must be a member of it. */
+/** For procedures that change one conversation: the caller must be a current member (ctx.role). */
 export const memberProcedure = authedProcedure.input(conversationIdInput).use(async ({ ctx, input, next }) => {
-  await assertMember(ctx.userId, input.conversationId);
-  return next();
+  const role = await assertMember(ctx.userId, input.conversationId);
+  return next({ ctx: { ...ctx, role } });
+});
+
+/** For procedures that read one conversation: current or former members, within ctx.range. */
+export const readerProcedure = authedProcedure.input(conversationIdInput).use(async ({ ctx, input, next }) => {
+  const range = await readableRange(ctx.userId, input.conversationId);
+  return next({ ctx: { ...ctx, range } });
 });
 
 export function rootContext(userId: UserId | null, bindings: Record<string, unknown> = {}): Context {

@@ -12,6 +12,8 @@ const msg = (seq: number): Message => ({
   senderId: 'peer',
   clientId: `k${seq}`,
   body: `m${seq}`,
+  kind: 'text',
+  event: null,
   createdAt: new Date(seq),
 });
 
@@ -25,7 +27,7 @@ class FakeHistory implements SyncApi {
     if (this.hold) await new Promise<void>((release) => this.requests.push({ after, release }));
     const messages = [];
     for (let s = after + 1; s <= Math.min(snapshot, after + limit); s++) messages.push(msg(s));
-    return { messages, hasMoreBefore: after > 0 };
+    return { messages, fromSeq: 1, hasMoreBefore: after > 0 };
   }
 }
 

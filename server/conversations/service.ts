@@ -4,7 +4,10 @@ import type {
   ConversationHead,
   ConversationId,
   ConversationSummary,
+  MemberRole,
+  MemberSummary,
   Message,
+  SystemEvent,
   UserId,
 } from '../../lib/schemas.ts';
 import { getDb } from '../db/client.ts';
@@ -13,21 +16,57 @@ import { AppError } from '../errors.ts';
 
 const INBOX_LIMIT = 200;
 
-// The lowest delivered/read watermark over all members of conversation c: what every member has.
-// The sender's own watermarks pass every message they sent, so for their messages this is "all
+// The lowest delivered/read watermark over the current members of conversation c: what every member
+// has. The sender's own watermarks pass every message they sent, so for their messages this is "all
 // the others".
 const AGGREGATE_WATERMARKS = Prisma.sql`
   CROSS JOIN LATERAL (
-    SELECT min(x.delivered_seq) AS all_delivered, min(x.read_seq) AS all_read FROM members x WHERE x.conversation_id = c.id
+    SELECT min(x.delivered_seq) AS all_delivered, min(x.read_seq) AS all_read, count(*)::int AS member_count
+    FROM members x WHERE x.conversation_id = c.id AND x.left_seq IS NULL
   ) a`;
 
-/** Throws FORBIDDEN unless userId belongs to the conversation; says nothing about whether it exists. */
-export async function assertMember(userId: UserId, conversationId: ConversationId): Promise<void> {
+const NOT_A_MEMBER = 'You are not a member of this conversation';
+
+/** The part of a conversation's history a member may read: fromSeq up to toSeq (null: no end yet). */
+export interface ReadableRange {
+  fromSeq: bigint;
+  toSeq: bigint | null;
+}
+
+/**
+ * Throws FORBIDDEN unless userId is a current member; says nothing about whether the conversation
+ * exists. Returns the caller's role.
+ */
+export async function assertMember(userId: UserId, conversationId: ConversationId): Promise<MemberRole> {
   const member = await getDb().member.findUnique({
     where: { conversationId_userId: { conversationId, userId } },
-    select: { userId: true },
+    select: { role: true, leftSeq: true },
   });
-  if (!member) throw new AppError('FORBIDDEN', 'You are not a member of this conversation');
+  if (!member || member.leftSeq !== null) throw new AppError('FORBIDDEN', NOT_A_MEMBER);
+  return member.role as MemberRole;
+}
+
+/** For current and former members: what of the history they may read. FORBIDDEN for anyone else. */
+export async function readableRange(userId: UserId, conversationId: ConversationId): Promise<ReadableRange> {
+  const member = await getDb().member.findUnique({
+    where: { conversationId_userId: { conversationId, userId } },
+    select: { fromSeq: true, leftSeq: true },
+  });
+  if (!member) throw new AppError('FORBIDDEN', NOT_A_MEMBER);
+  return { fromSeq: member.fromSeq, toSeq: member.leftSeq };
+}
+
+/** Everyone who is or was in the conversation (senders of its history), current members first. */
+export async function listMembers(conversationId: ConversationId): Promise<MemberSummary[]> {
+  const rows = await getDb().member.findMany({
+    where: { conversationId },
+    select: { role: true, joinedAt: true, leftSeq: true, user: { select: { id: true, username: true, displayName: true } } },
+    orderBy: [{ joinedAt: 'asc' }, { userId: 'asc' }],
+  });
+  const rank = { owner: 0, admin: 1, member: 2 } as Record<string, number>;
+  return rows
+    .map((r) => ({ ...r.user, role: r.role as MemberRole, joinedAt: r.joinedAt, active: r.leftSeq === null }))
+    .sort((a, b) => Number(b.active) - Number(a.active) || rank[a.role] - rank[b.role]);
 }
 
 /** The direct conversation between two users, created on first use; the same one every time. */
@@ -54,6 +93,10 @@ interface InboxRow {
   id: string;
   kind: string;
   title: string | null;
+  description: string | null;
+  role: string;
+  left_seq: bigint | null;
+  member_count: number;
   last_seq: bigint;
   last_at: Date;
   read_seq: bigint;
@@ -67,32 +110,42 @@ interface InboxRow {
   msg_sender_id: string | null;
   msg_client_id: string | null;
   msg_body: string | null;
+  msg_kind: string | null;
+  msg_event: SystemEvent | null;
   msg_created_at: Date | null;
+  msg_sender_name: string | null;
 }
 
 /**
  * The caller's conversations, most recent activity first. Conversations with no message yet are left
  * out unless asked for by id (a peer should not see a chat appear until something is said in it).
+ * A group the caller left stays, frozen at their departure.
  */
 export async function listConversations(userId: UserId, onlyId?: ConversationId): Promise<ConversationSummary[]> {
   const rows = await getDb().$queryRaw<InboxRow[]>`
-    SELECT c.id, c.kind, c.title, c.last_seq, c.last_at, m.read_seq, a.all_delivered, a.all_read,
+    SELECT c.id, c.kind, c.title, c.description, m.role, m.left_seq, a.member_count,
+      v.last_seq, CASE WHEN m.left_seq IS NULL THEN c.last_at ELSE lm.created_at END AS last_at,
+      m.read_seq, a.all_delivered, a.all_read,
       (SELECT count(*)::int FROM messages x
-        WHERE x.conversation_id = c.id AND x.seq > m.read_seq AND x.sender_id <> ${userId}::uuid) AS unread,
+        WHERE x.conversation_id = c.id AND x.seq > m.read_seq AND x.seq <= v.last_seq
+          AND x.kind = 'text' AND x.sender_id <> ${userId}::uuid) AS unread,
       p.id AS peer_id, p.username AS peer_username, p.display_name AS peer_display_name,
       lm.id AS msg_id, lm.sender_id AS msg_sender_id, lm.client_id AS msg_client_id,
-      lm.body AS msg_body, lm.created_at AS msg_created_at
+      lm.body AS msg_body, lm.kind AS msg_kind, lm.event AS msg_event, lm.created_at AS msg_created_at,
+      ls.display_name AS msg_sender_name
     FROM members m
     JOIN conversations c ON c.id = m.conversation_id
+    CROSS JOIN LATERAL (SELECT COALESCE(m.left_seq, c.last_seq) AS last_seq) v
     LEFT JOIN LATERAL (
       SELECT u.id, u.username, u.display_name FROM members om JOIN users u ON u.id = om.user_id
       WHERE om.conversation_id = c.id AND om.user_id <> ${userId}::uuid LIMIT 1
     ) p ON c.kind = 'direct'
-    LEFT JOIN messages lm ON lm.conversation_id = c.id AND lm.seq = c.last_seq
+    LEFT JOIN messages lm ON lm.conversation_id = c.id AND lm.seq = v.last_seq
+    LEFT JOIN users ls ON ls.id = lm.sender_id
     ${AGGREGATE_WATERMARKS}
     WHERE m.user_id = ${userId}::uuid
       AND (${onlyId ?? null}::uuid IS NULL AND c.last_seq > 0 OR c.id = ${onlyId ?? null}::uuid)
-    ORDER BY c.last_at DESC
+    ORDER BY last_at DESC
     LIMIT ${INBOX_LIMIT}`;
   return rows.map((r) => {
     const peer = r.peer_id ? { id: r.peer_id, username: r.peer_username!, displayName: r.peer_display_name! } : null;
@@ -106,13 +159,18 @@ export async function listConversations(userId: UserId, onlyId?: ConversationId)
             senderId: r.msg_sender_id!,
             clientId: r.msg_client_id!,
             body: r.msg_body!,
+            kind: r.msg_kind === 'system' ? 'system' : 'text',
+            event: r.msg_event,
             createdAt: r.msg_created_at!,
           };
     return {
       id: r.id,
-      kind: 'direct' as const,
+      kind: r.kind === 'group' ? 'group' : 'direct',
       title: r.title ?? peer?.displayName ?? 'Conversation',
+      description: r.description,
       peer,
+      role: r.left_seq === null ? (r.role as MemberRole) : null,
+      memberCount: r.member_count,
       lastSeq: Number(r.last_seq),
       readSeq: Number(r.read_seq),
       allDeliveredSeq: Number(r.all_delivered),
@@ -120,22 +178,26 @@ export async function listConversations(userId: UserId, onlyId?: ConversationId)
       unreadCount: r.unread,
       lastActivityAt: r.last_at,
       lastMessage,
+      lastSenderName: r.msg_sender_name,
     };
   });
 }
 
 export async function getConversation(userId: UserId, conversationId: ConversationId): Promise<ConversationSummary> {
   const [summary] = await listConversations(userId, conversationId);
-  if (!summary) throw new AppError('FORBIDDEN', 'You are not a member of this conversation');
+  if (!summary) throw new AppError('FORBIDDEN', NOT_A_MEMBER);
   return summary;
 }
 
-/** Where each of the user's conversations stands: sent first on every (re)subscribe, for resume. */
+/**
+ * Where each of the user's conversations stands: sent first on every (re)subscribe, for resume. A
+ * former member's head stays at their departure.
+ */
 export async function listHeads(userId: UserId): Promise<ConversationHead[]> {
   const rows = await getDb().$queryRaw<
     { id: string; last_seq: bigint; delivered_seq: bigint; read_seq: bigint; all_delivered: bigint; all_read: bigint }[]
   >`
-    SELECT c.id, c.last_seq, m.delivered_seq, m.read_seq, a.all_delivered, a.all_read
+    SELECT c.id, COALESCE(m.left_seq, c.last_seq) AS last_seq, m.delivered_seq, m.read_seq, a.all_delivered, a.all_read
     FROM members m JOIN conversations c ON c.id = m.conversation_id
     ${AGGREGATE_WATERMARKS}
     WHERE m.user_id = ${userId}::uuid`;

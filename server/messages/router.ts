@@ -1,9 +1,10 @@
-// Messages procedures: send and history.
-import { listMessagesInput, sendMessageInput } from '../../lib/schemas.ts';
-import { memberProcedure, router } from '../trpc.ts';
-import { listMessages, sendMessage } from './service.ts';
+// Messages procedures: send, history, and who has a message.
+import { listMessagesInput, messageInfoInput, sendMessageInput } from '../../lib/schemas.ts';
+import { memberProcedure, readerProcedure, router } from '../trpc.ts';
+import { getMessageInfo, listMessages, sendMessage } from './service.ts';
 
 export const messagesRouter = router({
   send: memberProcedure.input(sendMessageInput).mutation(({ ctx, input }) => sendMessage(ctx.userId, input)),
-  list: memberProcedure.input(listMessagesInput).query(({ input }) => listMessages(input)),
+  list: readerProcedure.input(listMessagesInput).query(({ ctx, input }) => listMessages(input, ctx.range)),
+  info: readerProcedure.input(messageInfoInput).query(({ ctx, input }) => getMessageInfo(ctx.userId, input, ctx.range)),
 });

@@ -9,8 +9,7 @@ const sendTo = (conversationId: string, body: string): Send => ({ conversationId
 const outcomeOf = (send: Send, seq: number): SendOutcome => ({
   ok: true,
   created: true,
-  recipients: ['u'],
-  message: { ...send, id: String(seq), seq, createdAt: new Date(0) } satisfies Message,
+  message: { ...send, id: String(seq), seq, kind: 'text', event: null, createdAt: new Date(0) } satisfies Message,
 });
 
 /** A write whose calls the test finishes by hand, to see what queues behind each one. */

@@ -46,6 +46,8 @@ describe('messages.send', () => {
       senderId: alice.id,
       clientId,
       body: 'hello',
+      kind: 'text',
+      event: null,
       createdAt: expect.any(Date),
     });
     const row = await getDb().message.findUniqueOrThrow({ where: { id: BigInt(ack.id) } });
@@ -240,7 +242,7 @@ describe('messages.list', () => {
 
     expect(seqs(await list({ conversationId, limit: 100 }))).toEqual(range(21, 120));
     expect(seqs(await list({ conversationId, before: 2, limit: 1 }))).toEqual([1]);
-    expect(await list({ conversationId, after: 120 })).toEqual({ messages: [], hasMoreBefore: true });
+    expect(await list({ conversationId, after: 120 })).toEqual({ messages: [], fromSeq: 1, hasMoreBefore: true });
   });
 
   test('message ids are distinct decimal strings of 64-bit numbers', async () => {
@@ -259,7 +261,7 @@ describe('messages.list', () => {
 
   test('an empty conversation has an empty page with nothing before it', async () => {
     const { a: alice, conversationId } = await createPair('pageempty');
-    expect(await alice.caller.messages.list({ conversationId })).toEqual({ messages: [], hasMoreBefore: false });
+    expect(await alice.caller.messages.list({ conversationId })).toEqual({ messages: [], fromSeq: 1, hasMoreBefore: false });
   });
 
   test.each([

@@ -1,30 +1,27 @@
 // Messages: the send path (save, then ack, then publish) and history pages by sequence.
 import { randomInt } from 'node:crypto';
-import type { ListMessagesInput, Message, MessagePage, SendMessageInput, UserId } from '../../lib/schemas.ts';
+import type { ListMessagesInput, Message, MessageInfo, MessagePage, SendMessageInput, UserId } from '../../lib/schemas.ts';
+import type { ReadableRange } from '../conversations/service.ts';
 import { getDb } from '../db/client.ts';
+import { AppError } from '../errors.ts';
 import { env } from '../env.ts';
 import { metrics } from '../metrics.ts';
 import { enforce, LIMITS } from '../rate-limits.ts';
-import { channels, getBus } from '../realtime/index.ts';
 import { Snowflake } from '../snowflake.ts';
+import { fanout } from './fanout.ts';
 import { SendLanes } from './send-lanes.ts';
 import { toMessage, writeSends, type SendOutcome } from './write.ts';
 
-const ids = new Snowflake(env.NODE_ID ?? randomInt(1024));
+/** The one id generator of this process: every message id, sent or system, comes from it. */
+export const messageIds = new Snowflake(env.NODE_ID ?? randomInt(1024));
 
 function publishOutcomes(outcomes: SendOutcome[]): void {
-  const bus = getBus();
-  for (const outcome of outcomes) {
-    // A retry returns the original without publishing again; a receiver that missed it resyncs by heads.
-    if (!outcome.ok || !outcome.created) continue;
-    metrics.messagesSent.inc();
-    for (const userId of outcome.recipients) {
-      void bus.publish(channels.user(userId), { type: 'message.new', message: outcome.message });
-    }
-  }
+  // A retry returns the original without publishing again; a receiver that missed it resyncs by heads.
+  const created = outcomes.flatMap((o) => (o.ok && o.created ? [o.message] : []));
+  if (created.length) fanout.publish(created[0].conversationId, created);
 }
 
-const lanes = new SendLanes((sends) => writeSends(sends, ids), publishOutcomes);
+const lanes = new SendLanes((sends) => writeSends(sends, messageIds), publishOutcomes);
 
 /** Resolves once the message is committed; a retry with the same clientId returns the original. */
 export async function sendMessage(senderId: UserId, input: SendMessageInput): Promise<Message> {
@@ -36,25 +33,78 @@ export async function sendMessage(senderId: UserId, input: SendMessageInput): Pr
 }
 
 /** Waits for sends already accepted to be written (graceful shutdown). */
-export function drainSends(): Promise<void> {
-  return lanes.idle();
+export async function drainSends(): Promise<void> {
+  await lanes.idle();
+  await fanout.idle();
 }
 
 /**
- * A page of history in ascending sequence order: the latest page, the page before `before`, or the
- * page after `after`. Sequences are gapless from 1, so "more before" is simply "first seq > 1".
+ * A page of history in ascending sequence order, inside the caller's window (`view`, from
+ * readableRange): the latest page, the page before `before`, or the page after `after`. Sequences
+ * are gapless, so "more before" is simply "first seq > fromSeq".
  */
-export async function listMessages(input: ListMessagesInput): Promise<MessagePage> {
+export async function listMessages(input: ListMessagesInput, view: ReadableRange): Promise<MessagePage> {
   const { conversationId, before, after, limit } = input;
   const rows = await getDb().message.findMany({
     where: {
       conversationId,
-      seq: after !== undefined ? { gt: after } : before !== undefined ? { lt: before } : undefined,
+      seq: {
+        gte: view.fromSeq,
+        ...(view.toSeq !== null && { lte: view.toSeq }),
+        ...(after !== undefined && { gt: after }),
+        ...(before !== undefined && { lt: before }),
+      },
     },
     orderBy: { seq: after !== undefined ? 'asc' : 'desc' },
     take: limit,
   });
   const messages = rows.map(toMessage);
   if (after === undefined) messages.reverse();
-  return { messages, hasMoreBefore: (messages[0]?.seq ?? before ?? after ?? 1) > 1 };
+  const fromSeq = Number(view.fromSeq);
+  const first = messages[0]?.seq ?? before ?? (after !== undefined ? after + 1 : fromSeq);
+  return { messages, fromSeq, hasMoreBefore: first > fromSeq };
+}
+
+interface InfoRow {
+  id: string;
+  username: string;
+  display_name: string;
+  delivered: boolean;
+  read: boolean;
+  delivered_at: Date | null;
+  read_at: Date | null;
+}
+
+/**
+ * Who among the current members has one of the caller's own messages delivered and read, and since
+ * when: the first time their watermark passed its seq.
+ */
+export async function getMessageInfo(userId: UserId, input: { conversationId: string; seq: number }, view: ReadableRange): Promise<MessageInfo> {
+  const seq = BigInt(input.seq);
+  const message =
+    seq >= view.fromSeq && (view.toSeq === null || seq <= view.toSeq)
+      ? await getDb().message.findUnique({
+          where: { conversationId_seq: { conversationId: input.conversationId, seq } },
+          select: { senderId: true, kind: true },
+        })
+      : null;
+  if (!message) throw new AppError('NOT_FOUND', 'No such message');
+  if (message.senderId !== userId || message.kind !== 'text') throw new AppError('FORBIDDEN', 'Only its sender can see who has a message');
+  const rows = await getDb().$queryRaw<InfoRow[]>`
+    SELECT u.id, u.username, u.display_name, m.delivered_seq >= ${seq} AS delivered, m.read_seq >= ${seq} AS read,
+      (SELECT min(r.at) FROM receipt_marks r
+        WHERE r.conversation_id = m.conversation_id AND r.user_id = m.user_id AND r.delivered_seq >= ${seq}) AS delivered_at,
+      (SELECT min(r.at) FROM receipt_marks r
+        WHERE r.conversation_id = m.conversation_id AND r.user_id = m.user_id AND r.read_seq >= ${seq}) AS read_at
+    FROM members m JOIN users u ON u.id = m.user_id
+    WHERE m.conversation_id = ${input.conversationId}::uuid AND m.left_seq IS NULL AND m.from_seq <= ${seq}
+      AND m.user_id <> ${userId}::uuid
+    ORDER BY u.display_name, u.id`;
+  const user = (r: InfoRow) => ({ id: r.id, username: r.username, displayName: r.display_name });
+  return {
+    seq: input.seq,
+    read: rows.filter((r) => r.read).map((r) => ({ user: user(r), at: r.read_at })),
+    delivered: rows.filter((r) => r.delivered && !r.read).map((r) => ({ user: user(r), at: r.delivered_at })),
+    waiting: rows.filter((r) => !r.delivered).map(user),
+  };
 }

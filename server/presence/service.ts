@@ -11,12 +11,13 @@ const log = logger.child({ part: 'presence' });
 // costs their contacts nothing; short enough that contacts still learn within 2 s.
 export const OFFLINE_GRACE_MS = 1_500;
 
-/** The people who share a conversation with the user: the only ones told about their presence. */
+/** The people who share a conversation with the user now: the only ones told about their presence. */
 async function contactsOf(userId: UserId): Promise<string[]> {
   const rows = await getDb().$queryRaw<{ user_id: string }[]>`
     SELECT DISTINCT other.user_id FROM members mine
     JOIN members other ON other.conversation_id = mine.conversation_id AND other.user_id <> mine.user_id
-    WHERE mine.user_id = ${userId}::uuid`;
+      AND other.left_seq IS NULL
+    WHERE mine.user_id = ${userId}::uuid AND mine.left_seq IS NULL`;
   return rows.map((r) => r.user_id);
 }
 

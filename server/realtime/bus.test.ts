@@ -132,7 +132,7 @@ describe('RedisBus across instances', () => {
     await b.settled();
     const event: BusEvent = {
       type: 'message.new',
-      message: { id: '1', conversationId: 'c', seq: 1, senderId: 'u', clientId: 'k', body: 'hi', createdAt: new Date(1_000) },
+      message: { id: '1', conversationId: 'c', seq: 1, senderId: 'u', clientId: 'k', body: 'hi', kind: 'text', event: null, createdAt: new Date(1_000) },
     };
     await a.publish(ch('x'), event);
     await vi.waitFor(() => expect(onB).toHaveBeenCalledOnce());

@@ -28,6 +28,7 @@ export async function ackReceipts(userId: UserId, input: AckReceiptsInput): Prom
   }
   const ids = [...merged.keys()];
   const db = getDb();
+  // Former members may still acknowledge what they saw (up to their departure, see below).
   const memberships = await db.member.count({ where: { userId, conversationId: { in: ids } } });
   if (memberships !== ids.length) throw new AppError('FORBIDDEN', 'You are not a member of this conversation');
 
@@ -42,26 +43,37 @@ export async function ackReceipts(userId: UserId, input: AckReceiptsInput): Prom
       WHERE m.user_id = ${userId}::uuid
     ), upd AS (
       UPDATE members m SET
-        read_seq = GREATEST(m.read_seq, LEAST(v.read, c.last_seq)),
-        delivered_seq = GREATEST(m.delivered_seq, LEAST(GREATEST(v.delivered, v.read), c.last_seq))
+        read_seq = GREATEST(m.read_seq, LEAST(v.read, COALESCE(m.left_seq, c.last_seq))),
+        delivered_seq = GREATEST(m.delivered_seq, LEAST(GREATEST(v.delivered, v.read), COALESCE(m.left_seq, c.last_seq)))
       FROM v JOIN conversations c ON c.id = v.cid
       WHERE m.conversation_id = v.cid AND m.user_id = ${userId}::uuid
       RETURNING m.conversation_id, m.delivered_seq, m.read_seq
+    ), marks AS (
+      -- When each watermark moved, for "Message info".
+      INSERT INTO receipt_marks (conversation_id, user_id, delivered_seq, read_seq)
+      SELECT upd.conversation_id, ${userId}::uuid, upd.delivered_seq, upd.read_seq FROM upd JOIN old USING (conversation_id)
+      WHERE upd.delivered_seq <> old.delivered_seq OR upd.read_seq <> old.read_seq
     )
     SELECT upd.conversation_id AS id, upd.delivered_seq, upd.read_seq,
       old.delivered_seq AS old_delivered, old.read_seq AS old_read
     FROM upd JOIN old USING (conversation_id)`;
 
   const changed = rows.filter((r) => r.delivered_seq !== r.old_delivered || r.read_seq !== r.old_read);
-  // Every acked conversation's members, moved or not: the returned aggregate needs them either way.
+  // Every acked conversation's current members, moved or not: the returned aggregate needs them either way.
   const members = await db.member.findMany({
     where: { conversationId: { in: rows.map((r) => r.id) } },
-    select: { conversationId: true, userId: true, deliveredSeq: true, readSeq: true },
+    select: { conversationId: true, userId: true, deliveredSeq: true, readSeq: true, leftSeq: true },
   });
   const bus = getBus();
   const states: ReceiptState[] = rows.map((r) => {
-    const others = members.filter((m) => m.conversationId === r.id && m.userId !== userId);
-    const minOf = (mine: bigint, key: 'deliveredSeq' | 'readSeq') => others.reduce((min, m) => (m[key] < min ? m[key] : min), mine);
+    const others = members.filter((m) => m.conversationId === r.id && m.userId !== userId && m.leftSeq === null);
+    // A former member's watermarks no longer count towards the aggregate.
+    const counts = members.some((m) => m.conversationId === r.id && m.userId === userId && m.leftSeq === null);
+    const minOf = (mine: bigint, key: 'deliveredSeq' | 'readSeq') => {
+      const seqs = others.map((m) => m[key]);
+      if (counts || seqs.length === 0) seqs.push(mine);
+      return seqs.reduce((min, seq) => (seq < min ? seq : min));
+    };
     const state: ReceiptState = {
       conversationId: r.id,
       userId,

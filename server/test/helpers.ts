@@ -6,6 +6,7 @@ import { expect } from 'vitest';
 import type { ServerEvent } from '../../lib/events.ts';
 import type { ConversationId, Message, UserSummary } from '../../lib/schemas.ts';
 import { closeDb, getDb } from '../db/client.ts';
+import { fanout } from '../messages/fanout.ts';
 import { closeBus } from '../realtime/index.ts';
 import { appRouter, createCaller } from '../router.ts';
 import { rootContext } from '../trpc.ts';
@@ -48,21 +49,19 @@ export async function createPair(prefix = 'p'): Promise<{ a: TestUser; b: TestUs
   return { a, b, conversationId: conversation.id };
 }
 
-/**
- * A group conversation of `size` users, written straight to the database: groups have no API yet,
- * and some rules (an aggregate over more than two members) only show with three.
- */
+/** A group of `size` users made through the API: users[0] is its owner; seq 1 is its "created" message. */
 export async function createGroup(prefix = 'g', size = 3): Promise<{ users: TestUser[]; conversationId: ConversationId }> {
   const users = await Promise.all(Array.from({ length: size }, (_, i) => createUser(`${prefix}${i}`)));
-  const conversationId = randomUUID();
-  await getDb().conversation.create({
-    data: { id: conversationId, kind: 'group', title: `${prefix} group`, members: { create: users.map((u) => ({ userId: u.id })) } },
-  });
-  return { users, conversationId };
+  const group = await users[0].caller.groups.create({ title: `${prefix} group`, usernames: users.slice(1).map((u) => u.username) });
+  await fanout.idle();
+  return { users, conversationId: group.id };
 }
 
-export function send(user: TestUser, conversationId: ConversationId, body: string, clientId: string = randomUUID()): Promise<Message> {
-  return user.caller.messages.send({ conversationId, clientId, body });
+/** Sends, and waits for the message to be fanned out too (that happens after the ack). */
+export async function send(user: TestUser, conversationId: ConversationId, body: string, clientId: string = randomUUID()): Promise<Message> {
+  const message = await user.caller.messages.send({ conversationId, clientId, body });
+  await fanout.idle();
+  return message;
 }
 
 /** Awaits a rejection with this tRPC code and returns the error for further checks. */

@@ -6,7 +6,7 @@ import { channels, getBus } from '../realtime/index.ts';
 /** The caller is a member (checked by the procedure); tell everyone else in the conversation. */
 export async function setTyping(userId: UserId, input: SetTypingInput): Promise<void> {
   const members = await getDb().member.findMany({
-    where: { conversationId: input.conversationId, userId: { not: userId } },
+    where: { conversationId: input.conversationId, userId: { not: userId }, leftSeq: null },
     select: { userId: true },
   });
   const bus = getBus();

@@ -1,0 +1,58 @@
+// Fan-out: after a commit, each new message goes to every member who may see it, off the sender's ack path.
+import type { ConversationId, Message } from '../../lib/schemas.ts';
+import { getDb } from '../db/client.ts';
+import { logger } from '../logger.ts';
+import { metrics } from '../metrics.ts';
+import { channels, getBus } from '../realtime/index.ts';
+
+const log = logger.child({ part: 'fanout' });
+
+/**
+ * Who receives a message is decided after its commit, from the members table: whoever's window
+ * (from their "added" message to their "left"/"removed" one) holds its seq. A member removed in
+ * the meantime still gets it when its seq is inside their window, and a member added since does
+ * not; the sync protocol's gap fill covers anyone the bus misses.
+ */
+class Fanout {
+  // One chain per conversation, so its events leave in the order their commits happened here.
+  private readonly chains = new Map<ConversationId, Promise<void>>();
+
+  /** Queues messages of one conversation (committed, in seq order) for delivery. */
+  publish(conversationId: ConversationId, messages: Message[]): void {
+    if (messages.length === 0) return;
+    const prior = this.chains.get(conversationId) ?? Promise.resolve();
+    const next = prior
+      .then(() => deliver(conversationId, messages))
+      .catch((err) => log.warn({ err, conversationId }, 'fan-out failed; receivers catch up by resync'))
+      .finally(() => {
+        if (this.chains.get(conversationId) === next) this.chains.delete(conversationId);
+      });
+    this.chains.set(conversationId, next);
+  }
+
+  /** Resolves when everything queued so far went out (graceful shutdown, tests). */
+  async idle(): Promise<void> {
+    while (this.chains.size > 0) await Promise.allSettled([...this.chains.values()]);
+  }
+}
+
+async function deliver(conversationId: ConversationId, messages: Message[]): Promise<void> {
+  const first = messages[0].seq;
+  const last = messages[messages.length - 1].seq;
+  const members = await getDb().member.findMany({
+    where: { conversationId, fromSeq: { lte: last }, OR: [{ leftSeq: null }, { leftSeq: { gte: first } }] },
+    select: { userId: true, fromSeq: true, leftSeq: true },
+  });
+  const bus = getBus();
+  for (const message of messages) {
+    metrics.messagesSent.inc();
+    const seq = BigInt(message.seq);
+    for (const m of members) {
+      if (m.fromSeq <= seq && (m.leftSeq === null || m.leftSeq >= seq)) {
+        void bus.publish(channels.user(m.userId), { type: 'message.new', message });
+      }
+    }
+  }
+}
+
+export const fanout = new Fanout();
