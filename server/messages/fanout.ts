@@ -47,11 +47,8 @@ async function deliver(conversationId: ConversationId, messages: Message[]): Pro
   for (const message of messages) {
     metrics.messagesSent.inc();
     const seq = BigInt(message.seq);
-    for (const m of members) {
-      if (m.fromSeq <= seq && (m.leftSeq === null || m.leftSeq >= seq)) {
-        void bus.publish(channels.user(m.userId), { type: 'message.new', message });
-      }
-    }
+    const to = members.filter((m) => m.fromSeq <= seq && (m.leftSeq === null || m.leftSeq >= seq)).map((m) => channels.user(m.userId));
+    void bus.publish(to, { type: 'message.new', message });
   }
 }
 

@@ -11,12 +11,18 @@ const log = logger.child({ part: 'presence' });
 // costs their contacts nothing; short enough that contacts still learn within 2 s.
 export const OFFLINE_GRACE_MS = 1_500;
 
-/** The people who share a conversation with the user now: the only ones told about their presence. */
-async function contactsOf(userId: UserId): Promise<string[]> {
+/**
+ * The people who share a conversation with the user now: who may see their status when they allow
+ * "people I chat with". With `directOnly`, the people they have a one-to-one chat with: the only
+ * ones told about changes. The app shows presence only there, and telling a 500-member group of
+ * every reconnect would cost 500 events for nothing shown.
+ */
+async function contactsOf(userId: UserId, { directOnly = false } = {}): Promise<string[]> {
   const rows = await getDb().$queryRaw<{ user_id: string }[]>`
     SELECT DISTINCT other.user_id FROM members mine
     JOIN members other ON other.conversation_id = mine.conversation_id AND other.user_id <> mine.user_id
       AND other.left_seq IS NULL
+    JOIN conversations c ON c.id = mine.conversation_id AND (c.kind = 'direct' OR NOT ${directOnly})
     WHERE mine.user_id = ${userId}::uuid AND mine.left_seq IS NULL`;
   return rows.map((r) => r.user_id);
 }
@@ -25,10 +31,8 @@ async function announce(userId: UserId, online: boolean, lastSeenAt: Date | null
   const user = await getDb().user.findUnique({ where: { id: userId }, select: { presenceVisibility: true } });
   // A hidden status is never sent, not even to contacts.
   if (!user || user.presenceVisibility === 'nobody') return;
-  const bus = getBus();
-  for (const contact of await contactsOf(userId)) {
-    void bus.publish(channels.user(contact), { type: 'presence.updated', userId, visible: true, online, lastSeenAt });
-  }
+  const contacts = await contactsOf(userId, { directOnly: true });
+  void getBus().publish(contacts.map(channels.user), { type: 'presence.updated', userId, visible: true, online, lastSeenAt });
 }
 
 async function markLastSeen(userIds: string[], at: Date): Promise<void> {
@@ -115,10 +119,10 @@ export async function getPresence(callerId: UserId, userIds: string[]): Promise<
 
 export async function setPresenceVisibility(userId: UserId, visibility: PresenceVisibility): Promise<{ visibility: PresenceVisibility }> {
   await getDb().user.update({ where: { id: userId }, data: { presenceVisibility: visibility } });
-  const bus = getBus();
   if (visibility === 'nobody') {
     // Contacts forget what they were shown.
-    for (const contact of await contactsOf(userId)) void bus.publish(channels.user(contact), { type: 'presence.updated', userId, visible: false });
+    const contacts = await contactsOf(userId, { directOnly: true });
+    void getBus().publish(contacts.map(channels.user), { type: 'presence.updated', userId, visible: false });
   } else {
     const [me] = await getPresence(userId, [userId]);
     if (me.visible) await announce(userId, me.online, me.lastSeenAt);

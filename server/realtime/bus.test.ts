@@ -95,6 +95,21 @@ describe.each([
     await vi.waitFor(() => expect(handler).toHaveBeenCalledOnce());
   });
 
+  test('one publish to several channels reaches each of their subscribers once, and no other channel', async () => {
+    const bus = makeBus();
+    const [u1, u2, u3] = [vi.fn(), vi.fn(), vi.fn()];
+    bus.subscribe(ch('u1'), u1);
+    bus.subscribe(ch('u2'), u2);
+    bus.subscribe(ch('u3'), u3);
+    await bus.publish([ch('u1'), ch('u2'), ch('nobody')], receipt(1));
+    await bus.publish([], receipt(2));
+    await bus.publish(ch('u2'), receipt(3));
+    await vi.waitFor(() => expect(u2).toHaveBeenCalledTimes(2));
+    expect(u1.mock.calls).toEqual([[receipt(1)]]);
+    expect(u2.mock.calls).toEqual([[receipt(1)], [receipt(3)]]);
+    expect(u3).not.toHaveBeenCalled();
+  });
+
   test('publishing to a channel nobody listens to is fine', async () => {
     await expect(makeBus().publish(ch('nobody'), receipt(1))).resolves.toBeUndefined();
   });
@@ -155,6 +170,20 @@ describe('RedisBus across instances', () => {
     await b.publish(ch('y'), receipt(3));
     await vi.waitFor(() => expect(onA).toHaveBeenCalledTimes(3));
     expect(onA.mock.calls.map((c) => (c[0] as { readSeq: number }).readSeq)).toEqual([1, 2, 3]);
+  });
+
+  test('a publish to many channels reaches the other instance on each of them, in order, each event its own', async () => {
+    const [a, b] = [newRedisBus(), newRedisBus()];
+    const names = Array.from({ length: 20 }, (_, i) => ch(`member-${i}`));
+    const seen = new Map<string, number[]>();
+    for (const name of names) b.subscribe(name, (e) => seen.set(name, [...(seen.get(name) ?? []), (e as { readSeq: number }).readSeq]));
+    await b.settled();
+    await a.publish(names, receipt(1));
+    await a.publish(names, receipt(2));
+    await a.publish(names.slice(0, 1), receipt(3));
+    await vi.waitFor(() => expect(seen.get(names[0])).toEqual([1, 2, 3]));
+    await vi.waitFor(() => expect(seen.get(names[19])).toEqual([1, 2]));
+    for (const name of names.slice(1)) expect(seen.get(name)).toEqual([1, 2]);
   });
 
   test("a new bus's first events reach other instances, though its publisher was still connecting", async () => {

@@ -4,7 +4,11 @@ import type { BusEvent } from '../../lib/events.ts';
 export type Unsubscribe = () => void;
 
 export interface Bus {
-  publish(channel: string, event: BusEvent): Promise<void>;
+  /**
+   * Sends event to everyone subscribed to any of the channels (one channel per recipient: a group
+   * message goes to many, serialized once).
+   */
+  publish(to: string | readonly string[], event: BusEvent): Promise<void>;
   /** Calls onEvent for every event published on channel from now on, until unsubscribed. */
   subscribe(channel: string, onEvent: (event: BusEvent) => void): Unsubscribe;
   /**
@@ -19,3 +23,5 @@ export interface Bus {
 export const channels = {
   user: (userId: string) => `user:${userId}`,
 };
+
+export const channelList = (to: string | readonly string[]): readonly string[] => (typeof to === 'string' ? [to] : to);

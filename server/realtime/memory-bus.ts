@@ -1,25 +1,27 @@
 // The in-process bus: the same contract as the Redis one, for a single instance with no REDIS_URL.
 import type { BusEvent } from '../../lib/events.ts';
 import { logger } from '../logger.ts';
-import type { Bus, Unsubscribe } from './bus.ts';
+import { type Bus, channelList, type Unsubscribe } from './bus.ts';
 
 const log = logger.child({ part: 'memory-bus' });
 
 export class MemoryBus implements Bus {
   private readonly handlers = new Map<string, Set<(event: BusEvent) => void>>();
 
-  async publish(channel: string, event: BusEvent): Promise<void> {
-    const set = this.handlers.get(channel);
-    if (!set) return;
-    for (const handler of [...set]) {
-      // Like a network bus, one subscriber's failure must not stop the others (or crash the process).
-      queueMicrotask(() => {
-        try {
-          handler(event);
-        } catch (err) {
-          log.error({ err, channel }, 'bus subscriber failed');
-        }
-      });
+  async publish(to: string | readonly string[], event: BusEvent): Promise<void> {
+    for (const channel of channelList(to)) {
+      const set = this.handlers.get(channel);
+      if (!set) continue;
+      for (const handler of [...set]) {
+        // Like a network bus, one subscriber's failure must not stop the others (or crash the process).
+        queueMicrotask(() => {
+          try {
+            handler(event);
+          } catch (err) {
+            log.error({ err, channel }, 'bus subscriber failed');
+          }
+        });
+      }
     }
   }
 

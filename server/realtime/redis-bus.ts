@@ -6,18 +6,18 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import superjson from 'superjson';
 import type { BusEvent } from '../../lib/events.ts';
-import type { Bus, Unsubscribe } from './bus.ts';
+import { type Bus, channelList, type Unsubscribe } from './bus.ts';
 import { MemoryBus } from './memory-bus.ts';
 
 const PREFIX = 'parley:bus:';
 /** How long a publish waits for a new bus's first connection to Redis before it gives up on it. */
 const FIRST_CONNECT_WAIT_MS = 5_000;
 
-interface Envelope {
-  /** The publishing instance, so it can drop its own echo (it delivered locally already). */
-  o: string;
-  e: ReturnType<typeof superjson.serialize>;
-}
+/**
+ * On the wire: the publishing instance's id (36 characters, so it can drop its own echo without
+ * parsing: it delivered locally already), then the event as superjson's JSON.
+ */
+const ORIGIN_LENGTH = 36;
 
 export class RedisBus implements Bus {
   private readonly origin = randomUUID();
@@ -54,28 +54,43 @@ export class RedisBus implements Bus {
       }
       this.wasReady = true;
     });
+    // A group message arrives once per recipient's channel, the same text each time, back to back:
+    // it is parsed once.
+    let lastRaw = '';
+    let lastEvent: BusEvent | undefined;
     this.subscriber.on('message', (redisChannel: string, raw: string) => {
-      let envelope: Envelope;
-      try {
-        envelope = JSON.parse(raw) as Envelope;
-      } catch {
-        return this.log.warn({ redisChannel }, 'redis bus: unreadable message dropped');
+      if (raw.startsWith(this.origin)) return;
+      if (raw !== lastRaw) {
+        try {
+          lastEvent = superjson.parse<BusEvent>(raw.slice(ORIGIN_LENGTH));
+          lastRaw = raw;
+        } catch {
+          return this.log.warn({ redisChannel }, 'redis bus: unreadable message dropped');
+        }
       }
-      if (envelope.o === this.origin) return;
-      void this.local.publish(redisChannel.slice(PREFIX.length), superjson.deserialize<BusEvent>(envelope.e));
+      void this.local.publish(redisChannel.slice(PREFIX.length), lastEvent!);
     });
   }
 
-  async publish(channel: string, event: BusEvent): Promise<void> {
-    await this.local.publish(channel, event);
-    const envelope: Envelope = { o: this.origin, e: superjson.serialize(event) };
+  async publish(to: string | readonly string[], event: BusEvent): Promise<void> {
+    const list = channelList(to);
+    if (list.length === 0) return;
+    await this.local.publish(list, event);
+    const payload = this.origin + superjson.stringify(event);
     // Failing fast is for outages, which end in a gap signal on the receiving side. Before the first
     // connection there is none: an event dropped then (an instance's first) would never be resynced.
     if (!this.publisherWasReady) await Promise.race([this.publisherFirstReady, pause(FIRST_CONNECT_WAIT_MS, undefined, { ref: false })]);
     try {
-      await this.publisher.publish(PREFIX + channel, JSON.stringify(envelope));
+      if (list.length === 1) await this.publisher.publish(PREFIX + list[0], payload);
+      else {
+        const pipeline = this.publisher.pipeline();
+        for (const channel of list) pipeline.publish(PREFIX + channel, payload);
+        const results = (await pipeline.exec()) ?? [];
+        const failed = results.find(([err]) => err);
+        if (failed) throw failed[0];
+      }
     } catch (err) {
-      this.log.warn({ err: (err as Error).message, channel }, 'redis bus publish failed; receivers will resync');
+      this.log.warn({ err: (err as Error).message, channels: list.length }, 'redis bus publish failed; receivers will resync');
     }
   }
 

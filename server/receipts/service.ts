@@ -88,7 +88,7 @@ export async function ackReceipts(userId: UserId, input: AckReceiptsInput): Prom
       minOf(r.read_seq, 'readSeq') !== minOf(r.old_read, 'readSeq');
     // Own devices always hear (unread counts sync); others only when their ticks change.
     const audience = aggregateMoved ? [userId, ...others.map((m) => m.userId)] : [userId];
-    for (const member of audience) void bus.publish(channels.user(member), { type: 'receipt.updated', ...state });
+    void bus.publish(audience.map(channels.user), { type: 'receipt.updated', ...state });
     return state;
   });
   return states;

@@ -9,8 +9,8 @@ export async function setTyping(userId: UserId, input: SetTypingInput): Promise<
     where: { conversationId: input.conversationId, userId: { not: userId }, leftSeq: null },
     select: { userId: true },
   });
-  const bus = getBus();
-  await Promise.all(
-    members.map((m) => bus.publish(channels.user(m.userId), { type: 'typing.updated', conversationId: input.conversationId, userId, isTyping: input.isTyping })),
+  await getBus().publish(
+    members.map((m) => channels.user(m.userId)),
+    { type: 'typing.updated', conversationId: input.conversationId, userId, isTyping: input.isTyping },
   );
 }
