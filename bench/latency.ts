@@ -6,22 +6,13 @@
 // A fresh database `parley_bench` on the machine's PostgreSQL (BENCH_DATABASE_URL: the maintenance
 // database to create it from), a redis-server of its own (or BENCH_REDIS_URL), two api-server processes.
 // BENCH_MESSAGES (1000) messages at BENCH_RATE (100) per second; stops by itself within BENCH_DEADLINE_S.
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as pause } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import { createTRPCClient, httpLink } from '@trpc/client';
-import pg from 'pg';
-import superjson from 'superjson';
 import type { ServerEvent } from '../lib/events.ts';
-import { migrate } from '../server/db/migrate.ts';
-import { TRPC_HTTP_PATH } from '../server/http/server.ts';
-import type { AppRouter } from '../server/router.ts';
-import { freePort, RedisProcess, ServerProcess, waitUntil } from '../server/test/cluster-harness.ts';
+import { type ServerProcess, waitUntil } from '../server/test/cluster-harness.ts';
 import { connectClient, type SimClient } from '../server/test/sim-client.ts';
+import { apiAt, ms, onCleanup, percentile, registerUser, runBench, startCluster } from './harness.ts';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1_000);
 const RATE_PER_S = Number(process.env.BENCH_RATE ?? 100);
@@ -29,85 +20,12 @@ const WARMUP_MESSAGES = 50;
 const DEADLINE_S = Number(process.env.BENCH_DEADLINE_S ?? 120);
 /** After the last send, how long stragglers may take before they count as lost. */
 const DRAIN_MS = 10_000;
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const DATABASE = 'parley_bench';
-const MIGRATIONS_DIR = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
-const PASSWORD = 'bench-password-1';
 
 type Path = 'same-instance' | 'cross-instance';
 
-const cleanups: (() => Promise<unknown>)[] = [];
-// Ctrl-C and the deadline go through exit, where the harness kills the child processes.
-process.on('SIGINT', () => process.exit(130));
-process.on('SIGTERM', () => process.exit(143));
-setTimeout(() => {
-  console.error(`bench: not done within ${DEADLINE_S} s; giving up`);
-  process.exit(1);
-}, DEADLINE_S * 1000).unref();
-
-async function onAdmin(run: (client: pg.Client) => Promise<unknown>): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await run(client);
-  } finally {
-    await client.end();
-  }
-}
-
-async function freshDatabase(): Promise<string> {
-  await onAdmin(async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS "${DATABASE}" WITH (FORCE)`);
-    await c.query(`CREATE DATABASE "${DATABASE}"`);
-  });
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${DATABASE}`;
-  await migrate(url.toString(), MIGRATIONS_DIR);
-  return url.toString();
-}
-
-function apiAt(server: ServerProcess, token?: string) {
-  return createTRPCClient<AppRouter>({
-    links: [httpLink({ url: `${server.httpUrl}${TRPC_HTTP_PATH}`, transformer: superjson, headers: token ? { authorization: `Bearer ${token}` } : {} })],
-  });
-}
-
-/** A user made through the API, as a bot would be, and its token. */
-async function registerUser(server: ServerProcess, prefix: string): Promise<{ id: string; username: string; token: string }> {
-  const api = apiAt(server);
-  const username = `${prefix}_${randomBytes(6).toString('hex')}`;
-  await api.auth.register.mutate({ username, displayName: `${prefix} (bench)`, password: PASSWORD });
-  const { token, user } = await api.auth.createToken.mutate({ username, password: PASSWORD });
-  return { id: user.id, username, token };
-}
-
-/** Nearest-rank percentile of sorted values. */
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
-}
-
-const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
-
 async function main() {
   const startedAt = performance.now();
-  const databaseUrl = await freshDatabase();
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-bench-'));
-  cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-
-  let redisUrl = process.env.BENCH_REDIS_URL;
-  if (!redisUrl) {
-    // A Redis of its own: the presence sweep of these instances must not take another deployment's users.
-    const redis = new RedisProcess(await freePort());
-    await redis.start();
-    cleanups.push(() => redis.stop('SIGTERM'));
-    redisUrl = redis.url;
-  }
-  const settings = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, AUTH_SECRET: randomBytes(32).toString('base64url'), DATA_DIR: dataDir, LOG_LEVEL: 'error' };
-  const a = new ServerProcess(await freePort(), { ...settings, NODE_ID: '1' });
-  const b = new ServerProcess(await freePort(), { ...settings, NODE_ID: '2' });
-  cleanups.push(() => Promise.all([a.stop('SIGTERM'), b.stop('SIGTERM')]));
-  await Promise.all([a.start(), b.start()]);
+  const { a, b } = await startCluster('parley_bench');
 
   const [sender, receiver] = await Promise.all([registerUser(a, 'sender'), registerUser(b, 'receiver')]);
   const { id: conversationId } = await apiAt(a, sender.token).conversations.openDirect.mutate({ username: receiver.username });
@@ -129,7 +47,7 @@ async function main() {
     connect(receiver, a, 'receiver@A', onEventFor('same-instance')),
     connect(receiver, b, 'receiver@B', onEventFor('cross-instance')),
   ]);
-  cleanups.push(() => Promise.race([Promise.all(clients.map((c) => c.close())), pause(3_000)]));
+  onCleanup(() => Promise.race([Promise.all(clients.map((c) => c.close())), pause(3_000)]));
   await waitUntil(() => clients.every((c) => c.stats.headsEvents > 0), 10_000, () => 'every client subscribed');
   const [senderClient] = clients;
 
@@ -203,13 +121,4 @@ async function main() {
   return complete ? 0 : 1;
 }
 
-let exitCode = 1;
-try {
-  exitCode = await main();
-} catch (err) {
-  console.error('bench failed:', err);
-} finally {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
-  await onAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${DATABASE}" WITH (FORCE)`)).catch(() => {});
-}
-process.exit(exitCode);
+await runBench('bench', DEADLINE_S, main);

@@ -1,0 +1,115 @@
+// What the benches share: a fresh database, a Redis and two server processes of their own, API
+// clients, percentiles, and a run wrapper that cleans up and stops by itself.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createTRPCClient, httpLink } from '@trpc/client';
+import pg from 'pg';
+import superjson from 'superjson';
+import { migrate } from '../server/db/migrate.ts';
+import { TRPC_HTTP_PATH } from '../server/http/server.ts';
+import type { AppRouter } from '../server/router.ts';
+import { freePort, RedisProcess, ServerProcess } from '../server/test/cluster-harness.ts';
+
+const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const MIGRATIONS_DIR = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
+export const PASSWORD = 'bench-password-1';
+
+export interface Cluster {
+  databaseUrl: string;
+  a: ServerProcess;
+  b: ServerProcess;
+}
+
+const cleanups: (() => Promise<unknown>)[] = [];
+export const onCleanup = (cleanup: () => Promise<unknown>) => void cleanups.push(cleanup);
+
+export async function onAdmin(run: (client: pg.Client) => Promise<unknown>): Promise<void> {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Two instances (NODE_ID 1 and 2) on a fresh database and a Redis of their own (or BENCH_REDIS_URL):
+ * the presence sweep of these instances must not take another deployment's users.
+ */
+export async function startCluster(database: string, extraEnv: Record<string, string> = {}): Promise<Cluster> {
+  await onAdmin(async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await c.query(`CREATE DATABASE "${database}"`);
+  });
+  onCleanup(() => onAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`)));
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${database}`;
+  const databaseUrl = url.toString();
+  await migrate(databaseUrl, MIGRATIONS_DIR);
+
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-bench-'));
+  onCleanup(() => rm(dataDir, { recursive: true, force: true }));
+  let redisUrl = process.env.BENCH_REDIS_URL;
+  if (!redisUrl) {
+    const redis = new RedisProcess(await freePort());
+    await redis.start();
+    onCleanup(() => redis.stop('SIGTERM'));
+    redisUrl = redis.url;
+  }
+  const settings = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, AUTH_SECRET: randomBytes(32).toString('base64url'), DATA_DIR: dataDir, LOG_LEVEL: 'error', ...extraEnv };
+  const a = new ServerProcess(await freePort(), { ...settings, NODE_ID: '1' });
+  const b = new ServerProcess(await freePort(), { ...settings, NODE_ID: '2' });
+  onCleanup(() => Promise.all([a.stop('SIGTERM'), b.stop('SIGTERM')]));
+  await Promise.all([a.start(), b.start()]);
+  return { databaseUrl, a, b };
+}
+
+export function apiAt(server: ServerProcess, token?: string) {
+  return createTRPCClient<AppRouter>({
+    links: [httpLink({ url: `${server.httpUrl}${TRPC_HTTP_PATH}`, transformer: superjson, headers: token ? { authorization: `Bearer ${token}` } : {} })],
+  });
+}
+
+/** A user made through the API, as a bot would be, and its token. */
+export async function registerUser(server: ServerProcess, prefix: string): Promise<{ id: string; username: string; token: string }> {
+  const api = apiAt(server);
+  const username = `${prefix}_${randomBytes(6).toString('hex')}`;
+  await api.auth.register.mutate({ username, displayName: `${prefix} (bench)`, password: PASSWORD });
+  const { token, user } = await api.auth.createToken.mutate({ username, password: PASSWORD });
+  return { id: user.id, username, token };
+}
+
+/** Nearest-rank percentile of sorted values. */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}
+
+export const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
+
+/**
+ * Runs a bench: gives up after deadlineS, always cleans up (child processes, database, Redis), and
+ * exits with main's code.
+ */
+export async function runBench(name: string, deadlineS: number, main: () => Promise<number>): Promise<never> {
+  // Ctrl-C and the deadline go through exit, where the harness kills the child processes.
+  process.on('SIGINT', () => process.exit(130));
+  process.on('SIGTERM', () => process.exit(143));
+  setTimeout(() => {
+    console.error(`${name}: not done within ${deadlineS} s; giving up`);
+    process.exit(1);
+  }, deadlineS * 1000).unref();
+  let exitCode = 1;
+  try {
+    exitCode = await main();
+  } catch (err) {
+    console.error(`${name} failed:`, err);
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+  }
+  process.exit(exitCode);
+}
