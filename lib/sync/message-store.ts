@@ -91,6 +91,18 @@ export class MessageStore {
     this.changed(e);
   }
 
+  /**
+   * Nothing below fromSeq is visible to this user (a group they joined later): the contiguous run
+   * may start just below it, so resume does not wait for messages it will never get.
+   */
+  raiseFloor(conversationId: string, fromSeq: number): void {
+    const e = this.entries.get(conversationId);
+    if (!e?.loaded || e.contiguousTop >= fromSeq - 1) return;
+    e.contiguousTop = fromSeq - 1;
+    while (e.bySeq.has(e.contiguousTop + 1)) e.contiguousTop += 1;
+    this.changed(e);
+  }
+
   addPending(pending: PendingMessage): void {
     const e = this.entry(pending.conversationId);
     e.pending.set(pending.clientId, pending);

@@ -20,14 +20,17 @@ const msg = (seq: number): Message => ({
 /** A history that holds seqs 1..committed; each request can be held until the test releases it. */
 class FakeHistory implements SyncApi {
   committed = 0;
+  /** The first seq this user may see (a group they were added to later). */
+  fromSeq = 1;
   requests: { after: number; release: () => void }[] = [];
   hold = false;
   async listAfter(_c: string, after: number, limit: number): Promise<MessagePage> {
     const snapshot = this.committed; // what the database had when the query ran
     if (this.hold) await new Promise<void>((release) => this.requests.push({ after, release }));
     const messages = [];
-    for (let s = after + 1; s <= Math.min(snapshot, after + limit); s++) messages.push(msg(s));
-    return { messages, fromSeq: 1, hasMoreBefore: after > 0 };
+    const start = Math.max(after + 1, this.fromSeq);
+    for (let s = start; s <= Math.min(snapshot, start + limit - 1); s++) messages.push(msg(s));
+    return { messages, fromSeq: this.fromSeq, hasMoreBefore: start > this.fromSeq };
   }
 }
 
@@ -66,6 +69,18 @@ describe('SyncEngine', () => {
     await engine.fill('c');
     expect(seqs()).toHaveLength(250);
     expect(seqs().at(-1)).toBe(250);
+  });
+
+  test('a member added back later resumes above the messages they may not see, without looping', async () => {
+    const { api, engine, seqs, store } = setup();
+    store.addMessages('c', [msg(1), msg(2), msg(3)]); // held from their first membership
+    api.committed = 400;
+    api.fromSeq = 150; // the message that added them again
+    engine.handle({ type: 'sync.heads', conversations: [{ id: 'c', lastSeq: 400, deliveredSeq: 0, readSeq: 0, allDeliveredSeq: 0, allReadSeq: 0 }] });
+    await engine.fill('c');
+    expect(seqs()).toHaveLength(3 + 251);
+    expect(seqs().slice(2, 4)).toEqual([3, 150]);
+    expect(store.contiguousTop('c')).toBe(400);
   });
 
   test('news that arrives while a fill is in flight makes the fill go round once more', async () => {

@@ -94,6 +94,7 @@ export class SyncEngine {
       const held = new Set(this.store.get(conversationId).messages.map((m) => m.seq));
       const fresh = page.messages.filter((m) => !held.has(m.seq));
       this.store.addMessages(conversationId, page.messages);
+      this.store.raiseFloor(conversationId, page.fromSeq);
       if (fresh.length) this.hooks.onMessages?.(conversationId, fresh);
       if (page.messages.length < FILL_PAGE) return;
     }
