@@ -24,7 +24,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['server/**/*.test.ts', 'lib/**/*.test.ts'],
+          include: ['server/**/*.test.ts', 'lib/**/*.test.ts', 'components/**/*.test.ts'],
           exclude: SYSTEM_TESTS,
           // The tests mostly wait on PostgreSQL, so one worker more than the default pays off even on two cores.
           maxWorkers: Math.max(2, os.availableParallelism() - 1),

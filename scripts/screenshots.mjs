@@ -26,12 +26,24 @@ const alice = await user('alice', 'Alice Liddell');
 const bob = await user('bob', 'Bob Builder');
 const carol = await user('carol', 'Carol Danvers');
 const call = (u, path, json) => fetch(`${base}/api/trpc/${path}`, { method: 'POST', headers: { authorization: `Bearer ${u.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ json }) }).then((r) => r.json());
+const query = (u, path, json) => fetch(`${base}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json }))}`, { headers: { authorization: `Bearer ${u.token}` } }).then((r) => r.json());
 const conv = (await call(alice, 'conversations.openDirect', { username: bob.username })).result.data.json;
 const conv2 = (await call(alice, 'conversations.openDirect', { username: carol.username })).result.data.json;
 const lines = ['Hey Bob! Are we still on for Saturday?', 'Yes! 10am at the usual place?', 'Perfect. I will bring the maps.\nAnd snacks.',
   'Here is the route: https://example.com/route/saturday', 'A very long word: Supercalifragilisticexpialidocious-and-then-some-more-characters-to-wrap-around', 'See you then 👋'];
 for (const [i, body] of lines.entries()) await call(i % 2 ? bob : alice, 'messages.send', { conversationId: conv.id, clientId: crypto.randomUUID(), body });
 await call(carol, 'messages.send', { conversationId: conv2.id, clientId: crypto.randomUUID(), body: 'Did you get my email?' });
+
+// A group with a few people talking, and one Carol was removed from.
+const group = (await call(alice, 'groups.create', { title: 'Saturday hike', description: 'Meet at 10 by the old bridge.', usernames: [bob.username, carol.username] })).result.data.json;
+for (const [u, body] of [[alice, 'Who is bringing the maps?'], [bob, 'I will!'], [bob, 'And a flask of tea.'], [carol, 'I can drive two people.'], [alice, 'Perfect, thanks both']]) {
+  await call(u, 'messages.send', { conversationId: group.id, clientId: crypto.randomUUID(), body });
+}
+const idOf = async (conversationId, u) => (await query(alice, 'conversations.members', { conversationId })).result.data.json.find((m) => m.username === u.username).id;
+await call(alice, 'groups.setRole', { conversationId: group.id, userId: await idOf(group.id, bob), role: 'admin' });
+const oldTeam = (await call(alice, 'groups.create', { title: 'Old team', usernames: [carol.username] })).result.data.json;
+await call(carol, 'messages.send', { conversationId: oldTeam.id, clientId: crypto.randomUUID(), body: 'Bye all!' });
+await call(alice, 'groups.removeMember', { conversationId: oldTeam.id, userId: await idOf(oldTeam.id, carol) });
 
 for (const scheme of ['light', 'dark']) {
   for (const [label, viewport] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1280, height: 800 }]]) {
@@ -62,6 +74,30 @@ for (const scheme of ['light', 'dark']) {
     await page.getByRole('main').getByText('is typing').waitFor();
     await page.screenshot({ path: `${out}/conversation-typing-${label}-${scheme}.png` });
     await bobPage.close();
+    await page.goto(`${base}/c/${group.id}`);
+    await page.getByRole('log', { name: 'Messages' }).getByText('Perfect, thanks both').waitFor();
+    await page.screenshot({ path: `${out}/group-${label}-${scheme}.png` });
+    await page.getByRole('button', { name: 'Group info' }).click();
+    await page.getByRole('complementary', { name: 'Group info' }).getByText('Bob Builder', { exact: true }).waitFor();
+    await page.screenshot({ path: `${out}/group-info-${label}-${scheme}.png` });
+    await page.getByRole('button', { name: 'Close group info' }).click();
+    await page.getByRole('log', { name: 'Messages' }).getByText('Perfect, thanks both').hover();
+    await page.getByRole('button', { name: 'Message info' }).last().click();
+    await page.getByRole('complementary', { name: 'Message info' }).getByText('Read by').waitFor();
+    await page.screenshot({ path: `${out}/message-info-${label}-${scheme}.png` });
+    const carolPage = await carol.context.newPage();
+    await carolPage.emulateMedia({ colorScheme: scheme });
+    await carolPage.setViewportSize(viewport);
+    await carolPage.goto(`${base}/c/${oldTeam.id}`);
+    await carolPage.getByText('Alice Liddell removed you').waitFor();
+    await carolPage.screenshot({ path: `${out}/group-removed-${label}-${scheme}.png` });
+    await carolPage.close();
+    await page.goto(`${base}/`);
+    await page.getByRole('button', { name: 'New group' }).click();
+    await page.getByLabel('Group name').fill('Book club');
+    await page.getByRole('searchbox').fill('a');
+    await page.getByRole('list', { name: 'People found' }).getByRole('checkbox').first().click();
+    await page.screenshot({ path: `${out}/new-group-${label}-${scheme}.png` });
     await page.goto(`${base}/`);
     await page.getByText('Settings').click();
     await page.screenshot({ path: `${out}/settings-${label}-${scheme}.png` });

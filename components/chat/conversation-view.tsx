@@ -5,11 +5,14 @@ import { PAGE_SIZE } from '@/lib/schemas.ts';
 import { EMPTY_CONVERSATION } from '@/lib/sync/message-store.ts';
 import type { SessionUser } from '@/server/auth/current-user.ts';
 import { errorMessage, trpc } from '../trpc.tsx';
+import { GroupInfo } from '../groups/group-info.tsx';
 import { Avatar } from '../ui/avatar.tsx';
 import { formatLastSeen, typingLabel } from '../ui/format.ts';
 import { BackIcon } from '../ui/icons.tsx';
+import { namesFrom } from '../ui/people.ts';
 import { Composer } from './composer.tsx';
 import { applyOwnRead } from './inbox-cache.ts';
+import { MessageInfo } from './message-info.tsx';
 import { MessageList } from './message-list.tsx';
 import { isInFront, usePresence, type ChatClient } from './sync.tsx';
 
@@ -48,7 +51,9 @@ export function ConversationView({ conversationId, me, onBack, client }: {
   // First open: the latest page; live events that arrived before it merge by seq.
   const loadLatest = trpc.messages.list.useQuery({ conversationId, limit: PAGE_SIZE }, { enabled: !view.loaded, retry: false });
   useEffect(() => {
-    if (loadLatest.data) store.addMessages(conversationId, loadLatest.data.messages, { hasMoreBefore: loadLatest.data.hasMoreBefore });
+    if (!loadLatest.data) return;
+    store.addMessages(conversationId, loadLatest.data.messages, { hasMoreBefore: loadLatest.data.hasMoreBefore });
+    store.raiseFloor(conversationId, loadLatest.data.fromSeq);
   }, [conversationId, loadLatest.data, store]);
   // Reopened after a while: catch up on anything the live stream could not have added.
   useEffect(() => {
@@ -57,7 +62,7 @@ export function ConversationView({ conversationId, me, onBack, client }: {
 
   const loadOlder = useCallback(async () => {
     const before = store.minSeq(conversationId);
-    if (before === undefined || before <= 1) return;
+    if (before === undefined || !store.get(conversationId).hasMoreBefore) return;
     const page = await utils.client.messages.list.query({ conversationId, before, limit: PAGE_SIZE });
     store.addMessages(conversationId, page.messages, { hasMoreBefore: page.hasMoreBefore });
   }, [conversationId, store, utils]);
@@ -72,65 +77,93 @@ export function ConversationView({ conversationId, me, onBack, client }: {
     applyOwnRead(utils, conversationId, bottomVisibleSeq);
   }, [inFront, bottomVisibleSeq, readSeq, conversationId, receipts, utils]);
 
-  const title = conversation.data?.title;
-  const peer = conversation.data?.peer;
-  const typingNames = typers.map((id) => (id === peer?.id ? peer.displayName : 'Someone'));
+  const [panel, setPanel] = useState<{ kind: 'group' } | { kind: 'message'; seq: number } | null>(null);
+  const summary = conversation.data;
+  const isGroup = summary?.kind === 'group';
+  const members = trpc.conversations.members.useQuery({ conversationId }, { enabled: isGroup, retry: false });
+  const nameOf = namesFrom(members.data, me.id);
+  const title = summary?.title;
+  const peer = summary?.peer;
+  const typingNames = typers.map((id) => (id === peer?.id ? peer.displayName : (nameOf(id) ?? 'Someone')));
   const presence = usePresence(client.presence, peer ? [peer.id] : [])(peer?.id ?? '');
   const status = presence?.visible ? (presence.online ? 'online' : presence.lastSeenAt ? formatLastSeen(presence.lastSeenAt) : null) : null;
+  const memberLine = (members.data ?? [])
+    .filter((m) => m.active)
+    .map((m) => (m.id === me.id ? 'You' : m.displayName))
+    .sort((a, b) => Number(a === 'You') - Number(b === 'You') || a.localeCompare(b))
+    .join(', ');
+  const subtitle = isGroup ? (summary?.role === null ? 'You are no longer a member' : memberLine) : (status ?? (peer ? `@${peer.username}` : ''));
   const failed = conversation.error ?? loadLatest.error;
 
   return (
-    <>
-      <header className="flex h-16 shrink-0 items-center gap-3 border-b border-black/5 bg-surface px-3 dark:border-white/5 dark:bg-surface-panel-dark">
-        <button type="button" onClick={onBack} aria-label="Back to conversations" className="-ml-1 rounded-full p-1.5 hover:bg-black/5 md:hidden dark:hover:bg-white/10">
-          <BackIcon className="h-6 w-6" />
-        </button>
-        {title ? (
-          <>
-            <Avatar id={peer?.id ?? conversationId} name={title} size="sm" />
-            <div className="min-w-0">
-              <h1 className="truncate font-medium leading-tight">{title}</h1>
-              {typingNames.length > 0 ? (
-                <p className="truncate text-xs font-medium text-brand dark:text-emerald-400" aria-live="polite">{typingLabel(typingNames)}</p>
-              ) : (
-                peer && (
-                  <p className="truncate text-xs text-neutral-500 dark:text-neutral-400" aria-live="polite">
-                    {status ?? `@${peer.username}`}
-                  </p>
-                )
+    <div className="relative flex h-full min-h-0 w-full">
+      <div className="flex min-w-0 flex-1 flex-col">
+        <header className="flex h-16 shrink-0 items-center gap-3 border-b border-black/5 bg-surface px-3 dark:border-white/5 dark:bg-surface-panel-dark">
+          <button type="button" onClick={onBack} aria-label="Back to conversations" className="-ml-1 rounded-full p-1.5 hover:bg-black/5 md:hidden dark:hover:bg-white/10">
+            <BackIcon className="h-6 w-6" />
+          </button>
+          {title ? (
+            <div className="relative flex min-w-0 flex-1 items-center gap-3">
+              <Avatar id={peer?.id ?? conversationId} name={title} size="sm" group={isGroup} />
+              <div className="min-w-0">
+                <h1 className="truncate font-medium leading-tight">{title}</h1>
+                {typingNames.length > 0 ? (
+                  <p className="truncate text-xs font-medium text-brand dark:text-emerald-400" aria-live="polite">{typingLabel(typingNames)}</p>
+                ) : (
+                  <p className="truncate text-xs text-neutral-500 dark:text-neutral-400" aria-live="polite">{subtitle}</p>
+                )}
+              </div>
+              {/* The whole title area opens the group's info, as in WhatsApp. */}
+              {isGroup && (
+                <button type="button" onClick={() => setPanel({ kind: 'group' })} aria-label="Group info"
+                  className="absolute inset-0 rounded-md focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand" />
               )}
             </div>
-          </>
+          ) : (
+            <span className="h-4 w-40 animate-pulse rounded bg-black/10 dark:bg-white/10" aria-label="Loading conversation" />
+          )}
+        </header>
+        {failed ? (
+          <div className="chat-wallpaper flex flex-1 items-center justify-center p-6">
+            <p role="alert" className="rounded-lg bg-white px-4 py-3 text-sm shadow dark:bg-surface-panel-dark">
+              {failed.data?.code === 'FORBIDDEN' ? 'This conversation is not available to you.' : `Could not load this conversation. ${errorMessage(failed)}`}
+            </p>
+          </div>
         ) : (
-          <span className="h-4 w-40 animate-pulse rounded bg-black/10 dark:bg-white/10" aria-label="Loading conversation" />
+          <>
+            <MessageList
+              view={view}
+              meId={me.id}
+              isDirect={summary?.kind === 'direct'}
+              nameOf={nameOf}
+              allDeliveredSeq={summary?.allDeliveredSeq ?? 0}
+              allReadSeq={summary?.allReadSeq ?? 0}
+              onLoadOlder={loadOlder}
+              onBottomVisibleSeq={setBottomVisibleSeq}
+              onRetry={(clientId) => void outbox.retry(clientId)}
+              onDiscard={(clientId) => void outbox.discard(conversationId, clientId)}
+              onInfo={(seq) => setPanel({ kind: 'message', seq })}
+            />
+            {summary && summary.role === null ? (
+              <p role="status" className="shrink-0 border-t border-black/5 bg-surface px-4 py-4 text-center text-sm text-neutral-600 dark:border-white/5 dark:bg-surface-panel-dark dark:text-neutral-300">
+                You can’t send messages to this group because you’re no longer a member.
+              </p>
+            ) : (
+              <Composer
+                onSend={(body) => void outbox.enqueue(conversationId, body)}
+                onTyping={() => typingNotifier.typed(conversationId)}
+                onStopTyping={() => typingNotifier.stopped(conversationId)}
+              />
+            )}
+          </>
         )}
-      </header>
-      {failed ? (
-        <div className="chat-wallpaper flex flex-1 items-center justify-center p-6">
-          <p role="alert" className="rounded-lg bg-white px-4 py-3 text-sm shadow dark:bg-surface-panel-dark">
-            {failed.data?.code === 'FORBIDDEN' ? 'This conversation is not available to you.' : `Could not load this conversation. ${errorMessage(failed)}`}
-          </p>
-        </div>
-      ) : (
-        <>
-          <MessageList
-            view={view}
-            meId={me.id}
-            isDirect={conversation.data?.kind === 'direct'}
-            allDeliveredSeq={conversation.data?.allDeliveredSeq ?? 0}
-            allReadSeq={conversation.data?.allReadSeq ?? 0}
-            onLoadOlder={loadOlder}
-            onBottomVisibleSeq={setBottomVisibleSeq}
-            onRetry={(clientId) => void outbox.retry(clientId)}
-            onDiscard={(clientId) => void outbox.discard(conversationId, clientId)}
-          />
-          <Composer
-            onSend={(body) => void outbox.enqueue(conversationId, body)}
-            onTyping={() => typingNotifier.typed(conversationId)}
-            onStopTyping={() => typingNotifier.stopped(conversationId)}
-          />
-        </>
+      </div>
+      {panel?.kind === 'group' && summary && (
+        <GroupInfo conversation={summary} members={members.data} meId={me.id} onClose={() => setPanel(null)} />
       )}
-    </>
+      {panel?.kind === 'message' && (
+        <MessageInfo conversationId={conversationId} message={view.messages.find((m) => m.seq === panel.seq)} onClose={() => setPanel(null)} />
+      )}
+    </div>
   );
 }

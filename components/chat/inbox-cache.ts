@@ -22,14 +22,28 @@ export function applyMessages(utils: Utils, conversationId: string, messages: Me
     return;
   }
   if (newest.seq <= current.lastSeq) return; // already counted
+  const sender = utils.conversations.members.getData({ conversationId })?.find((m) => m.id === newest.senderId);
   const updated: ConversationSummary = {
     ...current,
     lastSeq: newest.seq,
     lastMessage: newest,
+    lastSenderName: sender?.displayName ?? null,
     lastActivityAt: newest.createdAt,
     unreadCount: current.unreadCount + unreadDelta,
   };
   utils.conversations.list.setData(undefined, [updated, ...list.filter((c) => c.id !== conversationId)]);
+  // A group preview needs the sender's name: ask the server when this client does not know it.
+  if (current.kind === 'group' && newest.kind === 'text' && !sender) void utils.conversations.list.invalidate();
+}
+
+/**
+ * A membership or settings change happened (a system message arrived): what this client holds about
+ * the conversation and its members is out of date.
+ */
+export function applySystemMessages(utils: Utils, conversationId: string): void {
+  void utils.conversations.get.invalidate({ conversationId });
+  void utils.conversations.members.invalidate({ conversationId });
+  void utils.conversations.list.invalidate();
 }
 
 /** Watermarks only move forward, whatever order events arrive in. */

@@ -3,8 +3,9 @@
 import { Fragment, useLayoutEffect, useRef, useState } from 'react';
 import type { Message } from '@/lib/schemas.ts';
 import { formatDayLabel, formatTime, isSameDay } from '../ui/format.ts';
-import { AlertIcon, ClockIcon, DoubleTickIcon, TickIcon } from '../ui/icons.tsx';
+import { AlertIcon, ChevronDownIcon, ClockIcon, DoubleTickIcon, TickIcon } from '../ui/icons.tsx';
 import { LinkifiedText } from '../ui/linkified-text.tsx';
+import { describeSystemEvent, nameColour, type NameOf } from '../ui/people.ts';
 import type { ConversationMessages, PendingMessage } from '@/lib/sync/message-store.ts';
 
 // Start loading the previous page this far (px) before the top is reached.
@@ -16,10 +17,12 @@ type Row = { kind: 'message'; message: Message } | { kind: 'pending'; pending: P
 
 type TickStatus = 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
 
-export function MessageList({ view, meId, isDirect, allDeliveredSeq, allReadSeq, onLoadOlder, onBottomVisibleSeq, onRetry, onDiscard }: {
+export function MessageList({ view, meId, isDirect, nameOf, allDeliveredSeq, allReadSeq, onLoadOlder, onBottomVisibleSeq, onRetry, onDiscard, onInfo }: {
   view: ConversationMessages;
   meId: string;
   isDirect: boolean;
+  /** Names of the conversation's members ("You" for the caller): senders in groups, system messages. */
+  nameOf: NameOf;
   /** Every member has messages up to these seqs delivered / read: the ticks. */
   allDeliveredSeq: number;
   allReadSeq: number;
@@ -28,6 +31,8 @@ export function MessageList({ view, meId, isDirect, allDeliveredSeq, allReadSeq,
   onBottomVisibleSeq: (seq: number) => void;
   onRetry: (clientId: string) => void;
   onDiscard: (clientId: string) => void;
+  /** Opens "Message info" for one of the caller's messages. */
+  onInfo: (seq: number) => void;
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const fromBottom = useRef(0); // scrollHeight - scrollTop, kept across renders
@@ -35,7 +40,7 @@ export function MessageList({ view, meId, isDirect, allDeliveredSeq, allReadSeq,
 
   // The peer's own messages move their watermarks (sending reads everything before it), so in a
   // one-to-one chat a reply is proof of reading, even before their receipt arrives.
-  const peerSeqs = isDirect ? view.messages.filter((m) => m.senderId !== meId).map((m) => m.seq - 1) : [];
+  const peerSeqs = isDirect ? view.messages.filter((m) => m.senderId !== meId && m.kind === 'text').map((m) => m.seq - 1) : [];
   const readUpTo = Math.max(allReadSeq, ...peerSeqs);
   const deliveredUpTo = Math.max(allDeliveredSeq, readUpTo);
 
@@ -115,9 +120,18 @@ export function MessageList({ view, meId, isDirect, allDeliveredSeq, allReadSeq,
                       </span>
                     </li>
                   )}
-                  {row.kind === 'message' ? (
+                  {row.kind === 'message' && row.message.kind === 'system' ? (
+                    <li className="flex justify-center py-1" data-seq={row.message.seq}>
+                      <span className="max-w-[85%] rounded-md bg-white/95 px-3 py-1 text-center text-xs text-neutral-600 shadow-sm dark:bg-surface-panel-dark dark:text-neutral-300">
+                        {describeSystemEvent(row.message.event, row.message.body, nameOf)}
+                      </span>
+                    </li>
+                  ) : row.kind === 'message' ? (
                     <Bubble mine={row.message.senderId === meId} body={row.message.body} at={at} seq={row.message.seq}
-                      status={row.message.seq <= readUpTo ? 'read' : row.message.seq <= deliveredUpTo ? 'delivered' : 'sent'} />
+                      status={row.message.seq <= readUpTo ? 'read' : row.message.seq <= deliveredUpTo ? 'delivered' : 'sent'}
+                      sender={!isDirect && row.message.senderId !== meId && (newDay || !continuesRun(prev, row.message))
+                        ? { id: row.message.senderId, name: nameOf(row.message.senderId) ?? 'Former member' } : undefined}
+                      onInfo={row.message.senderId === meId ? () => onInfo(row.message.seq) : undefined} />
                   ) : (
                     <Bubble mine body={row.pending.body} at={at} status={row.pending.status} error={row.pending.error}
                       onRetry={() => onRetry(row.pending.clientId)}
@@ -133,23 +147,38 @@ export function MessageList({ view, meId, isDirect, allDeliveredSeq, allReadSeq,
   );
 }
 
-function Bubble({ mine, body, at, status, seq, error, onRetry, onDelete }: {
+/** Whether a group message continues the previous row's run (same sender, no system message between). */
+function continuesRun(prev: Row | undefined, message: Message): boolean {
+  return prev?.kind === 'message' && prev.message.kind === 'text' && prev.message.senderId === message.senderId;
+}
+
+function Bubble({ mine, body, at, status, seq, sender, error, onRetry, onDelete, onInfo }: {
   mine: boolean;
   body: string;
   at: Date;
   status: TickStatus;
   seq?: number;
+  /** In groups, the first of a run of someone else's messages is labelled with their name. */
+  sender?: { id: string; name: string };
   error?: string;
   onRetry?: () => void;
   onDelete?: () => void;
+  onInfo?: () => void;
 }) {
   return (
-    <li className={`flex ${mine ? 'justify-end' : 'justify-start'}`} data-seq={seq}>
+    <li className={`flex ${mine ? 'justify-end' : 'justify-start'} ${sender ? 'pt-1' : ''}`} data-seq={seq}>
       <div
-        className={`relative max-w-[85%] rounded-lg px-2.5 pb-1.5 pt-1.5 text-[15px] shadow-sm sm:max-w-[65%] ${
+        className={`group relative max-w-[85%] rounded-lg px-2.5 pb-1.5 pt-1.5 text-[15px] shadow-sm sm:max-w-[65%] ${
           mine ? 'rounded-tr-none bg-bubble-out dark:bg-bubble-out-dark' : 'rounded-tl-none bg-bubble-in dark:bg-bubble-in-dark'
         }`}
       >
+        {sender && <p className={`mb-0.5 text-[13px] font-semibold ${nameColour(sender.id)}`}>{sender.name}</p>}
+        {onInfo && (
+          <button type="button" onClick={onInfo} aria-label="Message info" title="Message info"
+            className="absolute right-1 top-1 z-10 rounded-full bg-bubble-out/90 p-0.5 text-neutral-500 opacity-0 transition focus-visible:opacity-100 group-hover:opacity-100 dark:bg-bubble-out-dark/90 dark:text-neutral-300 [@media(hover:none)]:opacity-70">
+            <ChevronDownIcon className="h-4 w-4" />
+          </button>
+        )}
         <p className="whitespace-pre-wrap [overflow-wrap:anywhere]">
           <LinkifiedText text={body} />
           {/* Room for the time so it never overlaps the last line. */}

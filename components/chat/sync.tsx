@@ -12,7 +12,7 @@ import { trpc } from '../trpc.tsx';
 import type { ConnectionState, Transport } from '../transport.ts';
 
 export type { ConnectionState };
-import { applyHeads, applyMessages, applyReceipt } from './inbox-cache.ts';
+import { applyHeads, applyMessages, applyReceipt, applySystemMessages } from './inbox-cache.ts';
 import { Outbox } from './outbox.ts';
 
 
@@ -54,11 +54,14 @@ export function useChatClient(meId: string, openConversationId: string | null): 
         },
         onMessages: (conversationId, messages) => {
           const fromOthers = messages.filter((m) => m.senderId !== meId);
+          const said = fromOthers.filter((m) => m.kind === 'text');
           // Whoever just sent has stopped typing.
-          for (const m of fromOthers) typing.apply({ conversationId, userId: m.senderId, isTyping: false });
+          for (const m of said) typing.apply({ conversationId, userId: m.senderId, isTyping: false });
           if (fromOthers.length) receipts.delivered(conversationId, Math.max(...fromOthers.map((m) => m.seq)));
-          const unread = isInFront(openRef.current, conversationId) ? 0 : fromOthers.length;
+          // System messages are nobody's unread (as on the server).
+          const unread = isInFront(openRef.current, conversationId) ? 0 : said.length;
           applyMessages(utils, conversationId, messages, unread);
+          if (messages.some((m) => m.kind === 'system')) applySystemMessages(utils, conversationId);
         },
         onReceipt: (receipt) => applyReceipt(utils, meId, receipt),
         onTyping: (event) => typing.apply(event),

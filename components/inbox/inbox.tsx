@@ -7,10 +7,11 @@ import type { PresenceStore } from '@/lib/sync/presence-store.ts';
 import type { TypingStore } from '@/lib/sync/typing.ts';
 import type { SessionUser } from '@/server/auth/current-user.ts';
 import { usePresence, type ConnectionState } from '../chat/sync.tsx';
+import { NewGroup } from '../groups/new-group.tsx';
 import { errorMessage, trpc } from '../trpc.tsx';
 import { Avatar } from '../ui/avatar.tsx';
 import { formatInboxTime } from '../ui/format.ts';
-import { SearchIcon } from '../ui/icons.tsx';
+import { GroupIcon, SearchIcon } from '../ui/icons.tsx';
 
 export function Inbox({ me, openId, onOpen, connection, typing, presence }: {
   me: SessionUser;
@@ -21,10 +22,17 @@ export function Inbox({ me, openId, onOpen, connection, typing, presence }: {
   presence: PresenceStore;
 }) {
   const [query, setQuery] = useState('');
+  const [creatingGroup, setCreatingGroup] = useState(false);
   const deferredQuery = useDeferredValue(query.trim());
   const conversations = trpc.conversations.list.useQuery();
   const peerIds = (conversations.data ?? []).flatMap((c) => (c.peer ? [c.peer.id] : [])).sort();
   const presenceOf = usePresence(presence, peerIds);
+
+  if (creatingGroup) {
+    return (
+      <NewGroup onClose={() => setCreatingGroup(false)} onCreated={(id) => { setCreatingGroup(false); onOpen(id); }} />
+    );
+  }
 
   return (
     <>
@@ -35,6 +43,10 @@ export function Inbox({ me, openId, onOpen, connection, typing, presence }: {
           <p className="truncate text-xs text-neutral-500 dark:text-neutral-400">@{me.username}</p>
         </div>
         <ConnectionBadge state={connection} />
+        <button type="button" onClick={() => setCreatingGroup(true)} aria-label="New group" title="New group"
+          className="rounded-full p-2 text-neutral-600 hover:bg-black/5 dark:text-neutral-300 dark:hover:bg-white/10">
+          <GroupIcon className="h-5 w-5" />
+        </button>
         <SettingsMenu />
       </header>
       <div className="border-b border-black/5 px-3 py-2 dark:border-white/10">
@@ -61,7 +73,7 @@ export function Inbox({ me, openId, onOpen, connection, typing, presence }: {
         ) : conversations.data.length === 0 ? (
           <div className="p-8 text-center text-sm text-neutral-500 dark:text-neutral-400">
             <p className="mb-1 font-medium text-neutral-700 dark:text-neutral-200">No conversations yet</p>
-            <p>Search for someone by username above to start chatting.</p>
+            <p>Search for someone by username above to start chatting, or make a group.</p>
           </div>
         ) : (
           <ul>
@@ -142,7 +154,7 @@ function ConversationRow({ conversation: c, active, meId, onOpen, typing, online
   online?: boolean;
 }) {
   const typers = useSyncExternalStore(typing?.subscribe ?? noSubscription, () => typing?.typers(c.id) ?? NOBODY, () => NOBODY);
-  const preview = c.lastMessage ? `${c.lastMessage.senderId === meId ? 'You: ' : ''}${c.lastMessage.body}` : 'No messages yet';
+  const preview = previewOf(c, meId);
   return (
     <button
       type="button"
@@ -151,7 +163,7 @@ function ConversationRow({ conversation: c, active, meId, onOpen, typing, online
       className={`flex w-full items-center gap-3 px-3 py-2.5 text-left transition hover:bg-black/[.04] dark:hover:bg-white/[.05] ${active ? 'bg-black/[.06] dark:bg-white/[.08]' : ''}`}
     >
       <span className="relative shrink-0">
-        <Avatar id={c.peer?.id ?? c.id} name={c.title} />
+        <Avatar id={c.peer?.id ?? c.id} name={c.title} group={c.kind === 'group'} />
         {online && (
           <span role="img" aria-label="online" className="absolute bottom-0 right-0 h-3.5 w-3.5 rounded-full border-2 border-surface-panel bg-emerald-500 dark:border-surface-panel-dark" />
         )}
@@ -181,6 +193,19 @@ function ConversationRow({ conversation: c, active, meId, onOpen, typing, online
       </span>
     </button>
   );
+}
+
+/** "You: …" for your own messages; "Alice: …" in groups; a system message in words ("You added Bob"). */
+function previewOf(c: ConversationSummary, meId: string): string {
+  const m = c.lastMessage;
+  if (!m) return 'No messages yet';
+  if (m.kind === 'system') {
+    // The inbox knows only the actor's name (the sender's); the stored text names everyone.
+    const actorIsMe = m.senderId === meId && c.lastSenderName && m.body.startsWith(c.lastSenderName);
+    return actorIsMe ? `You${m.body.slice(c.lastSenderName!.length)}` : m.body;
+  }
+  if (m.senderId === meId) return `You: ${m.body}`;
+  return c.kind === 'group' && c.lastSenderName ? `${c.lastSenderName}: ${m.body}` : m.body;
 }
 
 function SearchResults({ query, conversations, openId, onOpen, meId }: {

@@ -1,4 +1,6 @@
-// A round avatar with the person's initials on a colour that is stable for their id.
+// A round avatar with the person's initials (or a group's silhouette) on a colour that is stable for their id.
+import { GroupIcon } from './icons.tsx';
+
 const COLOURS = ['bg-emerald-600', 'bg-sky-600', 'bg-violet-600', 'bg-amber-600', 'bg-rose-600', 'bg-teal-600', 'bg-indigo-600', 'bg-orange-600'];
 
 function colourFor(id: string): string {
@@ -12,11 +14,17 @@ function initials(name: string): string {
   return ((words[0]?.[0] ?? '?') + (words.length > 1 ? words[words.length - 1][0] : '')).toUpperCase();
 }
 
-export function Avatar({ id, name, size = 'md' }: { id: string; name: string; size?: 'sm' | 'md' }) {
-  const dims = size === 'sm' ? 'h-9 w-9 text-sm' : 'h-12 w-12 text-base';
+const SIZES = {
+  xs: 'h-6 w-6 text-[10px]',
+  sm: 'h-9 w-9 text-sm',
+  md: 'h-12 w-12 text-base',
+  lg: 'h-24 w-24 text-3xl',
+};
+
+export function Avatar({ id, name, size = 'md', group = false }: { id: string; name: string; size?: keyof typeof SIZES; group?: boolean }) {
   return (
-    <span aria-hidden="true" className={`${dims} ${colourFor(id)} inline-flex shrink-0 select-none items-center justify-center rounded-full font-semibold text-white`}>
-      {initials(name)}
+    <span aria-hidden="true" className={`${SIZES[size]} ${group ? 'bg-neutral-400 dark:bg-neutral-600' : colourFor(id)} inline-flex shrink-0 select-none items-center justify-center rounded-full font-semibold text-white`}>
+      {group ? <GroupIcon className="h-3/5 w-3/5" /> : initials(name)}
     </span>
   );
 }
