@@ -12,6 +12,8 @@ test('Alice and Bob chat live, see the same history after reloading, and unread 
   const aliceLog = alice.page.getByRole('log', { name: 'Messages' });
   await expect(aliceLog.getByText('Hello Bob!')).toBeVisible();
   await expect(aliceLog.locator('li[data-seq="1"]').getByRole('img', { name: /^(Sent|Delivered|Read)$/ })).toBeVisible();
+  // Her own inbox lists the new conversation with her message, without a reload.
+  await expect(alice.page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /Bob Builder/ })).toContainText('You: Hello Bob!');
 
   // Bob's inbox shows the new conversation live, with one unread message.
   const bobInbox = bob.page.getByRole('navigation', { name: 'Conversations' });

@@ -39,7 +39,16 @@ export class Outbox {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private attempt = 0;
 
-  constructor(private readonly userId: string, private readonly store: MessageStore, private readonly send: SendFn) {}
+  /**
+   * onSent: the server acknowledged a message. Its own event may come before or after the ack (the
+   * ack does not wait for fan-out), so whatever shows the sender's inbox must hear of it here too.
+   */
+  constructor(
+    private readonly userId: string,
+    private readonly store: MessageStore,
+    private readonly send: SendFn,
+    private readonly onSent: (message: Message) => void = () => {},
+  ) {}
 
   // Opened on first use: the page is also rendered on the server, where there is no IndexedDB.
   private get db(): Promise<IDBPDatabase> {
@@ -103,6 +112,7 @@ export class Outbox {
           try {
             const message = await this.send({ conversationId: entry.conversationId, clientId: entry.clientId, body: entry.body });
             this.store.addMessages(entry.conversationId, [message]);
+            this.onSent(message);
             await (await this.db).delete('sends', entry.clientId);
             this.attempt = 0;
           } catch (err) {

@@ -72,7 +72,12 @@ export function useChatClient(meId: string, openConversationId: string | null): 
         },
       },
     );
-    const outbox = new Outbox(meId, store, (input) => utils.client.messages.send.mutate(input));
+    const outbox = new Outbox(
+      meId,
+      store,
+      (input) => utils.client.messages.send.mutate(input),
+      (message) => applyMessages(utils, message.conversationId, [message], 0),
+    );
     // Best effort: a lost typing signal only means a missing or late "typing…".
     const typingNotifier = new TypingNotifier((conversationId, isTyping) => {
       utils.client.typing.set.mutate({ conversationId, isTyping }).catch(() => {});
