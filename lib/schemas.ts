@@ -98,6 +98,23 @@ export type Presence =
   | { userId: UserId; visible: true; online: boolean; lastSeenAt: Date | null }
   | { userId: UserId; visible: false };
 
+/** A browser's PushSubscription, as its toJSON() gives it. */
+export const pushSubscriptionInput = z.object({
+  endpoint: z.url({ protocol: /^https?$/, error: 'The push endpoint must be an http(s) URL' }).max(2048),
+  keys: z.object({
+    p256dh: z.string().regex(/^[A-Za-z0-9_-]{80,100}=*$/, 'Not a P-256 public key'),
+    auth: z.string().regex(/^[A-Za-z0-9_-]{16,32}=*$/, 'Not a push auth secret'),
+  }),
+});
+export type PushSubscriptionInput = z.infer<typeof pushSubscriptionInput>;
+export const pushEndpointInput = z.object({ endpoint: z.string().max(2048) });
+export const setPushPreviewsInput = z.object({ previews: z.boolean() });
+
+/** How long to mute a conversation's notifications; null unmutes. */
+export const muteDuration = z.enum(['8h', '1w', 'always']).nullable();
+export type MuteDuration = z.infer<typeof muteDuration>;
+export const muteInput = z.object({ conversationId: z.uuid(), duration: muteDuration });
+
 export const setTypingInput = z.object({ conversationId: z.uuid(), isTyping: z.boolean() });
 export type SetTypingInput = z.infer<typeof setTypingInput>;
 
@@ -128,6 +145,8 @@ export interface UserSummary {
 
 export interface Me extends UserSummary {
   presenceVisibility: PresenceVisibility;
+  /** Whether push notifications show the sender and text. */
+  pushPreviews: boolean;
 }
 
 export type MemberRole = 'owner' | 'admin' | 'member';
@@ -195,6 +214,8 @@ export interface ConversationSummary {
   lastMessage: Message | null;
   /** The display name of lastMessage's sender, for "Alice: …" previews in groups. */
   lastSenderName: string | null;
+  /** No notifications from it until then (year 9999: always); null when not muted. */
+  mutedUntil: Date | null;
 }
 
 export interface ConversationHead {

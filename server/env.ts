@@ -19,8 +19,14 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   NODE_ID: z.coerce.number().int().min(0).max(1023).optional(),
   GROUP_MAX_MEMBERS: z.coerce.number().int().min(2).max(100_000).default(500),
+  VAPID_PUBLIC_KEY: z.string().regex(/^[A-Za-z0-9_-]{80,100}$/, 'VAPID_PUBLIC_KEY must be a URL-safe base64 P-256 public key').optional(),
+  VAPID_PRIVATE_KEY: z.string().regex(/^[A-Za-z0-9_-]{40,50}$/, 'VAPID_PRIVATE_KEY must be a URL-safe base64 P-256 private key').optional(),
+  VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)\S+$/, 'VAPID_SUBJECT must be a mailto: or https: URL').optional(),
   PRESENCE_TTL_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+}).refine((e) => !e.VAPID_PUBLIC_KEY === !e.VAPID_PRIVATE_KEY, {
+  message: 'Set both VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY, or neither (a pair is then generated)',
+  path: ['VAPID_PRIVATE_KEY'],
 });
 
 export type Env = z.infer<typeof envSchema> & { publicUrl: string; dataDir: string };
@@ -41,22 +47,44 @@ function parseEnv(): Env {
 
 export const env: Env = parseEnv();
 
-/** The secret that signs sessions: AUTH_SECRET, else one generated once under the data directory. */
-export function authSecret(): string {
-  if (env.AUTH_SECRET) return env.AUTH_SECRET;
-  const file = path.join(env.dataDir, 'auth-secret');
+/** A secret kept in a file under the data directory, made by `make` the first time it is asked for. */
+function generatedOnce(name: string, make: () => string): string {
+  const file = path.join(env.dataDir, name);
   try {
     return readFileSync(file, 'utf8').trim();
   } catch {
     mkdirSync(env.dataDir, { recursive: true });
     try {
       // 'wx' so that two processes starting at once keep the first one's secret.
-      writeFileSync(file, randomBytes(32).toString('base64url'), { flag: 'wx', mode: 0o600 });
+      writeFileSync(file, make(), { flag: 'wx', mode: 0o600 });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     return readFileSync(file, 'utf8').trim();
   }
+}
+
+/** The secret that signs sessions: AUTH_SECRET, else one generated once under the data directory. */
+export function authSecret(): string {
+  return env.AUTH_SECRET ?? generatedOnce('auth-secret', () => randomBytes(32).toString('base64url'));
+}
+
+export interface VapidKeys {
+  publicKey: string;
+  privateKey: string;
+  subject: string;
+}
+
+/**
+ * The keys that sign web pushes: VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY, else a pair generated once
+ * under the data directory. Every instance must use the same pair: browsers' subscriptions are
+ * bound to its public key.
+ */
+export function vapidKeys(generate: () => { publicKey: string; privateKey: string }): VapidKeys {
+  const subject = env.VAPID_SUBJECT ?? (env.publicUrl.startsWith('https://') ? env.publicUrl : 'mailto:parley@localhost');
+  if (env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY) return { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY, subject };
+  const stored = JSON.parse(generatedOnce('vapid.json', () => JSON.stringify(generate()))) as { publicKey: string; privateKey: string };
+  return { ...stored, subject };
 }
 
 /**

@@ -1,5 +1,6 @@
 // Boot: configuration, database (embedded if none is given), migrations, Next, HTTP + WebSocket, shutdown.
 import path from 'node:path';
+import { setTimeout as pause } from 'node:timers/promises';
 import next from 'next';
 import { closeDb } from './db/client.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
@@ -8,9 +9,11 @@ import { env, publishResolvedEnv } from './env.ts';
 import { createParleyServer } from './http/server.ts';
 import { logger } from './logger.ts';
 import { drainSends } from './messages/service.ts';
+import { push } from './push/service.ts';
 import { closeBus } from './realtime/index.ts';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
+const PUSH_DRAIN_MS = 2_000;
 
 async function main() {
   const log = logger.child({ part: 'boot' });
@@ -48,6 +51,8 @@ async function main() {
     deadline.unref();
     server.stopAccepting();
     await drainSends();
+    // Pushes already started may finish; a push lost here is a notification, not a message.
+    await Promise.race([push.idle(), pause(PUSH_DRAIN_MS, undefined, { ref: false })]);
     await server.close();
     await closeBus();
     await closeDb();

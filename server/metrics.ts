@@ -32,4 +32,10 @@ export const metrics = {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [registry],
   }),
+  pushesSent: new client.Counter({
+    name: 'parley_pushes_sent_total',
+    help: 'Web pushes accepted by a push service, by type (message, read)',
+    labelNames: ['type'],
+    registers: [registry],
+  }),
 };

@@ -4,6 +4,7 @@ import { conversationsRouter } from './conversations/router.ts';
 import { groupsRouter } from './groups/router.ts';
 import { messagesRouter } from './messages/router.ts';
 import { presenceRouter } from './presence/router.ts';
+import { pushRouter } from './push/router.ts';
 import { receiptsRouter } from './receipts/router.ts';
 import { syncRouter } from './sync/router.ts';
 import { createCallerFactory, router } from './trpc.ts';
@@ -18,6 +19,7 @@ export const appRouter = router({
   messages: messagesRouter,
   receipts: receiptsRouter,
   presence: presenceRouter,
+  push: pushRouter,
   sync: syncRouter,
   typing: typingRouter,
 });

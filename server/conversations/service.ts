@@ -1,6 +1,7 @@
 // Conversations: opening direct chats, the inbox, membership checks, heads for resume, and read watermarks.
 import { randomUUID } from 'node:crypto';
 import type {
+  MuteDuration,
   ConversationHead,
   ConversationId,
   ConversationSummary,
@@ -114,6 +115,7 @@ interface InboxRow {
   msg_event: SystemEvent | null;
   msg_created_at: Date | null;
   msg_sender_name: string | null;
+  muted_until: Date | null;
 }
 
 /**
@@ -124,6 +126,7 @@ interface InboxRow {
 export async function listConversations(userId: UserId, onlyId?: ConversationId): Promise<ConversationSummary[]> {
   const rows = await getDb().$queryRaw<InboxRow[]>`
     SELECT c.id, c.kind, c.title, c.description, m.role, m.left_seq, a.member_count,
+      CASE WHEN m.muted_until > now() THEN m.muted_until END AS muted_until,
       v.last_seq, CASE WHEN m.left_seq IS NULL THEN c.last_at ELSE lm.created_at END AS last_at,
       m.read_seq, a.all_delivered, a.all_read,
       (SELECT count(*)::int FROM messages x
@@ -179,6 +182,7 @@ export async function listConversations(userId: UserId, onlyId?: ConversationId)
       lastActivityAt: r.last_at,
       lastMessage,
       lastSenderName: r.msg_sender_name,
+      mutedUntil: r.muted_until,
     };
   });
 }
@@ -209,4 +213,15 @@ export async function listHeads(userId: UserId): Promise<ConversationHead[]> {
     allDeliveredSeq: Number(r.all_delivered),
     allReadSeq: Number(r.all_read),
   }));
+}
+
+/** "Always" is stored as this far date: a timestamp every client can hold, unlike PostgreSQL's infinity. */
+export const MUTED_ALWAYS = new Date('9999-12-31T00:00:00Z');
+const MUTE_MS = { '8h': 8 * 3600_000, '1w': 7 * 24 * 3600_000 } as const;
+
+/** Mutes (or, with null, unmutes) the caller's notifications from a conversation; unread still counts. */
+export async function setMute(userId: UserId, conversationId: ConversationId, duration: MuteDuration): Promise<ConversationSummary> {
+  const mutedUntil = duration === null ? null : duration === 'always' ? MUTED_ALWAYS : new Date(Date.now() + MUTE_MS[duration]);
+  await getDb().member.update({ where: { conversationId_userId: { conversationId, userId } }, data: { mutedUntil } });
+  return getConversation(userId, conversationId);
 }

@@ -3,6 +3,7 @@ import type { ConversationId, Message } from '../../lib/schemas.ts';
 import { getDb } from '../db/client.ts';
 import { logger } from '../logger.ts';
 import { metrics } from '../metrics.ts';
+import { push } from '../push/service.ts';
 import { channels, getBus } from '../realtime/index.ts';
 
 const log = logger.child({ part: 'fanout' });
@@ -50,6 +51,7 @@ async function deliver(conversationId: ConversationId, messages: Message[]): Pro
     const to = members.filter((m) => m.fromSeq <= seq && (m.leftSeq === null || m.leftSeq >= seq)).map((m) => channels.user(m.userId));
     void bus.publish(to, { type: 'message.new', message });
   }
+  push.messages(messages);
 }
 
 export const fanout = new Fanout();

@@ -2,6 +2,7 @@
 import type { AckReceiptsInput, ConversationId, ReceiptState, UserId } from '../../lib/schemas.ts';
 import { getDb } from '../db/client.ts';
 import { AppError } from '../errors.ts';
+import { push } from '../push/service.ts';
 import { channels, getBus } from '../realtime/index.ts';
 
 interface AckRow {
@@ -59,6 +60,8 @@ export async function ackReceipts(userId: UserId, input: AckReceiptsInput): Prom
     FROM upd JOIN old USING (conversation_id)`;
 
   const changed = rows.filter((r) => r.delivered_seq !== r.old_delivered || r.read_seq !== r.old_read);
+  // Read here: notifications of it on the user's other browsers can close.
+  for (const r of changed) if (r.read_seq !== r.old_read) push.read(userId, r.id, Number(r.read_seq));
   // Every acked conversation's current members, moved or not: the returned aggregate needs them either way.
   const members = await db.member.findMany({
     where: { conversationId: { in: rows.map((r) => r.id) } },

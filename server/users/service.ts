@@ -23,7 +23,7 @@ export async function searchUsers(callerId: UserId, query: string): Promise<User
 export async function getMe(userId: UserId): Promise<Me | null> {
   const me = await getDb().user.findUnique({
     where: { id: userId },
-    select: { id: true, username: true, displayName: true, presenceVisibility: true },
+    select: { id: true, username: true, displayName: true, presenceVisibility: true, pushPreviews: true },
   });
   return me && { ...me, presenceVisibility: me.presenceVisibility as Me['presenceVisibility'] };
 }

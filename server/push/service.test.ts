@@ -1,0 +1,201 @@
+// Web push against a push service on loopback: what is sent, to whom, when not, and what a 410 does.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { getDb } from '../db/client.ts';
+import { getPresenceRegistry } from '../realtime/index.ts';
+import { FakePushService, type FakeSubscription } from '../test/fake-push-service.ts';
+import { createGroup, createPair, createUser, expectTRPCError, releaseServices, send, type TestUser } from '../test/helpers.ts';
+import { push, type PushPayload } from './service.ts';
+
+const service = new FakePushService();
+beforeAll(() => service.start());
+afterAll(async () => {
+  await service.stop();
+  await releaseServices();
+});
+
+/** A browser of `user` with notifications on. */
+async function subscribe(user: TestUser): Promise<FakeSubscription> {
+  const subscription = service.subscription();
+  await user.caller.push.subscribe(subscription);
+  return subscription;
+}
+
+const pushesTo = async (subscription: FakeSubscription) => {
+  await push.idle();
+  return service.payloadsFor(subscription.endpoint) as PushPayload[];
+};
+
+describe('push for new messages', () => {
+  test('a recipient with no live connection gets one push, encrypted to their browser, with a preview and the conversation to open', async () => {
+    const { a: alice, b: bob, conversationId } = await createPair('push');
+    const bobsBrowser = await subscribe(bob);
+    const alicesBrowser = await subscribe(alice);
+    const message = await send(alice, conversationId, 'Dinner at eight?');
+
+    const [payload] = await pushesTo(bobsBrowser);
+    expect(payload).toEqual({
+      type: 'message',
+      conversationId,
+      tag: `c:${conversationId}`,
+      title: alice.displayName,
+      body: 'Dinner at eight?',
+      count: 1,
+      badge: 1,
+      url: `/c/${conversationId}`,
+      at: message.createdAt.getTime(),
+    });
+    const request = service.received.find((r) => r.subscription === bobsBrowser.endpoint.split('/').at(-1))!;
+    expect(request.headers.authorization).toMatch(/^vapid t=[\w-]+\.[\w-]+\.[\w-]+, k=[\w-]{87}$/);
+    expect(request.headers).toMatchObject({ ttl: '86400', urgency: 'high', topic: conversationId.replaceAll('-', ''), 'content-encoding': 'aes128gcm' });
+    // The sender's own browser hears nothing of her own message.
+    expect(await pushesTo(alicesBrowser)).toEqual([]);
+  });
+
+  test('nothing is pushed while the recipient has a live connection anywhere; after it closes, pushes resume', async () => {
+    const { a: alice, b: bob, conversationId } = await createPair('pushon');
+    const bobsBrowser = await subscribe(bob);
+    const connection = randomUUID();
+    await getPresenceRegistry().connect(bob.id, connection);
+    await send(alice, conversationId, 'you are here');
+    expect(await pushesTo(bobsBrowser)).toEqual([]);
+
+    await getPresenceRegistry().disconnect(bob.id, connection);
+    await send(alice, conversationId, 'now you are not');
+    // One notification for the conversation, counting both unread messages.
+    expect(await pushesTo(bobsBrowser)).toMatchObject([{ type: 'message', count: 2, body: '2 new messages\nnow you are not' }]);
+  });
+
+  test('several messages in one conversation share a tag and count up, per conversation', async () => {
+    const { a: alice, b: bob, conversationId } = await createPair('pushn');
+    const other = await createPair('pushm');
+    const carolChat = await other.a.caller.conversations.openDirect({ username: bob.username });
+    const bobsBrowser = await subscribe(bob);
+    for (const body of ['one', 'two', 'three']) await send(alice, conversationId, body);
+    await send(other.a, carolChat.id, 'hello from elsewhere');
+
+    const pushes = await pushesTo(bobsBrowser);
+    const fromAlice = pushes.filter((p) => p.conversationId === conversationId);
+    expect(fromAlice.map((p) => p.type === 'message' && p.count)).toEqual([1, 2, 3]);
+    expect(new Set(fromAlice.map((p) => p.tag))).toEqual(new Set([`c:${conversationId}`]));
+    expect(fromAlice.at(-1)).toMatchObject({ body: '3 new messages\nthree' });
+    // Another chat has its own notification; the badge counts every unread message.
+    expect(pushes.at(-1)).toMatchObject({ tag: `c:${carolChat.id}`, count: 1, badge: 4 });
+  });
+
+  test('a group notification names the group and who spoke', async () => {
+    const { users: [owner, member], conversationId } = await createGroup('pushg', 2);
+    const browser = await subscribe(member);
+    await send(owner, conversationId, 'meeting moved');
+    expect(await pushesTo(browser)).toMatchObject([{ title: 'pushg group', body: `${owner.displayName}: meeting moved`, count: 1 }]);
+  });
+
+  test('private previews say only that something came', async () => {
+    const { a: alice, b: bob, conversationId } = await createPair('pushp');
+    const browser = await subscribe(bob);
+    await expect(bob.caller.push.setPreviews({ previews: false })).resolves.toEqual({ previews: false });
+    expect((await bob.caller.users.me())?.pushPreviews).toBe(false);
+    await send(alice, conversationId, 'secret plans');
+    await send(alice, conversationId, 'more secret plans');
+    const pushes = await pushesTo(browser);
+    expect(pushes.map((p) => p.type === 'message' && [p.title, p.body])).toEqual([
+      ['Parley', 'New message'],
+      ['Parley', '2 new messages'],
+    ]);
+    expect(JSON.stringify(pushes)).not.toContain('secret');
+  });
+
+  test('a muted conversation pushes nothing but still counts unread; unmuting brings pushes back', async () => {
+    const { a: alice, b: bob, conversationId } = await createPair('pushmute');
+    const browser = await subscribe(bob);
+    const muted = await bob.caller.conversations.mute({ conversationId, duration: '8h' });
+    expect(muted.mutedUntil!.getTime()).toBeGreaterThan(Date.now() + 8 * 3600_000 - 60_000);
+    await send(alice, conversationId, 'shh');
+    expect(await pushesTo(browser)).toEqual([]);
+    expect((await bob.caller.conversations.get({ conversationId })).unreadCount).toBe(1);
+
+    expect((await bob.caller.conversations.mute({ conversationId, duration: 'always' })).mutedUntil?.getUTCFullYear()).toBe(9999);
+    await send(alice, conversationId, 'still shh');
+    expect(await pushesTo(browser)).toEqual([]);
+
+    expect((await bob.caller.conversations.mute({ conversationId, duration: null })).mutedUntil).toBeNull();
+    await send(alice, conversationId, 'loud');
+    expect(await pushesTo(browser)).toMatchObject([{ count: 3 }]);
+    // Only your own mute: Alice is not muted, and strangers cannot mute.
+    expect((await alice.caller.conversations.get({ conversationId })).mutedUntil).toBeNull();
+    const stranger = await createUser('pushx');
+    await expectTRPCError(stranger.caller.conversations.mute({ conversationId, duration: '1w' }), 'FORBIDDEN');
+  });
+
+  test('a subscription the push service says is gone (410) is deleted; another browser of the user keeps getting pushes', async () => {
+    const { a: alice, b: bob, conversationId } = await createPair('push410');
+    const [gone, kept] = [await subscribe(bob), await subscribe(bob)];
+    service.answer(gone.endpoint, 410);
+    await send(alice, conversationId, 'anyone?');
+    await push.idle();
+    const endpoints = (await getDb().pushSubscription.findMany({ where: { userId: bob.id } })).map((s) => s.endpoint);
+    expect(endpoints).toEqual([kept.endpoint]);
+    expect(await pushesTo(kept)).toHaveLength(1);
+  });
+});
+
+describe('reading closes notifications elsewhere', () => {
+  test('a read of what was pushed sends every browser of the reader a close for that conversation, once', async () => {
+    const { a: alice, b: bob, conversationId } = await createPair('pushread');
+    const [phone, laptop] = [await subscribe(bob), await subscribe(bob)];
+    const message = await send(alice, conversationId, 'read me');
+    await push.idle();
+    await bob.caller.receipts.ack({ receipts: [{ conversationId, readSeq: message.seq }] });
+    const close = { type: 'read', conversationId, tag: `c:${conversationId}`, badge: 0 };
+    expect((await pushesTo(phone)).at(-1)).toEqual(close);
+    expect((await pushesTo(laptop)).at(-1)).toEqual(close);
+
+    // Nothing outstanding any more: a replayed read sends nothing.
+    const before = service.received.length;
+    await bob.caller.receipts.ack({ receipts: [{ conversationId, readSeq: message.seq }] });
+    await push.idle();
+    expect(service.received.length).toBe(before);
+  });
+
+  test('a read when nothing was pushed (the reader was online) sends nothing', async () => {
+    const { a: alice, b: bob, conversationId } = await createPair('pushread2');
+    const browser = await subscribe(bob);
+    const connection = randomUUID();
+    await getPresenceRegistry().connect(bob.id, connection);
+    try {
+      const message = await send(alice, conversationId, 'seen live');
+      await bob.caller.receipts.ack({ receipts: [{ conversationId, readSeq: message.seq }] });
+      expect(await pushesTo(browser)).toEqual([]);
+    } finally {
+      await getPresenceRegistry().disconnect(bob.id, connection);
+    }
+  });
+});
+
+describe('subscriptions', () => {
+  test('config gives the VAPID public key a browser subscribes with', async () => {
+    const user = await createUser('pushcfg');
+    const { publicKey } = await user.caller.push.config();
+    expect(Buffer.from(publicKey, 'base64url')).toHaveLength(65); // an uncompressed P-256 point
+  });
+
+  test('bad subscriptions are refused and store nothing', async () => {
+    const user = await createUser('pushbad');
+    const good = service.subscription();
+    await expectTRPCError(user.caller.push.subscribe({ ...good, endpoint: 'javascript:alert(1)' }), 'BAD_REQUEST');
+    await expectTRPCError(user.caller.push.subscribe({ ...good, keys: { ...good.keys, p256dh: 'short' } }), 'BAD_REQUEST');
+    expect(await getDb().pushSubscription.count({ where: { userId: user.id } })).toBe(0);
+  });
+
+  test('a browser used by someone else next belongs to them; unsubscribing removes only your own', async () => {
+    const [first, second] = [await createUser('pusha'), await createUser('pushb')];
+    const browser = await subscribe(first);
+    await second.caller.push.subscribe(browser);
+    const owner = async () => (await getDb().pushSubscription.findUnique({ where: { endpoint: browser.endpoint } }))?.userId;
+    expect(await owner()).toBe(second.id);
+    await first.caller.push.unsubscribe({ endpoint: browser.endpoint });
+    expect(await owner()).toBe(second.id);
+    await second.caller.push.unsubscribe({ endpoint: browser.endpoint });
+    expect(await owner()).toBeUndefined();
+  });
+});
