@@ -44,6 +44,7 @@ await call(alice, 'groups.setRole', { conversationId: group.id, userId: await id
 const oldTeam = (await call(alice, 'groups.create', { title: 'Old team', usernames: [carol.username] })).result.data.json;
 await call(carol, 'messages.send', { conversationId: oldTeam.id, clientId: crypto.randomUUID(), body: 'Bye all!' });
 await call(alice, 'groups.removeMember', { conversationId: oldTeam.id, userId: await idOf(oldTeam.id, carol) });
+await call(alice, 'conversations.mute', { conversationId: conv2.id, duration: '8h' });
 
 for (const scheme of ['light', 'dark']) {
   for (const [label, viewport] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1280, height: 800 }]]) {
@@ -105,6 +106,18 @@ for (const scheme of ['light', 'dark']) {
     await page.getByRole('searchbox').fill('a');
     await page.getByRole('region', { name: 'People' }).getByRole('button').first().waitFor().catch(() => {});
     await page.screenshot({ path: `${out}/search-${label}-${scheme}.png` });
+    await page.goto(`${base}/c/${conv.id}`);
+    await page.getByLabel('Mute notifications').click();
+    await page.getByRole('menuitem', { name: 'For 8 hours' }).waitFor();
+    await page.screenshot({ path: `${out}/mute-menu-${label}-${scheme}.png` });
+    // The app shell offline, from the service worker, with the inbox as last seen.
+    await page.goto(`${base}/`);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await page.context().setOffline(true);
+    await page.reload();
+    await page.getByText('You are offline').waitFor();
+    await page.screenshot({ path: `${out}/offline-${label}-${scheme}.png` });
+    await page.context().setOffline(false);
     await page.close();
   }
 }

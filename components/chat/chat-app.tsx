@@ -4,7 +4,8 @@ import { useCallback, useEffect, useState } from 'react';
 import type { SessionUser } from '@/server/auth/current-user.ts';
 import { Inbox } from '../inbox/inbox.tsx';
 import { Transport } from '../transport.ts';
-import { TrpcProvider } from '../trpc.tsx';
+import { startServiceWorker, resyncSubscription } from '../pwa/service-worker.ts';
+import { TrpcProvider, trpc } from '../trpc.tsx';
 import { ConversationView } from './conversation-view.tsx';
 import { LiveSubscription, useChatClient, useConnectionState } from './sync.tsx';
 
@@ -22,6 +23,10 @@ function pathFor(conversationId: string | null): string {
   return conversationId ? `/c/${conversationId}` : '/';
 }
 
+function idFromPath(path: string): string | null {
+  return path.match(/^\/c\/([^/]+)/)?.[1] ?? null;
+}
+
 function ChatLayout({ me, initialConversationId, transport }: { me: SessionUser; initialConversationId: string | null; transport: Transport }) {
   const [openId, setOpenId] = useState(initialConversationId);
   const connection = useConnectionState(transport);
@@ -33,10 +38,17 @@ function ChatLayout({ me, initialConversationId, transport }: { me: SessionUser;
     if (location.pathname !== pathFor(id)) history.pushState(null, '', pathFor(id));
   }, []);
   useEffect(() => {
-    const onPop = () => setOpenId(location.pathname.match(/^\/c\/([^/]+)/)?.[1] ?? null);
+    const onPop = () => setOpenId(idFromPath(location.pathname));
     window.addEventListener('popstate', onPop);
     return () => window.removeEventListener('popstate', onPop);
   }, []);
+
+  // The service worker: offline shell, and notification clicks that open a conversation here.
+  const utils = trpc.useUtils();
+  useEffect(() => startServiceWorker((path) => open(idFromPath(path))), [open]);
+  useEffect(() => {
+    void resyncSubscription((subscription) => utils.client.push.subscribe.mutate(subscription)).catch(() => {});
+  }, [utils]);
 
   return (
     <div className="mx-auto flex h-full max-w-[1600px] overflow-hidden bg-surface-panel shadow-sm dark:bg-surface-panel-dark">

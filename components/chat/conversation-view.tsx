@@ -13,6 +13,8 @@ import { namesFrom } from '../ui/people.ts';
 import { Composer } from './composer.tsx';
 import { applyOwnRead } from './inbox-cache.ts';
 import { MessageInfo } from './message-info.tsx';
+import { closeNotifications } from '../pwa/service-worker.ts';
+import { MuteMenu } from './mute-menu.tsx';
 import { MessageList } from './message-list.tsx';
 import { isInFront, usePresence, type ChatClient } from './sync.tsx';
 
@@ -75,6 +77,7 @@ export function ConversationView({ conversationId, me, onBack, client }: {
     if (!inFront || bottomVisibleSeq <= readSeq) return;
     receipts.read(conversationId, bottomVisibleSeq);
     applyOwnRead(utils, conversationId, bottomVisibleSeq);
+    void closeNotifications(conversationId);
   }, [inFront, bottomVisibleSeq, readSeq, conversationId, receipts, utils]);
 
   const [panel, setPanel] = useState<{ kind: 'group' } | { kind: 'message'; seq: number } | null>(null);
@@ -122,6 +125,7 @@ export function ConversationView({ conversationId, me, onBack, client }: {
           ) : (
             <span className="h-4 w-40 animate-pulse rounded bg-black/10 dark:bg-white/10" aria-label="Loading conversation" />
           )}
+          {summary && summary.role !== null && <MuteMenu conversation={summary} />}
         </header>
         {failed ? (
           <div className="chat-wallpaper flex flex-1 items-center justify-center p-6">

@@ -8,6 +8,7 @@ import { PresenceStore } from '@/lib/sync/presence-store.ts';
 import { ReceiptBatcher } from '@/lib/sync/receipt-batcher.ts';
 import { SyncEngine } from '@/lib/sync/sync-engine.ts';
 import { TypingNotifier, TypingStore } from '@/lib/sync/typing.ts';
+import { closeNotifications } from '../pwa/service-worker.ts';
 import { trpc } from '../trpc.tsx';
 import type { ConnectionState, Transport } from '../transport.ts';
 
@@ -63,7 +64,12 @@ export function useChatClient(meId: string, openConversationId: string | null): 
           applyMessages(utils, conversationId, messages, unread);
           if (messages.some((m) => m.kind === 'system')) applySystemMessages(utils, conversationId);
         },
-        onReceipt: (receipt) => applyReceipt(utils, meId, receipt),
+        onReceipt: (receipt) => {
+          applyReceipt(utils, meId, receipt);
+          // Read to the end on another device: this one's notification for it goes too.
+          const read = receipt.userId === meId && utils.conversations.list.getData()?.find((c) => c.id === receipt.conversationId)?.unreadCount === 0;
+          if (read) void closeNotifications(receipt.conversationId);
+        },
         onTyping: (event) => typing.apply(event),
         onPresence: ({ type: _type, ...update }) => {
           presence.set([update]);

@@ -1,17 +1,20 @@
 'use client';
 // The inbox: conversations by last activity with preview, time and unread count, and search to start one.
 import { signOut } from 'next-auth/react';
-import { useDeferredValue, useState, useSyncExternalStore } from 'react';
+import { useDeferredValue, useEffect, useState, useSyncExternalStore } from 'react';
 import type { ConversationSummary, Presence } from '@/lib/schemas.ts';
 import type { PresenceStore } from '@/lib/sync/presence-store.ts';
 import type { TypingStore } from '@/lib/sync/typing.ts';
 import type { SessionUser } from '@/server/auth/current-user.ts';
 import { usePresence, type ConnectionState } from '../chat/sync.tsx';
 import { NewGroup } from '../groups/new-group.tsx';
+import { NotificationSettings } from '../pwa/notification-settings.tsx';
+import { forgetThisBrowser, setAppBadge } from '../pwa/service-worker.ts';
+import { clearInboxSnapshots, loadInboxSnapshot, saveInboxSnapshot } from './inbox-snapshot.ts';
 import { errorMessage, trpc } from '../trpc.tsx';
 import { Avatar } from '../ui/avatar.tsx';
 import { formatInboxTime } from '../ui/format.ts';
-import { GroupIcon, SearchIcon } from '../ui/icons.tsx';
+import { BellOffIcon, GroupIcon, SearchIcon } from '../ui/icons.tsx';
 
 export function Inbox({ me, openId, onOpen, connection, typing, presence }: {
   me: SessionUser;
@@ -24,7 +27,19 @@ export function Inbox({ me, openId, onOpen, connection, typing, presence }: {
   const [query, setQuery] = useState('');
   const [creatingGroup, setCreatingGroup] = useState(false);
   const deferredQuery = useDeferredValue(query.trim());
+  const utils = trpc.useUtils();
   const conversations = trpc.conversations.list.useQuery();
+  // Opens with the inbox as last seen (offline, or before the server answers), and keeps that copy.
+  useEffect(() => {
+    if (utils.conversations.list.getData()) return;
+    const snapshot = loadInboxSnapshot(me.id);
+    if (snapshot) utils.conversations.list.setData(undefined, snapshot);
+  }, [me.id, utils]);
+  useEffect(() => {
+    if (!conversations.data) return;
+    saveInboxSnapshot(me.id, conversations.data);
+    setAppBadge(conversations.data.reduce((sum, c) => sum + c.unreadCount, 0));
+  }, [me.id, conversations.data]);
   const peerIds = (conversations.data ?? []).flatMap((c) => (c.peer ? [c.peer.id] : [])).sort();
   const presenceOf = usePresence(presence, peerIds);
 
@@ -62,14 +77,21 @@ export function Inbox({ me, openId, onOpen, connection, typing, presence }: {
           />
         </label>
       </div>
+      {connection === 'offline' && (
+        <p role="status" className="border-b border-amber-200 bg-amber-50 px-4 py-2 text-xs text-amber-900 dark:border-amber-900/60 dark:bg-amber-950/40 dark:text-amber-100">
+          You are offline. Your chats are shown as they were when you were last connected; messages you write are sent when the connection is back.
+        </p>
+      )}
       <nav aria-label="Conversations" className="min-h-0 flex-1 overflow-y-auto">
         {deferredQuery ? (
           <SearchResults query={deferredQuery} conversations={conversations.data ?? []} openId={openId}
             onOpen={(id) => { setQuery(''); onOpen(id); }} meId={me.id} />
-        ) : conversations.isPending ? (
-          <InboxSkeleton />
-        ) : conversations.isError ? (
-          <p className="p-6 text-center text-sm text-red-600">Could not load your conversations. {errorMessage(conversations.error)}</p>
+        ) : !conversations.data ? (
+          conversations.isError ? (
+            <p className="p-6 text-center text-sm text-red-600">Could not load your conversations. {errorMessage(conversations.error)}</p>
+          ) : (
+            <InboxSkeleton />
+          )
         ) : conversations.data.length === 0 ? (
           <div className="p-8 text-center text-sm text-neutral-500 dark:text-neutral-400">
             <p className="mb-1 font-medium text-neutral-700 dark:text-neutral-200">No conversations yet</p>
@@ -95,6 +117,15 @@ const VISIBILITY_LABEL = { everyone: 'Everyone', contacts: 'People I chat with',
 function SettingsMenu() {
   const me = trpc.users.me.useQuery();
   const utils = trpc.useUtils();
+  const forgetPush = trpc.push.unsubscribe.useMutation();
+  const [loggingOut, setLoggingOut] = useState(false);
+  const logOut = async () => {
+    setLoggingOut(true);
+    // This browser stops getting this account's pushes and keeps no copy of its inbox.
+    await forgetThisBrowser((endpoint) => forgetPush.mutateAsync({ endpoint })).catch(() => {});
+    clearInboxSnapshots();
+    await signOut({ callbackUrl: '/login' });
+  };
   const setVisibility = trpc.presence.setVisibility.useMutation({
     onSuccess: ({ visibility }) => utils.users.me.setData(undefined, (m) => (m ? { ...m, presenceVisibility: visibility } : m)),
   });
@@ -117,9 +148,11 @@ function SettingsMenu() {
             ))}
           </select>
         </label>
+        <NotificationSettings />
         <button
           type="button"
-          onClick={() => void signOut({ callbackUrl: '/login' })}
+          onClick={() => void logOut()}
+          disabled={loggingOut}
           className="mt-3 w-full rounded-md px-2 py-1.5 text-left text-red-700 hover:bg-red-50 dark:text-red-300 dark:hover:bg-red-950/40"
         >
           Log out
@@ -181,10 +214,11 @@ function ConversationRow({ conversation: c, active, meId, onOpen, typing, online
           ) : (
             <span className="truncate text-sm text-neutral-600 dark:text-neutral-400">{preview}</span>
           )}
+          {c.mutedUntil && <BellOffIcon label="Muted" className="h-4 w-4 shrink-0 text-neutral-400" />}
           {c.unreadCount > 0 && (
             <span
               aria-label={`${c.unreadCount} unread ${c.unreadCount === 1 ? 'message' : 'messages'}`}
-              className="min-w-5 shrink-0 rounded-full bg-brand px-1.5 text-center text-xs font-semibold leading-5 text-white dark:bg-emerald-500 dark:text-neutral-900"
+              className={`min-w-5 shrink-0 rounded-full px-1.5 text-center text-xs font-semibold leading-5 ${c.mutedUntil ? 'bg-neutral-400 text-white dark:bg-neutral-500 dark:text-neutral-900' : 'bg-brand text-white dark:bg-emerald-500 dark:text-neutral-900'}`}
             >
               {c.unreadCount > 999 ? '999+' : c.unreadCount}
             </span>

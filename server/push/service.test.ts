@@ -5,7 +5,8 @@ import { getDb } from '../db/client.ts';
 import { getPresenceRegistry } from '../realtime/index.ts';
 import { FakePushService, type FakeSubscription } from '../test/fake-push-service.ts';
 import { createGroup, createPair, createUser, expectTRPCError, releaseServices, send, type TestUser } from '../test/helpers.ts';
-import { push, type PushPayload } from './service.ts';
+import type { PushPayload } from '../../lib/push.ts';
+import { push } from './service.ts';
 
 const service = new FakePushService();
 beforeAll(() => service.start());

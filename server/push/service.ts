@@ -2,6 +2,7 @@
 // per conversation; a read on one device closes the notifications on the others.
 import { randomUUID } from 'node:crypto';
 import webpush from 'web-push';
+import { notificationTag, type PushPayload } from '../../lib/push.ts';
 import type { ConversationId, Message, PushSubscriptionInput, UserId } from '../../lib/schemas.ts';
 import { getDb } from '../db/client.ts';
 import { vapidKeys, type VapidKeys } from '../env.ts';
@@ -15,26 +16,6 @@ const log = logger.child({ part: 'push' });
 const TTL_S = 24 * 3600;
 const SEND_TIMEOUT_MS = 10_000;
 const PREVIEW_CHARS = 180;
-
-/** What the service worker (public/sw.js) receives. */
-export type PushPayload =
-  | {
-      type: 'message';
-      conversationId: ConversationId;
-      /** Notifications with one tag replace each other: one per conversation. */
-      tag: string;
-      title: string;
-      body: string;
-      /** Unread messages in this conversation, this one included. */
-      count: number;
-      /** Unread messages in all of the recipient's conversations (the app badge). */
-      badge: number;
-      url: string;
-      at: number;
-    }
-  | { type: 'read'; conversationId: ConversationId; tag: string; badge: number };
-
-export const notificationTag = (conversationId: ConversationId) => `c:${conversationId}`;
 
 let keys: VapidKeys | undefined;
 /** The VAPID keys (from the environment, or generated once under the data directory). */

@@ -1,0 +1,124 @@
+'use client';
+// The page's side of public/sw.js: registering it, push subscriptions, notifications, the app badge,
+// and forgetting this browser on logout. Every function is a no-op where the browser lacks the API.
+import { notificationTag } from '@/lib/push.ts';
+
+const SHELL_CACHES = /^parley-/;
+
+function workerSupported(): boolean {
+  return typeof navigator !== 'undefined' && 'serviceWorker' in navigator;
+}
+
+/**
+ * Registers the worker and hands it what this page loaded before the worker controlled it, so the
+ * app opens offline from the first visit on. `onOpen` hears a notification click's conversation.
+ */
+export function startServiceWorker(onOpen: (path: string) => void): () => void {
+  if (!workerSupported()) return () => {};
+  const onMessage = (event: MessageEvent) => {
+    const data = event.data as { type?: string; path?: unknown } | null;
+    if (data?.type === 'open' && typeof data.path === 'string') onOpen(data.path);
+  };
+  navigator.serviceWorker.addEventListener('message', onMessage);
+  void (async () => {
+    try {
+      await navigator.serviceWorker.register('/sw.js', { scope: '/', updateViaCache: 'none' });
+      const ready = await navigator.serviceWorker.ready;
+      const assets = performance.getEntriesByType('resource').map((e) => e.name);
+      ready.active?.postMessage({ type: 'cache-shell', page: location.pathname, assets });
+    } catch {
+      // No worker (private mode in some browsers, or blocked): the app works online without it.
+    }
+  })();
+  return () => navigator.serviceWorker.removeEventListener('message', onMessage);
+}
+
+export type NotificationState = 'unsupported' | 'denied' | 'off' | 'on';
+
+function pushSupported(): boolean {
+  return workerSupported() && typeof window !== 'undefined' && 'PushManager' in window && 'Notification' in window;
+}
+
+async function currentSubscription(): Promise<PushSubscription | null> {
+  if (!pushSupported()) return null;
+  const registration = await navigator.serviceWorker.getRegistration('/');
+  return (await registration?.pushManager.getSubscription()) ?? null;
+}
+
+export async function notificationState(): Promise<NotificationState> {
+  if (!pushSupported()) return 'unsupported';
+  if (Notification.permission === 'denied') return 'denied';
+  return Notification.permission === 'granted' && (await currentSubscription()) ? 'on' : 'off';
+}
+
+function keyBytes(base64url: string): Uint8Array<ArrayBuffer> {
+  const base64 = base64url.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(base64url.length / 4) * 4, '=');
+  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+}
+
+type SaveSubscription = (subscription: { endpoint: string; keys: { p256dh: string; auth: string } }) => Promise<unknown>;
+
+function asInput(subscription: PushSubscription) {
+  const json = subscription.toJSON();
+  return { endpoint: subscription.endpoint, keys: { p256dh: json.keys?.p256dh ?? '', auth: json.keys?.auth ?? '' } };
+}
+
+/** Asks for permission (only ever from a click), subscribes this browser and tells the server. */
+export async function enableNotifications(publicKey: string, save: SaveSubscription): Promise<NotificationState> {
+  if (!pushSupported()) return 'unsupported';
+  const permission = await Notification.requestPermission();
+  if (permission !== 'granted') return permission === 'denied' ? 'denied' : 'off';
+  const registration = await navigator.serviceWorker.ready;
+  let subscription = await registration.pushManager.getSubscription();
+  // A subscription made for another server key (the keys were changed) cannot receive our pushes.
+  const key = subscription?.options.applicationServerKey;
+  if (subscription && key && !sameBytes(new Uint8Array(key), keyBytes(publicKey))) {
+    await subscription.unsubscribe();
+    subscription = null;
+  }
+  subscription ??= await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(publicKey) });
+  await save(asInput(subscription));
+  return 'on';
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** Stops pushes to this browser: the server forgets it, then the browser drops the subscription. */
+export async function disableNotifications(remove: (endpoint: string) => Promise<unknown>): Promise<NotificationState> {
+  const subscription = await currentSubscription();
+  if (subscription) {
+    await remove(subscription.endpoint);
+    await subscription.unsubscribe();
+  }
+  return notificationState();
+}
+
+/** On every start: the server holds this browser's subscription for whoever is signed in now. */
+export async function resyncSubscription(save: SaveSubscription): Promise<void> {
+  if (!pushSupported() || Notification.permission !== 'granted') return;
+  const subscription = await currentSubscription();
+  if (subscription) await save(asInput(subscription));
+}
+
+/** Logging out: no more pushes here for this account, and no copy of its inbox left behind. */
+export async function forgetThisBrowser(remove: (endpoint: string) => Promise<unknown>): Promise<void> {
+  await disableNotifications(remove).catch(() => {});
+  if (typeof caches !== 'undefined') {
+    for (const key of await caches.keys()) if (SHELL_CACHES.test(key) && key.includes('shell')) await caches.delete(key);
+  }
+}
+
+/** The conversation was read here: its notification goes (the other devices get a push saying so). */
+export async function closeNotifications(conversationId: string): Promise<void> {
+  if (!workerSupported()) return;
+  const registration = await navigator.serviceWorker.getRegistration('/');
+  for (const n of (await registration?.getNotifications({ tag: notificationTag(conversationId) })) ?? []) n.close();
+}
+
+/** The unread total on the installed app's icon, where the Badging API exists. */
+export function setAppBadge(count: number): void {
+  if (typeof navigator === 'undefined' || !('setAppBadge' in navigator)) return;
+  void (count > 0 ? navigator.setAppBadge(count) : navigator.clearAppBadge()).catch(() => {});
+}
