@@ -6,6 +6,10 @@ import './globals.css';
 export const metadata: Metadata = {
   title: 'Parley',
   description: 'Self-hosted real-time chat',
+  applicationName: 'Parley',
+  // iOS reads these instead of the manifest for its home-screen app.
+  icons: { apple: '/icons/apple-touch-icon.png' },
+  appleWebApp: { capable: true, title: 'Parley', statusBarStyle: 'default' },
 };
 
 export const viewport: Viewport = {

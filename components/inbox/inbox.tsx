@@ -204,7 +204,7 @@ function ConversationRow({ conversation: c, active, meId, onOpen, typing, online
       <span className="min-w-0 flex-1 border-b border-black/5 pb-2.5 dark:border-white/5">
         <span className="flex items-baseline justify-between gap-2">
           <span className="truncate font-medium">{c.title}</span>
-          <span className={`shrink-0 text-xs ${c.unreadCount > 0 ? 'font-medium text-brand dark:text-emerald-400' : 'text-neutral-500 dark:text-neutral-400'}`}>
+          <span className={`shrink-0 text-xs ${c.unreadCount > 0 && !c.mutedUntil ? 'font-medium text-brand dark:text-emerald-400' : 'text-neutral-500 dark:text-neutral-400'}`}>
             {formatInboxTime(c.lastActivityAt)}
           </span>
         </span>
@@ -214,15 +214,17 @@ function ConversationRow({ conversation: c, active, meId, onOpen, typing, online
           ) : (
             <span className="truncate text-sm text-neutral-600 dark:text-neutral-400">{preview}</span>
           )}
-          {c.mutedUntil && <BellOffIcon label="Muted" className="h-4 w-4 shrink-0 text-neutral-400" />}
-          {c.unreadCount > 0 && (
-            <span
-              aria-label={`${c.unreadCount} unread ${c.unreadCount === 1 ? 'message' : 'messages'}`}
-              className={`min-w-5 shrink-0 rounded-full px-1.5 text-center text-xs font-semibold leading-5 ${c.mutedUntil ? 'bg-neutral-400 text-white dark:bg-neutral-500 dark:text-neutral-900' : 'bg-brand text-white dark:bg-emerald-500 dark:text-neutral-900'}`}
-            >
-              {c.unreadCount > 999 ? '999+' : c.unreadCount}
-            </span>
-          )}
+          <span className="flex shrink-0 items-center gap-1.5">
+            {c.mutedUntil && <BellOffIcon label="Muted" className="h-4 w-4 text-neutral-400" />}
+            {c.unreadCount > 0 && (
+              <span
+                aria-label={`${c.unreadCount} unread ${c.unreadCount === 1 ? 'message' : 'messages'}`}
+                className={`min-w-5 shrink-0 rounded-full px-1.5 text-center text-xs font-semibold leading-5 ${c.mutedUntil ? 'bg-neutral-400 text-white dark:bg-neutral-500 dark:text-neutral-900' : 'bg-brand text-white dark:bg-emerald-500 dark:text-neutral-900'}`}
+              >
+                {c.unreadCount > 999 ? '999+' : c.unreadCount}
+              </span>
+            )}
+          </span>
         </span>
       </span>
     </button>
