@@ -7,11 +7,12 @@
 const VERSION = 'v1';
 /** The app's pages (their HTML) as last seen online, to open offline. */
 const SHELL_CACHE = `parley-shell-${VERSION}`;
-/** Build output and icons: content-hashed or versioned, so kept until a new worker version. */
+/** Build output (content-hashed: never changes under one URL), icons and the manifest. */
 const ASSET_CACHE = `parley-assets-${VERSION}`;
 
 const isAppPage = (url) => url.pathname === '/' || /^\/c\/[^/]+$/.test(url.pathname);
-const isAsset = (url) => url.pathname.startsWith('/_next/static/') || url.pathname.startsWith('/icons/') || url.pathname === '/manifest.webmanifest';
+const isImmutable = (url) => url.pathname.startsWith('/_next/static/');
+const isAsset = (url) => isImmutable(url) || url.pathname.startsWith('/icons/') || url.pathname === '/manifest.webmanifest';
 
 self.addEventListener('install', (event) => {
   event.waitUntil(self.skipWaiting());
@@ -34,7 +35,8 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.mode === 'navigate' && isAppPage(url)) event.respondWith(appPage(request, url));
-  else if (isAsset(url)) event.respondWith(asset(request));
+  else if (isImmutable(url)) event.respondWith(immutable(request));
+  else if (isAsset(url)) event.respondWith(networkFirst(request));
 });
 
 /** Network first, so the app is always current online; the last copy (or an offline page) when not. */
@@ -59,13 +61,27 @@ async function anyOf(cache) {
   return first ? cache.match(first) : undefined;
 }
 
-async function asset(request) {
+async function immutable(request) {
   const cache = await caches.open(ASSET_CACHE);
   const cached = await cache.match(request);
   if (cached) return cached;
   const response = await fetch(request);
   if (response.ok) cache.put(request, response.clone()).catch(() => {});
   return response;
+}
+
+/** Icons and the manifest may change under the same URL: the network's copy when there is one. */
+async function networkFirst(request) {
+  const cache = await caches.open(ASSET_CACHE);
+  try {
+    const response = await fetch(request);
+    if (response.ok) cache.put(request, response.clone()).catch(() => {});
+    return response;
+  } catch (err) {
+    const cached = await cache.match(request);
+    if (cached) return cached;
+    throw err;
+  }
 }
 
 function offlinePage() {

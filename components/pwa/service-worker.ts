@@ -15,6 +15,11 @@ function workerSupported(): boolean {
  */
 export function startServiceWorker(onOpen: (path: string) => void): () => void {
   if (!workerSupported()) return () => {};
+  if (process.env.NODE_ENV !== 'production') {
+    // In `npm run dev` code changes under the same URLs: a worker's caches would serve stale code.
+    void navigator.serviceWorker.getRegistrations().then((all) => all.forEach((r) => void r.unregister()));
+    return () => {};
+  }
   const onMessage = (event: MessageEvent) => {
     const data = event.data as { type?: string; path?: unknown } | null;
     if (data?.type === 'open' && typeof data.path === 'string') onOpen(data.path);
