@@ -113,6 +113,8 @@ test('when WebSockets are blocked the client falls back to HTTP and server-sent 
   });
   await bob.page.goto('/');
   await openChatWith(alice.page, bob);
+  // His event stream is his live connection: Alice sees him online.
+  await expect(alice.page.getByRole('main').getByRole('heading', { name: 'Bob Proxy' }).locator('xpath=following-sibling::p')).toHaveText('online');
   await sendMessage(alice.page, 'through the proxy');
 
   await bob.page.getByRole('button', { name: /Alice Proxy/ }).click();

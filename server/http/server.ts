@@ -63,7 +63,7 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
     keepAlive: { enabled: true, pingMs: 10_000, pongWaitMs: 10_000 },
     createContext: ({ req }) => {
       const connection = connections.get(req);
-      return rootContext(connection?.userId ?? null, { connId: connection?.connectionId });
+      return rootContext(connection?.userId ?? null, { connId: connection?.connectionId }, true);
     },
   });
 
