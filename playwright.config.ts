@@ -29,6 +29,7 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: 'ignore',
     stderr: 'pipe',
-    env: { PORT: String(E2E_PORT), PUBLIC_URL: E2E_URL, LOG_LEVEL: 'warn' },
+    // The tests' push service runs on loopback.
+    env: { PORT: String(E2E_PORT), PUBLIC_URL: E2E_URL, LOG_LEVEL: 'warn', PUSH_ALLOW_LOCAL_ENDPOINTS: 'true' },
   },
 });

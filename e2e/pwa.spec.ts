@@ -6,7 +6,7 @@ import path from 'node:path';
 import { chromium, expect, test, type BrowserContext } from '@playwright/test';
 import { E2E_URL } from '../playwright.config.ts';
 import { FakePushService } from '../server/test/fake-push-service.ts';
-import { mutate, openChatWith, registerIn, registerThroughApi } from './fixtures/users.ts';
+import { mutate, query, registerIn, registerThroughApi } from './fixtures/users.ts';
 
 /** The parts of a service worker's global scope these tests touch (the DOM typings lack it). */
 interface WorkerScope {
@@ -77,8 +77,10 @@ test.describe('in a profile of its own', () => {
     await expect(inbox.getByRole('button', { name: /Bob Shell/ })).toContainText('You: see you offline');
     await expect(page.getByRole('status').filter({ hasText: 'You are offline' })).toBeVisible();
     // A page of the app never opened here still gets the shell, not the browser's error page.
-    await page.goto(`/c/${randomUUID()}`).catch(() => {});
-    await expect(inbox).toBeVisible();
+    const unknown = `/c/${randomUUID()}`;
+    await page.goto(unknown);
+    await expect(page).toHaveURL(`${E2E_URL}${unknown}`);
+    await expect(inbox.getByRole('button', { name: /Bob Shell/ })).toBeVisible();
     await context.setOffline(false);
   });
 });
@@ -111,9 +113,11 @@ test('a push shows a notification with its title and tag; clicking it opens the 
     await page.getByRole('button', { name: 'Turn on' }).click();
     await expect(page.getByText('New messages notify you on this browser')).toBeVisible();
 
-    // Bob closes Parley; Alice writes; the server pushes to his browser's push service.
+    // Bob closes Parley (the server sees his connection go); Alice writes; the server pushes to
+    // his browser's push service.
     await page.goto('/robots.txt');
-    const chat = await mutate<{ id: string }>(alice, 'conversations.openDirect', { username: bob.username });
+    const chat = await mutate<{ id: string; peer: { id: string } }>(alice, 'conversations.openDirect', { username: bob.username });
+    await expect.poll(async () => (await query<{ online?: boolean }[]>(alice, 'presence.get', { userIds: [chat.peer.id] }))[0].online).toBe(false);
     await mutate(alice, 'messages.send', { conversationId: chat.id, clientId: randomUUID(), body: 'are you there?' });
     await expect.poll(() => pushService.payloadsFor(subscription.endpoint).length).toBe(1);
     const [payload] = pushService.payloadsFor(subscription.endpoint);
@@ -148,23 +152,27 @@ test('a push shows a notification with its title and tag; clicking it opens the 
     });
     await expect(page.getByRole('main').getByRole('heading', { name: 'Alice Push' })).toBeVisible();
     await expect(page).toHaveURL(`${E2E_URL}/c/${chat.id}`);
-    // He reads it there: its notification goes, and his other browsers are told to close theirs.
     await expect.poll(notifications).toEqual([]);
+    // He has read it there: his browsers are told to close its notification, and do.
     const pushedTypes = () => pushService.payloadsFor(subscription.endpoint).map((p) => (p as { type: string }).type);
     await expect.poll(pushedTypes).toEqual(['message', 'read']);
+    const [, closing] = pushService.payloadsFor(subscription.endpoint);
+    await cdp.send('ServiceWorker.deliverPushMessage', { origin: E2E_URL, registrationId: await registrationId, data: JSON.stringify(payload) });
+    await expect.poll(notifications).toHaveLength(1);
+    await cdp.send('ServiceWorker.deliverPushMessage', { origin: E2E_URL, registrationId: await registrationId, data: JSON.stringify(closing) });
+    await expect.poll(notifications).toEqual([]);
 
     // Logging out removes this browser's subscription: Alice's next message pushes nothing.
     await page.getByText('Settings').click();
     await page.getByRole('button', { name: 'Log out' }).click();
     await expect(page).toHaveURL(/\/login/);
-    await mutate(alice, 'messages.send', { conversationId: chat.id, clientId: randomUUID(), body: 'hello?' });
-    // A marker to someone else proves the server's pushes for that message are done.
+    // One message to a group of Bob and Carol: the round that pushes to Carol decided about Bob too.
     const carol = await registerThroughApi(browser, 'carol', 'Carol Push', { open: false });
-    const marker = pushService.subscription();
-    await mutate(carol, 'push.subscribe', marker);
-    const toCarol = await mutate<{ id: string }>(alice, 'conversations.openDirect', { username: carol.username });
-    await mutate(alice, 'messages.send', { conversationId: toCarol.id, clientId: randomUUID(), body: 'marker' });
-    await expect.poll(() => pushService.payloadsFor(marker.endpoint).length).toBe(1);
+    const carolsBrowser = pushService.subscription();
+    await mutate(carol, 'push.subscribe', carolsBrowser);
+    const group = await mutate<{ id: string }>(alice, 'groups.create', { title: 'After logout', usernames: [bob.username, carol.username] });
+    await mutate(alice, 'messages.send', { conversationId: group.id, clientId: randomUUID(), body: 'hello both?' });
+    await expect.poll(() => pushService.payloadsFor(carolsBrowser.endpoint).length).toBe(1);
     expect(pushedTypes()).toEqual(['message', 'read']);
   } finally {
     await pushService.stop();

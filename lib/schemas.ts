@@ -102,8 +102,9 @@ export type Presence =
 export const pushSubscriptionInput = z.object({
   endpoint: z.url({ protocol: /^https?$/, error: 'The push endpoint must be an http(s) URL' }).max(2048),
   keys: z.object({
-    p256dh: z.string().regex(/^[A-Za-z0-9_-]{80,100}=*$/, 'Not a P-256 public key'),
-    auth: z.string().regex(/^[A-Za-z0-9_-]{16,32}=*$/, 'Not a push auth secret'),
+    // An uncompressed P-256 point (65 bytes, the first 0x04) and a 16-byte secret, base64url.
+    p256dh: z.string().regex(/^B[A-Za-z0-9_-]{86}=?$/, 'Not a P-256 public key'),
+    auth: z.string().regex(/^[A-Za-z0-9_-]{22}(==)?$/, 'Not a push auth secret'),
   }),
 });
 export type PushSubscriptionInput = z.infer<typeof pushSubscriptionInput>;

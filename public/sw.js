@@ -51,14 +51,9 @@ async function appPage(request, url) {
     return response;
   } catch {
     const cache = await caches.open(SHELL_CACHE);
-    const page = (await cache.match(url.pathname)) ?? (await cache.match('/')) ?? (await anyOf(cache));
+    const page = (await cache.match(url.pathname)) ?? (await cache.match('/'));
     return page ?? offlinePage();
   }
-}
-
-async function anyOf(cache) {
-  const [first] = await cache.keys();
-  return first ? cache.match(first) : undefined;
 }
 
 async function immutable(request) {
@@ -165,11 +160,13 @@ self.addEventListener('notificationclick', (event) => {
 });
 
 /**
- * The window to show a conversation in: one already showing it, else a focused one, else any of
- * ours. Null: open a new one.
+ * The window to show a conversation in: one of the app's already showing it, else a focused one of
+ * the app's, else any of the app's (a window on another page, the login say, cannot open it). Null:
+ * open a new one.
  */
 function pickWindow(windows, path) {
-  return windows.find((w) => new URL(w.url).pathname === path) || windows.find((w) => w.focused) || windows[0] || null;
+  const app = windows.filter((w) => isAppPage(new URL(w.url)));
+  return app.find((w) => new URL(w.url).pathname === path) || app.find((w) => w.focused) || app[0] || null;
 }
 
 async function openConversation(url) {

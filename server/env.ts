@@ -1,6 +1,6 @@
 // The only reader of process.env: parses Parley's settings once, with defaults, and fails fast.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import nextEnv from '@next/env';
 import { z } from 'zod';
@@ -21,6 +21,8 @@ const envSchema = z.object({
   GROUP_MAX_MEMBERS: z.coerce.number().int().min(2).max(100_000).default(500),
   VAPID_PUBLIC_KEY: z.string().regex(/^[A-Za-z0-9_-]{80,100}$/, 'VAPID_PUBLIC_KEY must be a URL-safe base64 P-256 public key').optional(),
   VAPID_PRIVATE_KEY: z.string().regex(/^[A-Za-z0-9_-]{40,50}$/, 'VAPID_PRIVATE_KEY must be a URL-safe base64 P-256 private key').optional(),
+  // For tests with a push service on this machine: accept http and loopback push endpoints.
+  PUSH_ALLOW_LOCAL_ENDPOINTS: z.stringbool().default(false),
   VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)\S+$/, 'VAPID_SUBJECT must be a mailto: or https: URL').optional(),
   PRESENCE_TTL_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -54,11 +56,16 @@ function generatedOnce(name: string, make: () => string): string {
     return readFileSync(file, 'utf8').trim();
   } catch {
     mkdirSync(env.dataDir, { recursive: true });
+    // Written whole under another name, then linked into place: two processes starting at once
+    // keep the first one's secret, and neither can read a half-written file.
+    const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    writeFileSync(draft, make(), { mode: 0o600 });
     try {
-      // 'wx' so that two processes starting at once keep the first one's secret.
-      writeFileSync(file, make(), { flag: 'wx', mode: 0o600 });
+      linkSync(draft, file);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    } finally {
+      unlinkSync(draft);
     }
     return readFileSync(file, 'utf8').trim();
   }

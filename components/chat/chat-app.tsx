@@ -4,7 +4,8 @@ import { useCallback, useEffect, useState } from 'react';
 import type { SessionUser } from '@/server/auth/current-user.ts';
 import { Inbox } from '../inbox/inbox.tsx';
 import { Transport } from '../transport.ts';
-import { startServiceWorker, resyncSubscription } from '../pwa/service-worker.ts';
+import { clearInboxSnapshots } from '../inbox/inbox-snapshot.ts';
+import { resyncSubscription, startServiceWorker } from '../pwa/service-worker.ts';
 import { TrpcProvider, trpc } from '../trpc.tsx';
 import { ConversationView } from './conversation-view.tsx';
 import { LiveSubscription, useChatClient, useConnectionState } from './sync.tsx';
@@ -45,7 +46,8 @@ function ChatLayout({ me, initialConversationId, transport }: { me: SessionUser;
 
   // The service worker: offline shell, and notification clicks that open a conversation here.
   const utils = trpc.useUtils();
-  useEffect(() => startServiceWorker((path) => open(idFromPath(path))), [open]);
+  useEffect(() => startServiceWorker(me.id, (path) => open(idFromPath(path))), [me.id, open]);
+  useEffect(() => clearInboxSnapshots({ except: me.id }), [me.id]);
   useEffect(() => {
     void resyncSubscription((subscription) => utils.client.push.subscribe.mutate(subscription)).catch(() => {});
   }, [utils]);

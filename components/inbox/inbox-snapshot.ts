@@ -23,10 +23,10 @@ export function saveInboxSnapshot(userId: string, conversations: ConversationSum
   }
 }
 
-/** Logging out leaves no copy of anyone's inbox in this browser. */
-export function clearInboxSnapshots(): void {
+/** Logging out leaves no copy of anyone's inbox in this browser; signing in, none of anyone else's. */
+export function clearInboxSnapshots({ except }: { except?: string } = {}): void {
   try {
-    for (const key of Object.keys(localStorage)) if (key.startsWith(PREFIX)) localStorage.removeItem(key);
+    for (const key of Object.keys(localStorage)) if (key.startsWith(PREFIX) && key !== PREFIX + except) localStorage.removeItem(key);
   } catch {
     // Nothing stored, or storage blocked.
   }

@@ -3,7 +3,8 @@
 // and forgetting this browser on logout. Every function is a no-op where the browser lacks the API.
 import { notificationTag } from '@/lib/push.ts';
 
-const SHELL_CACHES = /^parley-/;
+/** public/sw.js's cache of the app's pages (which carry the signed-in user). */
+const SHELL_CACHE = /^parley-shell-/;
 
 function workerSupported(): boolean {
   return typeof navigator !== 'undefined' && 'serviceWorker' in navigator;
@@ -13,7 +14,7 @@ function workerSupported(): boolean {
  * Registers the worker and hands it what this page loaded before the worker controlled it, so the
  * app opens offline from the first visit on. `onOpen` hears a notification click's conversation.
  */
-export function startServiceWorker(onOpen: (path: string) => void): () => void {
+export function startServiceWorker(userId: string, onOpen: (path: string) => void): () => void {
   if (!workerSupported()) return () => {};
   if (process.env.NODE_ENV !== 'production') {
     // In `npm run dev` code changes under the same URLs: a worker's caches would serve stale code.
@@ -27,6 +28,7 @@ export function startServiceWorker(onOpen: (path: string) => void): () => void {
   navigator.serviceWorker.addEventListener('message', onMessage);
   void (async () => {
     try {
+      await claimCachedPages(userId);
       await navigator.serviceWorker.register('/sw.js', { scope: '/', updateViaCache: 'none' });
       const ready = await navigator.serviceWorker.ready;
       const assets = performance.getEntriesByType('resource').map((e) => e.name);
@@ -90,12 +92,15 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-/** Stops pushes to this browser: the server forgets it, then the browser drops the subscription. */
+/**
+ * Stops pushes to this browser. The browser drops the subscription first: even if telling the
+ * server fails (offline, slow), the push service then answers 410 and the server forgets it.
+ */
 export async function disableNotifications(remove: (endpoint: string) => Promise<unknown>): Promise<NotificationState> {
   const subscription = await currentSubscription();
   if (subscription) {
-    await remove(subscription.endpoint);
     await subscription.unsubscribe();
+    await Promise.race([remove(subscription.endpoint), new Promise((resolve) => setTimeout(resolve, 3_000))]).catch(() => {});
   }
   return notificationState();
 }
@@ -107,11 +112,30 @@ export async function resyncSubscription(save: SaveSubscription): Promise<void> 
   if (subscription) await save(asInput(subscription));
 }
 
-/** Logging out: no more pushes here for this account, and no copy of its inbox left behind. */
+/** Logging out: no more pushes here for this account, and no copy of its pages left behind. */
 export async function forgetThisBrowser(remove: (endpoint: string) => Promise<unknown>): Promise<void> {
   await disableNotifications(remove).catch(() => {});
-  if (typeof caches !== 'undefined') {
-    for (const key of await caches.keys()) if (SHELL_CACHES.test(key) && key.includes('shell')) await caches.delete(key);
+  await dropCachedPages();
+}
+
+async function dropCachedPages(): Promise<void> {
+  if (typeof caches === 'undefined') return;
+  for (const key of await caches.keys()) if (SHELL_CACHE.test(key)) await caches.delete(key).catch(() => {});
+}
+
+const OWNER_KEY = 'parley-shell-owner';
+
+/**
+ * The worker's copy of the app's pages is of whoever used this browser last. When someone else
+ * signs in here (without the last one having logged out), that copy goes before it can be shown.
+ */
+export async function claimCachedPages(userId: string): Promise<void> {
+  try {
+    if (localStorage.getItem(OWNER_KEY) === userId) return;
+    await dropCachedPages();
+    localStorage.setItem(OWNER_KEY, userId);
+  } catch {
+    // No storage: nothing was cached for anyone either.
   }
 }
 

@@ -17,8 +17,30 @@ function windowAt(path: string, focused = false): FakeWindow {
   return { url: `https://chat.example${path}`, focused, postMessage: vi.fn(), focus: vi.fn(async () => Promise.reject(new Error('not allowed'))) };
 }
 
+/** CacheStorage in memory, keyed by path (what sw.js stores pages under). */
+function fakeCaches() {
+  const stores = new Map<string, Map<string, Response>>();
+  const keyOf = (request: string | { url: string }) => new URL(typeof request === 'string' ? request : request.url, 'https://chat.example').pathname;
+  const open = async (name: string) => {
+    if (!stores.has(name)) stores.set(name, new Map());
+    const store = stores.get(name)!;
+    return {
+      match: async (request: string | { url: string }) => store.get(keyOf(request))?.clone(),
+      put: async (request: string | { url: string }, response: Response) => void store.set(keyOf(request), response),
+      keys: async () => [...store.keys()],
+    };
+  };
+  return { stores, api: { open, keys: async () => [...stores.keys()], delete: async (name: string) => stores.delete(name) } };
+}
+
+type FetchStub = (request: unknown) => Promise<Response>;
+
 /** Loads sw.js into a fresh worker-like scope and returns a way to fire its events. */
-function loadWorker({ windows = [] as FakeWindow[], notifications = [] as { tag: string; close: () => void }[] } = {}) {
+function loadWorker({
+  windows = [] as FakeWindow[],
+  notifications = [] as { tag: string; close: () => void }[],
+  fetch = (() => Promise.reject(new TypeError('Failed to fetch'))) as FetchStub,
+} = {}) {
   const listeners = new Map<string, (event: unknown) => void>();
   const shown: { title: string; options: Record<string, unknown> }[] = [];
   const badge = { set: vi.fn(async () => {}), clear: vi.fn(async () => {}) };
@@ -33,7 +55,8 @@ function loadWorker({ windows = [] as FakeWindow[], notifications = [] as { tag:
     },
     clients: { matchAll: vi.fn(async () => windows), openWindow: vi.fn(async (url: string) => ({ url })), claim: async () => {} },
   };
-  const context = vm.createContext({ self: scope, caches: {}, fetch: () => Promise.reject(new Error('offline')), URL, Response, console });
+  const caches = fakeCaches();
+  const context = vm.createContext({ self: scope, caches: caches.api, fetch, URL, Response, console });
   vm.runInContext(SOURCE, context);
 
   async function fire(type: string, event: Record<string, unknown>): Promise<void> {
@@ -42,7 +65,13 @@ function loadWorker({ windows = [] as FakeWindow[], notifications = [] as { tag:
     await work;
   }
   const push = (payload: unknown) => fire('push', { data: { json: () => (typeof payload === 'string' ? JSON.parse(payload) : payload) } });
-  return { scope, shown, badge, fire, push };
+  /** A navigation to path: what the worker answers, or undefined when it leaves it to the network. */
+  const navigate = async (path: string): Promise<Response | undefined> => {
+    let answer: Promise<Response> | undefined;
+    listeners.get('fetch')!({ request: { method: 'GET', mode: 'navigate', url: `https://chat.example${path}` }, respondWith: (r: Promise<Response>) => (answer = r) });
+    return answer;
+  };
+  return { scope, shown, badge, fire, push, navigate, caches };
 }
 
 const message = {
@@ -115,9 +144,60 @@ describe('notification click', () => {
     expect(only.postMessage).toHaveBeenCalledWith({ type: 'open', path: '/c/c1' });
   });
 
+  test('a window on another page (the login, say) is not the app: a new one opens on the conversation', async () => {
+    const login = windowAt('/login', true);
+    const worker = loadWorker({ windows: [login] });
+    await click(worker);
+    expect(login.postMessage).not.toHaveBeenCalled();
+    expect(worker.scope.clients.openWindow).toHaveBeenCalledWith('https://chat.example/c/c1');
+  });
+
   test('with no window of the app open, it opens one on the conversation', async () => {
     const worker = loadWorker();
     await click(worker);
     expect(worker.scope.clients.openWindow).toHaveBeenCalledWith('https://chat.example/c/c1');
+  });
+});
+
+describe('the app shell', () => {
+  const page = (html: string, init: { redirected?: boolean; status?: number } = {}) => {
+    const response = new Response(html, { status: init.status ?? 200, headers: { 'Content-Type': 'text/html' } });
+    Object.defineProperty(response, 'type', { value: 'basic' });
+    Object.defineProperty(response, 'redirected', { value: init.redirected ?? false });
+    return response;
+  };
+
+  test('online, pages come from the network and are kept; offline, the kept copy answers, for unknown pages the inbox', async () => {
+    let online = true;
+    const worker = loadWorker({ fetch: async () => (online ? page('<p>inbox</p>') : Promise.reject(new TypeError('Failed to fetch'))) });
+    expect(await (await worker.navigate('/'))!.text()).toBe('<p>inbox</p>');
+    await vi.waitFor(async () => expect(worker.caches.stores.get('parley-shell-v1')?.has('/')).toBe(true));
+
+    online = false;
+    const offline = (await worker.navigate('/'))!;
+    expect(offline.status).toBe(200);
+    expect(await offline.text()).toBe('<p>inbox</p>');
+    expect(await (await worker.navigate('/c/never-opened'))!.text()).toBe('<p>inbox</p>');
+  });
+
+  test('a redirect (to the login) or an error is not kept; offline with nothing kept, a page says so instead of the browser\'s error', async () => {
+    let answer = page('<p>login</p>', { redirected: true });
+    let online = true;
+    const worker = loadWorker({ fetch: async () => (online ? answer : Promise.reject(new TypeError('Failed to fetch'))) });
+    await worker.navigate('/');
+    answer = page('oops', { status: 500 });
+    await worker.navigate('/');
+    expect(worker.caches.stores.get('parley-shell-v1')?.size ?? 0).toBe(0);
+
+    online = false;
+    const offline = (await worker.navigate('/'))!;
+    expect(offline.status).toBe(503);
+    expect(await offline.text()).toContain('You are offline');
+  });
+
+  test('pages outside the app (login, API) are left to the network', async () => {
+    const worker = loadWorker();
+    expect(await worker.navigate('/login')).toBeUndefined();
+    expect(await worker.navigate('/api/auth/csrf')).toBeUndefined();
   });
 });

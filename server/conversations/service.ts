@@ -26,6 +26,15 @@ const AGGREGATE_WATERMARKS = Prisma.sql`
     FROM members x WHERE x.conversation_id = c.id AND x.left_seq IS NULL
   ) a`;
 
+/**
+ * How many messages member row `m` has not read, up to seq `upTo`: text from others after their
+ * read watermark (system messages are nobody's unread). The one definition of "unread".
+ */
+export const unreadCountOf = (upTo: Prisma.Sql) => Prisma.sql`
+  (SELECT count(*)::int FROM messages x
+    WHERE x.conversation_id = m.conversation_id AND x.seq > m.read_seq AND x.seq <= ${upTo}
+      AND x.kind = 'text' AND x.sender_id <> m.user_id)`;
+
 const NOT_A_MEMBER = 'You are not a member of this conversation';
 
 /** The part of a conversation's history a member may read: fromSeq up to toSeq (null: no end yet). */
@@ -129,9 +138,7 @@ export async function listConversations(userId: UserId, onlyId?: ConversationId)
       CASE WHEN m.muted_until > now() THEN m.muted_until END AS muted_until,
       v.last_seq, CASE WHEN m.left_seq IS NULL THEN c.last_at ELSE lm.created_at END AS last_at,
       m.read_seq, a.all_delivered, a.all_read,
-      (SELECT count(*)::int FROM messages x
-        WHERE x.conversation_id = c.id AND x.seq > m.read_seq AND x.seq <= v.last_seq
-          AND x.kind = 'text' AND x.sender_id <> ${userId}::uuid) AS unread,
+      ${unreadCountOf(Prisma.sql`v.last_seq`)} AS unread,
       p.id AS peer_id, p.username AS peer_username, p.display_name AS peer_display_name,
       lm.id AS msg_id, lm.sender_id AS msg_sender_id, lm.client_id AS msg_client_id,
       lm.body AS msg_body, lm.kind AS msg_kind, lm.event AS msg_event, lm.created_at AS msg_created_at,

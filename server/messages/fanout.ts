@@ -5,6 +5,7 @@ import { logger } from '../logger.ts';
 import { metrics } from '../metrics.ts';
 import { push } from '../push/service.ts';
 import { channels, getBus } from '../realtime/index.ts';
+import { SerialQueues } from '../serial-queues.ts';
 
 const log = logger.child({ part: 'fanout' });
 
@@ -16,24 +17,16 @@ const log = logger.child({ part: 'fanout' });
  */
 class Fanout {
   // One chain per conversation, so its events leave in the order their commits happened here.
-  private readonly chains = new Map<ConversationId, Promise<void>>();
+  private readonly queues = new SerialQueues<ConversationId>(log, 'fan-out (receivers catch up by resync)');
 
   /** Queues messages of one conversation (committed, in seq order) for delivery. */
   publish(conversationId: ConversationId, messages: Message[]): void {
-    if (messages.length === 0) return;
-    const prior = this.chains.get(conversationId) ?? Promise.resolve();
-    const next = prior
-      .then(() => deliver(conversationId, messages))
-      .catch((err) => log.warn({ err, conversationId }, 'fan-out failed; receivers catch up by resync'))
-      .finally(() => {
-        if (this.chains.get(conversationId) === next) this.chains.delete(conversationId);
-      });
-    this.chains.set(conversationId, next);
+    if (messages.length > 0) this.queues.run(conversationId, () => deliver(conversationId, messages));
   }
 
   /** Resolves when everything queued so far went out (graceful shutdown, tests). */
-  async idle(): Promise<void> {
-    while (this.chains.size > 0) await Promise.allSettled([...this.chains.values()]);
+  idle(): Promise<void> {
+    return this.queues.idle();
   }
 }
 

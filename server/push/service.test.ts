@@ -6,7 +6,7 @@ import { getPresenceRegistry } from '../realtime/index.ts';
 import { FakePushService, type FakeSubscription } from '../test/fake-push-service.ts';
 import { createGroup, createPair, createUser, expectTRPCError, releaseServices, send, type TestUser } from '../test/helpers.ts';
 import type { PushPayload } from '../../lib/push.ts';
-import { push } from './service.ts';
+import { isPushServiceEndpoint, MAX_SUBSCRIPTIONS, push } from './service.ts';
 
 const service = new FakePushService();
 beforeAll(() => service.start());
@@ -77,11 +77,15 @@ describe('push for new messages', () => {
 
     const pushes = await pushesTo(bobsBrowser);
     const fromAlice = pushes.filter((p) => p.conversationId === conversationId);
-    expect(fromAlice.map((p) => p.type === 'message' && p.count)).toEqual([1, 2, 3]);
+    // In order, one tag; a round still waiting when a newer message comes is replaced by it.
+    const counts = fromAlice.map((p) => p.type === 'message' && p.count);
+    expect(counts[0]).toBe(1);
+    expect(counts.at(-1)).toBe(3);
+    expect(counts).toEqual([...counts].sort());
     expect(new Set(fromAlice.map((p) => p.tag))).toEqual(new Set([`c:${conversationId}`]));
     expect(fromAlice.at(-1)).toMatchObject({ body: '3 new messages\nthree' });
     // Another chat has its own notification; the badge counts every unread message.
-    expect(pushes.at(-1)).toMatchObject({ tag: `c:${carolChat.id}`, count: 1, badge: 4 });
+    expect(pushes.filter((p) => p.conversationId === carolChat.id)).toMatchObject([{ tag: `c:${carolChat.id}`, count: 1, badge: 4 }]);
   });
 
   test('a group notification names the group and who spoke', async () => {
@@ -185,7 +189,36 @@ describe('subscriptions', () => {
     const good = service.subscription();
     await expectTRPCError(user.caller.push.subscribe({ ...good, endpoint: 'javascript:alert(1)' }), 'BAD_REQUEST');
     await expectTRPCError(user.caller.push.subscribe({ ...good, keys: { ...good.keys, p256dh: 'short' } }), 'BAD_REQUEST');
+    await expectTRPCError(user.caller.push.subscribe({ ...good, keys: { ...good.keys, auth: 'A'.repeat(40) } }), 'BAD_REQUEST');
     expect(await getDb().pushSubscription.count({ where: { userId: user.id } })).toBe(0);
+  });
+
+  test('only public HTTPS push services are endpoints, unless local ones are allowed (tests)', () => {
+    for (const ok of ['https://fcm.googleapis.com/fcm/send/abc', 'https://updates.push.services.mozilla.com/wpush/v2/x', 'https://web.push.apple.com/QG']) {
+      expect(isPushServiceEndpoint(ok, false), ok).toBe(true);
+    }
+    for (const bad of ['http://fcm.googleapis.com/x', 'https://127.0.0.1/x', 'https://10.0.0.5/x', 'https://169.254.169.254/latest', 'https://[::1]/x', 'https://localhost/x', 'https://intranet/x', 'https://a.localhost/x']) {
+      expect(isPushServiceEndpoint(bad, false), bad).toBe(false);
+    }
+    expect(isPushServiceEndpoint('http://127.0.0.1:9000/push/1', true)).toBe(true);
+  });
+
+  test(`a user keeps at most ${MAX_SUBSCRIPTIONS} browsers: a new one beyond that drops the oldest`, async () => {
+    const user = await createUser('pushcap');
+    const browsers = [];
+    for (let i = 0; i <= MAX_SUBSCRIPTIONS; i++) browsers.push(await subscribe(user));
+    const kept = (await getDb().pushSubscription.findMany({ where: { userId: user.id } })).map((s) => s.endpoint).sort();
+    expect(kept).toEqual(browsers.slice(1).map((b) => b.endpoint).sort());
+  });
+
+  test('a subscription whose key is no point on the curve is deleted at its first push; the round goes on', async () => {
+    const { a: alice, b: bob, conversationId } = await createPair('pushkey');
+    const [broken, fine] = [await subscribe(bob), await subscribe(bob)];
+    // Well-formed, but not a point on P-256.
+    await getDb().pushSubscription.update({ where: { endpoint: broken.endpoint }, data: { p256dh: `B${'A'.repeat(86)}` } });
+    await send(alice, conversationId, 'hi');
+    expect(await pushesTo(fine)).toHaveLength(1);
+    expect(await getDb().pushSubscription.count({ where: { endpoint: broken.endpoint } })).toBe(0);
   });
 
   test('a browser used by someone else next belongs to them; unsubscribing removes only your own', async () => {

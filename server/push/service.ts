@@ -1,14 +1,19 @@
 // Web push: browsers' subscriptions, and notifications for people with no live connection, coalesced
 // per conversation; a read on one device closes the notifications on the others.
 import { randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
 import webpush from 'web-push';
 import { notificationTag, type PushPayload } from '../../lib/push.ts';
 import type { ConversationId, Message, PushSubscriptionInput, UserId } from '../../lib/schemas.ts';
+import { unreadCountOf } from '../conversations/service.ts';
 import { getDb } from '../db/client.ts';
-import { vapidKeys, type VapidKeys } from '../env.ts';
+import { Prisma } from '../db/generated/client.ts';
+import { env, vapidKeys, type VapidKeys } from '../env.ts';
+import { AppError } from '../errors.ts';
 import { logger } from '../logger.ts';
 import { metrics } from '../metrics.ts';
 import { getPresenceRegistry } from '../realtime/index.ts';
+import { SerialQueues } from '../serial-queues.ts';
 
 const log = logger.child({ part: 'push' });
 
@@ -23,14 +28,35 @@ export function vapid(): VapidKeys {
   return (keys ??= vapidKeys(() => webpush.generateVAPIDKeys()));
 }
 
+/** Subscriptions kept per user (browsers and devices); a new one beyond it drops the oldest. */
+export const MAX_SUBSCRIPTIONS = 10;
+
+/**
+ * Whether the server may POST to this endpoint: push services are public HTTPS hosts, never this
+ * machine or an address on its network (a subscription must not turn the server into a proxy).
+ */
+export function isPushServiceEndpoint(endpoint: string, allowLocal: boolean): boolean {
+  const url = new URL(endpoint);
+  if (allowLocal) return url.protocol === 'https:' || url.protocol === 'http:';
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return url.protocol === 'https:' && isIP(host) === 0 && host !== 'localhost' && !host.endsWith('.localhost') && host.includes('.');
+}
+
 export async function saveSubscription(userId: UserId, input: PushSubscriptionInput): Promise<void> {
-  const data = { userId, p256dh: input.keys.p256dh, auth: input.keys.auth };
+  if (!isPushServiceEndpoint(input.endpoint, env.PUSH_ALLOW_LOCAL_ENDPOINTS)) {
+    throw new AppError('BAD_REQUEST', 'That is not a push service this server sends to', 'endpoint');
+  }
+  const data = { userId, p256dh: input.keys.p256dh, auth: input.keys.auth, createdAt: new Date() };
+  const db = getDb();
   // An endpoint is one browser profile: if someone else was signed in there before, it is ours now.
-  await getDb().pushSubscription.upsert({
+  await db.pushSubscription.upsert({
     where: { endpoint: input.endpoint },
     create: { id: randomUUID(), endpoint: input.endpoint, ...data },
     update: data,
   });
+  await db.$executeRaw`
+    DELETE FROM push_subscriptions WHERE user_id = ${userId}::uuid AND id NOT IN (
+      SELECT id FROM push_subscriptions WHERE user_id = ${userId}::uuid ORDER BY created_at DESC, id LIMIT ${MAX_SUBSCRIPTIONS})`;
 }
 
 /** Forgets this browser's subscription (it signed out, or turned notifications off). */
@@ -52,18 +78,26 @@ interface Target {
 }
 
 /** Sends one push; a subscription the push service no longer knows (404, 410) is deleted. */
-async function send(target: Target, payload: PushPayload, options: { topic?: string; urgency: webpush.Urgency }): Promise<void> {
+async function send(target: Target, payload: PushPayload, urgency: webpush.Urgency): Promise<void> {
   const { publicKey, privateKey, subject } = vapid();
-  const request = webpush.generateRequestDetails(
-    { endpoint: target.endpoint, keys: { p256dh: target.p256dh, auth: target.auth } },
-    JSON.stringify(payload),
-    { TTL: TTL_S, urgency: options.urgency, topic: options.topic, contentEncoding: 'aes128gcm', vapidDetails: { subject, publicKey, privateKey } },
-  );
+  let request: webpush.RequestDetails;
+  try {
+    request = webpush.generateRequestDetails(
+      { endpoint: target.endpoint, keys: { p256dh: target.p256dh, auth: target.auth } },
+      JSON.stringify(payload),
+      // A push service keeps only the newest push per topic for a device that is off.
+      { TTL: TTL_S, urgency, topic: payload.conversationId.replaceAll('-', ''), contentEncoding: 'aes128gcm', vapidDetails: { subject, publicKey, privateKey } },
+    );
+  } catch (err) {
+    // Keys that look right but are no point on the curve: nothing can ever be encrypted to them.
+    await getDb().pushSubscription.deleteMany({ where: { id: target.id } });
+    return log.warn({ err: (err as Error).message, userId: target.user_id }, 'push subscription unusable; deleted');
+  }
   try {
     const response = await fetch(request.endpoint, {
       method: request.method,
       headers: request.headers as Record<string, string>,
-      body: new Uint8Array(request.body),
+      body: new Uint8Array(request.body!),
       signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
     });
     await response.body?.cancel();
@@ -78,13 +112,19 @@ async function send(target: Target, payload: PushPayload, options: { topic?: str
   }
 }
 
+/**
+ * Apple's push service revokes a subscription whose pushes show no notification: there a "read"
+ * push is not sent, and the app closes notifications when it next opens.
+ */
+function showsEveryPush(endpoint: string): boolean {
+  return new URL(endpoint).hostname.endsWith('.push.apple.com');
+}
+
 /** Unread messages per user over all their conversations (the badge). */
 async function unreadTotals(userIds: string[]): Promise<Map<string, number>> {
   const rows = await getDb().$queryRaw<{ user_id: string; unread: number }[]>`
-    SELECT m.user_id, count(x.*)::int AS unread FROM members m
-    JOIN conversations c ON c.id = m.conversation_id
-    LEFT JOIN messages x ON x.conversation_id = m.conversation_id AND x.seq > m.read_seq
-      AND x.seq <= COALESCE(m.left_seq, c.last_seq) AND x.kind = 'text' AND x.sender_id <> m.user_id
+    SELECT m.user_id, sum(${unreadCountOf(Prisma.sql`COALESCE(m.left_seq, c.last_seq)`)})::int AS unread
+    FROM members m JOIN conversations c ON c.id = m.conversation_id
     WHERE m.user_id = ANY(${userIds}::uuid[])
     GROUP BY m.user_id`;
   return new Map(rows.map((r) => [r.user_id, r.unread]));
@@ -100,9 +140,7 @@ async function notifyMessage(message: Message): Promise<void> {
   const seq = BigInt(message.seq);
   const rows = await db.$queryRaw<(Target & { previews: boolean; unread: number; kind: string; title: string | null; sender_name: string })[]>`
     SELECT s.id, s.user_id, s.endpoint, s.p256dh, s.auth, u.push_previews AS previews, c.kind, c.title,
-      sender.display_name AS sender_name,
-      (SELECT count(*)::int FROM messages x WHERE x.conversation_id = m.conversation_id AND x.seq > m.read_seq
-        AND x.seq <= ${seq} AND x.kind = 'text' AND x.sender_id <> m.user_id) AS unread
+      sender.display_name AS sender_name, ${unreadCountOf(Prisma.sql`${seq}`)} AS unread
     FROM members m
     JOIN push_subscriptions s ON s.user_id = m.user_id
     JOIN users u ON u.id = m.user_id
@@ -141,7 +179,7 @@ async function notifyMessage(message: Message): Promise<void> {
           url: `/c/${message.conversationId}`,
           at: message.createdAt.getTime(),
         },
-        { topic: message.conversationId.replaceAll('-', ''), urgency: 'high' },
+        'high',
       );
     }),
   );
@@ -164,32 +202,40 @@ async function notifyRead(userId: UserId, conversationId: ConversationId, readSe
   const badge = (await unreadTotals([userId])).get(userId) ?? 0;
   // The same topic as the message pushes: a device that was off gets the close instead of them.
   const payload: PushPayload = { type: 'read', conversationId, tag: notificationTag(conversationId), badge };
-  await Promise.all(targets.map((t) => send(t, payload, { topic: conversationId.replaceAll('-', ''), urgency: 'normal' })));
+  await Promise.all(targets.filter((t) => !showsEveryPush(t.endpoint)).map((t) => send(t, payload, 'normal')));
 }
 
-/** Pushes run beside delivery, never on the send's ack path nor in the fan-out chain. */
+/**
+ * Pushes run beside delivery, never on the send's ack path nor in the fan-out chain; one round at a
+ * time per conversation, in order (a "read" never overtakes the push it closes, an older count never
+ * lands after a newer one). While a round waits, newer messages replace it: the newest carries the
+ * count, and a slow push service cannot make rounds pile up.
+ */
 class PushQueue {
-  private readonly running = new Set<Promise<void>>();
-
-  private run(work: () => Promise<void>): void {
-    const p = work().catch((err) => log.warn({ err }, 'push round failed'));
-    this.running.add(p);
-    void p.finally(() => this.running.delete(p));
-  }
+  private readonly queues = new SerialQueues<ConversationId>(log, 'push round');
+  private readonly waiting = new Map<ConversationId, Message>();
 
   messages(messages: Message[]): void {
-    // One notification per conversation and batch: the newest text message, with the unread count.
     const newest = messages.filter((m) => m.kind === 'text').at(-1);
-    if (newest) this.run(() => notifyMessage(newest));
+    if (!newest) return;
+    const conversationId = newest.conversationId;
+    const alreadyQueued = this.waiting.has(conversationId);
+    this.waiting.set(conversationId, newest);
+    if (alreadyQueued) return;
+    this.queues.run(conversationId, async () => {
+      const message = this.waiting.get(conversationId)!;
+      this.waiting.delete(conversationId);
+      await notifyMessage(message);
+    });
   }
 
   read(userId: UserId, conversationId: ConversationId, readSeq: number): void {
-    this.run(() => notifyRead(userId, conversationId, readSeq));
+    this.queues.run(conversationId, () => notifyRead(userId, conversationId, readSeq));
   }
 
-  /** Resolves when every push started so far is done (shutdown, tests). */
-  async idle(): Promise<void> {
-    while (this.running.size) await Promise.allSettled([...this.running]);
+  /** Resolves when every push queued so far is done (shutdown, tests). */
+  idle(): Promise<void> {
+    return this.queues.idle();
   }
 }
 

@@ -4,6 +4,7 @@ import { inject } from 'vitest';
 process.env.DATABASE_URL = inject('databaseUrl');
 process.env.DATA_DIR = inject('dataDir');
 process.env.LOG_LEVEL = 'silent';
+process.env.PUSH_ALLOW_LOCAL_ENDPOINTS = 'true'; // the tests' push service runs on loopback
 // Each worker is its own "instance": a distinct Snowflake node id keeps message ids from colliding
 // between workers writing to the one database (ids 1000+ are left for tests that make their own).
 process.env.NODE_ID = String(Number(process.env.VITEST_POOL_ID ?? 0) % 1000);
