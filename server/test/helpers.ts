@@ -7,6 +7,7 @@ import type { ServerEvent } from '../../lib/events.ts';
 import type { ConversationId, Message, UserSummary } from '../../lib/schemas.ts';
 import { closeDb, getDb } from '../db/client.ts';
 import { fanout } from '../messages/fanout.ts';
+import { push } from '../push/service.ts';
 import { closeBus } from '../realtime/index.ts';
 import { appRouter, createCaller } from '../router.ts';
 import { rootContext } from '../trpc.ts';
@@ -158,8 +159,14 @@ export function isMessageIn(conversationId: string) {
   return (e: ServerEvent) => e.type === 'message.new' && e.message.conversationId === conversationId;
 }
 
-/** Releases this test file's database pool and bus, so the worker can exit. */
+/**
+ * Releases this test file's database pool and bus, so the worker can exit; first the fan-out and
+ * push rounds still running finish (files share a worker's modules: a round cut off here would hold
+ * up the next file's).
+ */
 export async function releaseServices(): Promise<void> {
+  await fanout.idle();
+  await push.idle();
   await closeBus();
   await closeDb();
 }
