@@ -98,12 +98,15 @@ export type Presence =
   | { userId: UserId; visible: true; online: boolean; lastSeenAt: Date | null }
   | { userId: UserId; visible: false };
 
+/** An uncompressed P-256 point (65 bytes, the first 0x04), base64url: push and VAPID public keys. */
+export const P256_PUBLIC_KEY = /^B[A-Za-z0-9_-]{86}=?$/;
+
 /** A browser's PushSubscription, as its toJSON() gives it. */
 export const pushSubscriptionInput = z.object({
   endpoint: z.url({ protocol: /^https?$/, error: 'The push endpoint must be an http(s) URL' }).max(2048),
   keys: z.object({
     // An uncompressed P-256 point (65 bytes, the first 0x04) and a 16-byte secret, base64url.
-    p256dh: z.string().regex(/^B[A-Za-z0-9_-]{86}=?$/, 'Not a P-256 public key'),
+    p256dh: z.string().regex(P256_PUBLIC_KEY, 'Not a P-256 public key'),
     auth: z.string().regex(/^[A-Za-z0-9_-]{22}(==)?$/, 'Not a push auth secret'),
   }),
 });

@@ -1,9 +1,10 @@
 // The only reader of process.env: parses Parley's settings once, with defaults, and fails fast.
 import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import nextEnv from '@next/env';
 import { z } from 'zod';
+import { P256_PUBLIC_KEY } from '../lib/schemas.ts';
 
 // Next reads .env only inside app.prepare(); our server needs it before anything else.
 nextEnv.loadEnvConfig(process.cwd(), process.env.NODE_ENV !== 'production', { info: () => {}, error: console.error });
@@ -19,8 +20,8 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   NODE_ID: z.coerce.number().int().min(0).max(1023).optional(),
   GROUP_MAX_MEMBERS: z.coerce.number().int().min(2).max(100_000).default(500),
-  VAPID_PUBLIC_KEY: z.string().regex(/^[A-Za-z0-9_-]{80,100}$/, 'VAPID_PUBLIC_KEY must be a URL-safe base64 P-256 public key').optional(),
-  VAPID_PRIVATE_KEY: z.string().regex(/^[A-Za-z0-9_-]{40,50}$/, 'VAPID_PRIVATE_KEY must be a URL-safe base64 P-256 private key').optional(),
+  VAPID_PUBLIC_KEY: z.string().regex(P256_PUBLIC_KEY, 'VAPID_PUBLIC_KEY must be a URL-safe base64 P-256 public key (87 characters)').optional(),
+  VAPID_PRIVATE_KEY: z.string().regex(/^[A-Za-z0-9_-]{43}=?$/, 'VAPID_PRIVATE_KEY must be a URL-safe base64 P-256 private key (43 characters)').optional(),
   // For tests with a push service on this machine: accept http and loopback push endpoints.
   PUSH_ALLOW_LOCAL_ENDPOINTS: z.stringbool().default(false),
   VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)\S+$/, 'VAPID_SUBJECT must be a mailto: or https: URL').optional(),
@@ -49,6 +50,14 @@ function parseEnv(): Env {
 
 export const env: Env = parseEnv();
 
+function writeExclusive(file: string, content: string): void {
+  try {
+    writeFileSync(file, content, { flag: 'wx', mode: 0o600 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+}
+
 /** A secret kept in a file under the data directory, made by `make` the first time it is asked for. */
 function generatedOnce(name: string, make: () => string): string {
   const file = path.join(env.dataDir, name);
@@ -58,14 +67,18 @@ function generatedOnce(name: string, make: () => string): string {
     mkdirSync(env.dataDir, { recursive: true });
     // Written whole under another name, then linked into place: two processes starting at once
     // keep the first one's secret, and neither can read a half-written file.
+    const content = make();
     const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-    writeFileSync(draft, make(), { mode: 0o600 });
+    writeFileSync(draft, content, { mode: 0o600 });
     try {
       linkSync(draft, file);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      // A file system without hard links: an exclusive create is the next best thing.
+      if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EXDEV' || code === 'ENOSYS') writeExclusive(file, content);
+      else if (code !== 'EEXIST') throw err;
     } finally {
-      unlinkSync(draft);
+      rmSync(draft, { force: true });
     }
     return readFileSync(file, 'utf8').trim();
   }

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { getDb } from '../db/client.ts';
+import { fanout } from '../messages/fanout.ts';
 import { getPresenceRegistry } from '../realtime/index.ts';
 import { FakePushService, type FakeSubscription } from '../test/fake-push-service.ts';
 import { createGroup, createPair, createUser, expectTRPCError, releaseServices, send, type TestUser } from '../test/helpers.ts';
@@ -86,6 +87,20 @@ describe('push for new messages', () => {
     expect(fromAlice.at(-1)).toMatchObject({ body: '3 new messages\nthree' });
     // Another chat has its own notification; the badge counts every unread message.
     expect(pushes.filter((p) => p.conversationId === carolChat.id)).toMatchObject([{ tag: `c:${carolChat.id}`, count: 1, badge: 4 }]);
+  });
+
+  test('when two people write at once, each still gets a push for the other one\'s message', async () => {
+    const { users: [alice, bob, carol], conversationId } = await createGroup('pushtwo', 3);
+    const [bobs, carols] = [await subscribe(bob), await subscribe(carol)];
+    await Promise.all([
+      alice.caller.messages.send({ conversationId, clientId: randomUUID(), body: 'from alice' }),
+      bob.caller.messages.send({ conversationId, clientId: randomUUID(), body: 'from bob' }),
+    ]);
+    await fanout.idle();
+    const toBob = await pushesTo(bobs);
+    expect(toBob.at(-1)).toMatchObject({ body: `${alice.displayName}: from alice`, count: 1 });
+    expect(JSON.stringify(toBob)).not.toContain('from bob');
+    expect((await pushesTo(carols)).at(-1)).toMatchObject({ count: 2 });
   });
 
   test('a group notification names the group and who spoke', async () => {
@@ -190,16 +205,32 @@ describe('subscriptions', () => {
     await expectTRPCError(user.caller.push.subscribe({ ...good, endpoint: 'javascript:alert(1)' }), 'BAD_REQUEST');
     await expectTRPCError(user.caller.push.subscribe({ ...good, keys: { ...good.keys, p256dh: 'short' } }), 'BAD_REQUEST');
     await expectTRPCError(user.caller.push.subscribe({ ...good, keys: { ...good.keys, auth: 'A'.repeat(40) } }), 'BAD_REQUEST');
+    // Well-formed, but no point on the curve: nothing could ever be encrypted to it.
+    await expectTRPCError(user.caller.push.subscribe({ ...good, keys: { ...good.keys, p256dh: `B${'A'.repeat(86)}` } }), 'BAD_REQUEST');
     expect(await getDb().pushSubscription.count({ where: { userId: user.id } })).toBe(0);
   });
 
-  test('only public HTTPS push services are endpoints, unless local ones are allowed (tests)', () => {
-    for (const ok of ['https://fcm.googleapis.com/fcm/send/abc', 'https://updates.push.services.mozilla.com/wpush/v2/x', 'https://web.push.apple.com/QG']) {
-      expect(isPushServiceEndpoint(ok, false), ok).toBe(true);
-    }
-    for (const bad of ['http://fcm.googleapis.com/x', 'https://127.0.0.1/x', 'https://10.0.0.5/x', 'https://169.254.169.254/latest', 'https://[::1]/x', 'https://localhost/x', 'https://intranet/x', 'https://a.localhost/x']) {
-      expect(isPushServiceEndpoint(bad, false), bad).toBe(false);
-    }
+  test('only the browsers\' push services, over HTTPS, are endpoints, unless local ones are allowed (tests)', () => {
+    const ok = [
+      'https://fcm.googleapis.com/fcm/send/abc',
+      'https://updates.push.services.mozilla.com/wpush/v2/x',
+      'https://web.push.apple.com/QG',
+      'https://wns2-par02p.notify.windows.com/w/?token=x',
+    ];
+    for (const endpoint of ok) expect(isPushServiceEndpoint(endpoint, false), endpoint).toBe(true);
+    const bad = [
+      'http://fcm.googleapis.com/x',
+      'https://fcm.googleapis.com:8443/x',
+      'https://127.0.0.1/x',
+      'https://169.254.169.254/latest',
+      'https://[::1]/x',
+      'https://localhost./x',
+      'https://127.0.0.1.nip.io/x',
+      'https://metadata.google.internal/x',
+      'https://evil.example/fcm.googleapis.com',
+      'https://fcm.googleapis.com.evil.example/x',
+    ];
+    for (const endpoint of bad) expect(isPushServiceEndpoint(endpoint, false), endpoint).toBe(false);
     expect(isPushServiceEndpoint('http://127.0.0.1:9000/push/1', true)).toBe(true);
   });
 

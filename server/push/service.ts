@@ -1,7 +1,6 @@
 // Web push: browsers' subscriptions, and notifications for people with no live connection, coalesced
 // per conversation; a read on one device closes the notifications on the others.
-import { randomUUID } from 'node:crypto';
-import { isIP } from 'node:net';
+import { createECDH, randomUUID } from 'node:crypto';
 import webpush from 'web-push';
 import { notificationTag, type PushPayload } from '../../lib/push.ts';
 import type { ConversationId, Message, PushSubscriptionInput, UserId } from '../../lib/schemas.ts';
@@ -25,27 +24,48 @@ const PREVIEW_CHARS = 180;
 let keys: VapidKeys | undefined;
 /** The VAPID keys (from the environment, or generated once under the data directory). */
 export function vapid(): VapidKeys {
-  return (keys ??= vapidKeys(() => webpush.generateVAPIDKeys()));
+  if (!keys) {
+    const loaded = vapidKeys(() => webpush.generateVAPIDKeys());
+    webpush.setVapidDetails(loaded.subject, loaded.publicKey, loaded.privateKey); // throws on keys that cannot sign
+    keys = loaded;
+  }
+  return keys;
+}
+
+/** Whether a browser's key is a point on P-256 that pushes can be encrypted to. */
+function isUsablePublicKey(p256dh: string): boolean {
+  try {
+    const ecdh = createECDH('prime256v1');
+    ecdh.generateKeys();
+    ecdh.computeSecret(Buffer.from(p256dh, 'base64url'));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Subscriptions kept per user (browsers and devices); a new one beyond it drops the oldest. */
 export const MAX_SUBSCRIPTIONS = 10;
 
+/** The browsers' push services: Chrome, Edge (Chromium), Opera and Samsung use FCM. */
+const PUSH_SERVICE_HOSTS = ['fcm.googleapis.com', '.push.services.mozilla.com', '.push.apple.com', '.notify.windows.com'];
+
 /**
- * Whether the server may POST to this endpoint: push services are public HTTPS hosts, never this
- * machine or an address on its network (a subscription must not turn the server into a proxy).
+ * Whether the server may POST to this endpoint: a browser vendor's push service over HTTPS, never a
+ * host of the operator's network (a subscription must not turn the server into a proxy).
  */
 export function isPushServiceEndpoint(endpoint: string, allowLocal: boolean): boolean {
   const url = new URL(endpoint);
   if (allowLocal) return url.protocol === 'https:' || url.protocol === 'http:';
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  return url.protocol === 'https:' && isIP(host) === 0 && host !== 'localhost' && !host.endsWith('.localhost') && host.includes('.');
+  const host = url.hostname;
+  return url.protocol === 'https:' && url.port === '' && PUSH_SERVICE_HOSTS.some((h) => (h.startsWith('.') ? host.endsWith(h) : host === h));
 }
 
 export async function saveSubscription(userId: UserId, input: PushSubscriptionInput): Promise<void> {
   if (!isPushServiceEndpoint(input.endpoint, env.PUSH_ALLOW_LOCAL_ENDPOINTS)) {
     throw new AppError('BAD_REQUEST', 'That is not a push service this server sends to', 'endpoint');
   }
+  if (!isUsablePublicKey(input.keys.p256dh)) throw new AppError('BAD_REQUEST', 'Not a P-256 public key', 'keys.p256dh');
   const data = { userId, p256dh: input.keys.p256dh, auth: input.keys.auth, createdAt: new Date() };
   const db = getDb();
   // An endpoint is one browser profile: if someone else was signed in there before, it is ours now.
@@ -80,6 +100,11 @@ interface Target {
 /** Sends one push; a subscription the push service no longer knows (404, 410) is deleted. */
 async function send(target: Target, payload: PushPayload, urgency: webpush.Urgency): Promise<void> {
   const { publicKey, privateKey, subject } = vapid();
+  // Rows stored under another policy are checked again.
+  if (!isPushServiceEndpoint(target.endpoint, env.PUSH_ALLOW_LOCAL_ENDPOINTS)) {
+    await getDb().pushSubscription.deleteMany({ where: { id: target.id } });
+    return log.warn({ userId: target.user_id }, 'push endpoint not a push service; subscription deleted');
+  }
   let request: webpush.RequestDetails;
   try {
     request = webpush.generateRequestDetails(
@@ -89,7 +114,9 @@ async function send(target: Target, payload: PushPayload, urgency: webpush.Urgen
       { TTL: TTL_S, urgency, topic: payload.conversationId.replaceAll('-', ''), contentEncoding: 'aes128gcm', vapidDetails: { subject, publicKey, privateKey } },
     );
   } catch (err) {
-    // Keys that look right but are no point on the curve: nothing can ever be encrypted to them.
+    // The browser's key is no point on the curve: nothing can ever be encrypted to it. Anything
+    // else (our own keys) is the operator's to fix, and the subscription stays.
+    if (isUsablePublicKey(target.p256dh)) return log.error({ err: (err as Error).message }, 'push could not be prepared');
     await getDb().pushSubscription.deleteMany({ where: { id: target.id } });
     return log.warn({ err: (err as Error).message, userId: target.user_id }, 'push subscription unusable; deleted');
   }
@@ -98,6 +125,7 @@ async function send(target: Target, payload: PushPayload, urgency: webpush.Urgen
       method: request.method,
       headers: request.headers as Record<string, string>,
       body: new Uint8Array(request.body!),
+      redirect: 'manual', // a push service does not redirect; a redirect could point anywhere
       signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
     });
     await response.body?.cancel();
@@ -213,19 +241,32 @@ async function notifyRead(userId: UserId, conversationId: ConversationId, readSe
  */
 class PushQueue {
   private readonly queues = new SerialQueues<ConversationId>(log, 'push round');
-  private readonly waiting = new Map<ConversationId, Message>();
+  /** Each conversation's last queued round that has not started, which a newer message may take over. */
+  private readonly waiting = new Map<ConversationId, { message: Message }>();
 
+  /**
+   * A round pushes one message to everyone but its sender, so a batch needs one round per sender
+   * (their newest message), in seq order: then each member's last push is the newest news for them.
+   */
   messages(messages: Message[]): void {
-    const newest = messages.filter((m) => m.kind === 'text').at(-1);
-    if (!newest) return;
-    const conversationId = newest.conversationId;
-    const alreadyQueued = this.waiting.has(conversationId);
-    this.waiting.set(conversationId, newest);
-    if (alreadyQueued) return;
+    const newestBySender = new Map<string, Message>();
+    for (const m of messages) if (m.kind === 'text') newestBySender.set(m.senderId, m);
+    for (const message of [...newestBySender.values()].sort((a, b) => a.seq - b.seq)) this.queue(message);
+  }
+
+  private queue(message: Message): void {
+    const conversationId = message.conversationId;
+    const tail = this.waiting.get(conversationId);
+    // The last round has not started and is the same sender's: the newer message takes it over.
+    if (tail && tail.message.senderId === message.senderId) {
+      tail.message = message;
+      return;
+    }
+    const round = { message };
+    this.waiting.set(conversationId, round);
     this.queues.run(conversationId, async () => {
-      const message = this.waiting.get(conversationId)!;
-      this.waiting.delete(conversationId);
-      await notifyMessage(message);
+      if (this.waiting.get(conversationId) === round) this.waiting.delete(conversationId);
+      await notifyMessage(round.message);
     });
   }
 
