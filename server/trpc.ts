@@ -11,8 +11,6 @@ import { logger } from './logger.ts';
 export interface Context {
   userId: UserId | null;
   log: Logger;
-  /** Over a WebSocket, whose presence the socket itself registers; false over HTTP (and SSE). */
-  viaWebSocket: boolean;
 }
 
 const t = initTRPC.context<Context>().create({
@@ -74,6 +72,6 @@ export const readerProcedure = authedProcedure.input(conversationIdInput).use(as
   return next({ ctx: { ...ctx, range } });
 });
 
-export function rootContext(userId: UserId | null, bindings: Record<string, unknown> = {}, viaWebSocket = false): Context {
-  return { userId, log: logger.child({ ...bindings, userId }), viaWebSocket };
+export function rootContext(userId: UserId | null, bindings: Record<string, unknown> = {}): Context {
+  return { userId, log: logger.child({ ...bindings, userId }) };
 }

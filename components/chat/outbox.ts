@@ -40,14 +40,14 @@ export class Outbox {
   private attempt = 0;
 
   /**
-   * onSent: the server acknowledged a message. Its own event may come before or after the ack (the
-   * ack does not wait for fan-out), so whatever shows the sender's inbox must hear of it here too.
+   * accept: takes an acknowledged message into the store (the sync engine's accept, so the inbox
+   * hears of it whether the ack or the message's own event comes first).
    */
   constructor(
     private readonly userId: string,
     private readonly store: MessageStore,
     private readonly send: SendFn,
-    private readonly onSent: (message: Message) => void = () => {},
+    private readonly accept: (message: Message) => void,
   ) {}
 
   // Opened on first use: the page is also rendered on the server, where there is no IndexedDB.
@@ -111,8 +111,7 @@ export class Outbox {
           if (entry.status !== 'sending') continue;
           try {
             const message = await this.send({ conversationId: entry.conversationId, clientId: entry.clientId, body: entry.body });
-            this.store.addMessages(entry.conversationId, [message]);
-            this.onSent(message);
+            this.accept(message);
             await (await this.db).delete('sends', entry.clientId);
             this.attempt = 0;
           } catch (err) {

@@ -82,7 +82,7 @@ export function useChatClient(meId: string, openConversationId: string | null): 
       meId,
       store,
       (input) => utils.client.messages.send.mutate(input),
-      (message) => applyMessages(utils, message.conversationId, [message], 0),
+      (message) => engine.accept(message.conversationId, [message]),
     );
     // Best effort: a lost typing signal only means a missing or late "typing…".
     const typingNotifier = new TypingNotifier((conversationId, isTyping) => {

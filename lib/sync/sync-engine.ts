@@ -13,7 +13,7 @@ export interface SyncApi {
 export interface SyncHooks {
   /** After (re)subscribing: where every conversation stands. */
   onHeads?(heads: ConversationHead[]): void;
-  /** A committed message reached this client (live or by filling a gap), for the first time. */
+  /** A committed message reached this client (live, by filling a gap or as a send's ack), for the first time. */
   onMessages?(conversationId: string, messages: Message[]): void;
   onReceipt?(receipt: ReceiptState): void;
   onTyping?(event: TypingUpdatedEvent): void;
@@ -43,9 +43,7 @@ export class SyncEngine {
       case 'message.new': {
         const { message } = event;
         const id = message.conversationId;
-        const isNew = !this.store.get(id).messages.some((m) => m.seq === message.seq);
-        this.store.addMessages(id, [message]);
-        if (isNew) this.hooks.onMessages?.(id, [message]);
+        this.accept(id, [message]);
         // A seq above the first missing one means events were lost in between: fetch them.
         if (this.store.isLoaded(id) && this.store.contiguousTop(id) < message.seq) void this.fill(id);
         break;
@@ -60,6 +58,18 @@ export class SyncEngine {
         this.hooks.onPresence?.(event);
         break;
     }
+  }
+
+  /**
+   * Committed messages, however they came (an event, a gap fill, the ack of this client's send),
+   * go into the store here, and onMessages hears of those it did not hold: whichever path brings
+   * a message first, the inbox and receipts learn of it once.
+   */
+  accept(conversationId: string, messages: Message[]): void {
+    const held = new Set(this.store.get(conversationId).messages.map((m) => m.seq));
+    const fresh = messages.filter((m) => !held.has(m.seq));
+    this.store.addMessages(conversationId, messages);
+    if (fresh.length) this.hooks.onMessages?.(conversationId, fresh);
   }
 
   /**
@@ -91,11 +101,8 @@ export class SyncEngine {
     for (;;) {
       const after = this.store.contiguousTop(conversationId);
       const page = await this.api.listAfter(conversationId, after, FILL_PAGE);
-      const held = new Set(this.store.get(conversationId).messages.map((m) => m.seq));
-      const fresh = page.messages.filter((m) => !held.has(m.seq));
-      this.store.addMessages(conversationId, page.messages);
+      this.accept(conversationId, page.messages);
       this.store.raiseFloor(conversationId, page.fromSeq);
-      if (fresh.length) this.hooks.onMessages?.(conversationId, fresh);
       if (page.messages.length < FILL_PAGE) return;
     }
   }

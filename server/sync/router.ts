@@ -1,11 +1,9 @@
 // The live event subscription: one per connection, heads first, then every event for the user.
-import { randomUUID } from 'node:crypto';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { eventId, type ServerEvent } from '../../lib/events.ts';
 import { listHeads } from '../conversations/service.ts';
 import { metrics } from '../metrics.ts';
-import { presenceTracker } from '../presence/service.ts';
 import { channels, getBus } from '../realtime/index.ts';
 import { openEventStream, RESYNC } from '../realtime/event-stream.ts';
 import { authedProcedure, router } from '../trpc.ts';
@@ -19,27 +17,19 @@ export const syncRouter = router({
     .input(z.object({ lastEventId: z.string().max(200).nullish() }).optional())
     .subscription(async function* ({ ctx, signal }) {
       const stream = openEventStream(getBus(), [channels.user(ctx.userId)], signal);
-      // A server-sent-events stream is the client's live connection (the WebSocket's is the socket):
-      // it counts for presence, and no pushes go out while it is open.
-      const sseConnection = ctx.viaWebSocket ? null : randomUUID();
-      if (sseConnection) await presenceTracker.connected(ctx.userId, sseConnection).catch((err) => ctx.log.warn({ err }, 'presence connect failed'));
-      try {
-        const heads = async (): Promise<ServerEvent> => ({ type: 'sync.heads', conversations: await listHeads(ctx.userId) });
-        yield tracked(`h:${Date.now()}`, await heads());
-        for await (const event of stream) {
-          // The bus may have lost events (Redis was away): fresh heads make the client fetch them.
-          if (event === RESYNC) {
-            yield tracked(`h:${Date.now()}`, await heads());
-            continue;
-          }
-          if (event.type === 'message.new') {
-            metrics.messagesDelivered.inc();
-            metrics.busLag.observe((Date.now() - event.message.createdAt.getTime()) / 1000);
-          }
-          yield tracked(eventId(event), event as ServerEvent);
+      const heads = async (): Promise<ServerEvent> => ({ type: 'sync.heads', conversations: await listHeads(ctx.userId) });
+      yield tracked(`h:${Date.now()}`, await heads());
+      for await (const event of stream) {
+        // The bus may have lost events (Redis was away): fresh heads make the client fetch them.
+        if (event === RESYNC) {
+          yield tracked(`h:${Date.now()}`, await heads());
+          continue;
         }
-      } finally {
-        if (sseConnection) await presenceTracker.disconnected(ctx.userId, sseConnection).catch((err) => ctx.log.warn({ err }, 'presence disconnect failed'));
+        if (event.type === 'message.new') {
+          metrics.messagesDelivered.inc();
+          metrics.busLag.observe((Date.now() - event.message.createdAt.getTime()) / 1000);
+        }
+        yield tracked(eventId(event), event as ServerEvent);
       }
     }),
 });
