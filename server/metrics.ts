@@ -7,7 +7,7 @@ client.collectDefaultMetrics({ register: registry, prefix: 'parley_' });
 export const metrics = {
   openConnections: new client.Gauge({
     name: 'parley_open_connections',
-    help: 'Open WebSocket connections on this instance',
+    help: 'Open live connections (WebSockets and the fallback event streams) on this instance',
     registers: [registry],
   }),
   messagesSent: new client.Counter({

@@ -8,6 +8,8 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { MessageNewEvent, ServerEvent } from '../../lib/events.ts';
 import { issueSessionToken, sessionCookieName } from '../auth/session.ts';
+import { OFFLINE_GRACE_MS } from '../presence/service.ts';
+import { getPresenceRegistry } from '../realtime/index.ts';
 import type { AppRouter } from '../router.ts';
 import { createUser, EventQueue, releaseServices, TEST_PASSWORD, type TestUser } from '../test/helpers.ts';
 import { createParleyServer, TRPC_HTTP_PATH, TRPC_WS_PATH, type ParleyServer } from './server.ts';
@@ -143,6 +145,38 @@ describe('WebSocket upgrade', () => {
     const user = await createUser('wsevil');
     const cookie = `${sessionCookieName()}=${await issueSessionToken(user)}`;
     expect(await upgradeStatus({ headers: { cookie }, origin: 'http://evil.example' })).toBe(403);
+  });
+});
+
+describe('the HTTP fallback (server-sent events)', () => {
+  test('its event stream is a live connection: online while open, offline after', async () => {
+    const [alice, bob] = await Promise.all([createUser('ssea'), createUser('sseb')]);
+    await bob.caller.conversations.openDirect({ username: alice.username });
+    const bobEvents = subscribe(await connectAs(bob));
+    await bobEvents.next((e) => e.type === 'sync.heads');
+    const isAlice = (e: ServerEvent) => e.type === 'presence.updated' && e.userId === alice.id;
+
+    // What httpSubscriptionLink's EventSource asks for, with Alice's session cookie.
+    const stream = new AbortController();
+    const response = await fetch(`${origin.replace('localhost', '127.0.0.1')}${TRPC_HTTP_PATH}/sync.events`, {
+      headers: { accept: 'text/event-stream', cookie: `${sessionCookieName()}=${await issueSessionToken(alice)}` },
+      signal: stream.signal,
+    });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const reader = response.body!.getReader();
+    let received = '';
+    while (!received.includes('sync.heads')) {
+      const chunk = await reader.read();
+      expect(chunk.done).toBe(false);
+      received += new TextDecoder().decode(chunk.value);
+    }
+    expect(await bobEvents.next(isAlice)).toEqual({ type: 'presence.updated', userId: alice.id, visible: true, online: true, lastSeenAt: null });
+    expect(await getPresenceRegistry().online([alice.id])).toEqual(new Set([alice.id]));
+
+    stream.abort();
+    await reader.cancel().catch(() => {});
+    expect(await bobEvents.next(isAlice, OFFLINE_GRACE_MS + 5_000)).toMatchObject({ online: false });
+    expect(await getPresenceRegistry().online([alice.id])).toEqual(new Set());
   });
 });
 

@@ -35,12 +35,30 @@ export interface ParleyServer {
   close(): Promise<void>;
 }
 
+/**
+ * A client's live connection (a WebSocket, or the event stream of the HTTP fallback): counted as
+ * open, and its user online (so no pushes go to them), until it closes.
+ */
+function trackLiveConnection(userId: UserId, connectionId: string, onClose: (closed: () => void) => void): void {
+  metrics.openConnections.inc();
+  void presenceTracker.connected(userId, connectionId).catch((err) => logger.warn({ err }, 'presence connect failed'));
+  onClose(() => {
+    metrics.openConnections.dec();
+    void presenceTracker.disconnected(userId, connectionId).catch((err) => logger.warn({ err }, 'presence disconnect failed'));
+  });
+}
+
 export function createParleyServer(options: ParleyServerOptions): ParleyServer {
   const trpcHttp = createHTTPHandler({
     router: appRouter,
     basePath: `${TRPC_HTTP_PATH}/`,
     maxBodySize: MAX_HTTP_BODY,
-    createContext: async ({ req }) => rootContext(await userIdFromHeaders(req.headers), { reqId: randomUUID() }),
+    createContext: async ({ req, res }) => {
+      const userId = await userIdFromHeaders(req.headers);
+      // The fallback transport's event stream (server-sent events) is a live connection as a socket is.
+      if (userId && req.headers.accept?.includes('text/event-stream')) trackLiveConnection(userId, randomUUID(), (closed) => res.once('close', closed));
+      return rootContext(userId, { reqId: randomUUID() });
+    },
   });
 
   let accepting = true;
@@ -63,7 +81,7 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
     keepAlive: { enabled: true, pingMs: 10_000, pongWaitMs: 10_000 },
     createContext: ({ req }) => {
       const connection = connections.get(req);
-      return rootContext(connection?.userId ?? null, { connId: connection?.connectionId }, true);
+      return rootContext(connection?.userId ?? null, { connId: connection?.connectionId });
     },
   });
 
@@ -87,12 +105,7 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
         const connectionId = randomUUID();
         connections.set(req, { userId, connectionId });
         wss.handleUpgrade(req, socket, head, (ws) => {
-          metrics.openConnections.inc();
-          void presenceTracker.connected(userId, connectionId).catch((err) => logger.warn({ err }, 'presence connect failed'));
-          ws.once('close', () => {
-            metrics.openConnections.dec();
-            void presenceTracker.disconnected(userId, connectionId).catch((err) => logger.warn({ err }, 'presence disconnect failed'));
-          });
+          trackLiveConnection(userId, connectionId, (closed) => ws.once('close', closed));
           wss.emit('connection', ws, req);
         });
       },

@@ -73,23 +73,6 @@ describe('presence events', () => {
     }
   });
 
-  test('a server-sent-events stream (the fallback when WebSockets are blocked) is a live connection: online while open, offline after', async () => {
-    const { a: alice, b: bob } = await createPair('psse');
-    const [bobEvents] = await openReaders(bob);
-    try {
-      const aliceStream = await EventReader.open(alice.id, { sse: true });
-      await aliceStream.next((e) => e.type === 'sync.heads');
-      expect(await bobEvents.next(isPresenceOf(alice.id))).toEqual(online(alice.id));
-      expect(await getPresenceRegistry().online([alice.id])).toEqual(new Set([alice.id]));
-      await aliceStream.close();
-      const announced = (await bobEvents.next(isPresenceOf(alice.id), PAST_GRACE_MS)) as PresenceUpdatedEvent;
-      expect(announced).toMatchObject({ online: false });
-      expect(await getPresenceRegistry().online([alice.id])).toEqual(new Set());
-    } finally {
-      await closeAll([bobEvents]);
-    }
-  });
-
   test('closing the last connection writes last seen at once; contacts hear offline with it after the grace period', async () => {
     const { a: alice, b: bob } = await createPair('poff');
     const [bobEvents] = await openReaders(bob);

@@ -21,9 +21,8 @@ export function uniqueUsername(prefix = 'u'): string {
   return `${prefix.toLowerCase().slice(0, 12)}_${randomBytes(8).toString('hex')}`;
 }
 
-/** `viaWebSocket`: as a WebSocket's calls are, whose presence the socket (absent here) would register. */
-export function callerFor(userId: string | null, signal?: AbortSignal, { viaWebSocket = false } = {}): Caller {
-  return createCaller(rootContext(userId, {}, viaWebSocket), { signal });
+export function callerFor(userId: string | null, signal?: AbortSignal): Caller {
+  return createCaller(rootContext(userId), { signal });
 }
 
 export interface TestUser extends UserSummary {
@@ -131,13 +130,10 @@ export class EventReader extends EventQueue {
   private readonly abort = new AbortController();
   private done: Promise<void> = Promise.resolve();
 
-  /**
-   * Subscribes as this user, the way a WebSocket connection does (without the socket's presence,
-   * which tests of presence register themselves). `sse`: as a server-sent-events stream does.
-   */
-  static async open(userId: string, { sse = false } = {}): Promise<EventReader> {
+  /** Subscribes as this user, the way a connection does. */
+  static async open(userId: string): Promise<EventReader> {
     const reader = new EventReader();
-    const iterable = (await callerFor(userId, reader.abort.signal, { viaWebSocket: !sse }).sync.events()) as AsyncIterable<unknown>;
+    const iterable = (await callerFor(userId, reader.abort.signal).sync.events()) as AsyncIterable<unknown>;
     reader.done = (async () => {
       try {
         for await (const item of iterable) reader.push((isTrackedEnvelope(item) ? item[1] : item) as ServerEvent);
