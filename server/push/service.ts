@@ -187,10 +187,10 @@ async function notifyMessage(message: Message): Promise<void> {
     data: { pushedSeq: seq },
   });
   const badges = await unreadTotals(userIds);
+  const text = message.body.length > PREVIEW_CHARS ? `${message.body.slice(0, PREVIEW_CHARS - 1)}…` : message.body;
   await Promise.all(
     targets.map((t) => {
       const count = Math.max(1, t.unread);
-      const text = message.body.length > PREVIEW_CHARS ? `${message.body.slice(0, PREVIEW_CHARS - 1)}…` : message.body;
       const said = t.kind === 'group' ? `${t.sender_name}: ${text}` : text;
       const preview = t.previews
         ? { title: t.kind === 'group' ? (t.title ?? 'Group') : t.sender_name, body: count > 1 ? `${count} new messages\n${said}` : said }
@@ -214,16 +214,11 @@ async function notifyMessage(message: Message): Promise<void> {
 }
 
 /**
- * The user read up to readSeq: if a push went out for something they have now read, every one of
+ * The user read what had been pushed to them (receipts cleared members.pushed_seq): every one of
  * their browsers is told to close that conversation's notification.
  */
-async function notifyRead(userId: UserId, conversationId: ConversationId, readSeq: number): Promise<void> {
+async function notifyRead(userId: UserId, conversationId: ConversationId): Promise<void> {
   const db = getDb();
-  const cleared = await db.member.updateMany({
-    where: { conversationId, userId, pushedSeq: { gt: 0, lte: BigInt(readSeq) } },
-    data: { pushedSeq: 0 },
-  });
-  if (cleared.count === 0) return;
   const targets = await db.$queryRaw<Target[]>`
     SELECT id, user_id, endpoint, p256dh, auth FROM push_subscriptions WHERE user_id = ${userId}::uuid`;
   if (targets.length === 0) return;
@@ -270,8 +265,11 @@ class PushQueue {
     });
   }
 
-  read(userId: UserId, conversationId: ConversationId, readSeq: number): void {
-    this.queues.run(conversationId, () => notifyRead(userId, conversationId, readSeq));
+  read(userId: UserId, conversationId: ConversationId): void {
+    // Queued after the waiting round: a later message must not take that round over and go out
+    // before this close, which would then close its notification.
+    this.waiting.delete(conversationId);
+    this.queues.run(conversationId, () => notifyRead(userId, conversationId));
   }
 
   /** Resolves when every push queued so far is done (shutdown, tests). */

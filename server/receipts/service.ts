@@ -11,6 +11,8 @@ interface AckRow {
   read_seq: bigint;
   old_delivered: bigint;
   old_read: bigint;
+  /** A push had gone out for a message this read covers: the user's notifications can close. */
+  push_cleared: boolean;
 }
 
 /**
@@ -40,15 +42,17 @@ export async function ackReceipts(userId: UserId, input: AckReceiptsInput): Prom
     WITH v AS (
       SELECT * FROM unnest(${ids}::uuid[], ${delivered}::bigint[], ${read}::bigint[]) AS v(cid, delivered, read)
     ), old AS (
-      SELECT m.conversation_id, m.delivered_seq, m.read_seq FROM members m JOIN v ON v.cid = m.conversation_id
+      SELECT m.conversation_id, m.delivered_seq, m.read_seq, m.pushed_seq FROM members m JOIN v ON v.cid = m.conversation_id
       WHERE m.user_id = ${userId}::uuid
     ), upd AS (
       UPDATE members m SET
         read_seq = GREATEST(m.read_seq, LEAST(v.read, COALESCE(m.left_seq, c.last_seq))),
-        delivered_seq = GREATEST(m.delivered_seq, LEAST(GREATEST(v.delivered, v.read), COALESCE(m.left_seq, c.last_seq)))
+        delivered_seq = GREATEST(m.delivered_seq, LEAST(GREATEST(v.delivered, v.read), COALESCE(m.left_seq, c.last_seq))),
+        -- What was pushed and is now read is no longer outstanding (see server/push).
+        pushed_seq = CASE WHEN m.pushed_seq <= GREATEST(m.read_seq, LEAST(v.read, COALESCE(m.left_seq, c.last_seq))) THEN 0 ELSE m.pushed_seq END
       FROM v JOIN conversations c ON c.id = v.cid
       WHERE m.conversation_id = v.cid AND m.user_id = ${userId}::uuid
-      RETURNING m.conversation_id, m.delivered_seq, m.read_seq
+      RETURNING m.conversation_id, m.delivered_seq, m.read_seq, m.pushed_seq
     ), marks AS (
       -- When each watermark moved, for "Message info".
       INSERT INTO receipt_marks (conversation_id, user_id, delivered_seq, read_seq)
@@ -56,12 +60,12 @@ export async function ackReceipts(userId: UserId, input: AckReceiptsInput): Prom
       WHERE upd.delivered_seq <> old.delivered_seq OR upd.read_seq <> old.read_seq
     )
     SELECT upd.conversation_id AS id, upd.delivered_seq, upd.read_seq,
-      old.delivered_seq AS old_delivered, old.read_seq AS old_read
+      old.delivered_seq AS old_delivered, old.read_seq AS old_read, old.pushed_seq > 0 AND upd.pushed_seq = 0 AS push_cleared
     FROM upd JOIN old USING (conversation_id)`;
 
   const changed = rows.filter((r) => r.delivered_seq !== r.old_delivered || r.read_seq !== r.old_read);
-  // Read here: notifications of it on the user's other browsers can close.
-  for (const r of changed) if (r.read_seq !== r.old_read) push.read(userId, r.id, Number(r.read_seq));
+  // Read here what had been pushed: the notifications of it on the user's browsers can close.
+  for (const r of rows) if (r.push_cleared) push.read(userId, r.id);
   // Every acked conversation's current members, moved or not: the returned aggregate needs them either way.
   const members = await db.member.findMany({
     where: { conversationId: { in: rows.map((r) => r.id) } },
