@@ -33,18 +33,21 @@ class Fanout {
 async function deliver(conversationId: ConversationId, messages: Message[]): Promise<void> {
   const first = messages[0].seq;
   const last = messages[messages.length - 1].seq;
-  const members = await getDb().member.findMany({
-    where: { conversationId, fromSeq: { lte: last }, OR: [{ leftSeq: null }, { leftSeq: { gte: first } }] },
-    select: { userId: true, fromSeq: true, leftSeq: true },
-  });
+  // With whether each has a browser to push to: most messages then need no push round at all.
+  const members = await getDb().$queryRaw<{ user_id: string; from_seq: bigint; left_seq: bigint | null; pushable: boolean }[]>`
+    SELECT m.user_id, m.from_seq, m.left_seq, EXISTS (SELECT 1 FROM push_subscriptions s WHERE s.user_id = m.user_id) AS pushable
+    FROM members m
+    WHERE m.conversation_id = ${conversationId}::uuid AND m.from_seq <= ${last} AND (m.left_seq IS NULL OR m.left_seq >= ${first})`;
   const bus = getBus();
+  const toPush: Message[] = [];
   for (const message of messages) {
     metrics.messagesSent.inc();
     const seq = BigInt(message.seq);
-    const to = members.filter((m) => m.fromSeq <= seq && (m.leftSeq === null || m.leftSeq >= seq)).map((m) => channels.user(m.userId));
-    void bus.publish(to, { type: 'message.new', message });
+    const recipients = members.filter((m) => m.from_seq <= seq && (m.left_seq === null || m.left_seq >= seq));
+    void bus.publish(recipients.map((m) => channels.user(m.user_id)), { type: 'message.new', message });
+    if (recipients.some((m) => m.pushable && m.user_id !== message.senderId)) toPush.push(message);
   }
-  push.messages(messages);
+  push.messages(toPush);
 }
 
 export const fanout = new Fanout();
