@@ -13,7 +13,6 @@ import { namesFrom } from '../ui/people.ts';
 import { Composer } from './composer.tsx';
 import { applyOwnRead } from './inbox-cache.ts';
 import { MessageInfo } from './message-info.tsx';
-import { closeNotifications } from '../pwa/service-worker.ts';
 import { MuteMenu } from './mute-menu.tsx';
 import { MessageList } from './message-list.tsx';
 import { isInFront, usePresence, type ChatClient } from './sync.tsx';
@@ -77,7 +76,6 @@ export function ConversationView({ conversationId, me, onBack, client }: {
     if (!inFront || bottomVisibleSeq <= readSeq) return;
     receipts.read(conversationId, bottomVisibleSeq);
     applyOwnRead(utils, conversationId, bottomVisibleSeq);
-    void closeNotifications(conversationId);
   }, [inFront, bottomVisibleSeq, readSeq, conversationId, receipts, utils]);
 
   const [panel, setPanel] = useState<{ kind: 'group' } | { kind: 'message'; seq: number } | null>(null);
