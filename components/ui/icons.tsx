@@ -1,111 +1,100 @@
 // The few icons the UI uses, as inline SVG.
-type IconProps = { className?: string };
+import type { ReactNode } from 'react';
 
-export function SendIcon({ className }: IconProps) {
+/** `label`: an icon that says something (role img); without one it is decoration, hidden from readers. */
+type IconProps = { className?: string; label?: string };
+
+/** The frame every icon shares: outlined with round ends when given a stroke width, else filled. */
+function Icon({ className, label, viewBox = '0 0 24 24', stroke, children }: IconProps & { viewBox?: string; stroke?: number; children: ReactNode }) {
+  const paint = stroke
+    ? ({ fill: 'none', stroke: 'currentColor', strokeWidth: stroke, strokeLinecap: 'round', strokeLinejoin: 'round' } as const)
+    : { fill: 'currentColor' };
+  const meaning = label ? { role: 'img', 'aria-label': label } : { 'aria-hidden': true };
   return (
-    <svg viewBox="0 0 24 24" className={className} aria-hidden="true" fill="currentColor">
-      <path d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" />
+    <svg viewBox={viewBox} className={className} {...meaning} {...paint}>
+      {children}
     </svg>
   );
 }
 
-export function BackIcon({ className }: IconProps) {
-  return (
-    <svg viewBox="0 0 24 24" className={className} aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2">
-      <path d="M15 5l-7 7 7 7" strokeLinecap="round" strokeLinejoin="round" />
-    </svg>
-  );
-}
+export const SendIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" />
+  </Icon>
+);
 
-export function SearchIcon({ className }: IconProps) {
-  return (
-    <svg viewBox="0 0 24 24" className={className} aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2">
-      <circle cx="11" cy="11" r="7" />
-      <path d="m20 20-3.5-3.5" strokeLinecap="round" />
-    </svg>
-  );
-}
+export const BackIcon = (p: IconProps) => (
+  <Icon {...p} stroke={2}>
+    <path d="M15 5l-7 7 7 7" />
+  </Icon>
+);
 
-export function ClockIcon({ className }: IconProps) {
-  return (
-    <svg viewBox="0 0 16 16" className={className} aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.5">
-      <circle cx="8" cy="8" r="6" />
-      <path d="M8 4.5V8l2.2 1.5" strokeLinecap="round" />
-    </svg>
-  );
-}
+export const SearchIcon = (p: IconProps) => (
+  <Icon {...p} stroke={2}>
+    <circle cx="11" cy="11" r="7" />
+    <path d="m20 20-3.5-3.5" />
+  </Icon>
+);
 
-export function TickIcon({ className }: IconProps) {
-  return (
-    <svg viewBox="0 0 16 16" className={className} aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.8">
-      <path d="m2.5 8.5 3.2 3L13.5 4" strokeLinecap="round" strokeLinejoin="round" />
-    </svg>
-  );
-}
+export const ClockIcon = (p: IconProps) => (
+  <Icon {...p} viewBox="0 0 16 16" stroke={1.5}>
+    <circle cx="8" cy="8" r="6" />
+    <path d="M8 4.5V8l2.2 1.5" />
+  </Icon>
+);
 
-export function DoubleTickIcon({ className }: IconProps) {
-  return (
-    <svg viewBox="0 0 18 16" className={className} aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.8">
-      <path d="m1.5 8.5 3.2 3L12.5 4M8 11.5 15.8 4" strokeLinecap="round" strokeLinejoin="round" />
-    </svg>
-  );
-}
+export const TickIcon = (p: IconProps) => (
+  <Icon {...p} viewBox="0 0 16 16" stroke={1.8}>
+    <path d="m2.5 8.5 3.2 3L13.5 4" />
+  </Icon>
+);
 
-export function AlertIcon({ className }: IconProps) {
-  return (
-    <svg viewBox="0 0 16 16" className={className} aria-hidden="true" fill="currentColor">
-      <path d="M8 1a7 7 0 1 0 0 14A7 7 0 0 0 8 1zm-.75 3.5h1.5v5h-1.5zm0 6h1.5V12h-1.5z" />
-    </svg>
-  );
-}
+export const DoubleTickIcon = (p: IconProps) => (
+  <Icon {...p} viewBox="0 0 18 16" stroke={1.8}>
+    <path d="m1.5 8.5 3.2 3L12.5 4M8 11.5 15.8 4" />
+  </Icon>
+);
 
-export function GroupIcon({ className }: IconProps) {
-  return (
-    <svg viewBox="0 0 24 24" className={className} aria-hidden="true" fill="currentColor">
-      <path d="M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7Zm7.5 0a3 3 0 1 0-1.2-5.75A5.5 5.5 0 0 1 15.5 10.8c.33.13.65.2 1 .2ZM9 13c-3.3 0-6 1.7-6 3.8V19h12v-2.2C15 14.7 12.3 13 9 13Zm7.6.1c1.3.8 2.4 2 2.4 3.7V19h3v-2.2c0-1.9-2.3-3.4-5.4-3.7Z" />
-    </svg>
-  );
-}
+export const AlertIcon = (p: IconProps) => (
+  <Icon {...p} viewBox="0 0 16 16">
+    <path d="M8 1a7 7 0 1 0 0 14A7 7 0 0 0 8 1zm-.75 3.5h1.5v5h-1.5zm0 6h1.5V12h-1.5z" />
+  </Icon>
+);
 
-export function CloseIcon({ className }: IconProps) {
-  return (
-    <svg viewBox="0 0 24 24" className={className} aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
-      <path d="M6 6l12 12M18 6 6 18" />
-    </svg>
-  );
-}
+export const GroupIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7Zm7.5 0a3 3 0 1 0-1.2-5.75A5.5 5.5 0 0 1 15.5 10.8c.33.13.65.2 1 .2ZM9 13c-3.3 0-6 1.7-6 3.8V19h12v-2.2C15 14.7 12.3 13 9 13Zm7.6.1c1.3.8 2.4 2 2.4 3.7V19h3v-2.2c0-1.9-2.3-3.4-5.4-3.7Z" />
+  </Icon>
+);
 
-export function ChevronDownIcon({ className }: IconProps) {
-  return (
-    <svg viewBox="0 0 24 24" className={className} aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
-      <path d="m6 9 6 6 6-6" />
-    </svg>
-  );
-}
+export const CloseIcon = (p: IconProps) => (
+  <Icon {...p} stroke={2}>
+    <path d="M6 6l12 12M18 6 6 18" />
+  </Icon>
+);
 
-export function CheckIcon({ className }: IconProps) {
-  return (
-    <svg viewBox="0 0 24 24" className={className} aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2.5" strokeLinecap="round" strokeLinejoin="round">
-      <path d="m5 12 5 5 9-10" />
-    </svg>
-  );
-}
+export const ChevronDownIcon = (p: IconProps) => (
+  <Icon {...p} stroke={2}>
+    <path d="m6 9 6 6 6-6" />
+  </Icon>
+);
 
-export function BellIcon({ className }: IconProps) {
-  return (
-    <svg viewBox="0 0 24 24" className={className} aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
-      <path d="M6 16V11a6 6 0 1 1 12 0v5l1.5 2h-15z" />
-      <path d="M10 20.5a2.2 2.2 0 0 0 4 0" />
-    </svg>
-  );
-}
+export const CheckIcon = (p: IconProps) => (
+  <Icon {...p} stroke={2.5}>
+    <path d="m5 12 5 5 9-10" />
+  </Icon>
+);
 
-export function BellOffIcon({ className, label }: IconProps & { label?: string }) {
-  return (
-    <svg viewBox="0 0 24 24" className={className} role={label ? 'img' : undefined} aria-label={label} aria-hidden={label ? undefined : true}
-      fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
-      <path d="M8.5 5.2A6 6 0 0 1 18 11v4M6 11v5l-1.5 2H17" />
-      <path d="M10 20.5a2.2 2.2 0 0 0 4 0M3 3l18 18" />
-    </svg>
-  );
-}
+export const BellIcon = (p: IconProps) => (
+  <Icon {...p} stroke={2}>
+    <path d="M6 16V11a6 6 0 1 1 12 0v5l1.5 2h-15z" />
+    <path d="M10 20.5a2.2 2.2 0 0 0 4 0" />
+  </Icon>
+);
+
+export const BellOffIcon = (p: IconProps) => (
+  <Icon {...p} stroke={2}>
+    <path d="M8.5 5.2A6 6 0 0 1 18 11v4M6 11v5l-1.5 2H17" />
+    <path d="M10 20.5a2.2 2.2 0 0 0 4 0M3 3l18 18" />
+  </Icon>
+);
