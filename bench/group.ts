@@ -16,7 +16,7 @@ import { encode } from 'next-auth/jwt';
 import pg from 'pg';
 import { waitUntil } from '../server/test/cluster-harness.ts';
 import { connectClient, type SimClient } from '../server/test/sim-client.ts';
-import { apiAt, ms, onCleanup, PASSWORD, percentile, runBench, startCluster } from './harness.ts';
+import { apiAt, ms, onCleanup, openLoop, PASSWORD, percentile, runBench, startCluster } from './harness.ts';
 
 const SIZE = Number(process.env.BENCH_GROUP_SIZE ?? 500);
 const MESSAGES = Number(process.env.BENCH_GROUP_MESSAGES ?? 200);
@@ -118,18 +118,7 @@ async function main(): Promise<number> {
   measuring = true;
 
   // Open loop at the rate: a group send, and half an interval later a one-to-one send.
-  const interval = 1000 / RATE_PER_S;
-  const t0 = performance.now();
-  const sends: Promise<void>[] = [];
-  for (let i = 0; i < MESSAGES; i++) {
-    let wait = t0 + i * interval - performance.now();
-    if (wait > 0) await pause(wait);
-    sends.push(sendOne(group.id, 'group', `#${i}`));
-    wait = t0 + (i + 0.5) * interval - performance.now();
-    if (wait > 0) await pause(wait);
-    sends.push(sendOne(direct.id, 'direct', `direct #${i}`));
-  }
-  await Promise.all(sends);
+  await openLoop(MESSAGES, RATE_PER_S, [(i) => sendOne(group.id, 'group', `#${i}`), (i) => sendOne(direct.id, 'direct', `direct #${i}`)]);
   const expected = MESSAGES * (SIZE - 1);
   await waitUntil(() => arrivals.length >= expected, DRAIN_MS, () => 'stragglers').catch(() => {});
 

@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as pause } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import pg from 'pg';
@@ -81,6 +83,27 @@ export async function registerUser(server: ServerProcess, prefix: string): Promi
   await api.auth.register.mutate({ username, displayName: `${prefix} (bench)`, password: PASSWORD });
   const { token, user } = await api.auth.createToken.mutate({ username, password: PASSWORD });
   return { id: user.id, username, token };
+}
+
+/**
+ * An open loop at ratePerS: for i = 0 … count-1 each step goes at its time (the steps spread evenly
+ * over the interval), whether or not earlier sends were answered. Resolves with the time spent
+ * sending once every answer is in.
+ */
+export async function openLoop(count: number, ratePerS: number, steps: ((i: number) => Promise<void>)[]): Promise<number> {
+  const interval = 1000 / ratePerS;
+  const t0 = performance.now();
+  const sends: Promise<void>[] = [];
+  for (let i = 0; i < count; i++) {
+    for (const [k, step] of steps.entries()) {
+      const wait = t0 + (i + k / steps.length) * interval - performance.now();
+      if (wait > 0) await pause(wait);
+      sends.push(step(i));
+    }
+  }
+  const sendingMs = performance.now() - t0;
+  await Promise.all(sends);
+  return sendingMs;
 }
 
 /** Nearest-rank percentile of sorted values. */

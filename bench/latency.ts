@@ -12,7 +12,7 @@ import { setTimeout as pause } from 'node:timers/promises';
 import type { ServerEvent } from '../lib/events.ts';
 import { type ServerProcess, waitUntil } from '../server/test/cluster-harness.ts';
 import { connectClient, type SimClient } from '../server/test/sim-client.ts';
-import { apiAt, ms, onCleanup, percentile, registerUser, runBench, startCluster } from './harness.ts';
+import { apiAt, ms, onCleanup, openLoop, percentile, registerUser, runBench, startCluster } from './harness.ts';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1_000);
 const RATE_PER_S = Number(process.env.BENCH_RATE ?? 100);
@@ -72,16 +72,8 @@ async function main() {
   for (const seen of Object.values(receivedAt)) seen.clear();
 
   // A steady rate, open loop: each send goes at its time whether or not the ones before were acked.
-  const interval = 1000 / RATE_PER_S;
   const t0 = performance.now();
-  const sends: Promise<void>[] = [];
-  for (let i = 0; i < MESSAGES; i++) {
-    const wait = t0 + i * interval - performance.now();
-    if (wait > 0) await pause(wait);
-    sends.push(sendOne(`#${i}`));
-  }
-  const sendingMs = performance.now() - t0;
-  await Promise.all(sends);
+  const sendingMs = await openLoop(MESSAGES, RATE_PER_S, [(i) => sendOne(`#${i}`)]);
   const allIn = () => Object.values(receivedAt).every((seen) => seen.size >= MESSAGES - failed);
   await waitUntil(allIn, DRAIN_MS, () => 'stragglers').catch(() => {});
 
