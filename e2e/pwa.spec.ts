@@ -156,11 +156,15 @@ test('a push shows a notification with its title and tag; clicking it opens the 
     // He has read it there: his browsers are told to close its notification, and do.
     const pushedTypes = () => pushService.payloadsFor(subscription.endpoint).map((p) => (p as { type: string }).type);
     await expect.poll(pushedTypes).toEqual(['message', 'read']);
+    // As on a browser where Parley is closed (here the app, seeing the chat read, would close it
+    // itself): the message's notification, then the close.
     const [, closing] = pushService.payloadsFor(subscription.endpoint);
+    await page.goto('/robots.txt');
     await cdp.send('ServiceWorker.deliverPushMessage', { origin: E2E_URL, registrationId: await registrationId, data: JSON.stringify(payload) });
     await expect.poll(notifications).toHaveLength(1);
     await cdp.send('ServiceWorker.deliverPushMessage', { origin: E2E_URL, registrationId: await registrationId, data: JSON.stringify(closing) });
     await expect.poll(notifications).toEqual([]);
+    await page.goto('/');
 
     // Logging out removes this browser's subscription: Alice's next message pushes nothing.
     await page.getByText('Settings').click();
