@@ -1,6 +1,7 @@
 // The document shell shared by every page.
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
+import { WorkerRegistration } from '@/components/pwa/worker-registration.tsx';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -26,6 +27,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="en">
       <body className="h-dvh overflow-hidden bg-surface text-neutral-900 antialiased dark:bg-surface-dark dark:text-neutral-100">
         {children}
+        <WorkerRegistration />
       </body>
     </html>
   );

@@ -38,6 +38,9 @@ test('the manifest is served with what an installable app needs, and its icons a
     purposes.add(`${icon.sizes} ${icon.purpose}`);
   }
   expect([...purposes].sort()).toEqual(['192x192 any', '512x512 any', '512x512 maskable']);
+  const favicon = await request.get('/favicon.ico');
+  expect(favicon.ok()).toBe(true);
+  expect(favicon.headers()['content-type']).toBe('image/x-icon');
   const worker = await request.get('/sw.js');
   expect(worker.headers()['cache-control']).toBe('no-cache');
 });
@@ -53,6 +56,23 @@ test.describe('in a profile of its own', () => {
   test.afterEach(async () => {
     await context.close();
     await rm(profile, { recursive: true, force: true });
+  });
+
+  test('a first-time visitor on the sign-in page gets the worker and can install the app; the worker keeps no page until sign-in', async () => {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const consoleErrors: string[] = [];
+    page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())));
+    await page.goto('/');
+    await expect(page).toHaveURL(/\/login$/);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    const cdp = await context.newCDPSession(page);
+    await expect.poll(async () => (await cdp.send('Page.getInstallabilityErrors')).installabilityErrors, { timeout: 15_000 }).toEqual([]);
+    // Public assets only: the sign-in page itself and any app page stay out of the worker's caches.
+    await expect.poll(() => page.evaluate(async () => (await caches.open('parley-assets-v1')).keys().then((k) => k.length))).toBeGreaterThan(0);
+    expect(await page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('parley-shell-')))).toEqual([]);
+    expect(await page.evaluate(() => Notification.permission)).toBe('default');
+    // Nothing missing on the way (the favicon was a 404 in every page's console).
+    expect(consoleErrors).toEqual([]);
   });
 
   test('Chromium judges it installable, the worker controls the page, nothing asks for permission, and the app opens offline with the last-seen inbox', async ({ browser }) => {

@@ -11,32 +11,42 @@ function workerSupported(): boolean {
 }
 
 /**
- * Registers the worker and hands it what this page loaded before the worker controlled it, so the
- * app opens offline from the first visit on. `onOpen` hears a notification click's conversation.
+ * Registers the worker, on every page: the sign-in page too, so the app can be installed from there
+ * (the worker caches only public assets until someone signs in). Resolves once it is active.
+ */
+export async function registerServiceWorker(): Promise<ServiceWorkerRegistration | null> {
+  if (!workerSupported()) return null;
+  if (process.env.NODE_ENV !== 'production') {
+    // In `npm run dev` code changes under the same URLs: a worker's caches would serve stale code.
+    for (const r of await navigator.serviceWorker.getRegistrations()) await r.unregister();
+    return null;
+  }
+  try {
+    await navigator.serviceWorker.register('/sw.js', { scope: '/', updateViaCache: 'none' });
+    const ready = await navigator.serviceWorker.ready;
+    // What this page loaded before the worker controlled it: the worker keeps the public assets,
+    // and (signed in) the page itself, so the app opens offline from the first visit on.
+    const assets = performance.getEntriesByType('resource').map((e) => e.name);
+    ready.active?.postMessage({ type: 'cache-shell', page: location.pathname, assets });
+    return ready;
+  } catch {
+    // No worker (private mode in some browsers, or blocked): the app works online without it.
+    return null;
+  }
+}
+
+/**
+ * The signed-in app's side of the worker: this browser's cached pages become `userId`'s, and
+ * `onOpen` hears a notification click's conversation.
  */
 export function startServiceWorker(userId: string, onOpen: (path: string) => void): () => void {
   if (!workerSupported()) return () => {};
-  if (process.env.NODE_ENV !== 'production') {
-    // In `npm run dev` code changes under the same URLs: a worker's caches would serve stale code.
-    void navigator.serviceWorker.getRegistrations().then((all) => all.forEach((r) => void r.unregister()));
-    return () => {};
-  }
   const onMessage = (event: MessageEvent) => {
     const data = event.data as { type?: string; path?: unknown } | null;
     if (data?.type === 'open' && typeof data.path === 'string') onOpen(data.path);
   };
   navigator.serviceWorker.addEventListener('message', onMessage);
-  void (async () => {
-    try {
-      await claimCachedPages(userId);
-      await navigator.serviceWorker.register('/sw.js', { scope: '/', updateViaCache: 'none' });
-      const ready = await navigator.serviceWorker.ready;
-      const assets = performance.getEntriesByType('resource').map((e) => e.name);
-      ready.active?.postMessage({ type: 'cache-shell', page: location.pathname, assets });
-    } catch {
-      // No worker (private mode in some browsers, or blocked): the app works online without it.
-    }
-  })();
+  void claimCachedPages(userId).then(registerServiceWorker);
   return () => navigator.serviceWorker.removeEventListener('message', onMessage);
 }
 
