@@ -96,7 +96,13 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
     // Browsers always send Origin; a foreign one is a cross-site WebSocket hijack attempt.
     const origin = req.headers.origin;
     if (origin !== undefined && !options.allowedOrigins.includes(origin)) {
-      logger.warn({ origin }, 'websocket refused: foreign origin');
+      // The app's own page at an address PUBLIC_URL does not name (an IP, another host name): it
+      // works on over event streams, but the operator should hear how to give it WebSockets.
+      const ownPage = URL.canParse(origin) && new URL(origin).host === req.headers.host;
+      logger.warn(
+        { origin },
+        ownPage ? `websocket refused: the app was opened at ${origin}, which is not PUBLIC_URL; set PUBLIC_URL=${origin}` : 'websocket refused: foreign origin',
+      );
       return refuse(socket, 403, 'Forbidden');
     }
     userIdFromHeaders(req.headers).then(
