@@ -27,7 +27,8 @@ export default defineConfig({
     url: `${E2E_URL}/login`,
     timeout: 300_000,
     reuseExistingServer: false,
-    stdout: 'ignore',
+    // Its log (warnings and worse): a server that fails to start says why here.
+    stdout: 'pipe',
     stderr: 'pipe',
     // The tests' push service runs on loopback.
     env: { PORT: String(E2E_PORT), PUBLIC_URL: E2E_URL, LOG_LEVEL: 'warn', PUSH_ALLOW_LOCAL_ENDPOINTS: 'true' },

@@ -7,11 +7,12 @@ const INPUTS = ['app', 'components', 'lib', 'server', 'public', 'prisma', 'next.
   'postcss.config.mjs', 'tsconfig.json', 'package-lock.json', 'scripts/build.mjs'];
 const SKIP = new Set(['generated', 'node_modules']);
 
-function walk(p, out) {
+// Paths relative to the checkout: a checkout moved or copied whole keeps its build.
+function walk(root, p, out) {
   let st;
-  try { st = statSync(p); } catch { return; }
+  try { st = statSync(path.join(root, p)); } catch { return; }
   if (st.isDirectory()) {
-    for (const name of readdirSync(p).sort()) if (!SKIP.has(name) && !name.endsWith('.test.ts')) walk(path.join(p, name), out);
+    for (const name of readdirSync(path.join(root, p)).sort()) if (!SKIP.has(name) && !name.endsWith('.test.ts')) walk(root, path.join(p, name), out);
   } else {
     out.push(`${p}:${st.size}:${st.mtimeMs}`);
   }
@@ -19,6 +20,6 @@ function walk(p, out) {
 
 export function buildFingerprint(root = process.cwd()) {
   const entries = [];
-  for (const input of INPUTS) walk(path.join(root, input), entries);
+  for (const input of INPUTS) walk(root, input, entries);
   return createHash('sha256').update(entries.join('\n')).digest('hex');
 }

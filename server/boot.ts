@@ -1,4 +1,5 @@
 // Boot: configuration, database (embedded if none is given), migrations, Next, HTTP + WebSocket, shutdown.
+// server/main.ts runs it and reports its failures.
 import path from 'node:path';
 import { setTimeout as pause } from 'node:timers/promises';
 import next from 'next';
@@ -15,7 +16,11 @@ import { closeBus } from './realtime/index.ts';
 const SHUTDOWN_DEADLINE_MS = 10_000;
 const PUSH_DRAIN_MS = 2_000;
 
-async function main() {
+/**
+ * Starts Parley and resolves once it serves. `onCleanup` receives what a fatal error must stop
+ * before the process exits (the embedded PostgreSQL, which would otherwise outlive us).
+ */
+export async function boot(onCleanup: (stop: () => Promise<void>) => void): Promise<void> {
   const log = logger.child({ part: 'boot' });
   const dev = env.NODE_ENV !== 'production';
   log.info({ mode: dev ? 'development' : 'production' }, 'Parley starting');
@@ -25,6 +30,7 @@ async function main() {
   if (!databaseUrl) {
     log.info({ dataDir: env.dataDir }, 'no DATABASE_URL: starting embedded PostgreSQL');
     embedded = await startEmbeddedPostgres(env.dataDir, log);
+    onCleanup(embedded.stop);
     databaseUrl = embedded.url;
   }
   const migrations = await migrate(databaseUrl, path.resolve('prisma/migrations'));
@@ -63,11 +69,11 @@ async function main() {
   // Handlers first: a SIGTERM that arrives just after the port opens must still drain gracefully.
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
-  await new Promise<void>((resolve) => server.http.listen(env.PORT, env.HOST, resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.http.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new Error(`port ${env.PORT} on ${env.HOST} is already in use: stop what holds it or set PORT`) : err),
+    );
+    server.http.listen(env.PORT, env.HOST, resolve);
+  });
   log.info({ url: env.publicUrl }, `Parley is ready at ${env.publicUrl}`);
 }
-
-main().catch((err) => {
-  logger.fatal({ err }, 'Parley failed to start');
-  process.exit(1);
-});

@@ -27,7 +27,8 @@ export async function listMigrations(dir: string): Promise<{ name: string; sql: 
 }
 
 export async function migrate(databaseUrl: string, dir = path.resolve('prisma/migrations')): Promise<MigrationResult> {
-  const client = new pg.Client({ connectionString: databaseUrl });
+  // Bounded: a database that does not answer must fail the boot within seconds, not hang it.
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000 });
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [PRISMA_MIGRATE_LOCK]);
