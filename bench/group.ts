@@ -11,12 +11,9 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as pause } from 'node:timers/promises';
-import { hash } from '@node-rs/argon2';
-import { encode } from 'next-auth/jwt';
-import pg from 'pg';
 import { waitUntil } from '../server/test/cluster-harness.ts';
 import { connectClient, type SimClient } from '../server/test/sim-client.ts';
-import { apiAt, ms, onCleanup, openLoop, PASSWORD, percentile, runBench, startCluster } from './harness.ts';
+import { apiAt, makeUsers, ms, onCleanup, openLoop, percentile, runBench, startCluster } from './harness.ts';
 
 const SIZE = Number(process.env.BENCH_GROUP_SIZE ?? 500);
 const MESSAGES = Number(process.env.BENCH_GROUP_MESSAGES ?? 200);
@@ -26,39 +23,10 @@ const DEADLINE_S = Number(process.env.BENCH_DEADLINE_S ?? 180);
 const DRAIN_MS = 15_000;
 const AUTH_SECRET = 'bench-group-secret-bench-group-secret-0123';
 
-interface BenchUser {
-  id: string;
-  username: string;
-  token: string;
-}
-
-/**
- * Members written straight to the database with one password hash and tokens signed with the
- * instances' secret: registering 500 people through argon2 would take minutes and measure nothing.
- */
-async function makeUsers(databaseUrl: string, count: number): Promise<BenchUser[]> {
-  const passwordHash = await hash(PASSWORD);
-  const users = Array.from({ length: count }, (_, i) => ({ id: randomUUID(), username: `member_${i}_${randomUUID().slice(0, 6)}` }));
-  const db = new pg.Client({ connectionString: databaseUrl });
-  await db.connect();
-  try {
-    await db.query(
-      `INSERT INTO users (id, username, display_name, password_hash)
-       SELECT u.id, u.username, u.username, $3 FROM unnest($1::uuid[], $2::text[]) AS u(id, username)`,
-      [users.map((u) => u.id), users.map((u) => u.username), passwordHash],
-    );
-  } finally {
-    await db.end();
-  }
-  return Promise.all(
-    users.map(async (u) => ({ ...u, token: await encode({ token: { sub: u.id, name: u.username, username: u.username }, secret: AUTH_SECRET }) })),
-  );
-}
-
 async function main(): Promise<number> {
   const startedAt = performance.now();
   const { databaseUrl, a, b } = await startCluster('parley_bench_group', { AUTH_SECRET, GROUP_MAX_MEMBERS: String(Math.max(SIZE, 2)) });
-  const [sender, peer, ...members] = await makeUsers(databaseUrl, SIZE + 1);
+  const [sender, peer, ...members] = await makeUsers(databaseUrl, SIZE + 1, AUTH_SECRET);
   const api = apiAt(a, sender.token);
   const group = await api.groups.create.mutate({ title: 'Bench group', usernames: members.slice(0, SIZE - 1).map((m) => m.username) });
   const direct = await api.conversations.openDirect.mutate({ username: peer.username });

@@ -1,13 +1,15 @@
 // What the benches share: a fresh database, a Redis and two server processes of their own, API
 // clients, percentiles, and a run wrapper that cleans up and stops by itself.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as pause } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { hash } from '@node-rs/argon2';
 import { createTRPCClient, httpLink } from '@trpc/client';
+import { encode } from 'next-auth/jwt';
 import pg from 'pg';
 import superjson from 'superjson';
 import { migrate } from '../server/db/migrate.ts';
@@ -83,6 +85,35 @@ export async function registerUser(server: ServerProcess, prefix: string): Promi
   await api.auth.register.mutate({ username, displayName: `${prefix} (bench)`, password: PASSWORD });
   const { token, user } = await api.auth.createToken.mutate({ username, password: PASSWORD });
   return { id: user.id, username, token };
+}
+
+export interface BenchUser {
+  id: string;
+  username: string;
+  token: string;
+}
+
+/**
+ * Users written straight to the database with one password hash and tokens signed with the
+ * instances' secret: registering hundreds of people through argon2 would take minutes and measure nothing.
+ */
+export async function makeUsers(databaseUrl: string, count: number, authSecret: string): Promise<BenchUser[]> {
+  const passwordHash = await hash(PASSWORD);
+  const users = Array.from({ length: count }, (_, i) => ({ id: randomUUID(), username: `member_${i}_${randomUUID().slice(0, 6)}` }));
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    await db.query(
+      `INSERT INTO users (id, username, display_name, password_hash)
+       SELECT u.id, u.username, u.username, $3 FROM unnest($1::uuid[], $2::text[]) AS u(id, username)`,
+      [users.map((u) => u.id), users.map((u) => u.username), passwordHash],
+    );
+  } finally {
+    await db.end();
+  }
+  return Promise.all(
+    users.map(async (u) => ({ ...u, token: await encode({ token: { sub: u.id, name: u.username, username: u.username }, secret: authSecret }) })),
+  );
 }
 
 /**

@@ -1,7 +1,10 @@
 // A standalone API server process for tests (tRPC over HTTP and WebSocket, no Next), so a test can kill and restart it.
 // Start: `node --import tsx server/test/api-server.ts` with DATABASE_URL, PORT (and HOST, LOG_LEVEL) set;
 // it prints `READY <port>` once listening. The database must already be migrated (the test run's is).
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { closeDb, getDb } from '../db/client.ts';
 import { env } from '../env.ts';
 import { createParleyServer } from '../http/server.ts';
@@ -11,7 +14,34 @@ import { closeBus } from '../realtime/index.ts';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
+/**
+ * `--profile-dir <dir>`: each SIGUSR2 starts or stops a CPU profile, written to dir as
+ * steady-<n>.cpuprofile (the capacity bench profiles a step without the start-up in it).
+ */
+function profileOnSignal(): void {
+  const at = process.argv.indexOf('--profile-dir');
+  if (at < 0) return;
+  const dir = process.argv[at + 1];
+  const session = new Session();
+  session.connect();
+  let running = false;
+  let count = 0;
+  process.on('SIGUSR2', () => {
+    void (async () => {
+      if (!running) {
+        await session.post('Profiler.enable');
+        await session.post('Profiler.start');
+      } else {
+        const { profile } = await session.post('Profiler.stop');
+        writeFileSync(path.join(dir, `steady-${++count}.cpuprofile`), JSON.stringify(profile));
+      }
+      running = !running;
+    })();
+  });
+}
+
 async function main() {
+  profileOnSignal();
   if (!env.DATABASE_URL) throw new Error('api-server needs DATABASE_URL (a migrated database)');
   // Open the pool (and Prisma's query engine) before saying READY, so the first clients do not wait on it.
   await getDb().$queryRaw`SELECT 1`;

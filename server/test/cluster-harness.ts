@@ -35,7 +35,7 @@ process.once('exit', () => {
 });
 
 /** A child process that is started by waiting for a line it prints, and stopped by a signal. */
-abstract class ChildService {
+export abstract class ChildService {
   private child: ChildProcess | null = null;
   /** Set once the test is over: nothing may start the process again (a failed test's fault injector). */
   disposed = false;
@@ -47,6 +47,11 @@ abstract class ChildService {
   protected abstract readonly name: string;
   protected abstract spawnChild(): ChildProcess;
   protected abstract isReadyLine(text: string): boolean;
+
+  /** The process id while it runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
 
   get isRunning(): boolean {
     const child = this.child;
@@ -110,8 +115,17 @@ abstract class ChildService {
 export class ServerProcess extends ChildService {
   protected readonly name = 'api-server';
 
-  /** `settings`: environment for this instance on top of the test run's (NODE_ID, REDIS_URL, …). */
-  constructor(port: number, private readonly settings: Record<string, string> = {}) {
+  /**
+   * `settings`: environment for this instance on top of the test run's (NODE_ID, REDIS_URL, …);
+   * `nodeArgs`: options for node itself (--cpu-prof, which NODE_OPTIONS refuses); `args`: the
+   * server script's own (--profile-dir).
+   */
+  constructor(
+    port: number,
+    private readonly settings: Record<string, string> = {},
+    private readonly nodeArgs: string[] = [],
+    private readonly args: string[] = [],
+  ) {
     super(port);
   }
 
@@ -124,7 +138,7 @@ export class ServerProcess extends ChildService {
   }
 
   protected spawnChild(): ChildProcess {
-    return spawn(process.execPath, ['--import', 'tsx', API_SERVER], {
+    return spawn(process.execPath, [...this.nodeArgs, '--import', 'tsx', API_SERVER, ...this.args], {
       cwd: ROOT,
       env: {
         ...process.env, // DATABASE_URL and DATA_DIR (the auth secret) of this test run
