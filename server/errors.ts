@@ -16,6 +16,8 @@ export class AppError extends Error {
     message: string,
     /** Which input field the error is about, for inline form errors. */
     readonly field?: string,
+    /** For refusals that pass (RATE_LIMITED, UNAVAILABLE): when a retry may succeed, ms. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'AppError';

@@ -1,6 +1,8 @@
 // The limits that keep one account (or one attacker) from flooding the service, and how they are enforced.
+import { env } from './env.ts';
 import { AppError } from './errors.ts';
 import { getRateLimiter } from './realtime/index.ts';
+import { FixedWindows } from './realtime/rate-limiter.ts';
 
 export interface Limit {
   name: string;
@@ -12,13 +14,25 @@ export interface Limit {
 export const LIMITS = {
   /** Wrong passwords per username: slows guessing to a crawl; the owner waits 15 minutes at worst. */
   failedLogins: { name: 'login', max: 10, windowMs: 15 * 60_000, message: 'Too many failed attempts. Try again in a few minutes.' },
-  /** Sends per user: far above any person's pace, below a runaway script's. */
-  sends: { name: 'send', max: 1_200, windowMs: 60_000, message: 'You are sending too fast. Wait a moment.' },
+  /**
+   * Sends per user and instance: far above any person's pace, below a runaway script's. Counted in
+   * the process (the send path waits on nothing but the database), so with N instances a user may
+   * send up to N times this.
+   */
+  sends: { name: 'send', max: env.SEND_RATE_LIMIT_PER_MINUTE, windowMs: 60_000, message: 'You are sending too fast. Wait a moment.' },
 } satisfies Record<string, Limit>;
+
+const local = new FixedWindows();
 
 const keyOf = (limit: Limit, subject: string) => `${limit.name}:${subject}`;
 
-/** Counts one event and refuses it (RATE_LIMITED, nothing done) past the limit. */
+/** Counts one event in this process and refuses it (RATE_LIMITED, nothing done) past the limit; never waits. */
+export function enforceLocally(limit: Limit, subject: string): void {
+  const key = keyOf(limit, subject);
+  if (local.hit(key, limit.windowMs) > limit.max) throw new AppError('RATE_LIMITED', limit.message, undefined, local.retryAfterMs(key));
+}
+
+/** Counts one event (across instances when Redis is configured) and refuses it (RATE_LIMITED, nothing done) past the limit. */
 export async function enforce(limit: Limit, subject: string): Promise<void> {
   if ((await getRateLimiter().hit(keyOf(limit, subject), limit.windowMs)) > limit.max) {
     throw new AppError('RATE_LIMITED', limit.message);

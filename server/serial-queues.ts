@@ -18,6 +18,11 @@ export class SerialQueues<K> {
     this.chains.set(key, next);
   }
 
+  /** Whether work for key is queued or running (work for it now would have to wait its turn). */
+  busy(key: K): boolean {
+    return this.chains.has(key);
+  }
+
   /** Resolves when everything queued so far is done (graceful shutdown, tests). */
   async idle(): Promise<void> {
     while (this.chains.size > 0) await Promise.allSettled([...this.chains.values()]);

@@ -13,6 +13,8 @@ export interface Context {
   log: Logger;
 }
 
+const INTERNAL_MESSAGE = 'Something went wrong on the server';
+
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
   // The SSE fallback's keep-alive: a ping every 10 s, and clients reconnect after 25 s of silence.
@@ -23,31 +25,40 @@ const t = initTRPC.context<Context>().create({
     const zodError = cause instanceof z.ZodError ? cause : undefined;
     return {
       ...shape,
-      // Zod's messages are ours; anything unexpected is hidden from clients (it is logged instead).
-      message: zodError ? zodError.issues.map((i) => i.message).join('; ') : shape.message,
+      // Zod's messages are ours; anything unexpected is hidden from clients (it is logged instead),
+      // also where no middleware runs (an error inside a subscription's stream).
+      message: zodError
+        ? zodError.issues.map((i) => i.message).join('; ')
+        : shape.data.code === 'INTERNAL_SERVER_ERROR' && !appError
+          ? INTERNAL_MESSAGE
+          : shape.message,
       data: {
         code: shape.data.code,
         httpStatus: shape.data.httpStatus,
         path: shape.data.path,
         field: appError?.field,
+        retryAfterMs: appError?.retryAfterMs,
         fieldErrors: zodError ? z.flattenError(zodError).fieldErrors : undefined,
       },
     };
   },
 });
 
+/**
+ * An error as a client may see it: a service's AppError by its code, tRPC's own (bad input) as is,
+ * anything else logged here and hidden behind a generic message.
+ */
+export function clientErrorOf(err: TRPCError, log: Logger, path: string): TRPCError {
+  if (err.cause instanceof AppError) return new TRPCError({ code: TRPC_CODE_OF[err.cause.code], message: err.cause.message, cause: err.cause });
+  if (err.code !== 'INTERNAL_SERVER_ERROR') return err;
+  log.error({ err: err.cause ?? err, path }, 'procedure failed');
+  return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: INTERNAL_MESSAGE });
+}
+
 /** Maps service errors to tRPC's and keeps internal failures' details out of responses. */
 const errorMapping = t.middleware(async ({ next, ctx, path }) => {
   const result = await next();
-  if (!result.ok) {
-    const err = result.error;
-    if (err.cause instanceof AppError) {
-      result.error = new TRPCError({ code: TRPC_CODE_OF[err.cause.code], message: err.cause.message, cause: err.cause });
-    } else if (err.code === 'INTERNAL_SERVER_ERROR') {
-      ctx.log.error({ err: err.cause ?? err, path }, 'procedure failed');
-      result.error = new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on the server' });
-    }
-  }
+  if (!result.ok) result.error = clientErrorOf(result.error, ctx.log, path);
   return result;
 });
 

@@ -28,6 +28,12 @@ export function isRefusal(err: unknown): boolean {
   return typeof code === 'string' && !TRANSIENT.has(code);
 }
 
+/** The server's "try again in" for a refusal that passes (TOO_MANY_REQUESTS), ms; 0 without one. */
+function retryHintMs(err: unknown): number {
+  const hint = (err as { data?: { retryAfterMs?: unknown } } | null)?.data?.retryAfterMs;
+  return typeof hint === 'number' && hint > 0 ? hint : 0;
+}
+
 function toPending(e: OutboxEntry): PendingMessage {
   return { clientId: e.clientId, conversationId: e.conversationId, body: e.body, createdAt: new Date(e.createdAt), status: e.status, error: e.error };
 }
@@ -117,7 +123,8 @@ export class Outbox {
           } catch (err) {
             if (!isRefusal(err)) {
               // Stay pending; the same client id goes out again later, so it can only land once.
-              this.retryTimer = setTimeout(() => this.kick(), reconnectDelayMs(this.attempt++));
+              // A busy server says when to come back: never sooner.
+              this.retryTimer = setTimeout(() => this.kick(), Math.max(retryHintMs(err), reconnectDelayMs(this.attempt++)));
               return;
             }
             const failed: OutboxEntry = { ...entry, status: 'failed', error: errorMessage(err) };

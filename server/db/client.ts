@@ -1,5 +1,7 @@
-// The Prisma client: one per process, shared by our server bundle and Next's bundle of the same modules.
+// The database: one pg pool per process, used by Prisma (everything but the hot paths) and by the
+// hot paths' prepared statements alike; shared by our server bundle and Next's bundle of the same modules.
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { env } from '../env.ts';
 import { PrismaClient } from './generated/client.ts';
 
@@ -8,20 +10,32 @@ export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
 // Next bundles app routes separately from server/main.ts; a global key makes both use one pool.
 const KEY = Symbol.for('parley.db');
-type Holder = { [KEY]?: PrismaClient };
+type Holder = { [KEY]?: { pool: pg.Pool; prisma: PrismaClient } };
 
-export function getDb(): PrismaClient {
+function open(): { pool: pg.Pool; prisma: PrismaClient } {
   const holder = globalThis as Holder;
   if (!holder[KEY]) {
     const connectionString = env.DATABASE_URL;
     if (!connectionString) throw new Error('The database is not configured yet (DATABASE_URL)');
-    holder[KEY] = new PrismaClient({ adapter: new PrismaPg({ connectionString, max: 10 }) });
+    const pool = new pg.Pool({ connectionString, max: env.DATABASE_POOL_SIZE });
+    holder[KEY] = { pool, prisma: new PrismaClient({ adapter: new PrismaPg(pool) }) };
   }
   return holder[KEY];
 }
 
+export function getDb(): PrismaClient {
+  return open().prisma;
+}
+
+/** The pool itself, for the few prepared statements of the hot paths (send, receipts). */
+export function getPool(): pg.Pool {
+  return open().pool;
+}
+
 export async function closeDb(): Promise<void> {
   const holder = globalThis as Holder;
-  await holder[KEY]?.$disconnect();
+  const db = holder[KEY];
   delete holder[KEY];
+  await db?.prisma.$disconnect();
+  await db?.pool.end().catch(() => {});
 }

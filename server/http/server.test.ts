@@ -107,6 +107,22 @@ describe('tRPC over WebSocket', () => {
     expect((await aliceEvents.next<MessageNewEvent>((e) => e.type === 'message.new')).message.id).toBe(ack.id);
   });
 
+  test("a bot's 800 sends pipelined over one socket, without waiting for acks, get seqs in the order it sent them", async () => {
+    const [alice, bob] = await Promise.all([createUser('pipea'), createUser('pipeb')]);
+    const { id: conversationId } = await alice.caller.conversations.openDirect({ username: bob.username });
+    const client = await connectAs(alice);
+    // Until the socket is open the client queues calls and then sends them all in one frame.
+    await client.users.me.query();
+    const sends: Promise<{ seq: number }>[] = [];
+    for (let i = 0; i < 800; i++) {
+      sends.push(client.messages.send.mutate({ conversationId, clientId: randomUUID(), body: `#${i}` }));
+      // The client puts the calls of one tick in one frame: 50 to a frame keeps it under the frame limit.
+      if (i % 50 === 49) await new Promise((resolve) => setImmediate(resolve));
+    }
+    const acks = await Promise.all(sends);
+    expect(acks.map((m) => m.seq)).toEqual(acks.map((_, i) => i + 1));
+  });
+
   test('errors keep their code over the wire', async () => {
     const [alice, stranger] = await Promise.all([createUser('wse'), createUser('wsf')]);
     const bob = await createUser('wsg');
@@ -115,6 +131,61 @@ describe('tRPC over WebSocket', () => {
     const err = await client.messages.list.query({ conversationId: conversation.id }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TRPCClientError);
     expect((err as TRPCClientError<AppRouter>).data?.code).toBe('FORBIDDEN');
+  });
+});
+
+/** A socket speaking tRPC's wire protocol by hand: what it receives, parsed, in order. */
+async function rawSocket(user: TestUser) {
+  const ws = new WebSocket(wsUrl, { headers: { authorization: `Bearer ${await issueSessionToken(user)}` } });
+  const received = new EventQueue<{ type: string; id: number | null; body: Record<string, unknown> }>();
+  ws.on('message', (data) => {
+    const text = String(data);
+    if (text === 'PING') return;
+    const body = JSON.parse(text) as { id: number | null; result?: { type: string }; error?: unknown };
+    received.push({ type: body.error ? 'error' : (body.result?.type ?? '?'), id: body.id, body });
+  });
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  closers.push(() => ws.close());
+  const frame = (payload: unknown) => ws.send(JSON.stringify(payload));
+  return { frame, received };
+}
+
+const subscribeCall = (id: number) => ({ id, method: 'subscription', params: { path: 'sync.events', input: { json: {} } } });
+
+describe("the socket's own handling of sync.events and messages.send (tRPC's wire format)", () => {
+  test('a frame that batches the subscription with other calls gets every call answered', async () => {
+    const user = await createUser('mixed');
+    const { frame, received } = await rawSocket(user);
+    frame([subscribeCall(1), { id: 2, method: 'query', params: { path: 'users.me', input: { json: null } } }]);
+    const byId = new Map<number | null, string[]>();
+    for (let i = 0; i < 3; i++) {
+      const r = await received.next();
+      byId.set(r.id, [...(byId.get(r.id) ?? []), r.type]);
+    }
+    expect(byId.get(1)).toEqual(['started', 'data']); // the heads
+    expect(byId.get(2)).toEqual(['data']);
+  });
+
+  test('a fifth live subscription on one socket is refused with TOO_MANY_REQUESTS; stopping one frees its place', async () => {
+    const user = await createUser('subcap');
+    const { frame, received } = await rawSocket(user);
+    for (let id = 1; id <= 5; id++) frame(subscribeCall(id));
+    const refusal = await received.next((r) => r.id === 5);
+    expect(refusal.body).toMatchObject({ error: { json: { data: { code: 'TOO_MANY_REQUESTS' } } } });
+    frame({ id: 1, method: 'subscription.stop' });
+    await received.next((r) => r.id === 1 && r.type === 'stopped');
+    frame(subscribeCall(6));
+    await received.next((r) => r.id === 6 && r.type === 'started');
+  });
+
+  test("a send with bad input is refused as tRPC refuses it: BAD_REQUEST, the field's message, nothing stored", async () => {
+    const [alice, bob] = await Promise.all([createUser('badin'), createUser('badinb')]);
+    const { id: conversationId } = await alice.caller.conversations.openDirect({ username: bob.username });
+    const { frame, received } = await rawSocket(alice);
+    frame({ id: 7, method: 'mutation', params: { path: 'messages.send', input: { json: { conversationId, clientId: 'not-a-uuid', body: 'hi' } } } });
+    const refusal = await received.next((r) => r.id === 7);
+    expect(refusal.body).toMatchObject({ error: { json: { data: { code: 'BAD_REQUEST', httpStatus: 400, path: 'messages.send', fieldErrors: { clientId: [expect.any(String)] } } } } });
+    expect(await alice.caller.messages.list({ conversationId })).toMatchObject({ messages: [] });
   });
 });
 

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
-import { applyWSSHandler } from '@trpc/server/adapters/ws';
+import { getWSConnectionHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
 import type { UserId } from '../../lib/schemas.ts';
 import { userIdFromHeaders } from '../auth/session.ts';
@@ -13,6 +13,7 @@ import { presenceTracker } from '../presence/service.ts';
 import { appRouter } from '../router.ts';
 import { rootContext } from '../trpc.ts';
 import { handleHealthRequest } from './health.ts';
+import { serveSocket } from './live-socket.ts';
 
 export const TRPC_HTTP_PATH = '/api/trpc';
 // Kept clear of every Next route: Next's own upgrade listener ends sockets on paths it serves.
@@ -74,7 +75,7 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
   // Who each upgraded connection is: authenticated once at upgrade, read by every call's context.
   const connections = new WeakMap<http.IncomingMessage, { userId: UserId; connectionId: string }>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_PAYLOAD });
-  const wssHandler = applyWSSHandler({
+  const trpcConnection = getWSConnectionHandler({
     wss,
     router: appRouter,
     // Pings every 10 s and drops a connection that has not answered 10 s later.
@@ -83,6 +84,10 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
       const connection = connections.get(req);
       return rootContext(connection?.userId ?? null, { connId: connection?.connectionId });
     },
+  });
+  wss.on('connection', (ws, req) => {
+    const connection = connections.get(req);
+    if (connection) serveSocket(ws, req, connection.userId, trpcConnection, logger.child({ connId: connection.connectionId, userId: connection.userId }));
   });
 
   const refuse = (socket: Duplex, status: number, reason: string) => {
@@ -124,7 +129,9 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
     stopAccepting() {
       // New upgrades get 503 and /readyz says so, while HTTP keeps answering until close().
       accepting = false;
-      wssHandler.broadcastReconnectNotification();
+      // tRPC's clients reconnect on this (to another instance, behind a load balancer).
+      const reconnect = JSON.stringify({ id: null, method: 'reconnect' });
+      for (const ws of wss.clients) if (ws.readyState === ws.OPEN) ws.send(reconnect);
     },
     async close() {
       accepting = false;

@@ -1,11 +1,12 @@
 // Fan-out: after a commit, each new message goes to every member who may see it, off the sender's ack path.
-import type { ConversationId, Message } from '../../lib/schemas.ts';
+import type { ConversationId, Message, UserId } from '../../lib/schemas.ts';
 import { getDb } from '../db/client.ts';
 import { logger } from '../logger.ts';
 import { metrics } from '../metrics.ts';
 import { push } from '../push/service.ts';
 import { channels, getBus } from '../realtime/index.ts';
 import { SerialQueues } from '../serial-queues.ts';
+import type { Audience } from './write.ts';
 
 const log = logger.child({ part: 'fanout' });
 
@@ -19,9 +20,20 @@ class Fanout {
   // One chain per conversation, so its events leave in the order their commits happened here.
   private readonly queues = new SerialQueues<ConversationId>(log, 'fan-out (receivers catch up by resync)');
 
-  /** Queues messages of one conversation (committed, in seq order) for delivery. */
-  publish(conversationId: ConversationId, messages: Message[]): void {
-    if (messages.length > 0) this.queues.run(conversationId, () => deliver(conversationId, messages));
+  /**
+   * Queues messages of one conversation (committed, in seq order) for delivery. `audience`: its
+   * current members, when the write already knows them (the send statement returns them: new
+   * messages at the head reach exactly the current members); else they are read from the windows.
+   */
+  publish(conversationId: ConversationId, messages: Message[], audience?: Audience): void {
+    if (messages.length === 0) return;
+    if (audience && !this.queues.busy(conversationId)) return deliver(messages, () => audience.recipients, new Set(audience.pushTo));
+    this.queues.run(conversationId, async () => {
+      if (audience) return deliver(messages, () => audience.recipients, new Set(audience.pushTo));
+      const members = await membersOverlapping(conversationId, messages[0].seq, messages[messages.length - 1].seq);
+      const inWindow = (m: Message) => members.filter((w) => w.from_seq <= m.seq && (w.left_seq === null || w.left_seq >= m.seq)).map((w) => w.user_id);
+      deliver(messages, inWindow, new Set(members.filter((w) => w.pushable).map((w) => w.user_id)));
+    });
   }
 
   /** Resolves when everything queued so far went out (graceful shutdown, tests). */
@@ -30,24 +42,24 @@ class Fanout {
   }
 }
 
-async function deliver(conversationId: ConversationId, messages: Message[]): Promise<void> {
-  const first = messages[0].seq;
-  const last = messages[messages.length - 1].seq;
-  // With whether each has a browser to push to: most messages then need no push round at all.
-  const members = await getDb().$queryRaw<{ user_id: string; from_seq: bigint; left_seq: bigint | null; pushable: boolean }[]>`
+/** Members whose window overlaps seqs first..last, and whether each has a browser to push to. */
+function membersOverlapping(conversationId: ConversationId, first: number, last: number) {
+  return getDb().$queryRaw<{ user_id: string; from_seq: bigint; left_seq: bigint | null; pushable: boolean }[]>`
     SELECT m.user_id, m.from_seq, m.left_seq, EXISTS (SELECT 1 FROM push_subscriptions s WHERE s.user_id = m.user_id) AS pushable
     FROM members m
     WHERE m.conversation_id = ${conversationId}::uuid AND m.from_seq <= ${last} AND (m.left_seq IS NULL OR m.left_seq >= ${first})`;
+}
+
+function deliver(messages: Message[], recipientsOf: (message: Message) => UserId[], pushable: Set<UserId>): void {
   const bus = getBus();
   const toPush: Message[] = [];
   for (const message of messages) {
     metrics.messagesSent.inc();
-    const seq = BigInt(message.seq);
-    const recipients = members.filter((m) => m.from_seq <= seq && (m.left_seq === null || m.left_seq >= seq));
-    void bus.publish(recipients.map((m) => channels.user(m.user_id)), { type: 'message.new', message });
-    if (recipients.some((m) => m.pushable && m.user_id !== message.senderId)) toPush.push(message);
+    const recipients = recipientsOf(message);
+    void bus.publish(recipients.map(channels.user), { type: 'message.new', message });
+    if (recipients.some((r) => pushable.has(r) && r !== message.senderId)) toPush.push(message);
   }
-  push.messages(toPush);
+  if (toPush.length > 0) push.messages(toPush);
 }
 
 export const fanout = new Fanout();

@@ -6,10 +6,11 @@ import type { MessageNewEvent } from '../../lib/events.ts';
 import { MAX_MESSAGE_LENGTH, type ConversationId, type Message } from '../../lib/schemas.ts';
 import { getDb } from '../db/client.ts';
 import { Snowflake } from '../snowflake.ts';
-import { createPair, createUser, EventReader, expectTRPCError, isMessageIn, releaseServices, send, type TestUser } from '../test/helpers.ts';
+import { createGroup, createPair, createUser, EventReader, expectTRPCError, isMessageIn, releaseServices, send, type TestUser } from '../test/helpers.ts';
+import { fanout } from './fanout.ts';
+import { sendMessage } from './service.ts';
 import { writeSends, type Send } from './write.ts';
-import { LIMITS } from '../rate-limits.ts';
-import { getRateLimiter } from '../realtime/index.ts';
+import { enforceLocally, LIMITS } from '../rate-limits.ts';
 
 afterAll(releaseServices);
 
@@ -113,12 +114,38 @@ describe('messages.send', () => {
     const { a: alice, conversationId } = await createPair('idemx');
     const clientId = randomUUID();
     const outcomes = (
-      await Promise.all(instances.map((instance) => writeSends([sendOf(alice, conversationId, 'same', clientId)], instance)))
+      await Promise.all(instances.map(async (instance) => (await writeSends([sendOf(alice, conversationId, 'same', clientId)], instance)).outcomes))
     ).flat();
     const messages = outcomes.map((o) => (o.ok ? o.message : expect.fail(`send failed: ${o.error.message}`)));
     expect(new Set(messages.map((m) => m.id)).size).toBe(1);
     expect(outcomes.filter((o) => o.ok && o.created)).toHaveLength(1);
     expect(await storedSeqs(conversationId)).toEqual([1]);
+  });
+
+  test('a retry of a message sent before its sender left the group returns the original, not FORBIDDEN', async () => {
+    const { users: [owner, member], conversationId } = await createGroup('retryleft', 3);
+    const clientId = randomUUID();
+    const original = await send(member, conversationId, 'said while a member', clientId);
+    await member.caller.groups.leave({ conversationId });
+    const retried = await send(member, conversationId, 'said while a member', clientId);
+    expect(retried).toEqual(original);
+    // Anything new from them is refused, and nothing was stored twice.
+    await expectTRPCError(send(member, conversationId, 'after leaving'), 'FORBIDDEN');
+    expect(await getDb().message.count({ where: { conversationId, senderId: member.id, kind: 'text' } })).toBe(1);
+    expect(await owner.caller.messages.list({ conversationId })).toMatchObject({ messages: expect.arrayContaining([expect.objectContaining({ id: original.id })]) });
+  });
+
+  test('a send the database refuses fails alone: the sends written with it are all stored, in order', async () => {
+    const { users, conversationId } = await createGroup('refused', 5);
+    // PostgreSQL refuses a NUL character in text; the other members' sends share its batch.
+    const sends = users.flatMap((u, i) => Array.from({ length: 10 }, (_, k) => ({ user: u, body: `${i}-${k}` })));
+    sends.splice(23, 0, { user: users[1], body: 'nul \u0000 inside' });
+    const results = await Promise.allSettled(sends.map((s) => sendMessage(s.user.id, { conversationId, clientId: randomUUID(), body: s.body })));
+    await fanout.idle();
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+    expect(results[23].status).toBe('rejected');
+    const stored = await getDb().message.findMany({ where: { conversationId, kind: 'text' }, orderBy: { seq: 'asc' }, select: { body: true } });
+    expect(stored.map((m) => m.body)).toEqual(sends.filter((_, i) => i !== 23).map((s) => s.body));
   });
 
   test('50 concurrent senders get sequence numbers exactly 1..50', async () => {
@@ -208,8 +235,8 @@ describe('messages.send', () => {
 describe('messages.list', () => {
   async function conversationWith120Messages() {
     const pair = await createPair('page');
-    // One batch, as the lane writes a burst: message i gets seq i.
-    const outcomes = await writeSends(range(1, 120).map((i) => sendOf(pair.a, pair.conversationId, `m${i}`)), instances[0]);
+    // One batch, as the batcher writes a burst: message i gets seq i.
+    const { outcomes } = await writeSends(range(1, 120).map((i) => sendOf(pair.a, pair.conversationId, `m${i}`)), instances[0]);
     expect(outcomes.every((o) => o.ok)).toBe(true);
     return pair;
   }
@@ -280,7 +307,7 @@ describe('messages.list', () => {
 describe('send rate limit', () => {
   test('past the per-user limit a send is refused with TOO_MANY_REQUESTS and stores nothing; others still send', async () => {
     const { a: alice, b: bob, conversationId } = await createPair('rate');
-    for (let i = 0; i < LIMITS.sends.max; i++) await getRateLimiter().hit(`${LIMITS.sends.name}:${alice.id}`, LIMITS.sends.windowMs);
+    for (let i = 0; i < LIMITS.sends.max; i++) enforceLocally(LIMITS.sends, alice.id);
     await expectTRPCError(send(alice, conversationId, 'one too many'), 'TOO_MANY_REQUESTS');
     expect(await storedSeqs(conversationId)).toEqual([]);
     expect((await send(bob, conversationId, 'bob is fine')).seq).toBe(1);

@@ -1,40 +1,50 @@
 // Messages: the send path (save, then ack, then publish) and history pages by sequence.
 import { randomInt } from 'node:crypto';
-import type { ListMessagesInput, Message, MessageInfo, MessagePage, SendMessageInput, UserId } from '../../lib/schemas.ts';
+import type { ConversationId, ListMessagesInput, Message, MessageInfo, MessagePage, SendMessageInput, UserId } from '../../lib/schemas.ts';
 import type { ReadableRange } from '../conversations/service.ts';
 import { getDb } from '../db/client.ts';
 import { AppError } from '../errors.ts';
 import { env } from '../env.ts';
 import { metrics } from '../metrics.ts';
-import { enforce, LIMITS } from '../rate-limits.ts';
+import { enforceLocally, LIMITS } from '../rate-limits.ts';
 import { Snowflake } from '../snowflake.ts';
 import { fanout } from './fanout.ts';
-import { SendLanes } from './send-lanes.ts';
-import { toMessage, writeSends, type SendOutcome } from './write.ts';
+import { SendBatcher } from './send-batcher.ts';
+import { toMessage, writeSends, type WrittenSends } from './write.ts';
 
 /** The one id generator of this process: every message id, sent or system, comes from it. */
 export const messageIds = new Snowflake(env.NODE_ID ?? randomInt(1024));
 
-function publishOutcomes(outcomes: SendOutcome[]): void {
+function publishWritten({ outcomes, audiences }: WrittenSends): void {
   // A retry returns the original without publishing again; a receiver that missed it resyncs by heads.
-  const created = outcomes.flatMap((o) => (o.ok && o.created ? [o.message] : []));
-  if (created.length) fanout.publish(created[0].conversationId, created);
+  const created = new Map<ConversationId, Message[]>();
+  for (const o of outcomes) {
+    if (!o.ok || !o.created) continue;
+    const list = created.get(o.message.conversationId);
+    if (list) list.push(o.message);
+    else created.set(o.message.conversationId, [o.message]);
+  }
+  for (const [conversationId, messages] of created) fanout.publish(conversationId, messages, audiences.get(conversationId));
 }
 
-const lanes = new SendLanes((sends) => writeSends(sends, messageIds), publishOutcomes);
+const batcher = new SendBatcher((sends) => writeSends(sends, messageIds), publishWritten);
 
-/** Resolves once the message is committed; a retry with the same clientId returns the original. */
+/**
+ * Resolves once the message is committed; a retry with the same clientId returns the original.
+ * Nothing is awaited before the send joins the queue: one connection's sends are written in the
+ * order they arrived, also when a bot pipelines them without waiting for acks.
+ */
 export async function sendMessage(senderId: UserId, input: SendMessageInput): Promise<Message> {
-  await enforce(LIMITS.sends, senderId);
+  enforceLocally(LIMITS.sends, senderId);
   const stopTimer = metrics.sendLatency.startTimer();
-  const outcome = await lanes.submit({ ...input, senderId }).finally(stopTimer);
+  const outcome = await batcher.submit({ ...input, senderId }).finally(stopTimer);
   if (!outcome.ok) throw outcome.error;
   return outcome.message;
 }
 
 /** Waits for sends already accepted to be written (graceful shutdown). */
 export async function drainSends(): Promise<void> {
-  await lanes.idle();
+  await batcher.idle();
   await fanout.idle();
 }
 

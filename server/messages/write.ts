@@ -1,13 +1,10 @@
-// The one write of the send path: a list of sends to one conversation, committed in one transaction.
+// The writes of a conversation's sequence: sends in batches (one statement, one commit), and system messages.
 import { randomUUID } from 'node:crypto';
 import type { ConversationId, Message, SystemEvent, UserId } from '../../lib/schemas.ts';
-import { getDb } from '../db/client.ts';
+import { getPool } from '../db/client.ts';
 import type { Prisma } from '../db/generated/client.ts';
 import { AppError } from '../errors.ts';
 import type { Snowflake } from '../snowflake.ts';
-
-// Waiting for a pooled connection behind other writers is normal under load; give it room before failing.
-const TRANSACTION_LIMITS = { maxWait: 10_000, timeout: 15_000 };
 
 export interface Send {
   conversationId: ConversationId;
@@ -103,56 +100,100 @@ export async function appendSystemMessages(
   return rows.map(toMessage);
 }
 
-/**
- * Writes sends (all to one conversation, in arrival order) and returns one outcome per send.
- *
- * Ordering: the conversation row is locked first, so concurrent writers of one conversation (other
- * instances included) take sequence numbers one after the other and commit in that order; a reader
- * can never see seq n+1 committed before n. The idempotency check runs after the lock, so a retry
- * racing its original sees the original's committed row.
- */
-export async function writeSends(sends: Send[], ids: Snowflake, now: () => Date = () => new Date()): Promise<SendOutcome[]> {
-  const conversationId = sends[0].conversationId;
-  if (sends.some((s) => s.conversationId !== conversationId)) throw new Error('writeSends takes one conversation');
-  return getDb().$transaction(async (tx) => {
-    const locked = await lockConversation(tx, conversationId);
-    if (!locked) {
-      return sends.map(() => ({ ok: false as const, error: new AppError('FORBIDDEN', 'You are not a member of this conversation') }));
-    }
-    // Only the senders' membership is read here: the ack costs the same in a 500-member group as
-    // in a one-to-one chat. Recipients are found after the commit (fanout.ts).
-    const senders = await tx.member.findMany({
-      where: { conversationId, leftSeq: null, userId: { in: [...new Set(sends.map((s) => s.senderId))] } },
-      select: { userId: true },
-    });
-    const memberSet = new Set(senders.map((m) => m.userId));
-    const existing = await tx.message.findMany({
-      where: { OR: sends.map((s) => ({ senderId: s.senderId, clientId: s.clientId })) },
-    });
-    const byKey = new Map(existing.map((m) => [`${m.senderId}/${m.clientId}`, m]));
+/** Who hears of a conversation's new messages: its current members, and those of them with a browser to push to. */
+export interface Audience {
+  recipients: UserId[];
+  pushTo: UserId[];
+}
 
-    const fresh: MessageRow[] = [];
-    let seq = locked.lastSeq;
-    const createdAt = now();
-    const outcomes: SendOutcome[] = sends.map((s) => {
-      if (!memberSet.has(s.senderId)) {
-        return { ok: false, error: new AppError('FORBIDDEN', 'You are not a member of this conversation') };
-      }
-      const key = `${s.senderId}/${s.clientId}`;
-      const original = byKey.get(key);
-      if (original?.conversationId === conversationId) {
-        return { ok: true, message: toMessage(original), created: false };
-      }
-      if (original) {
-        return { ok: false, error: new AppError('CONFLICT', 'This client id was already used for another message', 'clientId') };
-      }
-      seq += 1n;
-      const row: MessageRow = { id: ids.next(), conversationId, seq, senderId: s.senderId, clientId: s.clientId, body: s.body, kind: 'text', event: null, createdAt };
-      byKey.set(key, row); // the same client id twice in one batch is one message
-      fresh.push(row);
-      return { ok: true, message: toMessage(row), created: true };
-    });
-    if (fresh.length > 0) await append(tx, conversationId, fresh);
-    return outcomes;
-  }, TRANSACTION_LIMITS);
+export interface WrittenSends {
+  /** One per send, in the order given. */
+  outcomes: SendOutcome[];
+  /** For each conversation that got new messages. */
+  audiences: Map<ConversationId, Audience>;
+}
+
+interface SendRow {
+  ord: number;
+  status: 'created' | 'existing' | 'conflict' | 'forbidden' | 'audience';
+  id: string | null;
+  seq: string | null;
+  created_at: Date | null;
+  body: string | null;
+  cid: string | null;
+  recipients: string[] | null;
+  push_to: string[] | null;
+}
+
+// One prepared call for a whole batch (prisma/migrations/20261202000000_send_batch): 10 round trips
+// and ~7 ms of CPU per message through Prisma's query builder before (bench/capacity.ts).
+const SEND_BATCH = 'SELECT * FROM parley_send($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::bigint[], $6)';
+
+const NOT_A_MEMBER = () => new AppError('FORBIDDEN', 'You are not a member of this conversation');
+const CLIENT_ID_TAKEN = () => new AppError('CONFLICT', 'This client id was already used for another message', 'clientId');
+
+/**
+ * Writes sends to any conversations in one statement and one commit, and returns one outcome per
+ * send. Sends to one conversation get consecutive seqs in the order given; a retry (the same sender
+ * and client id, here or committed before) is the original message. See the migration for how the
+ * statement orders its locks and why idempotency comes before membership.
+ */
+export async function writeSends(sends: Send[], ids: Snowflake, now: () => Date = () => new Date()): Promise<WrittenSends> {
+  // The same client id twice in one batch is one message: the statement sees each key once.
+  const firstOf = new Map<string, number>();
+  const unique: Send[] = [];
+  const slot = sends.map((s) => {
+    const key = `${s.senderId}/${s.clientId}`;
+    let i = firstOf.get(key);
+    if (i === undefined) {
+      i = unique.push(s) - 1;
+      firstOf.set(key, i);
+    }
+    return i;
+  });
+  const createdAt = now();
+  const { rows } = await getPool().query<SendRow>({
+    name: 'send-batch',
+    text: SEND_BATCH,
+    values: [
+      unique.map((s) => s.conversationId),
+      unique.map((s) => s.senderId),
+      unique.map((s) => s.clientId),
+      unique.map((s) => s.body),
+      unique.map(() => ids.next().toString()),
+      createdAt,
+    ],
+  });
+  const outcomes = new Array<SendOutcome>(unique.length);
+  const audiences = new Map<ConversationId, Audience>();
+  for (const row of rows) {
+    if (row.status === 'audience') {
+      audiences.set(row.cid!, { recipients: row.recipients!, pushTo: row.push_to ?? [] });
+      continue;
+    }
+    const s = unique[row.ord - 1];
+    if (row.status === 'forbidden') outcomes[row.ord - 1] = { ok: false, error: NOT_A_MEMBER() };
+    else if (row.status === 'conflict') outcomes[row.ord - 1] = { ok: false, error: CLIENT_ID_TAKEN() };
+    else {
+      const message: Message = {
+        id: row.id!,
+        conversationId: s.conversationId,
+        seq: Number(row.seq),
+        senderId: s.senderId,
+        clientId: s.clientId,
+        body: row.body ?? s.body,
+        kind: 'text',
+        event: null,
+        createdAt: row.created_at ?? createdAt,
+      };
+      outcomes[row.ord - 1] = { ok: true, message, created: row.status === 'created' };
+    }
+  }
+  // A send given twice in the batch gets its first copy's outcome.
+  return { outcomes: slot.map((i, k) => (k === i ? outcomes[i] : duplicateOf(outcomes[i]))), audiences };
+}
+
+/** A second copy of a send in the same batch: the same message, not created a second time. */
+function duplicateOf(outcome: SendOutcome): SendOutcome {
+  return outcome.ok ? { ...outcome, created: false } : outcome;
 }

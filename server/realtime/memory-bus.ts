@@ -9,20 +9,23 @@ export class MemoryBus implements Bus {
   private readonly handlers = new Map<string, Set<(event: BusEvent) => void>>();
 
   async publish(to: string | readonly string[], event: BusEvent): Promise<void> {
+    const handlers: ((event: BusEvent) => void)[] = [];
     for (const channel of channelList(to)) {
       const set = this.handlers.get(channel);
-      if (!set) continue;
-      for (const handler of [...set]) {
-        // Like a network bus, one subscriber's failure must not stop the others (or crash the process).
-        queueMicrotask(() => {
-          try {
-            handler(event);
-          } catch (err) {
-            log.error({ err, channel }, 'bus subscriber failed');
-          }
-        });
-      }
+      if (set) for (const handler of set) handlers.push(handler);
     }
+    if (handlers.length === 0) return;
+    // After the publisher's own work, as over a network; one subscriber's failure must not stop the
+    // others (or crash the process).
+    queueMicrotask(() => {
+      for (const handler of handlers) {
+        try {
+          handler(event);
+        } catch (err) {
+          log.error({ err }, 'bus subscriber failed');
+        }
+      }
+    });
   }
 
   subscribe(channel: string, onEvent: (event: BusEvent) => void): Unsubscribe {

@@ -9,12 +9,14 @@ export interface RateLimiter {
   close(): Promise<void>;
 }
 
-export class MemoryRateLimiter implements RateLimiter {
+/** Fixed-window counters in this process, synchronous: for limits checked on the request path. */
+export class FixedWindows {
   private readonly windows = new Map<string, { count: number; resetAt: number }>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  async hit(key: string, windowMs: number): Promise<number> {
+  /** Counts one more event for key and returns the count in the current window. */
+  hit(key: string, windowMs: number): number {
     const current = this.current(key);
     if (current) return ++current.count;
     if (this.windows.size > 100_000) this.prune();
@@ -22,11 +24,17 @@ export class MemoryRateLimiter implements RateLimiter {
     return 1;
   }
 
-  async peek(key: string): Promise<number> {
+  peek(key: string): number {
     return this.current(key)?.count ?? 0;
   }
 
-  async close(): Promise<void> {
+  /** Until key's window ends, ms (0 when it has none). */
+  retryAfterMs(key: string): number {
+    const w = this.current(key);
+    return w ? w.resetAt - this.now() : 0;
+  }
+
+  clear(): void {
     this.windows.clear();
   }
 
@@ -37,6 +45,26 @@ export class MemoryRateLimiter implements RateLimiter {
 
   private prune(): void {
     for (const [key, w] of this.windows) if (w.resetAt <= this.now()) this.windows.delete(key);
+  }
+}
+
+export class MemoryRateLimiter implements RateLimiter {
+  private readonly windows: FixedWindows;
+
+  constructor(now: () => number = Date.now) {
+    this.windows = new FixedWindows(now);
+  }
+
+  async hit(key: string, windowMs: number): Promise<number> {
+    return this.windows.hit(key, windowMs);
+  }
+
+  async peek(key: string): Promise<number> {
+    return this.windows.peek(key);
+  }
+
+  async close(): Promise<void> {
+    this.windows.clear();
   }
 }
 

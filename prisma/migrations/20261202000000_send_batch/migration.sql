@@ -1,0 +1,90 @@
+-- The send path as one call per batch of sends, across conversations (server/messages/write.ts).
+-- Measured on one core (bench/capacity.ts): the send as Prisma queries took 10 round trips and
+-- ~7 ms of CPU per message; this is one round trip and one commit for the whole batch.
+--
+-- Order of work: the conversations' rows are locked first, in id order (no deadlock between
+-- instances writing the same conversations), in a statement of their own; the write that follows
+-- is a new statement, so it sees every send committed before the locks were granted (a retry
+-- racing its original finds it; a member removed meanwhile is no longer one).
+--
+-- Each input row comes back once, by its position (ord):
+--   created   - stored now, with its id and seq (its time is p_at)
+--   existing  - a retry: the original's id, seq, time and body (idempotency comes before membership)
+--   conflict  - the client id was used for a message in another conversation
+--   forbidden - the sender is not a current member
+-- and each conversation with new messages once more, as 'audience' (cid, recipients, push_to).
+-- The caller passes each (sender, client id) once.
+CREATE FUNCTION parley_send(
+  p_conversation uuid[], p_sender uuid[], p_client uuid[], p_body text[], p_id bigint[], p_at timestamptz
+) RETURNS TABLE (ord int, status text, id bigint, seq bigint, created_at timestamptz, body text, cid uuid, recipients uuid[], push_to uuid[])
+LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+BEGIN
+  PERFORM 1 FROM conversations c WHERE c.id = ANY (p_conversation) ORDER BY c.id FOR UPDATE;
+  -- Joins between the steps below are by hash or by index: the planner cannot know how many rows
+  -- an array holds, and a nested loop over two steps of a big batch would be quadratic.
+  RETURN QUERY
+  WITH input AS (
+    SELECT t.ord::int AS ord, t.cid, t.sender, t.client_id, t.body, t.id
+    FROM unnest(p_conversation, p_sender, p_client, p_body, p_id) WITH ORDINALITY AS t(cid, sender, client_id, body, id, ord)
+  ), existing AS (
+    SELECT i.ord, m.conversation_id = i.cid AS same, m.id, m.seq, m.created_at, m.body
+    FROM input i JOIN messages m ON m.sender_id = i.sender AND m.client_id = i.client_id
+  ), eligible AS (
+    SELECT i.* FROM input i
+    WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.ord = i.ord)
+      AND EXISTS (SELECT 1 FROM members mb WHERE mb.conversation_id = i.cid AND mb.user_id = i.sender AND mb.left_seq IS NULL)
+  ), ranked AS (
+    SELECT e.*, c.last_seq AS head, row_number() OVER w AS rn, first_value(e.sender) OVER w AS first_sender
+    FROM eligible e JOIN conversations c ON c.id = e.cid
+    WINDOW w AS (PARTITION BY e.cid ORDER BY e.ord)
+  ), numbered AS (
+    -- first_other: the first seq in this batch from someone other than the conversation's first sender in it.
+    SELECT r.*, r.head + r.rn AS seq,
+      min(r.head + r.rn) FILTER (WHERE r.sender <> r.first_sender) OVER (PARTITION BY r.cid) AS first_other
+    FROM ranked r
+  ), heads AS (
+    UPDATE conversations c SET last_seq = n.seq, last_at = p_at
+    FROM (SELECT cid, max(seq) AS seq FROM numbered GROUP BY cid) n WHERE c.id = n.cid
+  ), inserted AS (
+    INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, body, kind, created_at)
+    SELECT n.id, n.cid, n.seq, n.sender, n.client_id, n.body, 'text', p_at FROM numbered n
+  ), own AS (
+    -- Sending reads everything before it (the sender's own messages never hold back the "read by
+    -- all" ticks), but not someone else's message written just before in the same batch: a send
+    -- does not read what its sender cannot have seen. So the batch's first sender of a conversation
+    -- reads up to their last message before anyone else's; every other sender, up to where it began.
+    UPDATE members mb SET read_seq = s.target, delivered_seq = GREATEST(mb.delivered_seq, s.target)
+    FROM (
+      SELECT n.cid, n.sender, min(n.head) AS head,
+        CASE WHEN bool_and(n.sender = n.first_sender) THEN LEAST(max(n.seq), COALESCE(min(n.first_other) - 1, max(n.seq))) ELSE min(n.head) END AS target
+      FROM numbered n GROUP BY n.cid, n.sender
+    ) s
+    WHERE mb.conversation_id = s.cid AND mb.user_id = s.sender AND mb.read_seq < s.target
+    RETURNING mb.conversation_id, mb.user_id, mb.delivered_seq, mb.read_seq, s.head
+  ), marks AS (
+    -- When the send read someone else's messages, for "Message info" (passing one's own is no receipt).
+    INSERT INTO receipt_marks (conversation_id, user_id, delivered_seq, read_seq, at)
+    SELECT o.conversation_id, o.user_id, o.delivered_seq, o.read_seq, p_at
+    FROM own o JOIN members m0 ON m0.conversation_id = o.conversation_id AND m0.user_id = o.user_id
+    WHERE m0.read_seq < o.head
+  )
+  SELECT n.ord, 'created'::text, n.id, n.seq, NULL::timestamptz, NULL::text, NULL::uuid, NULL::uuid[], NULL::uuid[] FROM numbered n
+  UNION ALL
+  SELECT e.ord, CASE WHEN e.same THEN 'existing' ELSE 'conflict' END, e.id, e.seq, e.created_at, e.body, NULL, NULL, NULL
+  FROM existing e
+  UNION ALL
+  SELECT i.ord, 'forbidden', NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  FROM input i
+  WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.ord = i.ord) AND NOT EXISTS (SELECT 1 FROM eligible g WHERE g.ord = i.ord)
+  UNION ALL
+  -- One row per conversation with new messages: who hears of them (its current members: new
+  -- messages at the head are inside every current member's window), and who of them has a browser
+  -- to push to.
+  SELECT NULL, 'audience', NULL, NULL, NULL, NULL, mb.conversation_id, array_agg(mb.user_id),
+    array_agg(mb.user_id) FILTER (WHERE EXISTS (SELECT 1 FROM push_subscriptions ps WHERE ps.user_id = mb.user_id))
+  FROM members mb
+  WHERE mb.conversation_id IN (SELECT DISTINCT n.cid FROM numbered n) AND mb.left_seq IS NULL
+  GROUP BY mb.conversation_id;
+END
+$$;

@@ -1,0 +1,206 @@
+// One WebSocket speaking tRPC's protocol. Two calls carry almost all traffic: the one subscription
+// every client holds (sync.events) and messages.send. This layer serves them itself, on the same
+// services as their procedures: each event is serialized once for all its receivers on this instance
+// (a group message to 500 people is one serialization, not 500) and written to each socket with its
+// subscription id spliced in; a send goes to its batch the moment its frame arrives, with none of
+// tRPC's per-call machinery (that was a third of the server's time per message in bench/capacity.ts).
+// Every other message goes to tRPC's own connection handler unchanged. The wire format is exactly
+// tRPC's, so tRPC's client needs nothing.
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import { getTRPCErrorFromUnknown, getTRPCErrorShape, TRPCError } from '@trpc/server';
+import { getWSConnectionHandler } from '@trpc/server/adapters/ws';
+import type { Logger } from 'pino';
+import type { WebSocket } from 'ws';
+import type { ZodType } from 'zod';
+import type { MessageNewEvent, ServerEvent } from '../../lib/events.ts';
+import { sendMessageInput, type Message, type UserId } from '../../lib/schemas.ts';
+import { sendMessage } from '../messages/service.ts';
+import { appRouter } from '../router.ts';
+import { syncEventsInput, trackedIdOf } from '../sync/router.ts';
+import { openLiveEvents, type LiveEvents } from '../sync/service.ts';
+import { clientErrorOf } from '../trpc.ts';
+
+const LIVE_PATH = 'sync.events';
+/** A tab needs one; a few allow for a client that resubscribes before its old stream stopped. */
+const MAX_LIVE_SUBSCRIPTIONS = 4;
+
+const config = appRouter._def._config;
+const serialize = (value: unknown) => JSON.stringify(config.transformer.output.serialize(value));
+
+interface Request {
+  id: number | string | null;
+  jsonrpc?: '2.0';
+  method?: string;
+  params?: { path?: string; input?: unknown };
+}
+
+/**
+ * The part of a data frame after its subscription id, per event object: the bus hands the same object
+ * to every local subscriber of an event, so it is serialized once however many receive it.
+ */
+const framed = new WeakMap<object, string>();
+
+function frameTail(event: ServerEvent): string {
+  let tail = framed.get(event);
+  if (tail === undefined) {
+    const id = trackedIdOf(event);
+    const data = event.type === 'message.new' ? serializeTracked(id, event) : serialize({ id, data: event });
+    tail = `,"result":{"type":"data","id":${JSON.stringify(id)},"data":${data}}}`;
+    if (event.type !== 'sync.heads') framed.set(event, tail);
+  }
+  return tail;
+}
+
+/**
+ * What superjson makes of a message (its one Date is createdAt, which JSON.stringify writes as
+ * ISO), written directly: superjson's generic walk was most of this layer's own time per message.
+ * live-socket.test.ts holds both to the same output.
+ */
+export function serializeMessage(message: Message): string {
+  return `{"json":${JSON.stringify(message)},"meta":{"values":{"createdAt":["Date"]},"v":1}}`;
+}
+
+/** A tracked message.new as superjson would write `{ id, data: event }`. */
+export function serializeTracked(id: string, event: MessageNewEvent): string {
+  return `{"json":{"id":${JSON.stringify(id)},"data":${JSON.stringify(event)}},"meta":{"values":{"data.message.createdAt":["Date"]},"v":1}}`;
+}
+
+/**
+ * Frames written to one socket in the same tick leave in one write: an ack and the sender's own copy
+ * of the event, or a batch's events for one receiver. ws writes every frame at once otherwise (the
+ * kernel takes loopback and LAN writes synchronously), and writes are the biggest single cost of a
+ * message here (bench/capacity.ts: ~45 µs each, three per one-to-one message before this).
+ */
+const corked = new Set<Socket>();
+function sendCoalesced(ws: WebSocket, data: string | Buffer): void {
+  // ws keeps its socket private; cork/uncork on it is what ws itself does around each frame.
+  const socket = (ws as unknown as { _socket: Socket | null })._socket;
+  if (socket && !corked.has(socket)) {
+    if (corked.size === 0) process.nextTick(uncorkAll);
+    corked.add(socket);
+    socket.cork();
+  }
+  ws.send(data);
+}
+function uncorkAll(): void {
+  for (const socket of corked) socket.uncork();
+  corked.clear();
+}
+
+/** tRPC's view of the socket: the real one, minus the messages this layer serves itself. */
+class TrpcSide extends EventEmitter {
+  constructor(private readonly ws: WebSocket) {
+    super();
+    ws.on('close', (...args) => this.emit('close', ...args));
+    ws.on('error', (err) => this.emit('error', err));
+  }
+  get readyState(): number {
+    return this.ws.readyState;
+  }
+  send(data: string | Buffer): void {
+    sendCoalesced(this.ws, data);
+  }
+  close(code?: number, reason?: string): void {
+    this.ws.close(code, reason);
+  }
+  terminate(): void {
+    this.ws.terminate();
+  }
+}
+
+export type TrpcConnectionHandler = ReturnType<typeof getWSConnectionHandler>;
+
+const SEND_PATH = 'messages.send';
+/** Cheap test of a raw frame: only frames that mention one of these are read by this layer. */
+const MARKS = [LIVE_PATH, SEND_PATH, 'subscription.stop'];
+
+/**
+ * Serves one upgraded socket of `userId`: the live subscription and sends here (the two calls that
+ * carry almost all traffic; the same services as their tRPC procedures), everything else through `trpc`.
+ */
+export function serveSocket(ws: WebSocket, req: IncomingMessage, userId: UserId, trpc: TrpcConnectionHandler, log: Logger): void {
+  const trpcSide = new TrpcSide(ws);
+  trpc(trpcSide as unknown as WebSocket, req);
+  const live = new Map<Request['id'], LiveEvents>();
+
+  const reply = (request: Request, rest: string) =>
+    sendCoalesced(ws, `{"id":${JSON.stringify(request.id)}${request.jsonrpc ? ',"jsonrpc":"2.0"' : ''}${rest}`);
+
+  const fail = (request: Request, error: unknown, type: 'mutation' | 'subscription', path: string) => {
+    const clientError = clientErrorOf(getTRPCErrorFromUnknown(error), log, path);
+    const shape = getTRPCErrorShape({ config, error: clientError, type, path, input: request.params?.input, ctx: undefined });
+    reply(request, `,"error":${serialize(shape)}}`);
+  };
+
+  /** The request's input, deserialized and validated; undefined (and the error sent) when invalid. */
+  const inputOf = <T>(request: Request, schema: ZodType<T>, type: 'mutation' | 'subscription', path: string): { value: T } | undefined => {
+    const raw = request.params?.input;
+    const parsed = schema.safeParse(raw === undefined ? undefined : config.transformer.input.deserialize(raw));
+    if (parsed.success) return { value: parsed.data };
+    fail(request, new TRPCError({ code: 'BAD_REQUEST', message: 'Invalid input', cause: parsed.error }), type, path);
+  };
+
+  const subscribe = (request: Request) => {
+    if (live.has(request.id)) return fail(request, new TRPCError({ code: 'BAD_REQUEST', message: `Duplicate id ${request.id}` }), 'subscription', LIVE_PATH);
+    if (live.size >= MAX_LIVE_SUBSCRIPTIONS) {
+      return fail(request, new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'Too many live subscriptions on one connection' }), 'subscription', LIVE_PATH);
+    }
+    if (!inputOf(request, syncEventsInput, 'subscription', LIVE_PATH)) return;
+    reply(request, ',"result":{"type":"started"}}');
+    const head = `{"id":${JSON.stringify(request.id)}${request.jsonrpc ? ',"jsonrpc":"2.0"' : ''}`;
+    live.set(
+      request.id,
+      openLiveEvents(userId, (event) => {
+        if (ws.readyState === ws.OPEN) sendCoalesced(ws, head + frameTail(event));
+      }),
+    );
+  };
+
+  const stop = (request: Request) => {
+    live.get(request.id)?.close();
+    live.delete(request.id);
+    reply(request, ',"result":{"type":"stopped"}}');
+  };
+
+  // Called as the frame arrives, before any await: one connection's sends keep their order.
+  const send = (request: Request) => {
+    const input = inputOf(request, sendMessageInput, 'mutation', SEND_PATH);
+    if (!input) return;
+    sendMessage(userId, input.value).then(
+      (message) => reply(request, `,"result":{"type":"data","data":${serializeMessage(message)}}}`),
+      (err: unknown) => fail(request, err, 'mutation', SEND_PATH),
+    );
+  };
+
+  /** The handler of a request this layer serves; undefined: it belongs to tRPC. */
+  const handlerOf = (r: Request) => {
+    if (!r || typeof r !== 'object') return undefined;
+    if (r.method === 'subscription' && r.params?.path === LIVE_PATH) return subscribe;
+    if (r.method === 'mutation' && r.params?.path === SEND_PATH) return send;
+    if (r.method === 'subscription.stop' && live.has(r.id)) return stop;
+  };
+
+  ws.on('message', (data: Buffer, isBinary: boolean) => {
+    if (isBinary || !MARKS.some((mark) => data.includes(mark))) return void trpcSide.emit('message', data, isBinary);
+    let message: unknown;
+    try {
+      message = JSON.parse(data.toString('utf8'));
+    } catch {
+      return void trpcSide.emit('message', data, isBinary); // tRPC answers the parse error
+    }
+    const requests = (Array.isArray(message) ? message : [message]) as Request[];
+    const handlers = requests.map(handlerOf);
+    if (handlers.every((h) => h === undefined)) return void trpcSide.emit('message', data, isBinary);
+    // A batch that mixes: tRPC gets the rest, in a frame of its own.
+    const theirs = requests.filter((_, i) => handlers[i] === undefined);
+    if (theirs.length > 0) trpcSide.emit('message', Buffer.from(JSON.stringify(theirs)), false);
+    requests.forEach((r, i) => handlers[i]?.(r));
+  });
+
+  ws.once('close', () => {
+    for (const l of live.values()) l.close();
+    live.clear();
+  });
+}
