@@ -12,6 +12,29 @@ function patch(utils: Utils, conversationId: string, change: (c: ConversationSum
   return true;
 }
 
+/**
+ * A fresh inbox from the server, merged with what this device already holds: a conversation the
+ * cache knows further along (a live message came while the request was under way) keeps the cached
+ * copy, watermarks keep the higher value. Without this a slow refetch showed an older last message
+ * until the next one came.
+ */
+export function newerOf(cached: ConversationSummary[] | undefined, fresh: ConversationSummary[]): ConversationSummary[] {
+  if (!cached) return fresh;
+  const known = new Map(cached.map((c) => [c.id, c]));
+  const merged = fresh.map((f) => {
+    const c = known.get(f.id);
+    if (!c) return f;
+    const newer = c.lastSeq > f.lastSeq ? c : f;
+    return {
+      ...newer,
+      readSeq: Math.max(c.readSeq, f.readSeq),
+      allDeliveredSeq: Math.max(c.allDeliveredSeq, f.allDeliveredSeq),
+      allReadSeq: Math.max(c.allReadSeq, f.allReadSeq),
+    };
+  });
+  return merged.sort((a, b) => new Date(b.lastActivityAt).getTime() - new Date(a.lastActivityAt).getTime());
+}
+
 /** New messages reached this device: last message, activity order and unread count. */
 export function applyMessages(utils: Utils, conversationId: string, messages: Message[], unreadDelta: number): void {
   const newest = messages.reduce((a, b) => (b.seq > a.seq ? b : a));

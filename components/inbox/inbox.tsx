@@ -6,6 +6,7 @@ import type { ConversationSummary, Presence } from '@/lib/schemas.ts';
 import type { PresenceStore } from '@/lib/sync/presence-store.ts';
 import type { TypingStore } from '@/lib/sync/typing.ts';
 import type { SessionUser } from '@/server/auth/current-user.ts';
+import { newerOf } from '../chat/inbox-cache.ts';
 import { usePresence, type ConnectionState } from '../chat/sync.tsx';
 import { NewGroup } from '../groups/new-group.tsx';
 import { NotificationSettings } from '../pwa/notification-settings.tsx';
@@ -28,7 +29,10 @@ export function Inbox({ me, openId, onOpen, connection, typing, presence }: {
   const [creatingGroup, setCreatingGroup] = useState(false);
   const deferredQuery = useDeferredValue(query.trim());
   const utils = trpc.useUtils();
-  const conversations = trpc.conversations.list.useQuery();
+  // A refetch that left before a live message arrived must not take the inbox back (inbox-cache.ts).
+  const conversations = trpc.conversations.list.useQuery(undefined, {
+    structuralSharing: (cached, fresh) => newerOf(cached as ConversationSummary[] | undefined, fresh as ConversationSummary[]),
+  });
   // Opens with the inbox as last seen (offline, or before the server answers), and keeps that copy.
   useEffect(() => {
     if (utils.conversations.list.getData()) return;
