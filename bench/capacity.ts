@@ -33,6 +33,9 @@ const FIRST_RATES = (process.env.BENCH_RATES ?? '500,1000,2000,4000').split(',')
 const FIRST_STEP_S = Number(process.env.BENCH_STEP_S ?? 20);
 const LATER_STEP_S = Number(process.env.BENCH_LATER_STEP_S ?? 10);
 const MAX_BISECTIONS = Number(process.env.BENCH_BISECTIONS ?? 4);
+/** 1: receivers also ack delivered and read, at a web client's pace (the second capacity figure). */
+const RECEIPTS = process.env.BENCH_RECEIPTS === '1';
+const ACK_WINDOW_MS = 300;
 /** 0: run just BENCH_RATES (profiling a rate), no doubling or bisecting. */
 const SEARCH = process.env.BENCH_SEARCH !== '0';
 /**
@@ -187,20 +190,34 @@ async function runSeries(target: Target, userCount: number): Promise<SeriesResul
     p99LimitMs: P99_LIMIT_MS,
   };
   let started = 0;
+  // With receipts, every receiver acks as the web client does: delivered for everything, read for
+  // every other message, in one call per client per 300 ms window (lib/sync/receipt-batcher.ts).
+  const pendingAcks = new Map<WireClient, { conversationId: string; deliveredSeq: number; readSeq: number }>();
   for (const p of ctx.pairs) {
     p.clients.forEach((client, side) => {
       const partner = p.userIds[1 - side];
       client.subscribe('sync.events', {}, (event) => {
         if (event.type === 'sync.heads') started++;
         if (event.type !== 'message.new') return;
-        const message = event.message as { senderId: string; clientId: string };
+        const message = event.message as { senderId: string; clientId: string; seq: number };
         if (message.senderId !== partner || !message.clientId.startsWith(ctx.prefix)) return;
         const index = parseInt(message.clientId.slice(24), 16);
         if (ctx.deliveredAt[index] === 0) ctx.deliveredAt[index] = performance.now();
+        if (!RECEIPTS) return;
+        const ack = pendingAcks.get(client) ?? { conversationId: p.conversationId, deliveredSeq: 0, readSeq: 0 };
+        ack.deliveredSeq = Math.max(ack.deliveredSeq, message.seq);
+        if (index % 2 === 0) ack.readSeq = Math.max(ack.readSeq, message.seq);
+        pendingAcks.set(client, ack);
       });
     });
   }
   while (started < users.length) await pause(20);
+  const ackTimer = setInterval(() => {
+    for (const [client, ack] of pendingAcks) {
+      client.mutate('receipts.ack', { receipts: [{ conversationId: ack.conversationId, deliveredSeq: ack.deliveredSeq, readSeq: ack.readSeq || undefined }] }).catch(() => {});
+    }
+    pendingAcks.clear();
+  }, ACK_WINDOW_MS);
 
   const steps: StepResult[] = [];
   const step = async (rate: number, durationS: number): Promise<StepResult> => {
@@ -238,6 +255,7 @@ async function runSeries(target: Target, userCount: number): Promise<SeriesResul
   }
   const highest = steps.reduce((a, b) => (b.rate > a.rate ? b : a));
 
+  clearInterval(ackTimer);
   for (const c of clients.values()) c.close();
   await pinned.stop();
   await server.stop('SIGTERM');
@@ -255,7 +273,7 @@ async function main(): Promise<number> {
   const results: SeriesResult[] = [];
   for (const users of USER_COUNTS) {
     for (const target of TARGETS) {
-      console.log(`capacity: ${target}, C = ${users}`);
+      console.log(`capacity: ${target}, C = ${users}${RECEIPTS ? ', with receipts' : ''}`);
       results.push(await runSeries(target, users));
     }
   }

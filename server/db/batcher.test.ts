@@ -2,8 +2,14 @@
 import { describe, expect, test } from 'vitest';
 import type { Message } from '../../lib/schemas.ts';
 import { AppError } from '../errors.ts';
-import { SendBatcher } from './send-batcher.ts';
-import type { Send, SendOutcome, WrittenSends } from './write.ts';
+import type { Send, SendOutcome, WrittenSends } from '../messages/write.ts';
+import { Batcher, type BatcherLimits } from './batcher.ts';
+
+class SendBatcher extends Batcher<Send, SendOutcome, WrittenSends> {
+  constructor(write: (sends: Send[]) => Promise<WrittenSends>, afterWrite: (w: WrittenSends) => void, limits?: BatcherLimits) {
+    super(write, afterWrite, limits);
+  }
+}
 
 const sendOf = (conversationId: string, body: string): Send => ({ conversationId, senderId: 'u', clientId: body, body });
 
@@ -48,7 +54,7 @@ class FakeDatabase {
 
 const dataError = (message: string) => Object.assign(new Error(message), { code: '22021' });
 
-describe('SendBatcher', () => {
+describe('Batcher (as the send path uses it)', () => {
   test('sends that arrive together go in one write; those that arrive during it go together in the next, in order', async () => {
     const db = new FakeDatabase();
     const batcher = new SendBatcher(db.write, () => {});

@@ -1,12 +1,11 @@
-// Group commit for sends: one write at a time for the whole process; the sends that arrive while it
-// runs go out together in the next one, across conversations, in arrival order.
+// Group commit for the hot paths (sends, receipts): one write at a time for the whole process; the
+// items that arrive while it runs go out together in the next one, in arrival order.
 import { AppError } from '../errors.ts';
-import type { Send, SendOutcome, WrittenSends } from './write.ts';
 
 export interface BatcherLimits {
-  /** Most sends in one write: keeps one statement (and its locks) short. */
+  /** Most items in one write: keeps one statement (and its locks) short. */
   maxBatch: number;
-  /** Most sends waiting for a write; past it sends are refused at once (retryable). */
+  /** Most items waiting for a write; past it they are refused at once (retryable). */
   maxQueued: number;
   /** The retry hint given with a refusal, ms. */
   retryAfterMs: number;
@@ -14,55 +13,60 @@ export interface BatcherLimits {
 
 export const DEFAULT_LIMITS: BatcherLimits = { maxBatch: 1_000, maxQueued: 2_000, retryAfterMs: 1_000 };
 
-interface Job {
-  send: Send;
-  resolve: (outcome: SendOutcome) => void;
+/** What a write returns: one outcome per item, in order, and whatever else its caller needs. */
+export interface Written<R> {
+  outcomes: R[];
+}
+
+interface Job<T, R> {
+  item: T;
+  resolve: (outcome: R) => void;
   reject: (err: unknown) => void;
 }
 
-/** An error that says nothing about any one send: the database or the link to it failed. */
+/** An error that says nothing about any one item: the database or the link to it failed. */
 function isWholeBatchFailure(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
   // SQLSTATE classes 22 (data), 23 (constraints) and 40 (deadlock, serialization) can come from one
-  // send (or a race of one send with another instance); anything else fails every send alike.
+  // item (or its race with another instance); anything else fails every item alike.
   return !(typeof code === 'string' && /^(22|23|40)/.test(code));
 }
 
 /**
- * Sends wait here from the moment they arrive (no await before `submit`), so one connection's
+ * Items wait here from the moment they arrive (no await before `submit`), so one connection's
  * pipelined sends keep their order. An idle batcher writes at the next turn of the event loop
- * (sends that arrived together go together); a busy one writes everything queued as soon as the
- * current write is done. One send's database error is that send's alone: the batch is retried
+ * (items that arrived together go together); a busy one writes everything queued as soon as the
+ * current write is done. One item's database error is that item's alone: the batch is retried
  * once, then split in halves until the culprit is alone.
  */
-export class SendBatcher {
-  private queue: Job[] = [];
+export class Batcher<T, R, W extends Written<R>> {
+  private queue: Job<T, R>[] = [];
   private writing: Promise<void> | null = null;
   private scheduled = false;
 
   constructor(
-    private readonly write: (sends: Send[]) => Promise<WrittenSends>,
-    private readonly afterWrite: (written: WrittenSends) => void,
+    private readonly write: (items: T[]) => Promise<W>,
+    private readonly afterWrite: (written: W) => void,
     private readonly limits: BatcherLimits = DEFAULT_LIMITS,
   ) {}
 
-  /** Queues a send; refuses it at once (TOO_MANY_REQUESTS) when too many are waiting. */
-  submit(send: Send): Promise<SendOutcome> {
+  /** Queues an item; refuses it at once (TOO_MANY_REQUESTS) when too many are waiting. */
+  submit(item: T): Promise<R> {
     if (this.queue.length >= this.limits.maxQueued) {
       return Promise.reject(new AppError('RATE_LIMITED', 'The server is busy. Try again in a moment.', undefined, this.limits.retryAfterMs));
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ send, resolve, reject });
+      this.queue.push({ item, resolve, reject });
       this.schedule();
     });
   }
 
-  /** How many sends wait for a write (metrics). */
+  /** How many items wait for a write (metrics). */
   get queued(): number {
     return this.queue.length;
   }
 
-  /** Resolves once every send submitted so far is written (graceful shutdown, tests). */
+  /** Resolves once every item submitted so far is written (graceful shutdown, tests). */
   async idle(): Promise<void> {
     while (this.writing || this.queue.length > 0 || this.scheduled) await (this.writing ?? new Promise((r) => setImmediate(r)));
   }
@@ -86,21 +90,21 @@ export class SendBatcher {
     });
   }
 
-  private async writeBatch(batch: Job[], retried = false): Promise<void> {
-    let written: WrittenSends;
+  private async writeBatch(batch: Job<T, R>[], retried = false): Promise<void> {
+    let written: W;
     try {
-      written = await this.write(batch.map((j) => j.send));
+      written = await this.write(batch.map((j) => j.item));
     } catch (err) {
       if (isWholeBatchFailure(err)) return batch.forEach((job) => job.reject(err));
       if (!retried) return this.writeBatch(batch, true);
       if (batch.length === 1) return batch[0].reject(err);
-      // In order: the first half's sends keep their seqs ahead of the second half's.
+      // In order: the first half's items keep their places (seqs) ahead of the second half's.
       const half = Math.ceil(batch.length / 2);
       await this.writeBatch(batch.slice(0, half), true);
       await this.writeBatch(batch.slice(half), true);
       return;
     }
-    // Published before the acks: a sender's other devices never hear of an ack before its event.
+    // Published before the outcomes resolve: a sender's other devices hear of a message no later than its ack.
     this.afterWrite(written);
     batch.forEach((job, i) => job.resolve(written.outcomes[i]));
   }

@@ -1,8 +1,8 @@
-// One WebSocket speaking tRPC's protocol. Two calls carry almost all traffic: the one subscription
-// every client holds (sync.events) and messages.send. This layer serves them itself, on the same
-// services as their procedures: each event is serialized once for all its receivers on this instance
+// One WebSocket speaking tRPC's protocol. Three calls carry almost all traffic: the one subscription
+// every client holds (sync.events), messages.send and receipts.ack. This layer serves them itself, on
+// the same services as their procedures: each event is serialized once for all its receivers on this instance
 // (a group message to 500 people is one serialization, not 500) and written to each socket with its
-// subscription id spliced in; a send goes to its batch the moment its frame arrives, with none of
+// subscription id spliced in; a send or an ack goes to its batch the moment its frame arrives, with none of
 // tRPC's per-call machinery (that was a third of the server's time per message in bench/capacity.ts).
 // Every other message goes to tRPC's own connection handler unchanged. The wire format is exactly
 // tRPC's, so tRPC's client needs nothing.
@@ -15,8 +15,9 @@ import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import type { ZodType } from 'zod';
 import type { MessageNewEvent, ServerEvent } from '../../lib/events.ts';
-import { sendMessageInput, type Message, type UserId } from '../../lib/schemas.ts';
+import { ackReceiptsInput, sendMessageInput, type Message, type ReceiptState, type UserId } from '../../lib/schemas.ts';
 import { sendMessage } from '../messages/service.ts';
+import { ackReceipts } from '../receipts/service.ts';
 import { appRouter } from '../router.ts';
 import { syncEventsInput, trackedIdOf } from '../sync/router.ts';
 import { openLiveEvents, type LiveEvents } from '../sync/service.ts';
@@ -112,9 +113,33 @@ class TrpcSide extends EventEmitter {
 
 export type TrpcConnectionHandler = ReturnType<typeof getWSConnectionHandler>;
 
-const SEND_PATH = 'messages.send';
+/** A mutation served here: its procedure's input schema and service call, and how its result is written. */
+interface MutationRoute {
+  /**
+   * Validates and runs (synchronously up to the service call: one connection's sends keep their
+   * order); resolves with the written result, rejects with what to tell the client.
+   */
+  call(userId: UserId, rawInput: unknown): Promise<string>;
+}
+
+function route<I, O>(schema: ZodType<I>, run: (userId: UserId, input: I) => Promise<O>, write: (result: O) => string): MutationRoute {
+  return {
+    call(userId, rawInput) {
+      const parsed = schema.safeParse(rawInput === undefined ? undefined : config.transformer.input.deserialize(rawInput));
+      if (!parsed.success) return Promise.reject(new TRPCError({ code: 'BAD_REQUEST', message: 'Invalid input', cause: parsed.error }));
+      return run(userId, parsed.data).then(write);
+    },
+  };
+}
+
+/** The mutations served here (their procedures: routers messages and receipts). */
+const MUTATIONS: Record<string, MutationRoute> = {
+  'messages.send': route(sendMessageInput, sendMessage, serializeMessage),
+  // Receipt states hold only strings and numbers: superjson adds nothing to them.
+  'receipts.ack': route(ackReceiptsInput, ackReceipts, (states: ReceiptState[]) => `{"json":${JSON.stringify(states)}}`),
+};
 /** Cheap test of a raw frame: only frames that mention one of these are read by this layer. */
-const MARKS = [LIVE_PATH, SEND_PATH, 'subscription.stop'];
+const MARKS = [LIVE_PATH, 'subscription.stop', ...Object.keys(MUTATIONS)];
 
 /**
  * Serves one upgraded socket of `userId`: the live subscription and sends here (the two calls that
@@ -134,20 +159,14 @@ export function serveSocket(ws: WebSocket, req: IncomingMessage, userId: UserId,
     reply(request, `,"error":${serialize(shape)}}`);
   };
 
-  /** The request's input, deserialized and validated; undefined (and the error sent) when invalid. */
-  const inputOf = <T>(request: Request, schema: ZodType<T>, type: 'mutation' | 'subscription', path: string): { value: T } | undefined => {
-    const raw = request.params?.input;
-    const parsed = schema.safeParse(raw === undefined ? undefined : config.transformer.input.deserialize(raw));
-    if (parsed.success) return { value: parsed.data };
-    fail(request, new TRPCError({ code: 'BAD_REQUEST', message: 'Invalid input', cause: parsed.error }), type, path);
-  };
-
   const subscribe = (request: Request) => {
     if (live.has(request.id)) return fail(request, new TRPCError({ code: 'BAD_REQUEST', message: `Duplicate id ${request.id}` }), 'subscription', LIVE_PATH);
     if (live.size >= MAX_LIVE_SUBSCRIPTIONS) {
       return fail(request, new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'Too many live subscriptions on one connection' }), 'subscription', LIVE_PATH);
     }
-    if (!inputOf(request, syncEventsInput, 'subscription', LIVE_PATH)) return;
+    const raw = request.params?.input;
+    const input = syncEventsInput.safeParse(raw === undefined ? undefined : config.transformer.input.deserialize(raw));
+    if (!input.success) return fail(request, new TRPCError({ code: 'BAD_REQUEST', message: 'Invalid input', cause: input.error }), 'subscription', LIVE_PATH);
     reply(request, ',"result":{"type":"started"}}');
     const head = `{"id":${JSON.stringify(request.id)}${request.jsonrpc ? ',"jsonrpc":"2.0"' : ''}`;
     live.set(
@@ -164,13 +183,11 @@ export function serveSocket(ws: WebSocket, req: IncomingMessage, userId: UserId,
     reply(request, ',"result":{"type":"stopped"}}');
   };
 
-  // Called as the frame arrives, before any await: one connection's sends keep their order.
-  const send = (request: Request) => {
-    const input = inputOf(request, sendMessageInput, 'mutation', SEND_PATH);
-    if (!input) return;
-    sendMessage(userId, input.value).then(
-      (message) => reply(request, `,"result":{"type":"data","data":${serializeMessage(message)}}}`),
-      (err: unknown) => fail(request, err, 'mutation', SEND_PATH),
+  const mutate = (request: Request) => {
+    const path = request.params!.path!;
+    MUTATIONS[path].call(userId, request.params?.input).then(
+      (data) => reply(request, `,"result":{"type":"data","data":${data}}}`),
+      (err: unknown) => fail(request, err, 'mutation', path),
     );
   };
 
@@ -178,7 +195,7 @@ export function serveSocket(ws: WebSocket, req: IncomingMessage, userId: UserId,
   const handlerOf = (r: Request) => {
     if (!r || typeof r !== 'object') return undefined;
     if (r.method === 'subscription' && r.params?.path === LIVE_PATH) return subscribe;
-    if (r.method === 'mutation' && r.params?.path === SEND_PATH) return send;
+    if (r.method === 'mutation' && typeof r.params?.path === 'string' && Object.hasOwn(MUTATIONS, r.params.path)) return mutate;
     if (r.method === 'subscription.stop' && live.has(r.id)) return stop;
   };
 

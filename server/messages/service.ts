@@ -9,8 +9,8 @@ import { metrics } from '../metrics.ts';
 import { enforceLocally, LIMITS } from '../rate-limits.ts';
 import { Snowflake } from '../snowflake.ts';
 import { fanout } from './fanout.ts';
-import { SendBatcher } from './send-batcher.ts';
-import { toMessage, writeSends, type WrittenSends } from './write.ts';
+import { Batcher } from '../db/batcher.ts';
+import { toMessage, writeSends, type Send, type SendOutcome, type WrittenSends } from './write.ts';
 
 /** The one id generator of this process: every message id, sent or system, comes from it. */
 export const messageIds = new Snowflake(env.NODE_ID ?? randomInt(1024));
@@ -27,7 +27,7 @@ function publishWritten({ outcomes, audiences }: WrittenSends): void {
   for (const [conversationId, messages] of created) fanout.publish(conversationId, messages, audiences.get(conversationId));
 }
 
-const batcher = new SendBatcher((sends) => writeSends(sends, messageIds), publishWritten);
+const batcher = new Batcher<Send, SendOutcome, WrittenSends>((sends) => writeSends(sends, messageIds), publishWritten);
 
 /**
  * Resolves once the message is committed; a retry with the same clientId returns the original.

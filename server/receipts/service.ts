@@ -1,102 +1,78 @@
-// Receipts: per-member delivered/read watermarks, moved forward only, in one statement per batch.
+// Receipts: per-member delivered/read watermarks, moved forward only, written in batches across users.
 import type { AckReceiptsInput, ConversationId, ReceiptState, UserId } from '../../lib/schemas.ts';
-import { getDb } from '../db/client.ts';
+import { Batcher, type Written } from '../db/batcher.ts';
 import { AppError } from '../errors.ts';
 import { push } from '../push/service.ts';
 import { channels, getBus } from '../realtime/index.ts';
+import { writeAcks, type Ack } from './write.ts';
 
-interface AckRow {
-  id: string;
-  delivered_seq: bigint;
-  read_seq: bigint;
-  old_delivered: bigint;
-  old_read: bigint;
+/** An ack as written: where the member now stands, and who must hear of it; null: not a member, now or before. */
+type Applied = {
+  state: ReceiptState;
+  /** Empty when nothing moved. */
+  audience: UserId[];
   /** A push had gone out for a message this read covers: the user's notifications can close. */
-  push_cleared: boolean;
+  pushCleared: boolean;
+} | null;
+
+async function write(acks: Ack[]): Promise<Written<Applied>> {
+  const { outcomes, aggregates } = await writeAcks(acks);
+  return {
+    outcomes: acks.map((ack, i) => {
+      const o = outcomes[i];
+      if (!o) return null;
+      const aggregate = aggregates.get(ack.conversationId);
+      const state: ReceiptState = {
+        conversationId: ack.conversationId,
+        userId: ack.userId,
+        deliveredSeq: o.deliveredSeq,
+        readSeq: o.readSeq,
+        // No current member left (a former member acking alone): their own is all there is.
+        allDeliveredSeq: aggregate?.allDeliveredSeq ?? o.deliveredSeq,
+        allReadSeq: aggregate?.allReadSeq ?? o.readSeq,
+      };
+      const moved = o.deliveredSeq !== o.oldDeliveredSeq || o.readSeq !== o.oldReadSeq;
+      // The member's own devices always hear (unread counts sync); everyone when the aggregate moved (their ticks change).
+      const audience = !moved ? [] : aggregate?.moved ? [...new Set([ack.userId, ...aggregate.members])] : [ack.userId];
+      return { state, audience, pushCleared: o.pushCleared };
+    }),
+  };
 }
 
+function publish({ outcomes }: Written<Applied>): void {
+  const bus = getBus();
+  for (const applied of outcomes) {
+    if (!applied) continue;
+    if (applied.pushCleared) push.read(applied.state.userId, applied.state.conversationId);
+    if (applied.audience.length > 0) void bus.publish(applied.audience.map(channels.user), { type: 'receipt.updated', ...applied.state });
+  }
+}
+
+const batcher = new Batcher<Ack, Applied, Written<Applied>>(write, publish);
+
 /**
- * Moves the caller's watermarks up (never back, never past the conversation's last message; read
- * implies delivered) and tells whoever must know. A conversation the caller is not a member of
- * refuses the whole batch.
+ * Moves the caller's watermarks up (never back, never past the conversation's last message or their
+ * departure; read implies delivered) and returns where each conversation stands. Entries for
+ * conversations the caller never was in are dropped; FORBIDDEN when none is left.
  */
 export async function ackReceipts(userId: UserId, input: AckReceiptsInput): Promise<ReceiptState[]> {
-  const merged = new Map<ConversationId, { delivered: number; read: number }>();
+  const merged = new Map<ConversationId, Ack>();
   for (const r of input.receipts) {
-    const prior = merged.get(r.conversationId) ?? { delivered: 0, read: 0 };
+    const prior = merged.get(r.conversationId);
     merged.set(r.conversationId, {
-      delivered: Math.max(prior.delivered, r.deliveredSeq ?? 0),
-      read: Math.max(prior.read, r.readSeq ?? 0),
+      userId,
+      conversationId: r.conversationId,
+      deliveredSeq: Math.max(prior?.deliveredSeq ?? 0, r.deliveredSeq ?? 0),
+      readSeq: Math.max(prior?.readSeq ?? 0, r.readSeq ?? 0),
     });
   }
-  const ids = [...merged.keys()];
-  const db = getDb();
-  // Former members may still acknowledge what they saw (up to their departure, see below).
-  const memberships = await db.member.count({ where: { userId, conversationId: { in: ids } } });
-  if (memberships !== ids.length) throw new AppError('FORBIDDEN', 'You are not a member of this conversation');
-
-  const delivered = ids.map((id) => merged.get(id)!.delivered);
-  const read = ids.map((id) => merged.get(id)!.read);
-  // `old` and `upd` see the same snapshot, so old_* are the values this statement replaced.
-  const rows = await db.$queryRaw<AckRow[]>`
-    WITH v AS (
-      SELECT * FROM unnest(${ids}::uuid[], ${delivered}::bigint[], ${read}::bigint[]) AS v(cid, delivered, read)
-    ), old AS (
-      SELECT m.conversation_id, m.delivered_seq, m.read_seq, m.pushed_seq FROM members m JOIN v ON v.cid = m.conversation_id
-      WHERE m.user_id = ${userId}::uuid
-    ), upd AS (
-      UPDATE members m SET
-        read_seq = GREATEST(m.read_seq, LEAST(v.read, COALESCE(m.left_seq, c.last_seq))),
-        delivered_seq = GREATEST(m.delivered_seq, LEAST(GREATEST(v.delivered, v.read), COALESCE(m.left_seq, c.last_seq))),
-        -- What was pushed and is now read is no longer outstanding (see server/push).
-        pushed_seq = CASE WHEN m.pushed_seq <= GREATEST(m.read_seq, LEAST(v.read, COALESCE(m.left_seq, c.last_seq))) THEN 0 ELSE m.pushed_seq END
-      FROM v JOIN conversations c ON c.id = v.cid
-      WHERE m.conversation_id = v.cid AND m.user_id = ${userId}::uuid
-      RETURNING m.conversation_id, m.delivered_seq, m.read_seq, m.pushed_seq
-    ), marks AS (
-      -- When each watermark moved, for "Message info".
-      INSERT INTO receipt_marks (conversation_id, user_id, delivered_seq, read_seq)
-      SELECT upd.conversation_id, ${userId}::uuid, upd.delivered_seq, upd.read_seq FROM upd JOIN old USING (conversation_id)
-      WHERE upd.delivered_seq <> old.delivered_seq OR upd.read_seq <> old.read_seq
-    )
-    SELECT upd.conversation_id AS id, upd.delivered_seq, upd.read_seq,
-      old.delivered_seq AS old_delivered, old.read_seq AS old_read, old.pushed_seq > 0 AND upd.pushed_seq = 0 AS push_cleared
-    FROM upd JOIN old USING (conversation_id)`;
-
-  const changed = rows.filter((r) => r.delivered_seq !== r.old_delivered || r.read_seq !== r.old_read);
-  // Read here what had been pushed: the notifications of it on the user's browsers can close.
-  for (const r of rows) if (r.push_cleared) push.read(userId, r.id);
-  // Every acked conversation's current members, moved or not: the returned aggregate needs them either way.
-  const members = await db.member.findMany({
-    where: { conversationId: { in: rows.map((r) => r.id) } },
-    select: { conversationId: true, userId: true, deliveredSeq: true, readSeq: true, leftSeq: true },
-  });
-  const bus = getBus();
-  const states: ReceiptState[] = rows.map((r) => {
-    const others = members.filter((m) => m.conversationId === r.id && m.userId !== userId && m.leftSeq === null);
-    // A former member's watermarks no longer count towards the aggregate.
-    const counts = members.some((m) => m.conversationId === r.id && m.userId === userId && m.leftSeq === null);
-    const minOf = (mine: bigint, key: 'deliveredSeq' | 'readSeq') => {
-      const seqs = others.map((m) => m[key]);
-      if (counts || seqs.length === 0) seqs.push(mine);
-      return seqs.reduce((min, seq) => (seq < min ? seq : min));
-    };
-    const state: ReceiptState = {
-      conversationId: r.id,
-      userId,
-      deliveredSeq: Number(r.delivered_seq),
-      readSeq: Number(r.read_seq),
-      allDeliveredSeq: Number(minOf(r.delivered_seq, 'deliveredSeq')),
-      allReadSeq: Number(minOf(r.read_seq, 'readSeq')),
-    };
-    if (!changed.includes(r)) return state;
-    const aggregateMoved =
-      minOf(r.delivered_seq, 'deliveredSeq') !== minOf(r.old_delivered, 'deliveredSeq') ||
-      minOf(r.read_seq, 'readSeq') !== minOf(r.old_read, 'readSeq');
-    // Own devices always hear (unread counts sync); others only when their ticks change.
-    const audience = aggregateMoved ? [userId, ...others.map((m) => m.userId)] : [userId];
-    void bus.publish(audience.map(channels.user), { type: 'receipt.updated', ...state });
-    return state;
-  });
+  const applied = await Promise.all([...merged.values()].map((ack) => batcher.submit(ack)));
+  const states = applied.flatMap((a) => (a ? [a.state] : []));
+  if (states.length === 0) throw new AppError('FORBIDDEN', 'You are not a member of this conversation');
   return states;
+}
+
+/** Waits for acks already accepted to be written (graceful shutdown, tests). */
+export function drainAcks(): Promise<void> {
+  return batcher.idle();
 }

@@ -10,6 +10,7 @@ import { env } from '../env.ts';
 import { createParleyServer } from '../http/server.ts';
 import { logger } from '../logger.ts';
 import { drainSends } from '../messages/service.ts';
+import { drainAcks } from '../receipts/service.ts';
 import { closeBus } from '../realtime/index.ts';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -60,7 +61,7 @@ async function main() {
     }, SHUTDOWN_DEADLINE_MS).unref();
     // The graceful path of server/main.ts: no new connections, clients told to reconnect, sends drained.
     server.stopAccepting();
-    await drainSends();
+    await Promise.all([drainSends(), drainAcks()]);
     await server.close();
     await closeBus();
     await closeDb();

@@ -8,6 +8,7 @@ import type { ConversationId, Message, UserSummary } from '../../lib/schemas.ts'
 import { closeDb, getDb } from '../db/client.ts';
 import { fanout } from '../messages/fanout.ts';
 import { push } from '../push/service.ts';
+import { drainAcks } from '../receipts/service.ts';
 import { closeBus } from '../realtime/index.ts';
 import { appRouter, createCaller } from '../router.ts';
 import { rootContext } from '../trpc.ts';
@@ -161,6 +162,7 @@ export function isMessageIn(conversationId: string) {
  * up the next file's).
  */
 export async function releaseServices(): Promise<void> {
+  await drainAcks();
   await fanout.idle();
   await push.idle();
   await closeBus();
