@@ -20,10 +20,9 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as pause } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { migrate } from '../server/db/migrate.ts';
 import { ChildService, freePort, ServerProcess } from '../server/test/cluster-harness.ts';
 import { canPin, pin, PinnedSide } from './cores.ts';
-import { makeUsers, onAdmin, onCleanup, runBench, type BenchUser } from './harness.ts';
+import { ADMIN_URL, freshDatabase, makeUsers, onAdmin, onCleanup, runBench, type BenchUser } from './harness.ts';
 import { runStep, type Pair, type StepContext, type StepResult } from './load-step.ts';
 import { WireClient } from './wire-client.ts';
 
@@ -46,8 +45,6 @@ const SEARCH = process.env.BENCH_SEARCH !== '0';
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 const P99_LIMIT_MS = 100;
 const DEADLINE_S = Number(process.env.BENCH_DEADLINE_S ?? 3_600);
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const MIGRATIONS_DIR = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 const SERVER_CORE = 0;
 const GENERATOR_CORE = 1;
@@ -74,17 +71,6 @@ class RelayProcess extends ChildService {
   }
 }
 
-
-async function freshDatabase(name: string): Promise<string> {
-  await onAdmin(async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await c.query(`CREATE DATABASE "${name}"`);
-  });
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  await migrate(url.toString(), MIGRATIONS_DIR);
-  return url.toString();
-}
 
 /** Direct conversations for pairs 2k↔2k+1, written straight to the database. */
 async function makePairs(databaseUrl: string, users: BenchUser[]): Promise<{ conversationId: string; userIds: [string, string] }[]> {

@@ -17,7 +17,7 @@ import { TRPC_HTTP_PATH } from '../server/http/server.ts';
 import type { AppRouter } from '../server/router.ts';
 import { freePort, RedisProcess, ServerProcess } from '../server/test/cluster-harness.ts';
 
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+export const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const MIGRATIONS_DIR = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
 export const PASSWORD = 'bench-password-1';
 
@@ -40,20 +40,25 @@ export async function onAdmin(run: (client: pg.Client) => Promise<unknown>): Pro
   }
 }
 
+/** A new, migrated database of this name on the machine's PostgreSQL (dropped first if it exists). */
+export async function freshDatabase(name: string): Promise<string> {
+  await onAdmin(async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await c.query(`CREATE DATABASE "${name}"`);
+  });
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  await migrate(url.toString(), MIGRATIONS_DIR);
+  return url.toString();
+}
+
 /**
  * Two instances (NODE_ID 1 and 2) on a fresh database and a Redis of their own (or BENCH_REDIS_URL):
  * the presence sweep of these instances must not take another deployment's users.
  */
 export async function startCluster(database: string, extraEnv: Record<string, string> = {}): Promise<Cluster> {
-  await onAdmin(async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await c.query(`CREATE DATABASE "${database}"`);
-  });
+  const databaseUrl = await freshDatabase(database);
   onCleanup(() => onAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`)));
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${database}`;
-  const databaseUrl = url.toString();
-  await migrate(databaseUrl, MIGRATIONS_DIR);
 
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-bench-'));
   onCleanup(() => rm(dataDir, { recursive: true, force: true }));
