@@ -114,7 +114,7 @@ describe('Batcher (as the send path uses it)', () => {
 
   test('past the queue limit sends are refused at once with a retry hint, and accepted again once it drains', async () => {
     const db = new FakeDatabase();
-    const batcher = new SendBatcher(db.write, () => {}, { maxBatch: 2, maxQueued: 3, retryAfterMs: 750 });
+    const batcher = new SendBatcher(db.write, () => {}, { maxBatch: 2, maxQueued: 3, retryAfterMs: 750, lingerMs: 0, lingerBelow: 0 });
     const accepted = ['a', 'b', 'c'].map((b) => batcher.submit(sendOf('c1', b)));
     const refusal = await batcher.submit(sendOf('c1', 'd')).catch((e: unknown) => e);
     expect(refusal).toBeInstanceOf(AppError);
@@ -123,6 +123,28 @@ describe('Batcher (as the send path uses it)', () => {
     const after = batcher.submit(sendOf('c1', 'e'));
     await db.completeAll(after);
     expect(db.batches).toEqual([['a', 'b'], ['c'], ['e']]);
+  });
+
+  test('under steady load a write waits briefly for company: a few stragglers wait, enough of them go at once', async () => {
+    const db = new FakeDatabase();
+    const batcher = new SendBatcher(db.write, () => {}, { maxBatch: 100, maxQueued: 100, retryAfterMs: 0, lingerMs: 60_000, lingerBelow: 3 });
+    const first = batcher.submit(sendOf('c1', 'a'));
+    await db.complete(); // a is being written; b arrives meanwhile
+    const b = batcher.submit(sendOf('c2', 'b'));
+    await first;
+    for (let turn = 0; turn < 20; turn++) await new Promise((r) => setImmediate(r));
+    expect(db.batches).toEqual([['a']]); // b lingers
+    const rest = ['c', 'd'].map((x) => batcher.submit(sendOf('c3', x)));
+    await db.completeAll(Promise.all([b, ...rest]));
+    expect(db.batches).toEqual([['a'], ['b', 'c', 'd']]);
+  });
+
+  test('an idle batcher writes a lone send at once', async () => {
+    const db = new FakeDatabase();
+    const batcher = new SendBatcher(db.write, () => {}, { maxBatch: 100, maxQueued: 100, retryAfterMs: 0, lingerMs: 60_000, lingerBelow: 3 });
+    const one = batcher.submit(sendOf('c1', 'a'));
+    await db.completeAll(one);
+    expect(db.batches).toEqual([['a']]);
   });
 
   test('idle resolves once everything submitted so far is written', async () => {
