@@ -20,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as pause } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { ChildService, freePort, ServerProcess } from '../server/test/cluster-harness.ts';
+import { ChildService, freePort, RedisProcess, ServerProcess } from '../server/test/cluster-harness.ts';
 import { canPin, pin, PinnedSide } from './cores.ts';
 import { ADMIN_URL, freshDatabase, makeUsers, onAdmin, onCleanup, runBench, type BenchUser } from './harness.ts';
 import { runStep, type Pair, type StepContext, type StepResult } from './load-step.ts';
@@ -49,7 +49,7 @@ const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 const SERVER_CORE = 0;
 const GENERATOR_CORE = 1;
 
-type Target = 'parley' | 'relay';
+type Target = 'parley' | 'relay' | 'parley-split';
 
 class RelayProcess extends ChildService {
   protected readonly name = 'relay';
@@ -139,23 +139,31 @@ interface SeriesResult {
 }
 
 async function runSeries(target: Target, userCount: number): Promise<SeriesResult> {
-  const database = `parley_capacity_${target}`;
+  const database = `parley_capacity_${target.replace('-', '_')}`;
   const databaseUrl = await freshDatabase(database);
   const authSecret = randomBytes(32).toString('base64url');
   const users = await makeUsers(databaseUrl, userCount, authSecret);
   const pairsInDb = await makePairs(databaseUrl, users);
   const settings = { DATABASE_URL: databaseUrl, AUTH_SECRET: authSecret, NODE_ENV: 'production', LOG_LEVEL: 'error', SEND_RATE_LIMIT_PER_MINUTE: '1000000' };
-  const server = target === 'parley' ? new ServerProcess(await freePort(), settings, [], PROFILE_DIR ? ['--profile-dir', PROFILE_DIR] : []) : new RelayProcess(await freePort(), settings);
-  await server.start();
-  const pinned = new PinnedSide(ADMIN_URL, database, server.pid!, SERVER_CORE, PROFILE_DIR ? GENERATOR_CORE : SERVER_CORE);
+  // parley-split: two instances on a Redis, each pair's users on different instances.
+  const redis = target === 'parley-split' ? new RedisProcess(await freePort()) : null;
+  await redis?.start();
+  const servers =
+    target === 'relay'
+      ? [new RelayProcess(await freePort(), settings)]
+      : target === 'parley'
+        ? [new ServerProcess(await freePort(), settings, [], PROFILE_DIR ? ['--profile-dir', PROFILE_DIR] : [])]
+        : await Promise.all(['1', '2'].map(async (node) => new ServerProcess(await freePort(), { ...settings, REDIS_URL: redis!.url, NODE_ID: node })));
+  await Promise.all(servers.map((s) => s.start()));
+  const pinned = new PinnedSide(ADMIN_URL, database, [...servers, ...(redis ? [redis] : [])].map((s) => s.pid!), SERVER_CORE, PROFILE_DIR ? GENERATOR_CORE : SERVER_CORE);
   await pinned.start();
 
   // Connect in batches: a thousand upgrades at once would measure the connect storm.
   const clients = new Map<string, WireClient>();
   for (let i = 0; i < users.length; i += 100) {
     await Promise.all(
-      users.slice(i, i + 100).map(async (u) => {
-        const client = new WireClient(server.wsUrl, u.token);
+      users.slice(i, i + 100).map(async (u, j) => {
+        const client = new WireClient(servers[(i + j) % servers.length].wsUrl, u.token);
         await client.opened;
         clients.set(u.id, client);
       }),
@@ -172,7 +180,7 @@ async function runSeries(target: Target, userCount: number): Promise<SeriesResul
     refusals: new Map(),
     cpuMs: () => pinned.cpuMs(),
     // With BENCH_PROFILE_DIR: the server profiles from the end of the warm-up to the end of sending.
-    onWindow: PROFILE_DIR && target === 'parley' ? () => process.kill(server.pid!, 'SIGUSR2') : undefined,
+    onWindow: PROFILE_DIR && target === 'parley' ? () => process.kill(servers[0].pid!, 'SIGUSR2') : undefined,
     p99LimitMs: P99_LIMIT_MS,
   };
   let started = 0;
@@ -244,8 +252,9 @@ async function runSeries(target: Target, userCount: number): Promise<SeriesResul
   clearInterval(ackTimer);
   for (const c of clients.values()) c.close();
   await pinned.stop();
-  await server.stop('SIGTERM');
-  const check = await checkDatabase(databaseUrl, target === 'parley' ? 'messages' : 'relay_messages');
+  await Promise.all(servers.map((s) => s.stop('SIGTERM')));
+  await redis?.stop('SIGTERM');
+  const check = await checkDatabase(databaseUrl, target === 'relay' ? 'relay_messages' : 'messages');
   return { target, users: userCount, steps, capacity: lastPass, saturationPerS: highest.achievedPerS, check };
 }
 
@@ -254,7 +263,7 @@ async function main(): Promise<number> {
   const pinning = canPin();
   if (pinning) pin(process.pid, GENERATOR_CORE);
   else console.log('capacity: fewer than two cores or no taskset: nothing is pinned, figures are not comparable');
-  onCleanup(() => onAdmin(async (c) => Promise.all(TARGETS.map((t) => c.query(`DROP DATABASE IF EXISTS "parley_capacity_${t}" WITH (FORCE)`)))));
+  onCleanup(() => onAdmin(async (c) => Promise.all(TARGETS.map((t) => c.query(`DROP DATABASE IF EXISTS "parley_capacity_${t.replace('-', '_')}" WITH (FORCE)`)))));
 
   const results: SeriesResult[] = [];
   for (const users of USER_COUNTS) {

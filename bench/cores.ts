@@ -30,8 +30,8 @@ export function cpuMs(pid: number): number {
 }
 
 /**
- * Keeps every PostgreSQL backend connected to `database` on `core`, and sums their CPU time with the
- * server's: the cost of serving, on one core.
+ * Keeps the serving processes and every PostgreSQL backend connected to `database` on `core`, and
+ * sums their CPU time: the cost of serving, on one core.
  */
 export class PinnedSide {
   /** Each backend's CPU time as last read: a backend that has exited keeps what it used. */
@@ -42,14 +42,15 @@ export class PinnedSide {
   constructor(
     private readonly adminUrl: string,
     private readonly database: string,
-    private readonly serverPid: number,
+    /** The serving processes (one or two instances, and Redis when there is one). */
+    private readonly servicePids: number[],
     private readonly core: number,
     /** Where the backends go: the server's core, unless profiling the server alone. */
     private readonly databaseCore: number = core,
   ) {}
 
   async start(): Promise<void> {
-    pin(this.serverPid, this.core);
+    for (const pid of this.servicePids) pin(pid, this.core);
     this.admin = new pg.Client({ connectionString: this.adminUrl });
     await this.admin.connect();
     await this.sweep();
@@ -73,7 +74,7 @@ export class PinnedSide {
       this.backends.set(pid, now);
       database += now;
     }
-    return { server: cpuMs(this.serverPid), database };
+    return { server: this.servicePids.reduce((sum, pid) => sum + cpuMs(pid), 0), database };
   }
 
   async stop(): Promise<void> {

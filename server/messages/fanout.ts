@@ -9,6 +9,8 @@ import { SerialQueues } from '../serial-queues.ts';
 import type { Audience } from './write.ts';
 
 const log = logger.child({ part: 'fanout' });
+/** Up to this many recipients a message is published before its ack; more, right after it. */
+const INLINE_AUDIENCE = 16;
 
 /**
  * Who receives a message is decided after its commit, from the members table: whoever's window
@@ -27,9 +29,16 @@ class Fanout {
    */
   publish(conversationId: ConversationId, messages: Message[], audience?: Audience): void {
     if (messages.length === 0) return;
-    if (audience && !this.queues.busy(conversationId)) return deliver(messages, () => audience.recipients, new Set(audience.pushTo));
+    // A small audience hears at once (a one-to-one message costs no queueing); a big group after the
+    // sender's ack, so its fan-out never delays the ack (bench/group.ts, 500 members: the group
+    // ack's median was 5.7x the one-to-one ack's when published first).
+    const small = audience && audience.recipients.length <= INLINE_AUDIENCE;
+    if (audience && small && !this.queues.busy(conversationId)) return deliver(messages, () => audience.recipients, new Set(audience.pushTo));
     this.queues.run(conversationId, async () => {
-      if (audience) return deliver(messages, () => audience.recipients, new Set(audience.pushTo));
+      if (audience) {
+        await new Promise((resolve) => setImmediate(resolve)); // the acks of this batch go first
+        return deliver(messages, () => audience.recipients, new Set(audience.pushTo));
+      }
       const members = await membersOverlapping(conversationId, messages[0].seq, messages[messages.length - 1].seq);
       const inWindow = (m: Message) => members.filter((w) => w.from_seq <= m.seq && (w.left_seq === null || w.left_seq >= m.seq)).map((w) => w.user_id);
       deliver(messages, inWindow, new Set(members.filter((w) => w.pushable).map((w) => w.user_id)));
