@@ -35,6 +35,8 @@ const MAX_BISECTIONS = Number(process.env.BENCH_BISECTIONS ?? 4);
 /** 1: receivers also ack delivered and read, at a web client's pace (the second capacity figure). */
 const RECEIPTS = process.env.BENCH_RECEIPTS === '1';
 const ACK_WINDOW_MS = 300;
+/** 0: skip the overload and recovery check after the search. */
+const OVERLOAD = process.env.BENCH_OVERLOAD !== '0';
 /** 0: run just BENCH_RATES (profiling a rate), no doubling or bisecting. */
 const SEARCH = process.env.BENCH_SEARCH !== '0';
 /**
@@ -136,6 +138,7 @@ interface SeriesResult {
   /** Deliveries per second at the highest rate tried (the saturation throughput when it failed). */
   saturationPerS: number;
   check: DatabaseCheck;
+  overload: OverloadResult | null;
 }
 
 async function runSeries(target: Target, userCount: number): Promise<SeriesResult> {
@@ -248,6 +251,7 @@ async function runSeries(target: Target, userCount: number): Promise<SeriesResul
     else firstFail = rate;
   }
   const highest = steps.reduce((a, b) => (b.rate > a.rate ? b : a));
+  const overload = SEARCH && OVERLOAD && lastPass > 0 ? await overloadAndRecover(step, lastPass) : null;
 
   clearInterval(ackTimer);
   for (const c of clients.values()) c.close();
@@ -255,7 +259,39 @@ async function runSeries(target: Target, userCount: number): Promise<SeriesResul
   await Promise.all(servers.map((s) => s.stop('SIGTERM')));
   await redis?.stop('SIGTERM');
   const check = await checkDatabase(databaseUrl, target === 'relay' ? 'relay_messages' : 'messages');
-  return { target, users: userCount, steps, capacity: lastPass, saturationPerS: highest.achievedPerS, check };
+  return { target, users: userCount, steps, capacity: lastPass, saturationPerS: highest.achievedPerS, check, overload };
+}
+
+interface OverloadResult {
+  rate: number;
+  refused: Record<string, number>;
+  /** p99 at half the capacity before the overload, ms. */
+  freshP99: number;
+  /** p99 of each 10 s window at half the capacity after it, ms. */
+  recoveryP99s: number[];
+  /** Within 30 s after the overload, p99 is back to 1.5x its fresh value, and no send failed with a server error. */
+  passed: boolean;
+}
+
+/**
+ * Twice the capacity for 20 s: sends past what the server can hold are refused early and cheaply
+ * (TOO_MANY_REQUESTS, never a server error); then, at half the capacity, p99 must be back to its
+ * fresh value within 30 s.
+ */
+async function overloadAndRecover(step: (rate: number, durationS: number) => Promise<StepResult>, capacity: number): Promise<OverloadResult> {
+  const calm = Math.round(capacity / 2);
+  const fresh = await step(calm, LATER_STEP_S);
+  const storm = await step(capacity * 2, 20);
+  const recovery: StepResult[] = [];
+  for (let i = 0; i < 3; i++) recovery.push(await step(calm, LATER_STEP_S));
+  const serverErrors = Object.entries(storm.refused).filter(([code]) => code !== 'TOO_MANY_REQUESTS').length;
+  return {
+    rate: capacity * 2,
+    refused: storm.refused,
+    freshP99: fresh.latencyMs.p99,
+    recoveryP99s: recovery.map((r) => r.latencyMs.p99),
+    passed: serverErrors === 0 && recovery.some((r) => r.latencyMs.p99 <= 1.5 * fresh.latencyMs.p99) && recovery.at(-1)!.lost === 0,
+  };
 }
 
 async function main(): Promise<number> {
@@ -282,6 +318,14 @@ async function main(): Promise<number> {
     console.log(
       `| ${r.target} | ${r.users} | ${r.capacity}/s | ${at ? at.latencyMs.p99.toFixed(1) : '–'} | ${at ? at.coreMsPerMessage.toFixed(3) : '–'} | ` +
         `${r.saturationPerS.toFixed(0)} | ${ok ? `ok (${r.check.messages} messages)` : JSON.stringify(r.check)} |`,
+    );
+  }
+  for (const r of results) {
+    if (!r.overload) continue;
+    const o = r.overload;
+    console.log(
+      `overload ${r.target} C=${r.users}: ${o.rate}/s for 20 s: ${JSON.stringify(o.refused)}; p99 at half capacity ${o.freshP99.toFixed(1)} ms before, ` +
+        `${o.recoveryP99s.map((p) => p.toFixed(1)).join(' / ')} ms in the 10 s windows after: ${o.passed ? 'recovered' : 'NOT RECOVERED'}`,
     );
   }
   for (const users of USER_COUNTS) {

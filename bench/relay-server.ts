@@ -12,7 +12,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { Snowflake } from '../server/snowflake.ts';
 
 const MAX_BATCH = 2_000;
-const db = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 4 });
+// Without sequential scans, as Parley's statements run: plans cached while the tables are small
+// would otherwise scan them whole as they grow (a fair reference must not carry that handicap).
+const db = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 4, options: '-c enable_seqscan=off' });
 const secret = process.env.AUTH_SECRET!;
 const ids = new Snowflake(7);
 

@@ -17,7 +17,13 @@
 CREATE FUNCTION parley_send(
   p_conversation uuid[], p_sender uuid[], p_client uuid[], p_body text[], p_id bigint[], p_at timestamptz
 ) RETURNS TABLE (ord int, status text, id bigint, seq bigint, created_at timestamptz, body text, cid uuid, recipients uuid[], push_to uuid[])
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql
+-- Every row here is reached by its key. The plans are made once per session and kept: made while a
+-- table is still small (a new install), they would scan it whole, and go on doing so long after it
+-- grew (measured: 1.4 ms of CPU per batch of 10 on an empty database, 35 ms at 300,000 messages
+-- until an ANALYZE). Without sequential scans the plans stay right whatever the statistics say.
+SET enable_seqscan = off
+AS $$
 #variable_conflict use_column
 BEGIN
   PERFORM 1 FROM conversations c WHERE c.id = ANY (p_conversation) ORDER BY c.id FOR UPDATE;

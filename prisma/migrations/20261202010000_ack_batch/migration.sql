@@ -24,7 +24,11 @@ CREATE FUNCTION parley_ack(
   kind text, cid uuid, uid uuid, delivered_seq bigint, read_seq bigint, old_delivered bigint, old_read bigint, push_cleared boolean,
   all_delivered bigint, all_read bigint, old_all_delivered bigint, old_all_read bigint, members uuid[]
 )
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql
+-- Every row here is reached by its key: plans made on small tables must not scan them whole once
+-- they grew (see 20261202000000_send_batch).
+SET enable_seqscan = off
+AS $$
 #variable_conflict use_column
 BEGIN
   PERFORM 1 FROM conversations c WHERE c.id = ANY (p_conversation) ORDER BY c.id FOR NO KEY UPDATE;
