@@ -2,8 +2,11 @@
 // p99 < 100 ms with nothing lost, against a bare relay with the same write contract (bench/relay-server.ts),
 // measured the same way in the same run.
 //
-//   npm run bench:capacity            (both targets, C = 1000 and 200)
+//   npm run bench:capacity            (Parley and the relay, C = 1000 and 200)
 //   BENCH_TARGETS=parley BENCH_USERS=1000 npm run bench:capacity
+//   BENCH_TARGETS=parley-split ...     two Parley instances on a Redis, each pair split over them
+//   BENCH_RECEIPTS=1 ...                receivers ack delivered and read, at a web client's pace
+//   BENCH_RATES=3000 BENCH_SEARCH=0 ... one rate only (with BENCH_PROFILE_DIR: a CPU profile of it)
 //
 // Method (docs/performance.md): the server and the PostgreSQL backends serving it pinned to core 0,
 // this generator to core 1. C users as bots (bearer token on the WebSocket), paired 2k↔2k+1 in one
@@ -11,7 +14,9 @@
 // (20 s), then doubling and bisecting (10 s); the first 2 s of each step left out. A step passes when
 // p99 (send → partner's message.new) < 100 ms, nothing is lost or refused, and ≥ 97 % of R was
 // delivered. A fresh database and server per series. Afterwards the database is checked: no seq
-// gap or duplicate, no duplicate (sender, client id), each sender's order kept.
+// gap or duplicate, no duplicate (sender, client id), each sender's order kept. After a search, an
+// overload check: twice the capacity for 20 s (refusals only, never a server error), then p99 at half
+// the capacity back to its value before within 30 s.
 // Writes bench/results/capacity-<time>.json and prints a table.
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';

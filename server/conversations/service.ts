@@ -11,7 +11,7 @@ import type {
   SystemEvent,
   UserId,
 } from '../../lib/schemas.ts';
-import { getDb } from '../db/client.ts';
+import { getDb, getPool } from '../db/client.ts';
 import { Prisma } from '../db/generated/client.ts';
 import { AppError } from '../errors.ts';
 
@@ -20,7 +20,7 @@ const INBOX_LIMIT = 200;
 // The lowest delivered/read watermark over the current members of conversation c: what every member
 // has. The sender's own watermarks pass every message they sent, so for their messages this is "all
 // the others".
-const AGGREGATE_WATERMARKS = Prisma.sql`
+const AGGREGATE_WATERMARKS = `
   CROSS JOIN LATERAL (
     SELECT min(x.delivered_seq) AS all_delivered, min(x.read_seq) AS all_read, count(*)::int AS member_count
     FROM members x WHERE x.conversation_id = c.id AND x.left_seq IS NULL
@@ -28,12 +28,15 @@ const AGGREGATE_WATERMARKS = Prisma.sql`
 
 /**
  * How many messages member row `m` has not read, up to seq `upTo`: text from others after their
- * read watermark (system messages are nobody's unread). The one definition of "unread".
+ * read watermark (system messages are nobody's unread). The one definition of "unread", as SQL text
+ * around `upTo` (for prepared statements) and as a Prisma fragment.
  */
-export const unreadCountOf = (upTo: Prisma.Sql) => Prisma.sql`
-  (SELECT count(*)::int FROM messages x
-    WHERE x.conversation_id = m.conversation_id AND x.seq > m.read_seq AND x.seq <= ${upTo}
-      AND x.kind = 'text' AND x.sender_id <> m.user_id)`;
+const UNREAD = [
+  `(SELECT count(*)::int FROM messages x
+    WHERE x.conversation_id = m.conversation_id AND x.seq > m.read_seq AND x.seq <= `,
+  ` AND x.kind = 'text' AND x.sender_id <> m.user_id)`,
+] as const;
+export const unreadCountOf = (upTo: Prisma.Sql) => Prisma.sql`${Prisma.raw(UNREAD[0])}${upTo}${Prisma.raw(UNREAD[1])}`;
 
 const NOT_A_MEMBER = 'You are not a member of this conversation';
 
@@ -99,24 +102,59 @@ export async function openDirect(userId: UserId, peerUsername: string): Promise<
   return summary;
 }
 
+// A prepared statement (the inbox is read at every start of the app): planning it took 9 ms a call,
+// more than running it. The newest $3 are picked first, from the member and conversation rows alone;
+// only they get a last message, a peer, an unread count and aggregates (bench/inbox.ts: 500 chats,
+// 1M messages: p99 41 -> see docs/performance.md).
+const INBOX = `
+  WITH mine AS MATERIALIZED (
+    SELECT m.conversation_id, m.user_id, m.role, m.left_seq, m.read_seq, m.muted_until, c.kind, c.title, c.description,
+      COALESCE(m.left_seq, c.last_seq) AS last_seq,
+      CASE WHEN m.left_seq IS NULL THEN c.last_at
+        ELSE (SELECT x.created_at FROM messages x WHERE x.conversation_id = c.id AND x.seq = m.left_seq) END AS last_at
+    FROM members m JOIN conversations c ON c.id = m.conversation_id
+    WHERE m.user_id = $1::uuid AND ($2::uuid IS NULL AND c.last_seq > 0 OR c.id = $2::uuid)
+    ORDER BY last_at DESC
+    LIMIT $3
+  )
+  SELECT m.conversation_id AS id, m.kind, m.title, m.description, m.role, m.left_seq, a.member_count,
+    CASE WHEN m.muted_until > now() THEN m.muted_until END AS muted_until,
+    m.last_seq, m.last_at, m.read_seq, a.all_delivered, a.all_read,
+    ${UNREAD[0]}m.last_seq${UNREAD[1]} AS unread,
+    p.id AS peer_id, p.username AS peer_username, p.display_name AS peer_display_name,
+    lm.id AS msg_id, lm.sender_id AS msg_sender_id, lm.client_id AS msg_client_id,
+    lm.body AS msg_body, lm.kind AS msg_kind, lm.event AS msg_event, lm.created_at AS msg_created_at,
+    ls.display_name AS msg_sender_name
+  FROM mine m
+  JOIN conversations c ON c.id = m.conversation_id
+  LEFT JOIN LATERAL (
+    SELECT u.id, u.username, u.display_name FROM members om JOIN users u ON u.id = om.user_id
+    WHERE om.conversation_id = m.conversation_id AND om.user_id <> $1::uuid LIMIT 1
+  ) p ON m.kind = 'direct'
+  LEFT JOIN messages lm ON lm.conversation_id = m.conversation_id AND lm.seq = m.last_seq
+  LEFT JOIN users ls ON ls.id = lm.sender_id
+  ${AGGREGATE_WATERMARKS}
+  ORDER BY m.last_at DESC`;
+
+/** pg hands bigint columns over as strings. */
 interface InboxRow {
   id: string;
   kind: string;
   title: string | null;
   description: string | null;
   role: string;
-  left_seq: bigint | null;
+  left_seq: string | null;
   member_count: number;
-  last_seq: bigint;
+  last_seq: string;
   last_at: Date;
-  read_seq: bigint;
-  all_delivered: bigint;
-  all_read: bigint;
+  read_seq: string;
+  all_delivered: string;
+  all_read: string;
   unread: number;
   peer_id: string | null;
   peer_username: string | null;
   peer_display_name: string | null;
-  msg_id: bigint | null;
+  msg_id: string | null;
   msg_sender_id: string | null;
   msg_client_id: string | null;
   msg_body: string | null;
@@ -133,30 +171,7 @@ interface InboxRow {
  * A group the caller left stays, frozen at their departure.
  */
 export async function listConversations(userId: UserId, onlyId?: ConversationId): Promise<ConversationSummary[]> {
-  const rows = await getDb().$queryRaw<InboxRow[]>`
-    SELECT c.id, c.kind, c.title, c.description, m.role, m.left_seq, a.member_count,
-      CASE WHEN m.muted_until > now() THEN m.muted_until END AS muted_until,
-      v.last_seq, CASE WHEN m.left_seq IS NULL THEN c.last_at ELSE lm.created_at END AS last_at,
-      m.read_seq, a.all_delivered, a.all_read,
-      ${unreadCountOf(Prisma.sql`v.last_seq`)} AS unread,
-      p.id AS peer_id, p.username AS peer_username, p.display_name AS peer_display_name,
-      lm.id AS msg_id, lm.sender_id AS msg_sender_id, lm.client_id AS msg_client_id,
-      lm.body AS msg_body, lm.kind AS msg_kind, lm.event AS msg_event, lm.created_at AS msg_created_at,
-      ls.display_name AS msg_sender_name
-    FROM members m
-    JOIN conversations c ON c.id = m.conversation_id
-    CROSS JOIN LATERAL (SELECT COALESCE(m.left_seq, c.last_seq) AS last_seq) v
-    LEFT JOIN LATERAL (
-      SELECT u.id, u.username, u.display_name FROM members om JOIN users u ON u.id = om.user_id
-      WHERE om.conversation_id = c.id AND om.user_id <> ${userId}::uuid LIMIT 1
-    ) p ON c.kind = 'direct'
-    LEFT JOIN messages lm ON lm.conversation_id = c.id AND lm.seq = v.last_seq
-    LEFT JOIN users ls ON ls.id = lm.sender_id
-    ${AGGREGATE_WATERMARKS}
-    WHERE m.user_id = ${userId}::uuid
-      AND (${onlyId ?? null}::uuid IS NULL AND c.last_seq > 0 OR c.id = ${onlyId ?? null}::uuid)
-    ORDER BY last_at DESC
-    LIMIT ${INBOX_LIMIT}`;
+  const { rows } = await getPool().query<InboxRow>({ name: 'inbox', text: INBOX, values: [userId, onlyId ?? null, INBOX_LIMIT] });
   return rows.map((r) => {
     const peer = r.peer_id ? { id: r.peer_id, username: r.peer_username!, displayName: r.peer_display_name! } : null;
     const lastMessage: Message | null =
@@ -205,13 +220,16 @@ export async function getConversation(userId: UserId, conversationId: Conversati
  * former member's head stays at their departure.
  */
 export async function listHeads(userId: UserId): Promise<ConversationHead[]> {
-  const rows = await getDb().$queryRaw<
-    { id: string; last_seq: bigint; delivered_seq: bigint; read_seq: bigint; all_delivered: bigint; all_read: bigint }[]
-  >`
-    SELECT c.id, COALESCE(m.left_seq, c.last_seq) AS last_seq, m.delivered_seq, m.read_seq, a.all_delivered, a.all_read
-    FROM members m JOIN conversations c ON c.id = m.conversation_id
-    ${AGGREGATE_WATERMARKS}
-    WHERE m.user_id = ${userId}::uuid`;
+  // Prepared: every (re)subscription of every client reads it.
+  const { rows } = await getPool().query<{ id: string; last_seq: string; delivered_seq: string; read_seq: string; all_delivered: string; all_read: string }>({
+    name: 'heads',
+    text: `
+      SELECT c.id, COALESCE(m.left_seq, c.last_seq) AS last_seq, m.delivered_seq, m.read_seq, a.all_delivered, a.all_read
+      FROM members m JOIN conversations c ON c.id = m.conversation_id
+      ${AGGREGATE_WATERMARKS}
+      WHERE m.user_id = $1::uuid`,
+    values: [userId],
+  });
   return rows.map((r) => ({
     id: r.id,
     lastSeq: Number(r.last_seq),

@@ -20,6 +20,7 @@ import { sendMessage } from '../messages/service.ts';
 import { ackReceipts } from '../receipts/service.ts';
 import { appRouter } from '../router.ts';
 import { syncEventsInput, trackedIdOf } from '../sync/router.ts';
+import { AppError } from '../errors.ts';
 import { openLiveEvents, type LiveEvents } from '../sync/service.ts';
 import { clientErrorOf } from '../trpc.ts';
 
@@ -111,6 +112,10 @@ class TrpcSide extends EventEmitter {
   }
 }
 
+/** Written error shapes of service refusals, by what they say. */
+const refusals = new Map<string, string>();
+const MAX_REMEMBERED_REFUSALS = 100;
+
 export type TrpcConnectionHandler = ReturnType<typeof getWSConnectionHandler>;
 
 /** A mutation served here: its procedure's input schema and service call, and how its result is written. */
@@ -154,9 +159,19 @@ export function serveSocket(ws: WebSocket, req: IncomingMessage, userId: UserId,
     sendCoalesced(ws, `{"id":${JSON.stringify(request.id)}${request.jsonrpc ? ',"jsonrpc":"2.0"' : ''}${rest}`);
 
   const fail = (request: Request, error: unknown, type: 'mutation' | 'subscription', path: string) => {
-    const clientError = clientErrorOf(getTRPCErrorFromUnknown(error), log, path);
-    const shape = getTRPCErrorShape({ config, error: clientError, type, path, input: request.params?.input, ctx: undefined });
-    reply(request, `,"error":${serialize(shape)}}`);
+    // A service's refusal reads the same for everyone (a saturated server refuses thousands a
+    // second): its written shape is reused.
+    const key = error instanceof AppError ? `${type}|${path}|${error.code}|${error.field}|${error.retryAfterMs}|${error.message}` : null;
+    let written = key === null ? undefined : refusals.get(key);
+    if (written === undefined) {
+      const clientError = clientErrorOf(getTRPCErrorFromUnknown(error), log, path);
+      written = serialize(getTRPCErrorShape({ config, error: clientError, type, path, input: request.params?.input, ctx: undefined }));
+      if (key !== null) {
+        if (refusals.size >= MAX_REMEMBERED_REFUSALS) refusals.clear();
+        refusals.set(key, written);
+      }
+    }
+    reply(request, `,"error":${written}}`);
   };
 
   const subscribe = (request: Request) => {

@@ -1,0 +1,97 @@
+// The inbox and history at scale: one user in BENCH_INBOX_CHATS (500) direct chats, BENCH_INBOX_MESSAGES
+// (1,000,000) messages stored across them, some unread; conversations.list and the first page of
+// messages.list timed over HTTP, one call at a time, as a client opening the app makes them.
+//
+//   npm run bench:inbox
+//
+// The messages are written straight into the database (a set-based INSERT), then ANALYZEd: what is
+// timed is reading, at a size an instance reaches after months.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { freePort, ServerProcess } from '../server/test/cluster-harness.ts';
+import { apiAt, freshDatabase, makeUsers, ms, onAdmin, onCleanup, percentile, runBench } from './harness.ts';
+
+const CHATS = Number(process.env.BENCH_INBOX_CHATS ?? 500);
+const MESSAGES = Number(process.env.BENCH_INBOX_MESSAGES ?? 1_000_000);
+const CALLS = Number(process.env.BENCH_INBOX_CALLS ?? 200);
+const DEADLINE_S = Number(process.env.BENCH_DEADLINE_S ?? 900);
+const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
+const TARGETS = { inbox: 30, history: 20 };
+
+async function main(): Promise<number> {
+  const startedAt = performance.now();
+  const databaseUrl = await freshDatabase('parley_inbox');
+  onCleanup(() => onAdmin((c) => c.query('DROP DATABASE IF EXISTS "parley_inbox" WITH (FORCE)')));
+  const authSecret = randomBytes(32).toString('base64url');
+  const [me, ...peers] = await makeUsers(databaseUrl, CHATS + 1, authSecret);
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  const conversations = peers.map(() => randomUUID());
+  const perChat = Math.floor(MESSAGES / CHATS);
+  const seedStart = performance.now();
+  try {
+    await db.query(
+      `WITH c AS (
+         INSERT INTO conversations (id, kind, direct_key, last_seq, last_at)
+         SELECT id, 'direct', least($2::text, p::text) || ':' || greatest($2::text, p::text), $3, now() - (ord || ' minutes')::interval
+         FROM unnest($1::uuid[], $4::uuid[]) WITH ORDINALITY AS t(id, p, ord) RETURNING id, direct_key)
+       INSERT INTO members (conversation_id, user_id, read_seq, delivered_seq)
+       SELECT c.id, u, $3 - 25, $3 FROM c, unnest(ARRAY[split_part(c.direct_key, ':', 1)::uuid, split_part(c.direct_key, ':', 2)::uuid]) AS u`,
+      [conversations, me.id, perChat, peers.map((p) => p.id)],
+    );
+    // Every chat: perChat messages alternating between the two, the last 25 unread by me.
+    await db.query(
+      `INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, body, kind, created_at)
+       SELECT (k.ord * 1000000 + s.seq), k.cid, s.seq, CASE WHEN s.seq % 2 = 0 THEN $2::uuid ELSE k.peer END, gen_random_uuid(),
+         'message number ' || s.seq || ' of a conversation that went on for a while', 'text', now() - ((${perChat} - s.seq) || ' seconds')::interval
+       FROM unnest($1::uuid[], $3::uuid[]) WITH ORDINALITY AS k(cid, peer, ord), generate_series(1, ${perChat}) AS s(seq)`,
+      [conversations, me.id, peers.map((p) => p.id)],
+    );
+    await db.query('VACUUM ANALYZE');
+  } finally {
+    await db.end();
+  }
+  const seededS = (performance.now() - seedStart) / 1000;
+
+  const server = new ServerProcess(await freePort(), { DATABASE_URL: databaseUrl, AUTH_SECRET: authSecret, NODE_ENV: 'production', LOG_LEVEL: 'error' });
+  await server.start();
+  onCleanup(() => server.stop('SIGTERM'));
+  const api = apiAt(server, me.token);
+
+  const time = async (call: () => Promise<unknown>) => {
+    for (let i = 0; i < 10; i++) await call(); // warm: plans, pool, JIT
+    const samples: number[] = [];
+    for (let i = 0; i < CALLS; i++) {
+      const t0 = performance.now();
+      await call();
+      samples.push(performance.now() - t0);
+    }
+    return samples.sort((a, b) => a - b);
+  };
+  const inbox = await api.conversations.list.query();
+  const inboxMs = await time(() => api.conversations.list.query());
+  let k = 0;
+  const historyMs = await time(() => api.messages.list.query({ conversationId: conversations[k++ % conversations.length], limit: 50 }));
+
+  const rows = [
+    { measure: `conversations.list (${inbox.length} of ${CHATS} chats)`, samples: inboxMs, target: TARGETS.inbox },
+    { measure: 'messages.list, the latest page of 50', samples: historyMs, target: TARGETS.history },
+  ];
+  console.log(`inbox: one user in ${CHATS} chats, ${(perChat * CHATS).toLocaleString('en')} messages stored (seeded in ${seededS.toFixed(0)} s), ${CALLS} calls each over HTTP`);
+  console.log('');
+  console.log('| measure | median ms | p99 ms | target p99 |');
+  console.log('| --- | ---: | ---: | ---: |');
+  for (const r of rows) console.log(`| ${r.measure} | ${ms(percentile(r.samples, 0.5))} | ${ms(percentile(r.samples, 0.99))} | < ${r.target} ms |`);
+  console.log(`(${((performance.now() - startedAt) / 1000).toFixed(0)} s in all)`);
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(
+    `${RESULTS_DIR}inbox-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+    JSON.stringify({ chats: CHATS, messages: perChat * CHATS, results: rows.map((r) => ({ measure: r.measure, p50: percentile(r.samples, 0.5), p99: percentile(r.samples, 0.99), target: r.target })) }, null, 2),
+  );
+  return inbox.length > 0 ? 0 : 1;
+}
+
+await runBench('inbox', DEADLINE_S, main);
