@@ -8,6 +8,7 @@ import type { BusEvent } from '../../lib/events.ts';
 import { channels, type Bus } from './bus.ts';
 import { MemoryBus } from './memory-bus.ts';
 import { RedisBus } from './redis-bus.ts';
+import { receiptEvent as receipt } from '../test/helpers.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const silent = pino({ level: 'silent' });
@@ -15,15 +16,6 @@ const silent = pino({ level: 'silent' });
 const RUN = randomUUID();
 const ch = (name: string) => `${RUN}:${name}`;
 
-const receipt = (readSeq: number): BusEvent => ({
-  type: 'receipt.updated',
-  conversationId: 'c1',
-  userId: 'u1',
-  deliveredSeq: readSeq,
-  readSeq,
-  allDeliveredSeq: readSeq,
-  allReadSeq: readSeq,
-});
 
 const open: Bus[] = [];
 afterEach(async () => {

@@ -5,18 +5,9 @@ import type { BusEvent, ServerEvent } from '../../lib/events.ts';
 import type { ConversationHead } from '../../lib/schemas.ts';
 import type { Unsubscribe } from '../realtime/bus.ts';
 import { MemoryBus } from '../realtime/memory-bus.ts';
-import { EventQueue } from '../test/helpers.ts';
+import { EventQueue, receiptEvent as receipt } from '../test/helpers.ts';
 import { liveEvents, openLiveEvents } from './service.ts';
 
-const receipt = (readSeq: number): BusEvent => ({
-  type: 'receipt.updated',
-  conversationId: 'c1',
-  userId: 'u1',
-  deliveredSeq: readSeq,
-  readSeq,
-  allDeliveredSeq: readSeq,
-  allReadSeq: readSeq,
-});
 const head = (lastSeq: number): ConversationHead => ({ id: 'c1', lastSeq, deliveredSeq: 0, readSeq: 0, allDeliveredSeq: 0, allReadSeq: 0 });
 
 /** A bus that can report a gap, and counts its live subscriptions. */

@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { hash } from '@node-rs/argon2';
 import { getTRPCErrorShape, isTrackedEnvelope, TRPCError } from '@trpc/server';
 import { expect } from 'vitest';
-import type { ServerEvent } from '../../lib/events.ts';
+import type { BusEvent, ServerEvent } from '../../lib/events.ts';
 import type { ConversationId, Message, UserSummary } from '../../lib/schemas.ts';
 import { closeDb, getDb } from '../db/client.ts';
 import { fanout } from '../messages/fanout.ts';
@@ -151,6 +151,17 @@ export class EventReader extends EventQueue {
     await this.done;
   }
 }
+
+/** A receipt event of conversation c1 and user u1, for tests of the bus and the subscription. */
+export const receiptEvent = (readSeq: number): BusEvent => ({
+  type: 'receipt.updated',
+  conversationId: 'c1',
+  userId: 'u1',
+  deliveredSeq: readSeq,
+  readSeq,
+  allDeliveredSeq: readSeq,
+  allReadSeq: readSeq,
+});
 
 export function isMessageIn(conversationId: string) {
   return (e: ServerEvent) => e.type === 'message.new' && e.message.conversationId === conversationId;
