@@ -1,6 +1,7 @@
 // The shared input contract: what the client and the server both accept and refuse.
 import { describe, expect, test } from 'vitest';
-import { listMessagesInput, MAX_MESSAGE_LENGTH, messageBody, password, registerInput, username } from './schemas.ts';
+import { MAX_MESSAGE_LENGTH } from './limits.ts';
+import { listMessagesInput, messageBody, password, registerInput, username } from './schemas.ts';
 
 describe('username', () => {
   test('is trimmed and lowercased', () => {

@@ -1,8 +1,6 @@
 // The API contract: every procedure input and the shapes it returns, shared by client and server.
 import { z } from 'zod';
-
-export const MAX_MESSAGE_LENGTH = 4000;
-export const PAGE_SIZE = 50;
+import { MAX_MESSAGE_LENGTH, PAGE_SIZE } from './limits.ts';
 
 export type UserId = string & { readonly __brand?: 'UserId' };
 export type ConversationId = string & { readonly __brand?: 'ConversationId' };
@@ -121,10 +119,6 @@ export const muteInput = z.object({ conversationId: z.uuid(), duration: muteDura
 
 export const setTypingInput = z.object({ conversationId: z.uuid(), isTyping: z.boolean() });
 export type SetTypingInput = z.infer<typeof setTypingInput>;
-
-/** The sender repeats "typing" at most this often while typing; receivers forget it after TYPING_TTL_MS. */
-export const TYPING_REPEAT_MS = 3_000;
-export const TYPING_TTL_MS = 6_000;
 
 const watermark = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 

@@ -1,9 +1,9 @@
 'use client';
 // The login form: next-auth's Credentials sign-in, with the error shown inline.
-import { signIn } from 'next-auth/react';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { Field, SubmitButton } from '../ui/field.tsx';
+import { signInWithPassword } from './session.ts';
 
 export function LoginForm() {
   const router = useRouter();
@@ -15,18 +15,14 @@ export function LoginForm() {
     const form = new FormData(e.currentTarget);
     setBusy(true);
     setError(undefined);
-    const result = await signIn('credentials', {
-      redirect: false,
-      username: String(form.get('username') ?? ''),
-      password: String(form.get('password') ?? ''),
-    });
-    if (result?.ok && !result.error) {
+    const { error } = await signInWithPassword(String(form.get('username') ?? ''), String(form.get('password') ?? ''));
+    if (!error) {
       router.replace('/');
       router.refresh();
     } else {
       setBusy(false);
       // next-auth reports our rate-limit refusal by its message; anything else is a wrong password.
-      setError(result?.error?.startsWith('Too many') ? result.error : 'Wrong username or password');
+      setError(error.startsWith('Too many') ? error : 'Wrong username or password');
     }
   }
 

@@ -1,11 +1,11 @@
 'use client';
 // The registration form: validates as the server does, shows each field's error inline, then signs in.
-import { signIn } from 'next-auth/react';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { registerInput } from '@/lib/schemas.ts';
 import { trpc, TrpcProvider, errorMessage } from '../trpc.tsx';
 import { Field, SubmitButton } from '../ui/field.tsx';
+import { signInWithPassword } from './session.ts';
 
 type Errors = Partial<Record<'username' | 'displayName' | 'password' | 'form', string>>;
 
@@ -49,8 +49,8 @@ function RegisterFormInner() {
       setBusy(false);
       return;
     }
-    const result = await signIn('credentials', { redirect: false, username: parsed.data.username, password: values.password });
-    if (result?.ok && !result.error) {
+    const { error } = await signInWithPassword(parsed.data.username, values.password);
+    if (!error) {
       router.replace('/');
       router.refresh();
     } else {

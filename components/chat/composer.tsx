@@ -1,7 +1,7 @@
 'use client';
 // The composer: Enter sends, Shift+Enter starts a new line; empty and oversized messages are refused here too.
 import { useRef, useState, type KeyboardEvent } from 'react';
-import { MAX_MESSAGE_LENGTH } from '@/lib/schemas.ts';
+import { MAX_MESSAGE_LENGTH } from '@/lib/limits.ts';
 import { SendIcon } from '../ui/icons.tsx';
 
 const MAX_ROWS_PX = 160;

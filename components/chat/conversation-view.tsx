@@ -1,21 +1,24 @@
 'use client';
 // One open conversation: header, history (loaded by sequence as you scroll), and the composer.
+import dynamic from 'next/dynamic';
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
-import { PAGE_SIZE } from '@/lib/schemas.ts';
+import { PAGE_SIZE } from '@/lib/limits.ts';
 import { EMPTY_CONVERSATION } from '@/lib/sync/message-store.ts';
 import type { SessionUser } from '@/server/auth/current-user.ts';
 import { errorMessage, trpc } from '../trpc.tsx';
-import { GroupInfo } from '../groups/group-info.tsx';
 import { Avatar } from '../ui/avatar.tsx';
 import { formatLastSeen, typingLabel } from '../ui/format.ts';
 import { BackIcon } from '../ui/icons.tsx';
 import { namesFrom } from '../ui/people.ts';
 import { Composer } from './composer.tsx';
 import { applyOwnRead } from './inbox-cache.ts';
-import { MessageInfo } from './message-info.tsx';
 import { MuteMenu } from './mute-menu.tsx';
 import { MessageList } from './message-list.tsx';
 import { isInFront, usePresence, type ChatClient } from './sync.tsx';
+
+// Panels opened on demand load their code then, not with the chat.
+const GroupInfo = dynamic(() => import('../groups/group-info.tsx').then((m) => m.GroupInfo));
+const MessageInfo = dynamic(() => import('./message-info.tsx').then((m) => m.MessageInfo));
 
 const NOBODY_TYPING: readonly string[] = [];
 

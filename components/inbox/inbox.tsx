@@ -1,6 +1,6 @@
 'use client';
 // The inbox: conversations by last activity with preview, time and unread count, and search to start one.
-import { signOut } from 'next-auth/react';
+import dynamic from 'next/dynamic';
 import { useDeferredValue, useEffect, useState, useSyncExternalStore } from 'react';
 import type { ConversationSummary, Presence } from '@/lib/schemas.ts';
 import type { PresenceStore } from '@/lib/sync/presence-store.ts';
@@ -8,14 +8,17 @@ import type { TypingStore } from '@/lib/sync/typing.ts';
 import type { SessionUser } from '@/server/auth/current-user.ts';
 import { newerOf } from '../chat/inbox-cache.ts';
 import { usePresence, type ConnectionState } from '../chat/sync.tsx';
-import { NewGroup } from '../groups/new-group.tsx';
 import { NotificationSettings } from '../pwa/notification-settings.tsx';
 import { forgetThisBrowser, setAppBadge } from '../pwa/service-worker.ts';
 import { clearInboxSnapshots, loadInboxSnapshot, saveInboxSnapshot } from './inbox-snapshot.ts';
+import { signOut } from '../auth/session.ts';
 import { errorMessage, trpc } from '../trpc.tsx';
 import { Avatar } from '../ui/avatar.tsx';
 import { formatInboxTime } from '../ui/format.ts';
 import { BellOffIcon, GroupIcon, SearchIcon } from '../ui/icons.tsx';
+
+// Opened on demand: its code loads then, not with the inbox.
+const NewGroup = dynamic(() => import('../groups/new-group.tsx').then((m) => m.NewGroup));
 
 export function Inbox({ me, openId, onOpen, connection, typing, presence }: {
   me: SessionUser;
@@ -128,7 +131,7 @@ function SettingsMenu() {
     // This browser stops getting this account's pushes and keeps no copy of its inbox.
     await forgetThisBrowser((endpoint) => forgetPush.mutateAsync({ endpoint })).catch(() => {});
     clearInboxSnapshots();
-    await signOut({ callbackUrl: '/login' });
+    await signOut();
   };
   const setVisibility = trpc.presence.setVisibility.useMutation({
     onSuccess: ({ visibility }) => utils.users.me.setData(undefined, (m) => (m ? { ...m, presenceVisibility: visibility } : m)),

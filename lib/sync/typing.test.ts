@@ -1,6 +1,6 @@
 // Typing on the client: entries expire by themselves; the sender repeats at most every 3 s and stops once.
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { TYPING_REPEAT_MS, TYPING_TTL_MS } from '../schemas.ts';
+import { TYPING_REPEAT_MS, TYPING_TTL_MS } from '../limits.ts';
 import { TypingNotifier, TypingStore } from './typing.ts';
 
 beforeEach(() => vi.useFakeTimers());

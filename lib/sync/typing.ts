@@ -1,6 +1,6 @@
 // Typing on the client: who is typing where (each entry expires by itself), and the sender's throttle.
 import type { TypingUpdatedEvent } from '../events.ts';
-import { TYPING_REPEAT_MS, TYPING_TTL_MS } from '../schemas.ts';
+import { TYPING_REPEAT_MS, TYPING_TTL_MS } from '../limits.ts';
 
 const NOBODY: readonly string[] = Object.freeze([]);
 

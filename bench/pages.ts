@@ -1,0 +1,118 @@
+// What a browser pays to open Parley: the JavaScript each page ships (bytes gzip, as served) and,
+// with BENCH_LIGHTHOUSE=1, Lighthouse's mobile performance score of the login page and the chat.
+//
+//   npm run bench:pages
+//
+// The production build (`npm start`, which builds when the sources changed) on a fresh database; one
+// user with one chat; Chromium from CHROMIUM_PATH (/usr/bin/chromium). Lighthouse is fetched by npx
+// at a pinned version on first use (it is a bench tool, not a dependency of the app).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { chromium, type BrowserContext } from '@playwright/test';
+import { freePort } from '../server/test/cluster-harness.ts';
+import { freshDatabase, onAdmin, onCleanup, PASSWORD, runBench } from './harness.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const LIGHTHOUSE = 'lighthouse@12.8.2'; // the last line that runs on Node 20
+const TARGETS = { scriptKb: 150, lighthouse: 90 };
+
+async function startServer(databaseUrl: string): Promise<string> {
+  const port = await freePort();
+  const base = `http://localhost:${port}`;
+  const child = spawn(process.execPath, ['scripts/start.mjs'], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), PUBLIC_URL: base, DATA_DIR: '.data/bench-pages', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  onCleanup(async () => {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  });
+  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the server exited (${code})`))));
+  for (;;) {
+    const up = await fetch(`${base}/login`).then((r) => r.ok, () => false);
+    if (up) return base;
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 500))]);
+  }
+}
+
+/** Signs a new user in through next-auth; returns the user's context and one chat's address. */
+async function signedIn(context: BrowserContext, base: string): Promise<string> {
+  const name = (prefix: string) => `${prefix}_${Date.now().toString(36)}`;
+  const [me, peer] = [name('pages'), name('peer')];
+  for (const username of [me, peer]) {
+    const r = await context.request.post(`${base}/api/trpc/auth.register`, { data: { json: { username, displayName: username, password: PASSWORD } } });
+    if (!r.ok()) throw new Error(`register: ${r.status()}`);
+  }
+  const { csrfToken } = await (await context.request.get(`${base}/api/auth/csrf`)).json();
+  await context.request.post(`${base}/api/auth/callback/credentials`, { form: { csrfToken, username: me, password: PASSWORD, json: 'true' } });
+  const opened = await context.request.post(`${base}/api/trpc/conversations.openDirect`, { data: { json: { username: peer } } });
+  const { id } = (await opened.json()).result.data.json as { id: string };
+  return `${base}/c/${id}`;
+}
+
+/** The scripts a page loads until the network is idle: count, bytes and bytes gzip. */
+async function scriptsOf(context: BrowserContext, url: string) {
+  const page = await context.newPage();
+  const loaded: Promise<{ url: string; bytes: number; gzip: number }>[] = [];
+  page.on('response', (r) => {
+    if (r.request().resourceType() === 'script') loaded.push(r.body().then((b) => ({ url: r.url(), bytes: b.length, gzip: gzipSync(b).length })));
+  });
+  await page.goto(url, { waitUntil: 'networkidle' });
+  const scripts = await Promise.all(loaded);
+  await page.close();
+  const sum = (key: 'bytes' | 'gzip') => scripts.reduce((n, s) => n + s[key], 0);
+  return { count: scripts.length, bytes: sum('bytes'), gzip: sum('gzip'), scripts };
+}
+
+const METRICS = ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift', 'speed-index'] as const;
+
+/** Lighthouse's mobile performance score, and the metrics it is made of (ms; CLS unitless). */
+function lighthouse(url: string, cookie?: string) {
+  const args = ['-y', LIGHTHOUSE, url, '--only-categories=performance', '--output=json', '--quiet', `--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run`];
+  if (cookie) args.push(`--extra-headers=${JSON.stringify({ Cookie: cookie })}`);
+  const r = spawnSync('npx', args, { env: { ...process.env, CHROME_PATH: CHROMIUM }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`lighthouse: ${r.stderr.slice(-500)}`);
+  const report = JSON.parse(r.stdout) as { categories: { performance: { score: number } }; audits: Record<string, { numericValue: number }> };
+  const metrics = Object.fromEntries(METRICS.map((m) => [m, Math.round(report.audits[m].numericValue * 1000) / 1000]));
+  return { score: Math.round(report.categories.performance.score * 100), metrics };
+}
+
+async function main(): Promise<number> {
+  const databaseUrl = await freshDatabase('parley_pages');
+  onCleanup(() => onAdmin((c) => c.query('DROP DATABASE IF EXISTS "parley_pages" WITH (FORCE)')));
+  const base = await startServer(databaseUrl);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  onCleanup(() => browser.close());
+  const context = await browser.newContext();
+  const chat = await signedIn(context, base);
+  const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  const anonymous = await browser.newContext();
+
+  const pages = [
+    { page: 'login', url: `${base}/login`, context: anonymous, cookie: undefined },
+    { page: 'chat', url: chat, context, cookie },
+  ];
+  const rows = [];
+  for (const p of pages) {
+    const scripts = await scriptsOf(p.context, p.url);
+    const audit = process.env.BENCH_LIGHTHOUSE === '1' ? lighthouse(p.url, p.cookie) : null;
+    rows.push({ page: p.page, ...scripts, lighthouse: audit?.score ?? null, metrics: audit?.metrics ?? null });
+  }
+
+  const kb = (n: number) => (n / 1024).toFixed(1);
+  console.log('');
+  console.log(`| page | scripts | KB | KB gzip (target ≤ ${TARGETS.scriptKb}) | Lighthouse mobile performance (target ≥ ${TARGETS.lighthouse}) |`);
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  for (const r of rows) console.log(`| ${r.page} | ${r.count} | ${kb(r.bytes)} | ${kb(r.gzip)} | ${r.lighthouse ?? '(BENCH_LIGHTHOUSE=1)'} |`);
+  for (const { page, metrics } of rows) if (metrics) console.log(`${page}: ${METRICS.map((m) => `${m} ${metrics[m]}`).join(", ")}`);
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(`${RESULTS_DIR}pages-${new Date().toISOString().replace(/[:.]/g, '-')}.json`, JSON.stringify({ targets: TARGETS, results: rows }, null, 2));
+  return rows.every((r) => r.gzip / 1024 <= TARGETS.scriptKb && (r.lighthouse ?? 100) >= TARGETS.lighthouse) ? 0 : 1;
+}
+
+await runBench('pages', Number(process.env.BENCH_DEADLINE_S ?? 900), main);
