@@ -7,6 +7,8 @@
 //   BENCH_TARGETS=parley-split ...     two Parley instances on a Redis, each pair split over them
 //   BENCH_RECEIPTS=1 ...                receivers ack delivered and read, at a web client's pace
 //   BENCH_RATES=3000 BENCH_SEARCH=0 ... one rate only (with BENCH_PROFILE_DIR: a CPU profile of it)
+//   BENCH_NODE_ARGS=--perf-basic-prof  node options for the servers (then `perf record -g -p <pid>`
+//                                       names JS functions; see docs/performance.md)
 //
 // Method (docs/performance.md): the server and the PostgreSQL backends serving it pinned to core 0,
 // this generator to core 1. C users as bots (bearer token on the WebSocket), paired 2k↔2k+1 in one
@@ -156,12 +158,13 @@ async function runSeries(target: Target, userCount: number): Promise<SeriesResul
   // parley-split: two instances on a Redis, each pair's users on different instances.
   const redis = target === 'parley-split' ? new RedisProcess(await freePort()) : null;
   await redis?.start();
+  const profiling = PROFILE_DIR ? ['--profile-dir', PROFILE_DIR] : [];
   const servers =
     target === 'relay'
       ? [new RelayProcess(await freePort(), settings)]
       : target === 'parley'
-        ? [new ServerProcess(await freePort(), settings, [], PROFILE_DIR ? ['--profile-dir', PROFILE_DIR] : [])]
-        : await Promise.all(['1', '2'].map(async (node) => new ServerProcess(await freePort(), { ...settings, REDIS_URL: redis!.url, NODE_ID: node })));
+        ? [new ServerProcess(await freePort(), settings, process.env.BENCH_NODE_ARGS?.split(' ') ?? [], profiling)]
+        : await Promise.all(['1', '2'].map(async (node) => new ServerProcess(await freePort(), { ...settings, REDIS_URL: redis!.url, NODE_ID: node }, process.env.BENCH_NODE_ARGS?.split(' ') ?? [], profiling)));
   await Promise.all(servers.map((s) => s.start()));
   const pinned = new PinnedSide(ADMIN_URL, database, [...servers, ...(redis ? [redis] : [])].map((s) => s.pid!), SERVER_CORE, PROFILE_DIR ? GENERATOR_CORE : SERVER_CORE);
   await pinned.start();
@@ -188,7 +191,7 @@ async function runSeries(target: Target, userCount: number): Promise<SeriesResul
     refusals: new Map(),
     cpuMs: () => pinned.cpuMs(),
     // With BENCH_PROFILE_DIR: the server profiles from the end of the warm-up to the end of sending.
-    onWindow: PROFILE_DIR && target === 'parley' ? () => process.kill(servers[0].pid!, 'SIGUSR2') : undefined,
+    onWindow: PROFILE_DIR && target !== 'relay' ? () => servers.forEach((s) => process.kill(s.pid!, 'SIGUSR2')) : undefined,
     p99LimitMs: P99_LIMIT_MS,
   };
   let started = 0;

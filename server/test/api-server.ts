@@ -17,7 +17,7 @@ const SHUTDOWN_DEADLINE_MS = 10_000;
 
 /**
  * `--profile-dir <dir>`: each SIGUSR2 starts or stops a CPU profile, written to dir as
- * steady-<n>.cpuprofile (the capacity bench profiles a step without the start-up in it).
+ * steady-<pid>-<n>.cpuprofile (the capacity bench profiles a step without the start-up in it).
  */
 function profileOnSignal(): void {
   const at = process.argv.indexOf('--profile-dir');
@@ -34,7 +34,7 @@ function profileOnSignal(): void {
         await session.post('Profiler.start');
       } else {
         const { profile } = await session.post('Profiler.stop');
-        writeFileSync(path.join(dir, `steady-${++count}.cpuprofile`), JSON.stringify(profile));
+        writeFileSync(path.join(dir, `steady-${process.pid}-${++count}.cpuprofile`), JSON.stringify(profile));
       }
       running = !running;
     })();
