@@ -1,12 +1,12 @@
 // tRPC setup: the request context, the error formatter, and the procedure builders every router uses.
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { Logger } from 'pino';
-import superjson from 'superjson';
 import { z } from 'zod';
 import { conversationIdInput, type UserId } from '../lib/schemas.ts';
 import { assertMember, readableRange } from './conversations/service.ts';
 import { AppError, TRPC_CODE_OF } from './errors.ts';
 import { logger } from './logger.ts';
+import { wireTransformer } from './wire-format.ts';
 
 export interface Context {
   userId: UserId | null;
@@ -16,7 +16,7 @@ export interface Context {
 const INTERNAL_MESSAGE = 'Something went wrong on the server';
 
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  transformer: wireTransformer,
   // The SSE fallback's keep-alive: a ping every 10 s, and clients reconnect after 25 s of silence.
   sse: { ping: { enabled: true, intervalMs: 10_000 }, client: { reconnectAfterInactivityMs: 25_000 } },
   errorFormatter({ shape, error }) {

@@ -8,6 +8,7 @@ import superjson from 'superjson';
 import type { BusEvent } from '../../lib/events.ts';
 import { type Bus, channelList, type Unsubscribe } from './bus.ts';
 import { MemoryBus } from './memory-bus.ts';
+import { stringifyFast } from '../wire-format.ts';
 
 const PREFIX = 'parley:bus:';
 /** How long a publish waits for a new bus's first connection to Redis before it gives up on it. */
@@ -76,7 +77,7 @@ export class RedisBus implements Bus {
     const list = channelList(to);
     if (list.length === 0) return;
     await this.local.publish(list, event);
-    const payload = this.origin + superjson.stringify(event);
+    const payload = this.origin + stringifyFast(event);
     // Failing fast is for outages, which end in a gap signal on the receiving side. Before the first
     // connection there is none: an event dropped then (an instance's first) would never be resynced.
     if (!this.publisherWasReady) await Promise.race([this.publisherFirstReady, pause(FIRST_CONNECT_WAIT_MS, undefined, { ref: false })]);
