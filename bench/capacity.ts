@@ -22,14 +22,13 @@
 // Writes bench/results/capacity-<time>.json and prints a table.
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as pause } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { ChildService, freePort, RedisProcess, ServerProcess } from '../server/test/cluster-harness.ts';
 import { canPin, pin, PinnedSide } from './cores.ts';
-import { ADMIN_URL, freshDatabase, makeUsers, onAdmin, onCleanup, runBench, type BenchUser } from './harness.ts';
+import { ADMIN_URL, freshDatabase, makeUsers, onAdmin, onCleanup, runBench, writeResults, type BenchUser } from './harness.ts';
 import { runStep, type Pair, type StepContext, type StepResult } from './load-step.ts';
 import { WireClient } from './wire-client.ts';
 
@@ -54,7 +53,6 @@ const SEARCH = process.env.BENCH_SEARCH !== '0';
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 const P99_LIMIT_MS = 100;
 const DEADLINE_S = Number(process.env.BENCH_DEADLINE_S ?? 3_600);
-const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 const SERVER_CORE = 0;
 const GENERATOR_CORE = 1;
 
@@ -341,9 +339,7 @@ async function main(): Promise<number> {
     const relay = results.find((r) => r.target === 'relay' && r.users === users);
     if (parley && relay && relay.capacity > 0) console.log(`C = ${users}: Parley / relay capacity ${(parley.capacity / relay.capacity).toFixed(2)}×`);
   }
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  const file = `${RESULTS_DIR}capacity-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), pinned: pinning, results }, null, 2));
+  const file = writeResults('capacity', { pinned: pinning, results });
   console.log(`results: ${file} (${((performance.now() - startedAt) / 1000).toFixed(0)} s in all)`);
   const intact = results.every((r) => r.check.seqProblems === 0 && r.check.duplicateClientIds === 0 && r.check.senderOrderBroken === 0);
   return intact ? 0 : 1;

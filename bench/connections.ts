@@ -6,20 +6,18 @@
 // The server runs with an inspector on loopback: the bench asks it for a full collection and its
 // heap size over the DevTools protocol, so the server needs no hook of its own. RSS is read from /proc.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as pause } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { freePort, ServerProcess } from '../server/test/cluster-harness.ts';
-import { freshDatabase, makeUsers, onAdmin, onCleanup, runBench } from './harness.ts';
+import { freshDatabase, makeUsers, onAdmin, onCleanup, runBench, writeResults } from './harness.ts';
 import { WireClient } from './wire-client.ts';
 
 const COUNT = Number(process.env.BENCH_CONNECTIONS ?? 10_000);
 /** Connected first and left out: what the first connections allocate once (code, caches) is not per connection. */
 const WARM = Math.min(1_000, Math.floor(COUNT / 10));
 const DEADLINE_S = Number(process.env.BENCH_DEADLINE_S ?? 600);
-const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 /** The target of issue 12. */
 const TARGET_KB = 30;
 
@@ -105,8 +103,7 @@ async function main(): Promise<number> {
   console.log(`| heap after full GC | ${per.heapKb.toFixed(1)} KB | ≤ ${TARGET_KB} KB |`);
   console.log(`| RSS | ${per.rssKb.toFixed(1)} KB | |`);
   console.log(`(server heap ${(after.heap / 2 ** 20).toFixed(0)} MB, RSS ${(after.rss / 2 ** 20).toFixed(0)} MB with ${COUNT} connections; ${((performance.now() - startedAt) / 1000).toFixed(0)} s in all)`);
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(`${RESULTS_DIR}connections-${new Date().toISOString().replace(/[:.]/g, '-')}.json`, JSON.stringify({ count: COUNT, warm: WARM, before, after, per, open }, null, 2));
+  writeResults('connections', { count: COUNT, warm: WARM, before, after, per, open });
   return open === COUNT ? 0 : 1;
 }
 

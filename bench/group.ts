@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as pause } from 'node:timers/promises';
 import { waitUntil } from '../server/test/cluster-harness.ts';
 import { connectClient, type SimClient } from '../server/test/sim-client.ts';
-import { apiAt, makeUsers, ms, onCleanup, openLoop, percentile, runBench, startCluster } from './harness.ts';
+import { apiAt, makeUsers, ms, onCleanup, openLoop, percentile, runBench, writeResults, startCluster } from './harness.ts';
 
 const SIZE = Number(process.env.BENCH_GROUP_SIZE ?? 500);
 const MESSAGES = Number(process.env.BENCH_GROUP_MESSAGES ?? 200);
@@ -106,6 +106,11 @@ async function main(): Promise<number> {
   console.log(`| ack, one-to-one send | ${sorted.direct.length}/${MESSAGES} | ${ms(direct50)} | ${ms(percentile(sorted.direct, 0.99))} | ${ms(sorted.direct.at(-1) ?? NaN)} |`);
   console.log(`group ack / one-to-one ack (medians): ${(group50 / direct50).toFixed(2)}`);
   console.log(`(${((performance.now() - startedAt) / 1000).toFixed(1)} s in all)`);
+  const summary = (sorted: number[]) => ({ count: sorted.length, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted.at(-1) ?? null });
+  writeResults('group', {
+    members: SIZE, messages: MESSAGES, ratePerS: RATE_PER_S, expectedDeliveries: expected,
+    delivered: summary(deliveries), ackGroup: summary(sorted.group), ackDirect: summary(sorted.direct), ackRatio: group50 / direct50,
+  });
   return deliveries.length === expected && sorted.group.length === MESSAGES ? 0 : 1;
 }
 

@@ -1,6 +1,7 @@
 // What the benches share: a fresh database, a Redis and two server processes of their own, API
 // clients, percentiles, and a run wrapper that cleans up and stops by itself.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -146,6 +147,16 @@ export async function openLoop(count: number, ratePerS: number, steps: ((i: numb
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}
+
+const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
+
+/** Writes a bench's figures to bench/results/<name>-<time>.json; returns the file's path. */
+export function writeResults(name: string, data: object): string {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = `${RESULTS_DIR}${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), ...data }, null, 2));
+  return file;
 }
 
 export const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');

@@ -7,18 +7,15 @@
 // The messages are written straight into the database (a set-based INSERT), then ANALYZEd: what is
 // timed is reading, at a size an instance reaches after months.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { freePort, ServerProcess } from '../server/test/cluster-harness.ts';
-import { apiAt, freshDatabase, makeUsers, ms, onAdmin, onCleanup, percentile, runBench } from './harness.ts';
+import { apiAt, freshDatabase, makeUsers, ms, onAdmin, onCleanup, percentile, runBench, writeResults } from './harness.ts';
 
 const CHATS = Number(process.env.BENCH_INBOX_CHATS ?? 500);
 const MESSAGES = Number(process.env.BENCH_INBOX_MESSAGES ?? 1_000_000);
 const CALLS = Number(process.env.BENCH_INBOX_CALLS ?? 200);
 const DEADLINE_S = Number(process.env.BENCH_DEADLINE_S ?? 900);
-const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 const TARGETS = { inbox: 30, history: 20 };
 
 async function main(): Promise<number> {
@@ -86,11 +83,7 @@ async function main(): Promise<number> {
   console.log('| --- | ---: | ---: | ---: |');
   for (const r of rows) console.log(`| ${r.measure} | ${ms(percentile(r.samples, 0.5))} | ${ms(percentile(r.samples, 0.99))} | < ${r.target} ms |`);
   console.log(`(${((performance.now() - startedAt) / 1000).toFixed(0)} s in all)`);
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(
-    `${RESULTS_DIR}inbox-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
-    JSON.stringify({ chats: CHATS, messages: perChat * CHATS, results: rows.map((r) => ({ measure: r.measure, p50: percentile(r.samples, 0.5), p99: percentile(r.samples, 0.99), target: r.target })) }, null, 2),
-  );
+  writeResults('inbox', { chats: CHATS, messages: perChat * CHATS, results: rows.map((r) => ({ measure: r.measure, p50: percentile(r.samples, 0.5), p99: percentile(r.samples, 0.99), target: r.target })) });
   return inbox.length > 0 ? 0 : 1;
 }
 

@@ -12,7 +12,7 @@ import { setTimeout as pause } from 'node:timers/promises';
 import type { ServerEvent } from '../lib/events.ts';
 import { type ServerProcess, waitUntil } from '../server/test/cluster-harness.ts';
 import { connectClient, type SimClient } from '../server/test/sim-client.ts';
-import { apiAt, ms, onCleanup, openLoop, percentile, registerUser, runBench, startCluster } from './harness.ts';
+import { apiAt, ms, onCleanup, openLoop, percentile, registerUser, runBench, writeResults, startCluster } from './harness.ts';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1_000);
 const RATE_PER_S = Number(process.env.BENCH_RATE ?? 100);
@@ -109,6 +109,7 @@ async function main() {
   console.log(`| ack (send → committed) | ${acks.length}/${sent} | ${ms(percentile(acks, 0.5))} | ${ms(percentile(acks, 0.99))} | ${ms(acks.at(-1) ?? NaN)} | ${(acks.length / (sendingMs / 1000)).toFixed(1)} |`);
   console.log(`(${((performance.now() - startedAt) / 1000).toFixed(1)} s in all)`);
 
+  writeResults('latency', { sent, ratePerS: RATE_PER_S, failed, paths: rows, ack: { p50: percentile(acks, 0.5), p99: percentile(acks, 0.99), max: acks.at(-1) ?? null } });
   const complete = failed === 0 && rows.every((r) => r.received === sent);
   return complete ? 0 : 1;
 }

@@ -7,15 +7,13 @@
 // user with one chat; Chromium from CHROMIUM_PATH (/usr/bin/chromium). Lighthouse is fetched by npx
 // at a pinned version on first use (it is a bench tool, not a dependency of the app).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium, type BrowserContext } from '@playwright/test';
 import { freePort } from '../server/test/cluster-harness.ts';
-import { freshDatabase, onAdmin, onCleanup, PASSWORD, runBench } from './harness.ts';
+import { freshDatabase, onAdmin, onCleanup, PASSWORD, runBench, writeResults } from './harness.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const LIGHTHOUSE = 'lighthouse@12.8.2'; // the last line that runs on Node 20
 const TARGETS = { scriptKb: 150, lighthouse: 90 };
@@ -110,8 +108,7 @@ async function main(): Promise<number> {
   console.log('| --- | ---: | ---: | ---: | ---: |');
   for (const r of rows) console.log(`| ${r.page} | ${r.count} | ${kb(r.bytes)} | ${kb(r.gzip)} | ${r.lighthouse ?? '(BENCH_LIGHTHOUSE=1)'} |`);
   for (const { page, metrics } of rows) if (metrics) console.log(`${page}: ${METRICS.map((m) => `${m} ${metrics[m]}`).join(", ")}`);
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(`${RESULTS_DIR}pages-${new Date().toISOString().replace(/[:.]/g, '-')}.json`, JSON.stringify({ targets: TARGETS, results: rows }, null, 2));
+  writeResults('pages', { targets: TARGETS, results: rows });
   return rows.every((r) => r.gzip / 1024 <= TARGETS.scriptKb && (r.lighthouse ?? 100) >= TARGETS.lighthouse) ? 0 : 1;
 }
 
