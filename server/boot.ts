@@ -4,6 +4,7 @@ import path from 'node:path';
 import { setTimeout as pause } from 'node:timers/promises';
 import next from 'next';
 import { closeDb } from './db/client.ts';
+import { withDeadline } from './deadline.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
 import { env, publishResolvedEnv } from './env.ts';
@@ -12,10 +13,12 @@ import { logger } from './logger.ts';
 import { drainSends } from './messages/service.ts';
 import { drainAcks } from './receipts/service.ts';
 import { push } from './push/service.ts';
-import { closeBus } from './realtime/index.ts';
+import { closeBus, getBus } from './realtime/index.ts';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 const PUSH_DRAIN_MS = 2_000;
+/** How long boot waits for Redis (with REDIS_URL) before it gives up with one fatal line. */
+const BUS_READY_MS = 10_000;
 
 /**
  * Starts Parley and resolves once it serves. `onCleanup` receives what a fatal error must stop
@@ -34,6 +37,7 @@ export async function boot(onCleanup: (stop: () => Promise<void>) => void): Prom
     onCleanup(embedded.stop);
     databaseUrl = embedded.url;
   }
+  const busReady = getBus().ready(); // with Redis: connect and subscribe now, alongside the rest
   const migrations = await migrate(databaseUrl, path.resolve('prisma/migrations'));
   log.info({ applied: migrations.applied, alreadyApplied: migrations.alreadyApplied }, 'database migrated');
   publishResolvedEnv(databaseUrl);
@@ -76,5 +80,6 @@ export async function boot(onCleanup: (stop: () => Promise<void>) => void): Prom
     );
     server.http.listen(env.PORT, env.HOST, resolve);
   });
+  await withDeadline(busReady, BUS_READY_MS, `Redis at REDIS_URL did not answer within ${BUS_READY_MS / 1000} s: start it or fix REDIS_URL`);
   log.info({ url: env.publicUrl }, `Parley is ready at ${env.publicUrl}`);
 }

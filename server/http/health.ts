@@ -1,14 +1,13 @@
 // Endpoints for load balancers and monitors: liveness, readiness and Prometheus metrics.
 import type http from 'node:http';
 import { getDb } from '../db/client.ts';
+import { withDeadline } from '../deadline.ts';
 import { registry } from '../metrics.ts';
 import { getBus } from '../realtime/index.ts';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
-function withTimeout<T>(promise: Promise<T>): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS).unref())]);
-}
+const withTimeout = <T>(promise: Promise<T>) => withDeadline(promise, CHECK_TIMEOUT_MS);
 
 async function readiness(isDraining: boolean): Promise<{ ready: boolean; checks: Record<string, string> }> {
   const checks: Record<string, string> = {};

@@ -136,7 +136,7 @@ describe('RedisBus across instances', () => {
     const [a, b] = [newRedisBus(), newRedisBus()];
     const onB = vi.fn();
     b.subscribe(ch('x'), onB);
-    await b.settled();
+    await b.ready();
     const event: BusEvent = {
       type: 'message.new',
       message: { id: '1', conversationId: 'c', seq: 1, senderId: 'u', clientId: 'k', body: 'hi', kind: 'text', event: null, createdAt: new Date(1_000) },
@@ -153,7 +153,7 @@ describe('RedisBus across instances', () => {
     const onB = vi.fn();
     a.subscribe(ch('y'), onA);
     b.subscribe(ch('y'), onB);
-    await Promise.all([a.settled(), b.settled()]);
+    await Promise.all([a.ready(), b.ready()]);
     await a.publish(ch('y'), receipt(1));
     await a.publish(ch('y'), receipt(2));
     await vi.waitFor(() => expect(onB).toHaveBeenCalledTimes(2));
@@ -169,7 +169,7 @@ describe('RedisBus across instances', () => {
     const names = Array.from({ length: 20 }, (_, i) => ch(`member-${i}`));
     const seen = new Map<string, number[]>();
     for (const name of names) b.subscribe(name, (e) => seen.set(name, [...(seen.get(name) ?? []), (e as { readSeq: number }).readSeq]));
-    await b.settled();
+    await b.ready();
     await a.publish(names, receipt(1));
     await a.publish(names, receipt(2));
     await a.publish(names.slice(0, 1), receipt(3));
@@ -182,27 +182,36 @@ describe('RedisBus across instances', () => {
     const b = newRedisBus();
     const onB = vi.fn();
     b.subscribe(ch('first'), onB);
-    await b.settled();
+    await b.ready();
     const a = newRedisBus(); // an instance's bus is made on first use, often by a publish
     await a.publish(ch('first'), receipt(1));
     await vi.waitFor(() => expect(onB).toHaveBeenCalledWith(receipt(1)));
   });
 
-  test('subscribes to a Redis channel only while a local subscriber needs it', async () => {
-    const bus = newRedisBus();
+  test('is subscribed once, from its start: a subscriber made later hears the very next event', async () => {
+    const [a, b] = [newRedisBus(), newRedisBus()];
+    await b.ready();
+    const onB = vi.fn();
+    b.subscribe(ch('late'), onB); // no round trip to Redis: the instance already hears everything
+    await a.publish(ch('late'), receipt(1));
+    await vi.waitFor(() => expect(onB).toHaveBeenCalledWith(receipt(1)));
+  });
+
+  test('what one instance publishes in one turn reaches Redis as one message, in publish order', async () => {
+    const [a, b] = [newRedisBus(), newRedisBus()];
     const probe = new Redis(REDIS_URL);
+    const batches: string[] = [];
     try {
-      const subscribers = async () => Number(((await probe.pubsub('NUMSUB', `parley:bus:${ch('z')}`)) as [string, number])[1]);
-      const first = bus.subscribe(ch('z'), () => {});
-      const second = bus.subscribe(ch('z'), () => {});
-      await bus.settled();
-      expect(await subscribers()).toBe(1);
-      first();
-      await bus.settled();
-      expect(await subscribers()).toBe(1);
-      second();
-      await bus.settled();
-      await vi.waitFor(async () => expect(await subscribers()).toBe(0));
+      await probe.subscribe('parley:bus');
+      probe.on('message', (_c: string, raw: string) => {
+        if (raw.includes(ch('turn'))) batches.push(raw);
+      });
+      const seen: number[] = [];
+      b.subscribe(ch('turn'), (e) => seen.push((e as { readSeq: number }).readSeq));
+      await b.ready();
+      await Promise.all([1, 2, 3, 4, 5].map((n) => a.publish(ch('turn'), receipt(n))));
+      await vi.waitFor(() => expect(seen).toEqual([1, 2, 3, 4, 5]));
+      expect(batches).toHaveLength(1);
     } finally {
       probe.disconnect();
     }
@@ -214,12 +223,12 @@ describe('RedisBus across instances', () => {
     const gap = vi.fn();
     b.subscribe(ch('g'), onB);
     b.onGap(gap);
-    await b.settled();
+    await b.ready();
     const admin = new Redis(REDIS_URL);
     try {
       await admin.client('KILL', 'ID', String(await b.subscriberClientId()));
       await vi.waitFor(() => expect(gap).toHaveBeenCalledOnce(), { timeout: 10_000 });
-      await b.settled();
+      await b.ready();
       await a.publish(ch('g'), receipt(7));
       await vi.waitFor(() => expect(onB).toHaveBeenCalledOnce());
     } finally {

@@ -16,6 +16,8 @@ export interface Bus {
    * relies on the bus must then resync from the database; the in-process bus never misses any.
    */
   onGap(onGap: () => void): Unsubscribe;
+  /** Resolves once events from other instances reach this one (the instance may say it is ready). */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 

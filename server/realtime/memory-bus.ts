@@ -42,6 +42,13 @@ export class MemoryBus implements Bus {
     return () => {}; // nothing between publisher and subscriber can fail
   }
 
+  async ready(): Promise<void> {}
+
+  /** Whether anyone here listens on channel. */
+  hasSubscribers(channel: string): boolean {
+    return this.handlers.has(channel);
+  }
+
   /** How many channels have local subscribers (for metrics and tests). */
   get channelCount(): number {
     return this.handlers.size;

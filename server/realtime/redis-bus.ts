@@ -1,39 +1,48 @@
-// The Redis bus: events reach subscribers on this instance at once and other instances through Redis
-// pub/sub; a Redis channel is subscribed only while a subscriber here needs it.
+// The Redis bus: events reach subscribers on this instance at once and other instances through one
+// Redis pub/sub channel that every instance subscribes to from its start. What an instance
+// publishes in one turn of the event loop leaves as one Redis message; each instance hands on the
+// entries for channels it has subscribers for and drops the rest unparsed.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as pause } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import superjson from 'superjson';
 import type { BusEvent } from '../../lib/events.ts';
+import { stringifyFast } from '../wire-format.ts';
 import { type Bus, channelList, type Unsubscribe } from './bus.ts';
 import { MemoryBus } from './memory-bus.ts';
-import { stringifyFast } from '../wire-format.ts';
 
-const PREFIX = 'parley:bus:';
+const CHANNEL = 'parley:bus';
 /** How long a publish waits for a new bus's first connection to Redis before it gives up on it. */
 const FIRST_CONNECT_WAIT_MS = 5_000;
+/** A batch this large (characters) leaves at once rather than at the end of the turn. */
+const MAX_BATCH_CHARS = 256 * 1024;
 
 /**
- * On the wire: the publishing instance's id (36 characters, so it can drop its own echo without
- * parsing: it delivered locally already), then the event as superjson's JSON.
+ * On the wire: the publishing instance's id (36 characters, so it drops its own batches without
+ * parsing them: it delivered locally already), then a JSON array of [channels, event] entries, each
+ * event as superjson's JSON text (parsed only where someone listens).
  */
 const ORIGIN_LENGTH = 36;
+type Entry = [channels: readonly string[], event: string];
 
 export class RedisBus implements Bus {
   private readonly origin = randomUUID();
   private readonly local = new MemoryBus();
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
-  private readonly refs = new Map<string, number>();
-  /** The (un)subscribe commands not yet answered by Redis. */
-  private readonly inFlight = new Set<Promise<unknown>>();
   private readonly gapListeners = new Set<() => void>();
   private wasReady = false;
   private publisherWasReady = false;
   private endFirstWait!: () => void;
   /** Resolves when the publisher first connects (it is made with the bus, often just before a publish), or the bus closes. */
   private readonly publisherFirstReady = new Promise<void>((resolve) => (this.endFirstWait = resolve));
+  /** Resolves once Redis confirmed the subscription to the bus channel. */
+  private readonly subscribed: Promise<void>;
+  private batch: Entry[] = [];
+  private batchChars = 0;
+  private batchSent: Promise<void> | null = null;
+  private endBatch!: () => void;
 
   constructor(url: string, private readonly log: Logger) {
     // No offline queue for publishing: during an outage an event fails fast instead of piling up;
@@ -55,63 +64,69 @@ export class RedisBus implements Bus {
       }
       this.wasReady = true;
     });
-    // A group message arrives once per recipient's channel, the same text each time, back to back:
-    // it is parsed once.
-    let lastRaw = '';
-    let lastEvent: BusEvent | undefined;
-    this.subscriber.on('message', (redisChannel: string, raw: string) => {
+    this.subscribed = this.subscriber.subscribe(CHANNEL).then(
+      () => {},
+      (err) => this.log.warn({ err: err.message }, 'redis bus subscribe failed'),
+    );
+    this.subscriber.on('message', (_channel: string, raw: string) => {
       if (raw.startsWith(this.origin)) return;
-      if (raw !== lastRaw) {
-        try {
-          lastEvent = superjson.parse<BusEvent>(raw.slice(ORIGIN_LENGTH));
-          lastRaw = raw;
-        } catch {
-          return this.log.warn({ redisChannel }, 'redis bus: unreadable message dropped');
-        }
+      let entries: Entry[];
+      try {
+        entries = JSON.parse(raw.slice(ORIGIN_LENGTH)) as Entry[];
+      } catch {
+        return this.log.warn('redis bus: unreadable batch dropped');
       }
-      void this.local.publish(redisChannel.slice(PREFIX.length), lastEvent!);
+      for (const [list, text] of entries) {
+        const here = list.filter((channel) => this.local.hasSubscribers(channel));
+        if (here.length === 0) continue;
+        let event: BusEvent;
+        try {
+          event = superjson.parse<BusEvent>(text);
+        } catch {
+          this.log.warn('redis bus: unreadable event dropped');
+          continue;
+        }
+        void this.local.publish(here, event);
+      }
     });
   }
 
+  /** Resolves once the event is delivered here and handed to Redis (or its publish failed, logged). */
   async publish(to: string | readonly string[], event: BusEvent): Promise<void> {
     const list = channelList(to);
     if (list.length === 0) return;
     await this.local.publish(list, event);
-    const payload = this.origin + stringifyFast(event);
+    const text = stringifyFast(event);
+    this.batch.push([list, text]);
+    this.batchChars += text.length;
+    const sent = (this.batchSent ??= new Promise<void>((resolve) => {
+      this.endBatch = resolve;
+      setImmediate(() => void this.flush());
+    }));
+    if (this.batchChars >= MAX_BATCH_CHARS) void this.flush();
+    return sent;
+  }
+
+  private async flush(): Promise<void> {
+    if (this.batch.length === 0) return;
+    const [entries, done] = [this.batch, this.endBatch];
+    this.batch = [];
+    this.batchChars = 0;
+    this.batchSent = null;
     // Failing fast is for outages, which end in a gap signal on the receiving side. Before the first
     // connection there is none: an event dropped then (an instance's first) would never be resynced.
     if (!this.publisherWasReady) await Promise.race([this.publisherFirstReady, pause(FIRST_CONNECT_WAIT_MS, undefined, { ref: false })]);
     try {
-      if (list.length === 1) await this.publisher.publish(PREFIX + list[0], payload);
-      else {
-        const pipeline = this.publisher.pipeline();
-        for (const channel of list) pipeline.publish(PREFIX + channel, payload);
-        const results = (await pipeline.exec()) ?? [];
-        const failed = results.find(([err]) => err);
-        if (failed) throw failed[0];
-      }
+      await this.publisher.publish(CHANNEL, this.origin + JSON.stringify(entries));
     } catch (err) {
-      this.log.warn({ err: (err as Error).message, channels: list.length }, 'redis bus publish failed; receivers will resync');
+      this.log.warn({ err: (err as Error).message, events: entries.length }, 'redis bus publish failed; receivers will resync');
+    } finally {
+      done();
     }
   }
 
   subscribe(channel: string, onEvent: (event: BusEvent) => void): Unsubscribe {
-    const unsubscribeLocal = this.local.subscribe(channel, onEvent);
-    const count = (this.refs.get(channel) ?? 0) + 1;
-    this.refs.set(channel, count);
-    if (count === 1) {
-      this.track(this.subscriber.subscribe(PREFIX + channel).catch((err) => this.log.warn({ err: err.message, channel }, 'redis subscribe failed')));
-    }
-    let done = false;
-    return () => {
-      if (done) return;
-      done = true;
-      unsubscribeLocal();
-      const left = (this.refs.get(channel) ?? 1) - 1;
-      if (left > 0) return void this.refs.set(channel, left);
-      this.refs.delete(channel);
-      this.track(this.subscriber.unsubscribe(PREFIX + channel).catch(() => {}));
-    };
+    return this.local.subscribe(channel, onEvent);
   }
 
   onGap(onGap: () => void): Unsubscribe {
@@ -119,12 +134,12 @@ export class RedisBus implements Bus {
     return () => this.gapListeners.delete(onGap);
   }
 
-  /** Resolves once Redis has answered every (un)subscribe made so far. */
-  async settled(): Promise<void> {
-    while (this.inFlight.size) await Promise.all([...this.inFlight]);
+  /** Resolves once Redis has confirmed this instance's subscription to the bus (made at start). */
+  ready(): Promise<void> {
+    return this.subscribed;
   }
 
-  /** Whether Redis answers (readiness). */
+  /** Whether Redis answers and this instance is subscribed (readiness). */
   async isHealthy(): Promise<boolean> {
     return this.publisher.ping().then(() => this.subscriber.status === 'ready', () => false);
   }
@@ -136,13 +151,9 @@ export class RedisBus implements Bus {
     return Number(line?.match(/\bid=(\d+)/)?.[1] ?? NaN);
   }
 
-  private track(command: Promise<unknown>): void {
-    this.inFlight.add(command);
-    void command.finally(() => this.inFlight.delete(command));
-  }
-
   async close(): Promise<void> {
     this.endFirstWait();
+    await this.flush();
     await this.local.close();
     this.gapListeners.clear();
     this.publisher.disconnect();

@@ -11,7 +11,7 @@ import { createParleyServer } from '../http/server.ts';
 import { logger } from '../logger.ts';
 import { drainSends } from '../messages/service.ts';
 import { drainAcks } from '../receipts/service.ts';
-import { closeBus } from '../realtime/index.ts';
+import { closeBus, getBus } from '../realtime/index.ts';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
@@ -45,7 +45,7 @@ async function main() {
   profileOnSignal();
   if (!env.DATABASE_URL) throw new Error('api-server needs DATABASE_URL (a migrated database)');
   // Open the pool (and Prisma's query engine) before saying READY, so the first clients do not wait on it.
-  await getDb().$queryRaw`SELECT 1`;
+  await Promise.all([getDb().$queryRaw`SELECT 1`, getBus().ready()]);
   const server = createParleyServer({ allowedOrigins: [new URL(env.publicUrl).origin] });
   await new Promise<void>((resolve, reject) => {
     server.http.once('error', reject);
