@@ -81,13 +81,20 @@ test('npm start serves the login page from a checkout in a private (0700) direct
   }
 });
 
+/** The e2e server's database (scripts/e2e-server.mjs), already migrated. */
+function e2eDatabase(): string {
+  const database = new URL(process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
+  database.pathname = '/parley_e2e';
+  return database.toString();
+}
+
 test.describe('a server that cannot start says why in one fatal line and exits at once', () => {
-  async function failsWith(settings: Record<string, string>, reason: RegExp): Promise<void> {
+  async function failsWith(settings: Record<string, string>, reason: RegExp, withinMs = 15_000): Promise<void> {
     const startedAt = Date.now();
     const server = new ServerUnderTest(['dist/server.mjs'], { env: zeroSetupEnv(settings) });
     const code = await server.exited;
     expect(code, server.output).toBe(1);
-    expect(Date.now() - startedAt).toBeLessThan(15_000);
+    expect(Date.now() - startedAt).toBeLessThan(withinMs);
     const fatal = server.logLines().filter((l) => l.level === 60);
     expect(fatal, server.output).toHaveLength(1);
     expect(fatal[0].msg).toMatch(/^Parley failed to start: /);
@@ -116,14 +123,15 @@ test.describe('a server that cannot start says why in one fatal line and exits a
     }
   });
 
+  test('a Redis that does not answer', async () => {
+    await failsWith({ PORT: String(await freePort()), DATABASE_URL: e2eDatabase(), REDIS_URL: 'redis://127.0.0.1:1' }, /Redis at REDIS_URL did not answer within 10 s/, 25_000); // it waits 10 s for Redis
+  });
+
   test('a port already taken', async () => {
     const taken = net.createServer();
     const port = await new Promise<number>((resolve) => taken.listen(0, '0.0.0.0', () => resolve((taken.address() as net.AddressInfo).port)));
     try {
-      // The e2e server's database (scripts/e2e-server.mjs), already migrated.
-      const database = new URL(process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
-      database.pathname = '/parley_e2e';
-      await failsWith({ PORT: String(port), DATABASE_URL: database.toString() }, /port \d+ .* already in use/);
+      await failsWith({ PORT: String(port), DATABASE_URL: e2eDatabase() }, /port \d+ .* already in use/);
     } finally {
       taken.close();
     }
