@@ -215,6 +215,16 @@ async function expectEachSendStoredOnce(records: SendRecord[]): Promise<void> {
 }
 
 describe('two instances sharing PostgreSQL and a Redis', { timeout: 30_000 }, () => {
+  test('an instance that says it is ready is ready: /readyz answers 200 from its first moment', async () => {
+    const c = new ServerProcess(await freePort(), { REDIS_URL: redis.url, PRESENCE_TTL_MS: String(PRESENCE_TTL_MS), NODE_ID: '9' });
+    try {
+      await c.start();
+      expect(await c.readiness()).toBe(200);
+    } finally {
+      await c.dispose();
+    }
+  });
+
   test("a message sent on A reaches the recipient on B live, and the sender's other device on B", async () => {
     await bothUp();
     const { a: alice, b: bob, conversationId } = await createPair('clmsg');

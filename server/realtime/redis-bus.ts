@@ -134,9 +134,9 @@ export class RedisBus implements Bus {
     return () => this.gapListeners.delete(onGap);
   }
 
-  /** Resolves once Redis has confirmed this instance's subscription to the bus (made at start). */
-  ready(): Promise<void> {
-    return this.subscribed;
+  /** Resolves once both connections are up and Redis confirmed this instance's subscription (made at start). */
+  async ready(): Promise<void> {
+    await Promise.all([this.subscribed, this.publisherFirstReady]);
   }
 
   /** Whether Redis answers and this instance is subscribed (readiness). */
