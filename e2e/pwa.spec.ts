@@ -156,15 +156,20 @@ test('a push shows a notification with its title and tag; clicking it opens the 
     );
     await cdp.send('ServiceWorker.enable');
     await cdp.send('ServiceWorker.deliverPushMessage', { origin: E2E_URL, registrationId: await registrationId, data: JSON.stringify(payload) });
-    const [worker] = bob.context.serviceWorkers();
+    // Read from the page (any page of the origin sees its registration's notifications), not from a
+    // worker handle: the context may still list a worker version that is no longer the active one.
     const notifications = () =>
-      worker.evaluate(async () => (await (self as unknown as WorkerScope).registration.getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag })));
+      page.evaluate(async () => {
+        const registration = await navigator.serviceWorker.getRegistration('/');
+        return (await registration!.getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag }));
+      });
     await expect.poll(notifications).toEqual([{ title: 'Alice Push', body: 'are you there?', tag: `c:${chat.id}` }]);
 
     // Bob has Parley open again; the click (fired in the worker: nothing can click a system
     // notification from a test) opens the conversation in that window.
     await page.goto('/');
     await expect(page.getByRole('navigation', { name: 'Conversations' })).toBeVisible();
+    const worker = bob.context.serviceWorkers().at(-1)!; // the newest version: the active one
     await worker.evaluate(async () => {
       const scope = self as unknown as WorkerScope;
       const [notification] = await scope.registration.getNotifications();
