@@ -285,6 +285,24 @@ describe('receipt.updated', () => {
     }
   });
 
+  test('acks that move the aggregate together reach the other members once, not once per acker', async () => {
+    const { users, conversationId } = await createGroup('aggonce', 3);
+    const [alice, bob, carol] = users;
+    await sendAll(alice, conversationId, 2);
+    const readers = await openReaders(alice);
+    const [aliceEvents] = readers;
+    try {
+      // Submitted in the same turn: one batch, in which the minimum moves from 0 to 2.
+      await Promise.all([ack(bob, { conversationId, deliveredSeq: 2 }), ack(carol, { conversationId, deliveredSeq: 2 })]);
+      const heard = await aliceEvents.next<ReceiptUpdatedEvent>();
+      expect(heard).toMatchObject({ type: 'receipt.updated', conversationId, allDeliveredSeq: 2, allReadSeq: 0 });
+      const marker = await send(alice, conversationId, 'marker');
+      await expectNextIsMarker(aliceEvents, marker);
+    } finally {
+      await closeAll(readers);
+    }
+  });
+
   test('the same ack twice publishes once', async () => {
     const { a: alice, b: bob, conversationId } = await createPair('idem');
     await send(alice, conversationId, 'one');

@@ -1,7 +1,7 @@
 // Receipts: per-member delivered/read watermarks, moved forward only, written in batches across users.
 import type { AckReceiptsInput, ConversationId, ReceiptState, UserId } from '../../lib/schemas.ts';
 import { Batcher, type Written } from '../db/batcher.ts';
-import { AppError } from '../errors.ts';
+import { AppError, notAMember } from '../errors.ts';
 import { push } from '../push/service.ts';
 import { channels, getBus } from '../realtime/index.ts';
 import { writeAcks, type Ack } from './write.ts';
@@ -17,6 +17,9 @@ type Applied = {
 
 async function write(acks: Ack[]): Promise<Written<Applied>> {
   const { outcomes, aggregates } = await writeAcks(acks);
+  // Every state of a batch carries the same aggregate: the members hear it once per conversation,
+  // with the first ack that moved; the others go to their own devices only.
+  const told = new Set<ConversationId>();
   return {
     outcomes: acks.map((ack, i) => {
       const o = outcomes[i];
@@ -33,7 +36,9 @@ async function write(acks: Ack[]): Promise<Written<Applied>> {
       };
       const moved = o.deliveredSeq !== o.oldDeliveredSeq || o.readSeq !== o.oldReadSeq;
       // The member's own devices always hear (unread counts sync); everyone when the aggregate moved (their ticks change).
-      const audience = !moved ? [] : aggregate?.moved ? [...new Set([ack.userId, ...aggregate.members])] : [ack.userId];
+      const toAll = moved && aggregate?.moved && !told.has(ack.conversationId);
+      if (toAll) told.add(ack.conversationId);
+      const audience = !moved ? [] : toAll ? [...new Set([ack.userId, ...aggregate!.members])] : [ack.userId];
       return { state, audience, pushCleared: o.pushCleared };
     }),
   };
@@ -68,7 +73,7 @@ export async function ackReceipts(userId: UserId, input: AckReceiptsInput): Prom
   }
   const applied = await Promise.all([...merged.values()].map((ack) => batcher.submit(ack)));
   const states = applied.flatMap((a) => (a ? [a.state] : []));
-  if (states.length === 0) throw new AppError('FORBIDDEN', 'You are not a member of this conversation');
+  if (states.length === 0) throw notAMember();
   return states;
 }
 
