@@ -35,3 +35,6 @@ export const TRPC_CODE_OF = {
   LIMIT_REACHED: 'UNPROCESSABLE_CONTENT',
   UNAVAILABLE: 'SERVICE_UNAVAILABLE',
 } as const satisfies Record<AppErrorCode, string>;
+
+/** The one refusal for anyone who is not (or no longer) a member: it says nothing about whether the conversation exists. */
+export const notAMember = () => new AppError('FORBIDDEN', 'You are not a member of this conversation');

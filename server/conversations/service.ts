@@ -13,7 +13,7 @@ import type {
 } from '../../lib/schemas.ts';
 import { getDb, getPool } from '../db/client.ts';
 import { Prisma } from '../db/generated/client.ts';
-import { AppError } from '../errors.ts';
+import { AppError, notAMember } from '../errors.ts';
 
 const INBOX_LIMIT = 200;
 
@@ -38,8 +38,6 @@ const UNREAD = [
 ] as const;
 export const unreadCountOf = (upTo: Prisma.Sql) => Prisma.sql`${Prisma.raw(UNREAD[0])}${upTo}${Prisma.raw(UNREAD[1])}`;
 
-const NOT_A_MEMBER = 'You are not a member of this conversation';
-
 /** The part of a conversation's history a member may read: fromSeq up to toSeq (null: no end yet). */
 export interface ReadableRange {
   fromSeq: bigint;
@@ -55,7 +53,7 @@ export async function assertMember(userId: UserId, conversationId: ConversationI
     where: { conversationId_userId: { conversationId, userId } },
     select: { role: true, leftSeq: true },
   });
-  if (!member || member.leftSeq !== null) throw new AppError('FORBIDDEN', NOT_A_MEMBER);
+  if (!member || member.leftSeq !== null) throw notAMember();
   return member.role as MemberRole;
 }
 
@@ -65,7 +63,7 @@ export async function readableRange(userId: UserId, conversationId: Conversation
     where: { conversationId_userId: { conversationId, userId } },
     select: { fromSeq: true, leftSeq: true },
   });
-  if (!member) throw new AppError('FORBIDDEN', NOT_A_MEMBER);
+  if (!member) throw notAMember();
   return { fromSeq: member.fromSeq, toSeq: member.leftSeq };
 }
 
@@ -211,7 +209,7 @@ export async function listConversations(userId: UserId, onlyId?: ConversationId)
 
 export async function getConversation(userId: UserId, conversationId: ConversationId): Promise<ConversationSummary> {
   const [summary] = await listConversations(userId, conversationId);
-  if (!summary) throw new AppError('FORBIDDEN', NOT_A_MEMBER);
+  if (!summary) throw notAMember();
   return summary;
 }
 

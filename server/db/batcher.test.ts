@@ -3,13 +3,9 @@ import { describe, expect, test } from 'vitest';
 import type { Message } from '../../lib/schemas.ts';
 import { AppError } from '../errors.ts';
 import type { Send, SendOutcome, WrittenSends } from '../messages/write.ts';
-import { Batcher, type BatcherLimits } from './batcher.ts';
+import { Batcher } from './batcher.ts';
 
-class SendBatcher extends Batcher<Send, SendOutcome, WrittenSends> {
-  constructor(write: (sends: Send[]) => Promise<WrittenSends>, afterWrite: (w: WrittenSends) => void, limits?: BatcherLimits) {
-    super(write, afterWrite, limits);
-  }
-}
+const SendBatcher = Batcher<Send, SendOutcome, WrittenSends>;
 
 const sendOf = (conversationId: string, body: string): Send => ({ conversationId, senderId: 'u', clientId: body, body });
 

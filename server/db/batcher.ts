@@ -17,7 +17,7 @@ export interface BatcherLimits {
   lingerBelow: number;
 }
 
-export const DEFAULT_LIMITS: BatcherLimits = {
+const DEFAULT_LIMITS: BatcherLimits = {
   maxBatch: 1_000,
   maxQueued: 2_000,
   retryAfterMs: 1_000,
@@ -78,11 +78,6 @@ export class Batcher<T, R, W extends Written<R>> {
         this.flush();
       } else this.schedule();
     });
-  }
-
-  /** How many items wait for a write (metrics). */
-  get queued(): number {
-    return this.queue.length;
   }
 
   /** Resolves once every item submitted so far is written (graceful shutdown, tests). */

@@ -17,7 +17,7 @@ import { getConversation } from '../conversations/service.ts';
 import { getDb } from '../db/client.ts';
 import type { Prisma } from '../db/generated/client.ts';
 import { env } from '../env.ts';
-import { AppError } from '../errors.ts';
+import { AppError, notAMember } from '../errors.ts';
 import { fanout } from '../messages/fanout.ts';
 import { messageIds } from '../messages/service.ts';
 import { appendSystemMessages, lockConversation } from '../messages/write.ts';
@@ -79,7 +79,7 @@ async function changeGroup<T>(actorId: UserId, conversationId: ConversationId, c
       rows.map((r) => [r.userId, { userId: r.userId, role: r.role as MemberRole, joinedAt: r.joinedAt, displayName: r.user.displayName }]),
     );
     const actor = members.get(actorId);
-    if (!locked || !actor) throw new AppError('FORBIDDEN', 'You are not a member of this conversation');
+    if (!locked || !actor) throw notAMember();
     if (locked.kind !== 'group') throw new AppError('BAD_REQUEST', 'This is not a group');
     const recorded: { event: SystemEvent; body: string }[] = [];
     const state: GroupState = {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { ConversationId, Message, SystemEvent, UserId } from '../../lib/schemas.ts';
 import { getPool } from '../db/client.ts';
 import type { Prisma } from '../db/generated/client.ts';
-import { AppError } from '../errors.ts';
+import { AppError, notAMember } from '../errors.ts';
 import type { Snowflake } from '../snowflake.ts';
 
 export interface Send {
@@ -129,7 +129,6 @@ interface SendRow {
 // and ~7 ms of CPU per message through Prisma's query builder before (bench/capacity.ts).
 const SEND_BATCH = 'SELECT * FROM parley_send($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::bigint[], $6)';
 
-const NOT_A_MEMBER = () => new AppError('FORBIDDEN', 'You are not a member of this conversation');
 const CLIENT_ID_TAKEN = () => new AppError('CONFLICT', 'This client id was already used for another message', 'clientId');
 
 /**
@@ -172,7 +171,7 @@ export async function writeSends(sends: Send[], ids: Snowflake, now: () => Date 
       continue;
     }
     const s = unique[row.ord - 1];
-    if (row.status === 'forbidden') outcomes[row.ord - 1] = { ok: false, error: NOT_A_MEMBER() };
+    if (row.status === 'forbidden') outcomes[row.ord - 1] = { ok: false, error: notAMember() };
     else if (row.status === 'conflict') outcomes[row.ord - 1] = { ok: false, error: CLIENT_ID_TAKEN() };
     else {
       const message: Message = {
