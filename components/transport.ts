@@ -9,6 +9,7 @@ import {
   type TRPCLink,
 } from '@trpc/client';
 import superjson from 'superjson';
+import { backoffMs } from '@/lib/backoff.ts';
 import type { AppRouter } from '@/server/router.ts';
 
 type WsClient = ReturnType<typeof createWSClient>;
@@ -60,11 +61,6 @@ function promptCloseWebSocket(): typeof WebSocket {
       }, CLOSE_HANDSHAKE_GRACE_MS);
     }
   };
-}
-
-/** Exponential backoff with jitter, capped at 30 s, so a restarted server is not stampeded. */
-export function reconnectDelayMs(attempt: number): number {
-  return Math.min(30_000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
 }
 
 export class Transport {
@@ -171,7 +167,7 @@ export class Transport {
       WebSocket: promptCloseWebSocket(),
       lazy: { enabled: true, closeMs: 30_000 },
       keepAlive: { enabled: true, intervalMs: 10_000, pongTimeoutMs: 10_000 },
-      retryDelayMs: reconnectDelayMs,
+      retryDelayMs: backoffMs,
       onOpen: () => {
         clearTimeout(stuck);
         this.failuresInARow = 0;

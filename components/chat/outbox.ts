@@ -6,7 +6,7 @@ import type { Message } from '@/lib/schemas.ts';
 import type { MessageStore, PendingMessage } from '@/lib/sync/message-store.ts';
 import { newClientId } from '@/lib/uuid.ts';
 import { errorMessage } from '../trpc.tsx';
-import { reconnectDelayMs } from '../transport.ts';
+import { backoffMs } from '@/lib/backoff.ts';
 
 interface OutboxEntry {
   clientId: string;
@@ -124,7 +124,7 @@ export class Outbox {
             if (!isRefusal(err)) {
               // Stay pending; the same client id goes out again later, so it can only land once.
               // A busy server says when to come back: never sooner.
-              this.retryTimer = setTimeout(() => this.kick(), Math.max(retryHintMs(err), reconnectDelayMs(this.attempt++)));
+              this.retryTimer = setTimeout(() => this.kick(), Math.max(retryHintMs(err), backoffMs(this.attempt++)));
               return;
             }
             const failed: OutboxEntry = { ...entry, status: 'failed', error: errorMessage(err) };

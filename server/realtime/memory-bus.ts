@@ -49,11 +49,6 @@ export class MemoryBus implements Bus {
     return this.handlers.has(channel);
   }
 
-  /** How many channels have local subscribers (for metrics and tests). */
-  get channelCount(): number {
-    return this.handlers.size;
-  }
-
   async close(): Promise<void> {
     this.handlers.clear();
   }

@@ -77,8 +77,7 @@ export class RedisBus implements Bus {
         return this.log.warn('redis bus: unreadable batch dropped');
       }
       for (const [list, text] of entries) {
-        const here = list.filter((channel) => this.local.hasSubscribers(channel));
-        if (here.length === 0) continue;
+        if (!list.some((channel) => this.local.hasSubscribers(channel))) continue;
         let event: BusEvent;
         try {
           event = superjson.parse<BusEvent>(text);
@@ -86,7 +85,7 @@ export class RedisBus implements Bus {
           this.log.warn('redis bus: unreadable event dropped');
           continue;
         }
-        void this.local.publish(here, event);
+        void this.local.publish(list, event);
       }
     });
   }

@@ -6,7 +6,7 @@
 import type { BusEvent, MessageNewEvent } from '../../lib/events.ts';
 import type { ConversationHead } from '../../lib/schemas.ts';
 
-export const MAX_WAIT_MS = 250;
+const MAX_WAIT_MS = 250;
 
 export class InOrder {
   private readonly last = new Map<string, number>();

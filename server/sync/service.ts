@@ -15,11 +15,11 @@ import { logger } from '../logger.ts';
 import { metrics } from '../metrics.ts';
 import { channels, getBus, type Bus } from '../realtime/index.ts';
 import { InOrder } from './in-order.ts';
+import { backoffMs } from '../../lib/backoff.ts';
 
 const log = logger.child({ part: 'sync' });
 /** Events held back while heads are read; past it they are dropped and the heads read again (they cover them). */
 const MAX_HELD = 10_000;
-const RETRY_MS = { first: 500, max: 30_000 };
 
 export type Deliver = (event: ServerEvent) => void;
 
@@ -78,7 +78,7 @@ export function openLiveEvents(userId: UserId, deliver: Deliver, { bus = getBus(
       held = null;
       release.forEach(forward);
     } catch (err) {
-      const delay = Math.min(RETRY_MS.max, RETRY_MS.first * 2 ** attempt);
+      const delay = backoffMs(attempt);
       log.warn({ err, userId, retryInMs: delay }, 'reading heads failed; retrying');
       reading = false;
       retryTimer = setTimeout(() => void sendHeads(attempt + 1), delay);
