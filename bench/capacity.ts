@@ -28,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { ChildService, freePort, RedisProcess, ServerProcess } from '../server/test/cluster-harness.ts';
 import { canPin, pin, PinnedSide } from './cores.ts';
-import { ADMIN_URL, freshDatabase, makeUsers, onAdmin, onCleanup, runBench, writeResults, type BenchUser } from './harness.ts';
+import { ADMIN_URL, freshDatabase, makeUsers, runBench, writeResults, type BenchUser } from './harness.ts';
 import { runStep, type Pair, type StepContext, type StepResult } from './load-step.ts';
 import { WireClient } from './wire-client.ts';
 
@@ -51,6 +51,8 @@ const SEARCH = process.env.BENCH_SEARCH !== '0';
  * backend preempts the server, and the profile would book the backend's time to the server's writes.
  */
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
+/** Node options for the servers under test (BENCH_NODE_ARGS, space-separated). */
+const NODE_ARGS = process.env.BENCH_NODE_ARGS?.split(' ') ?? [];
 const P99_LIMIT_MS = 100;
 const DEADLINE_S = Number(process.env.BENCH_DEADLINE_S ?? 3_600);
 const SERVER_CORE = 0;
@@ -161,8 +163,8 @@ async function runSeries(target: Target, userCount: number): Promise<SeriesResul
     target === 'relay'
       ? [new RelayProcess(await freePort(), settings)]
       : target === 'parley'
-        ? [new ServerProcess(await freePort(), settings, process.env.BENCH_NODE_ARGS?.split(' ') ?? [], profiling)]
-        : await Promise.all(['1', '2'].map(async (node) => new ServerProcess(await freePort(), { ...settings, REDIS_URL: redis!.url, NODE_ID: node }, process.env.BENCH_NODE_ARGS?.split(' ') ?? [], profiling)));
+        ? [new ServerProcess(await freePort(), settings, NODE_ARGS, profiling)]
+        : await Promise.all(['1', '2'].map(async (node) => new ServerProcess(await freePort(), { ...settings, REDIS_URL: redis!.url, NODE_ID: node }, NODE_ARGS, profiling)));
   await Promise.all(servers.map((s) => s.start()));
   const pinned = new PinnedSide(ADMIN_URL, database, [...servers, ...(redis ? [redis] : [])].map((s) => s.pid!), SERVER_CORE, PROFILE_DIR ? GENERATOR_CORE : SERVER_CORE);
   await pinned.start();
@@ -305,7 +307,6 @@ async function main(): Promise<number> {
   const pinning = canPin();
   if (pinning) pin(process.pid, GENERATOR_CORE);
   else console.log('capacity: fewer than two cores or no taskset: nothing is pinned, figures are not comparable');
-  onCleanup(() => onAdmin(async (c) => Promise.all(TARGETS.map((t) => c.query(`DROP DATABASE IF EXISTS "parley_capacity_${t.replace('-', '_')}" WITH (FORCE)`)))));
 
   const results: SeriesResult[] = [];
   for (const users of USER_COUNTS) {

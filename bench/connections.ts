@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as pause } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { freePort, ServerProcess } from '../server/test/cluster-harness.ts';
-import { freshDatabase, makeUsers, onAdmin, onCleanup, runBench, writeResults } from './harness.ts';
+import { freshDatabase, makeUsers, onCleanup, runBench, writeResults } from './harness.ts';
 import { WireClient } from './wire-client.ts';
 
 const COUNT = Number(process.env.BENCH_CONNECTIONS ?? 10_000);
@@ -50,7 +50,6 @@ function rssBytes(pid: number): number {
 async function main(): Promise<number> {
   const startedAt = performance.now();
   const databaseUrl = await freshDatabase('parley_connections');
-  onCleanup(() => onAdmin((c) => c.query('DROP DATABASE IF EXISTS "parley_connections" WITH (FORCE)')));
   const authSecret = randomBytes(32).toString('base64url');
   const users = await makeUsers(databaseUrl, COUNT, authSecret);
   const inspectPort = await freePort();

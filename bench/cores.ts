@@ -19,7 +19,7 @@ export function pin(pid: number, core: number): void {
 }
 
 /** User + system CPU time of a process (all its threads), ms; 0 once it is gone. */
-export function cpuMs(pid: number): number {
+function cpuMs(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

@@ -41,12 +41,14 @@ export async function onAdmin(run: (client: pg.Client) => Promise<unknown>): Pro
   }
 }
 
-/** A new, migrated database of this name on the machine's PostgreSQL (dropped first if it exists). */
+/** A new, migrated database of this name on the machine's PostgreSQL (dropped first if it exists, and when the bench ends). */
 export async function freshDatabase(name: string): Promise<string> {
+  const drop = `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`;
   await onAdmin(async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await c.query(drop);
     await c.query(`CREATE DATABASE "${name}"`);
   });
+  onCleanup(() => onAdmin((c) => c.query(drop)));
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   await migrate(url.toString(), MIGRATIONS_DIR);
@@ -59,7 +61,6 @@ export async function freshDatabase(name: string): Promise<string> {
  */
 export async function startCluster(database: string, extraEnv: Record<string, string> = {}): Promise<Cluster> {
   const databaseUrl = await freshDatabase(database);
-  onCleanup(() => onAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`)));
 
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-bench-'));
   onCleanup(() => rm(dataDir, { recursive: true, force: true }));

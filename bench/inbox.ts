@@ -10,7 +10,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { freePort, ServerProcess } from '../server/test/cluster-harness.ts';
-import { apiAt, freshDatabase, makeUsers, ms, onAdmin, onCleanup, percentile, runBench, writeResults } from './harness.ts';
+import { apiAt, freshDatabase, makeUsers, ms, onCleanup, percentile, runBench, writeResults } from './harness.ts';
 
 const CHATS = Number(process.env.BENCH_INBOX_CHATS ?? 500);
 const MESSAGES = Number(process.env.BENCH_INBOX_MESSAGES ?? 1_000_000);
@@ -21,7 +21,6 @@ const TARGETS = { inbox: 30, history: 20 };
 async function main(): Promise<number> {
   const startedAt = performance.now();
   const databaseUrl = await freshDatabase('parley_inbox');
-  onCleanup(() => onAdmin((c) => c.query('DROP DATABASE IF EXISTS "parley_inbox" WITH (FORCE)')));
   const authSecret = randomBytes(32).toString('base64url');
   const [me, ...peers] = await makeUsers(databaseUrl, CHATS + 1, authSecret);
   const db = new pg.Client({ connectionString: databaseUrl });

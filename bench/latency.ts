@@ -63,7 +63,7 @@ async function main() {
     );
   };
 
-  // Warm-up (JIT, pools, Redis subscriptions), then forgotten.
+  // Warm-up (JIT, pools, the bus), then forgotten.
   await Promise.all(Array.from({ length: WARMUP_MESSAGES }, (_, i) => pause(i * 10).then(() => sendOne(`warm-up ${i}`))));
   await waitUntil(() => receivedAt['cross-instance'].size >= WARMUP_MESSAGES && receivedAt['same-instance'].size >= WARMUP_MESSAGES, 10_000, () => 'warm-up delivered');
   sentAt.clear();

@@ -3,10 +3,11 @@
 // ack) on this process's clock.
 import { performance } from 'node:perf_hooks';
 import { setTimeout as pause } from 'node:timers/promises';
+import { percentile } from './harness.ts';
 import type { WireClient, WireError } from './wire-client.ts';
 
 /** Left out of every step's figures: the server's queues and the JIT settle first. */
-export const WARMUP_S = 2;
+const WARMUP_S = 2;
 /** After a step, how long its last messages may take before they count as lost. */
 const DRAIN_MS = 5_000;
 
@@ -40,14 +41,8 @@ export interface StepResult {
 }
 
 /** A client id that carries the message's index (a UUID of version 4 with the index in its last group). */
-export function clientIdOf(prefix: string, index: number): string {
+function clientIdOf(prefix: string, index: number): string {
   return `${prefix}${index.toString(16).padStart(12, '0')}`;
-}
-
-export function percentileOf(values: Float64Array | number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = Float64Array.from(values).sort();
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
 }
 
 export interface StepContext {
@@ -139,7 +134,9 @@ export async function runStep(ctx: StepContext, rate: number, durationS: number)
   }
   const windowS = (endedAt - warmEnd) / 1000;
   const refusedCount = Object.values(refused).reduce((a, b) => a + b, 0);
-  const p99 = percentileOf(latencies, 0.99);
+  latencies.sort((a, b) => a - b);
+  acks.sort((a, b) => a - b);
+  const p99 = percentile(latencies, 0.99);
   const achievedPerS = inWindow / windowS;
   return {
     rate,
@@ -150,8 +147,8 @@ export async function runStep(ctx: StepContext, rate: number, durationS: number)
     lost,
     refused,
     achievedPerS,
-    latencyMs: { p50: percentileOf(latencies, 0.5), p99, max: percentileOf(latencies, 1) },
-    ackMs: { p50: percentileOf(acks, 0.5), p99: percentileOf(acks, 0.99) },
+    latencyMs: { p50: percentile(latencies, 0.5), p99, max: percentile(latencies, 1) },
+    ackMs: { p50: percentile(acks, 0.5), p99: percentile(acks, 0.99) },
     coreMsPerMessage: (busyMs(cpuAtEnd) - busyMs(cpuAtWarm)) / inWindow,
     databaseMsPerMessage: (cpuAtEnd.database - cpuAtWarm.database) / inWindow,
     coreBusy: (busyMs(cpuAtEnd) - busyMs(cpuAtWarm)) / (windowS * 1000),

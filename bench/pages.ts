@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium, type BrowserContext } from '@playwright/test';
 import { freePort } from '../server/test/cluster-harness.ts';
-import { freshDatabase, onAdmin, onCleanup, PASSWORD, runBench, writeResults } from './harness.ts';
+import { freshDatabase, onCleanup, PASSWORD, runBench, writeResults } from './harness.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -82,7 +82,6 @@ function lighthouse(url: string, cookie?: string) {
 
 async function main(): Promise<number> {
   const databaseUrl = await freshDatabase('parley_pages');
-  onCleanup(() => onAdmin((c) => c.query('DROP DATABASE IF EXISTS "parley_pages" WITH (FORCE)')));
   const base = await startServer(databaseUrl);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
   onCleanup(() => browser.close());

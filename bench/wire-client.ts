@@ -19,7 +19,7 @@ export class WireError extends Error {
 }
 
 /** An event of the subscription: its `json` as sent (dates stay ISO strings). */
-export type WireEvent = { type: string; [key: string]: unknown };
+type WireEvent = { type: string; [key: string]: unknown };
 
 export class WireClient {
   private readonly socket: WebSocket;
