@@ -1,6 +1,6 @@
 // One-to-one chat end to end: register, start a chat, live delivery, history order, unread counts.
 import { expect, test } from '@playwright/test';
-import { messageTexts, openChatWith, registerThroughUi, sendMessage } from './fixtures/users.ts';
+import { messageTexts, mutate, openChatWith, registerThroughApi, registerThroughUi, sendMessage } from './fixtures/users.ts';
 
 test('Alice and Bob chat live, see the same history after reloading, and unread counts clear on open', async ({ browser }) => {
   const alice = await registerThroughUi(browser, 'alice', 'Alice Liddell');
@@ -65,4 +65,30 @@ test('the composer refuses empty and oversized messages', async ({ browser }) =>
   await expect(alice.page.getByRole('alert').filter({ hasText: 'Message is too long: 4,001 of 4,000 characters' })).toBeVisible();
   await alice.page.getByRole('textbox', { name: 'Message' }).press('Enter');
   await expect(alice.page.getByText('No messages here yet. Say hello!')).toBeVisible();
+});
+
+test('a long chat list loads its older chats as it scrolls, and an old chat with news comes back on top', async ({ browser }) => {
+  const alice = await registerThroughApi(browser, 'alice', 'Alice Many', { open: false });
+  const groups: string[] = [];
+  for (let i = 0; i < 55; i++) {
+    const title = `Club ${String(i).padStart(2, '0')}`;
+    await mutate(alice, 'groups.create', { title });
+    groups.push(title);
+  }
+  await alice.page.goto('/');
+  const chats = alice.page.getByRole('navigation', { name: 'Conversations' });
+  const rows = chats.getByRole('listitem').getByRole('button');
+  await expect(rows.first()).toContainText('Club 54');
+  await expect(rows).toHaveCount(50); // the first page
+  await chats.getByRole('status').filter({ hasText: 'Loading more chats' }).scrollIntoViewIfNeeded();
+  await expect(rows).toHaveCount(55);
+  await expect(rows.last()).toContainText('Club 00');
+  await expect(chats.getByText('Loading more chats')).toHaveCount(0);
+
+  // News in the oldest chat moves it to the top, once.
+  await rows.last().click();
+  await sendMessage(alice.page, 'still here');
+  await expect(rows.first()).toContainText('You: still here');
+  await expect(rows.first()).toContainText('Club 00');
+  await expect(rows).toHaveCount(55);
 });

@@ -4,3 +4,6 @@ export const PAGE_SIZE = 50;
 /** The sender repeats "typing" at most this often while typing; receivers forget it after TYPING_TTL_MS. */
 export const TYPING_REPEAT_MS = 3_000;
 export const TYPING_TTL_MS = 6_000;
+/** Chats per page of the inbox: the first page is what the app waits for at start. */
+export const INBOX_PAGE_SIZE = 50;
+export const INBOX_PAGE_MAX = 200;

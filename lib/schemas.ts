@@ -1,6 +1,6 @@
 // The API contract: every procedure input and the shapes it returns, shared by client and server.
 import { z } from 'zod';
-import { MAX_MESSAGE_LENGTH, PAGE_SIZE } from './limits.ts';
+import { INBOX_PAGE_MAX, INBOX_PAGE_SIZE, MAX_MESSAGE_LENGTH, PAGE_SIZE } from './limits.ts';
 
 export type UserId = string & { readonly __brand?: 'UserId' };
 export type ConversationId = string & { readonly __brand?: 'ConversationId' };
@@ -34,6 +34,16 @@ export const searchUsersInput = z.object({ query: z.string().trim().min(1).max(3
 export const conversationIdInput = z.object({ conversationId: z.uuid() });
 
 export const openDirectInput = z.object({ username });
+
+/** Where the next page of the inbox starts: opaque to clients, given back as `nextCursor`. */
+const INBOX_CURSOR = /^\d{1,16}:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const inboxInput = z
+  .object({
+    cursor: z.string().regex(INBOX_CURSOR, 'Not a cursor this API gave out').nullish(),
+    limit: z.number().int().min(1).max(INBOX_PAGE_MAX).default(INBOX_PAGE_SIZE),
+  })
+  .default({ limit: INBOX_PAGE_SIZE });
+export type InboxInput = z.infer<typeof inboxInput>;
 
 export const groupTitle = z.string().trim().min(1, 'Group name is required').max(100, 'Group name must be at most 100 characters');
 export const groupDescription = z.string().trim().max(500, 'Description must be at most 500 characters');
@@ -214,6 +224,12 @@ export interface ConversationSummary {
   lastSenderName: string | null;
   /** No notifications from it until then (year 9999: always); null when not muted. */
   mutedUntil: Date | null;
+}
+
+/** One page of the inbox, most recent activity first; `nextCursor` is null on the last page. */
+export interface InboxPage {
+  conversations: ConversationSummary[];
+  nextCursor: string | null;
 }
 
 export interface ConversationHead {

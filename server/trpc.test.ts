@@ -51,7 +51,7 @@ describe('members only', () => {
       expect(err.message).not.toContain('secret');
     }
     expect(await snapshot(conversationId)).toEqual(before);
-    expect((await stranger.caller.conversations.list()).map((c) => c.id)).not.toContain(conversationId);
+    expect((await stranger.caller.conversations.list()).conversations.map((c) => c.id)).not.toContain(conversationId);
   });
 
   test('a conversation that does not exist gets the same FORBIDDEN, so existence cannot be inferred', async () => {

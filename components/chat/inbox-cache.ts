@@ -1,27 +1,51 @@
 // How live events change the cached inbox and conversation headers (react-query caches), in one place.
-import type { ConversationHead, ConversationSummary, Message, ReceiptState } from '@/lib/schemas.ts';
+import type { ConversationHead, ConversationSummary, InboxPage, Message, ReceiptState } from '@/lib/schemas.ts';
 import type { trpc } from '../trpc.tsx';
 
 type Utils = ReturnType<typeof trpc.useUtils>;
 
+/** The chats this device has loaded (the inbox's pages so far), newest activity first. */
+export function inboxOf(utils: Utils): ConversationSummary[] | undefined {
+  return utils.conversations.list.getData()?.conversations;
+}
+
+function setInbox(utils: Utils, update: (list: ConversationSummary[]) => ConversationSummary[]): void {
+  utils.conversations.list.setData(undefined, (page) => page && { ...page, conversations: update(page.conversations) });
+}
+
 function patch(utils: Utils, conversationId: string, change: (c: ConversationSummary) => ConversationSummary): boolean {
   utils.conversations.get.setData({ conversationId }, (c) => (c ? change(c) : c));
-  const list = utils.conversations.list.getData();
-  if (!list?.some((c) => c.id === conversationId)) return false;
-  utils.conversations.list.setData(undefined, list.map((c) => (c.id === conversationId ? change(c) : c)));
+  if (!inboxOf(utils)?.some((c) => c.id === conversationId)) return false;
+  setInbox(utils, (list) => list.map((c) => (c.id === conversationId ? change(c) : c)));
   return true;
 }
 
+/** Only this conversation's mute changed. */
+export function applyMute(utils: Utils, summary: ConversationSummary): void {
+  utils.conversations.get.setData({ conversationId: summary.id }, summary);
+  setInbox(utils, (list) => list.map((c) => (c.id === summary.id ? { ...c, mutedUntil: summary.mutedUntil } : c)));
+}
+
+const byActivity = (a: ConversationSummary, b: ConversationSummary) =>
+  new Date(b.lastActivityAt).getTime() - new Date(a.lastActivityAt).getTime();
+
+/** A later page of the inbox, after what is loaded; a chat already here (it moved up) is not repeated. */
+export function appendPage(cached: InboxPage | undefined, page: InboxPage): InboxPage {
+  if (!cached) return page;
+  const known = new Set(cached.conversations.map((c) => c.id));
+  return { conversations: [...cached.conversations, ...page.conversations.filter((c) => !known.has(c.id))], nextCursor: page.nextCursor };
+}
+
 /**
- * A fresh inbox from the server, merged with what this device already holds: a conversation the
- * cache knows further along (a live message came while the request was under way) keeps the cached
- * copy, watermarks keep the higher value. Without this a slow refetch showed an older last message
- * until the next one came.
+ * A fresh first page of the inbox from the server, merged with what this device already holds: a
+ * conversation the cache knows further along (a live message came while the request was under way)
+ * keeps the cached copy, watermarks keep the higher value. Without this a slow refetch showed an
+ * older last message until the next one came. Later pages loaded before stay, after the fresh one.
  */
-export function newerOf(cached: ConversationSummary[] | undefined, fresh: ConversationSummary[]): ConversationSummary[] {
+export function newerOf(cached: InboxPage | undefined, fresh: InboxPage): InboxPage {
   if (!cached) return fresh;
-  const known = new Map(cached.map((c) => [c.id, c]));
-  const merged = fresh.map((f) => {
+  const known = new Map(cached.conversations.map((c) => [c.id, c]));
+  const merged = fresh.conversations.map((f) => {
     const c = known.get(f.id);
     if (!c) return f;
     const newer = c.lastSeq > f.lastSeq ? c : f;
@@ -31,16 +55,19 @@ export function newerOf(cached: ConversationSummary[] | undefined, fresh: Conver
       allDeliveredSeq: Math.max(c.allDeliveredSeq, f.allDeliveredSeq),
       allReadSeq: Math.max(c.allReadSeq, f.allReadSeq),
     };
-  });
-  return merged.sort((a, b) => new Date(b.lastActivityAt).getTime() - new Date(a.lastActivityAt).getTime());
+  }).sort(byActivity);
+  const oldest = merged.at(-1);
+  if (fresh.nextCursor === null || !oldest) return { conversations: merged, nextCursor: fresh.nextCursor };
+  const inFresh = new Set(merged.map((c) => c.id));
+  const tail = cached.conversations.filter((c) => !inFresh.has(c.id) && byActivity(oldest, c) <= 0);
+  return { conversations: [...merged, ...tail], nextCursor: tail.length ? cached.nextCursor : fresh.nextCursor };
 }
 
 /** New messages reached this device: last message, activity order and unread count. */
 export function applyMessages(utils: Utils, conversationId: string, messages: Message[], unreadDelta: number): void {
   const newest = messages.reduce((a, b) => (b.seq > a.seq ? b : a));
-  const list = utils.conversations.list.getData();
-  const current = list?.find((c) => c.id === conversationId);
-  if (!list || !current) {
+  const current = inboxOf(utils)?.find((c) => c.id === conversationId);
+  if (!current) {
     void utils.conversations.list.invalidate(); // a conversation this inbox has not seen yet
     return;
   }
@@ -54,7 +81,7 @@ export function applyMessages(utils: Utils, conversationId: string, messages: Me
     lastActivityAt: newest.createdAt,
     unreadCount: current.unreadCount + unreadDelta,
   };
-  utils.conversations.list.setData(undefined, [updated, ...list.filter((c) => c.id !== conversationId)]);
+  setInbox(utils, (list) => [updated, ...list.filter((c) => c.id !== conversationId)]);
   // A group preview needs the sender's name: ask the server when this client does not know it.
   if (current.kind === 'group' && newest.kind === 'text' && !sender) void utils.conversations.list.invalidate();
 }
@@ -82,7 +109,7 @@ export function applyReceipt(utils: Utils, meId: string, r: ReceiptState): void 
       allReadSeq: Math.max(c.allReadSeq, r.allReadSeq),
     };
   });
-  const c = utils.conversations.list.getData()?.find((x) => x.id === r.conversationId);
+  const c = inboxOf(utils)?.find((x) => x.id === r.conversationId);
   // Read part of the way on another device: only the server can count what is left.
   if (known && mine && c && c.unreadCount > 0 && r.readSeq > 0 && r.readSeq < c.lastSeq) void utils.conversations.list.invalidate();
 }

@@ -13,7 +13,7 @@ import { trpc } from '../trpc.tsx';
 import type { ConnectionState, Transport } from '../transport.ts';
 
 export type { ConnectionState };
-import { applyHeads, applyMessages, applyReceipt, applySystemMessages } from './inbox-cache.ts';
+import { applyHeads, applyMessages, applyReceipt, applySystemMessages, inboxOf } from './inbox-cache.ts';
 import { Outbox } from './outbox.ts';
 
 
@@ -67,7 +67,7 @@ export function useChatClient(meId: string, openConversationId: string | null): 
         onReceipt: (receipt) => {
           applyReceipt(utils, meId, receipt);
           // Read to the end on another device: this one's notification for it goes too.
-          const read = receipt.userId === meId && utils.conversations.list.getData()?.find((c) => c.id === receipt.conversationId)?.unreadCount === 0;
+          const read = receipt.userId === meId && inboxOf(utils)?.find((c) => c.id === receipt.conversationId)?.unreadCount === 0;
           if (read) void closeNotifications(receipt.conversationId);
         },
         onTyping: (event) => typing.apply(event),

@@ -2,22 +2,23 @@
 // The inbox as last seen, kept in localStorage per account, so the app opens with it offline (and
 // shows it at once online, before the server answers).
 import superjson from 'superjson';
-import type { ConversationSummary } from '@/lib/schemas.ts';
+import type { InboxPage } from '@/lib/schemas.ts';
 
 const PREFIX = 'parley-inbox:';
 
-export function loadInboxSnapshot(userId: string): ConversationSummary[] | undefined {
+export function loadInboxSnapshot(userId: string): InboxPage | undefined {
   try {
     const raw = localStorage.getItem(PREFIX + userId);
-    return raw ? superjson.parse<ConversationSummary[]>(raw) : undefined;
+    const snapshot = raw ? superjson.parse<InboxPage>(raw) : undefined;
+    return Array.isArray(snapshot?.conversations) ? snapshot : undefined; // older copies were a bare list
   } catch {
     return undefined;
   }
 }
 
-export function saveInboxSnapshot(userId: string, conversations: ConversationSummary[]): void {
+export function saveInboxSnapshot(userId: string, inbox: InboxPage): void {
   try {
-    localStorage.setItem(PREFIX + userId, superjson.stringify(conversations));
+    localStorage.setItem(PREFIX + userId, superjson.stringify(inbox));
   } catch {
     // Storage full or blocked: the snapshot is a convenience.
   }

@@ -1,12 +1,12 @@
 'use client';
 // The inbox: conversations by last activity with preview, time and unread count, and search to start one.
 import dynamic from 'next/dynamic';
-import { useDeferredValue, useEffect, useState, useSyncExternalStore } from 'react';
-import type { ConversationSummary, Presence } from '@/lib/schemas.ts';
+import { useDeferredValue, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import type { ConversationSummary, InboxPage, Presence } from '@/lib/schemas.ts';
 import type { PresenceStore } from '@/lib/sync/presence-store.ts';
 import type { TypingStore } from '@/lib/sync/typing.ts';
 import type { SessionUser } from '@/server/auth/current-user.ts';
-import { newerOf } from '../chat/inbox-cache.ts';
+import { appendPage, newerOf } from '../chat/inbox-cache.ts';
 import { usePresence, type ConnectionState } from '../chat/sync.tsx';
 import { NotificationSettings } from '../pwa/notification-settings.tsx';
 import { forgetThisBrowser, setAppBadge } from '../pwa/service-worker.ts';
@@ -33,9 +33,10 @@ export function Inbox({ me, openId, onOpen, connection, typing, presence }: {
   const deferredQuery = useDeferredValue(query.trim());
   const utils = trpc.useUtils();
   // A refetch that left before a live message arrived must not take the inbox back (inbox-cache.ts).
-  const conversations = trpc.conversations.list.useQuery(undefined, {
-    structuralSharing: (cached, fresh) => newerOf(cached as ConversationSummary[] | undefined, fresh as ConversationSummary[]),
+  const inbox = trpc.conversations.list.useQuery(undefined, {
+    structuralSharing: (cached, fresh) => newerOf(cached as InboxPage | undefined, fresh as InboxPage),
   });
+  const conversations = inbox.data?.conversations;
   // Opens with the inbox as last seen (offline, or before the server answers), and keeps that copy.
   useEffect(() => {
     if (utils.conversations.list.getData()) return;
@@ -43,11 +44,11 @@ export function Inbox({ me, openId, onOpen, connection, typing, presence }: {
     if (snapshot) utils.conversations.list.setData(undefined, snapshot);
   }, [me.id, utils]);
   useEffect(() => {
-    if (!conversations.data) return;
-    saveInboxSnapshot(me.id, conversations.data);
-    setAppBadge(conversations.data.reduce((sum, c) => sum + c.unreadCount, 0));
-  }, [me.id, conversations.data]);
-  const peerIds = (conversations.data ?? []).flatMap((c) => (c.peer ? [c.peer.id] : [])).sort();
+    if (!inbox.data) return;
+    saveInboxSnapshot(me.id, inbox.data);
+    setAppBadge(inbox.data.conversations.reduce((sum, c) => sum + c.unreadCount, 0));
+  }, [me.id, inbox.data]);
+  const peerIds = (conversations ?? []).flatMap((c) => (c.peer ? [c.peer.id] : [])).sort();
   const presenceOf = usePresence(presence, peerIds);
 
   if (creatingGroup) {
@@ -91,31 +92,69 @@ export function Inbox({ me, openId, onOpen, connection, typing, presence }: {
       )}
       <nav aria-label="Conversations" className="min-h-0 flex-1 overflow-y-auto">
         {deferredQuery ? (
-          <SearchResults query={deferredQuery} conversations={conversations.data ?? []} openId={openId}
+          <SearchResults query={deferredQuery} conversations={conversations ?? []} openId={openId}
             onOpen={(id) => { setQuery(''); onOpen(id); }} meId={me.id} />
-        ) : !conversations.data ? (
-          conversations.isError ? (
-            <p className="p-6 text-center text-sm text-red-600">Could not load your conversations. {errorMessage(conversations.error)}</p>
+        ) : !conversations ? (
+          inbox.isError ? (
+            <p className="p-6 text-center text-sm text-red-600">Could not load your conversations. {errorMessage(inbox.error)}</p>
           ) : (
             <InboxSkeleton />
           )
-        ) : conversations.data.length === 0 ? (
+        ) : conversations.length === 0 ? (
           <div className="p-8 text-center text-sm text-neutral-500 dark:text-neutral-400">
             <p className="mb-1 font-medium text-neutral-700 dark:text-neutral-200">No conversations yet</p>
             <p>Search for someone by username above to start chatting, or make a group.</p>
           </div>
         ) : (
           <ul>
-            {conversations.data.map((c) => (
+            {conversations.map((c) => (
               <li key={c.id}>
                 <ConversationRow conversation={c} active={c.id === openId} meId={me.id} onOpen={onOpen} typing={typing}
                   online={isOnline(c.peer && presenceOf(c.peer.id))} />
               </li>
             ))}
+            {inbox.data?.nextCursor && <MoreChats key={inbox.data.nextCursor} cursor={inbox.data.nextCursor} />}
           </ul>
         )}
       </nav>
     </>
+  );
+}
+
+/** The end of the loaded chats: the next page loads as it scrolls into view. */
+function MoreChats({ cursor }: { cursor: string }) {
+  const utils = trpc.useUtils();
+  const end = useRef<HTMLLIElement>(null);
+  const [failed, setFailed] = useState(false);
+  const loading = useRef(false);
+  const load = async () => {
+    if (loading.current) return;
+    loading.current = true;
+    setFailed(false);
+    try {
+      const page = await utils.client.conversations.list.query({ cursor });
+      utils.conversations.list.setData(undefined, (loaded) => appendPage(loaded, page));
+    } catch {
+      setFailed(true);
+    } finally {
+      loading.current = false;
+    }
+  };
+  useEffect(() => {
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) void load();
+    });
+    if (end.current) observer.observe(end.current);
+    return () => observer.disconnect();
+  }, []); // one observer per cursor: the component is keyed by it
+  return (
+    <li ref={end} className="px-4 py-3 text-center text-sm text-neutral-500 dark:text-neutral-400">
+      {failed ? (
+        <button type="button" onClick={() => void load()} className="underline">Could not load more chats. Try again</button>
+      ) : (
+        <span role="status">Loading more chats…</span>
+      )}
+    </li>
   );
 }
 

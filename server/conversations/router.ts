@@ -1,10 +1,10 @@
 // Conversations procedures: the inbox, one conversation and its members, and opening a direct chat.
-import { muteInput, openDirectInput } from '../../lib/schemas.ts';
+import { inboxInput, muteInput, openDirectInput } from '../../lib/schemas.ts';
 import { authedProcedure, memberProcedure, readerProcedure, router } from '../trpc.ts';
-import { getConversation, listConversations, listMembers, openDirect, setMute } from './service.ts';
+import { getConversation, listInbox, listMembers, openDirect, setMute } from './service.ts';
 
 export const conversationsRouter = router({
-  list: authedProcedure.query(({ ctx }) => listConversations(ctx.userId)),
+  list: authedProcedure.input(inboxInput).query(({ ctx, input }) => listInbox(ctx.userId, input)),
   get: readerProcedure.query(({ ctx, input }) => getConversation(ctx.userId, input.conversationId)),
   members: readerProcedure.query(({ input }) => listMembers(input.conversationId)),
   mute: memberProcedure.input(muteInput).mutation(({ ctx, input }) => setMute(ctx.userId, input.conversationId, input.duration)),

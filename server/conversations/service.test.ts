@@ -1,6 +1,7 @@
 // Direct conversations, the inbox, unread counts and heads, through the tRPC caller (receipts: server/receipts).
 import { afterAll, describe, expect, test } from 'vitest';
 import type { HeadsEvent } from '../../lib/events.ts';
+import type { InboxPage } from '../../lib/schemas.ts';
 import { getDb } from '../db/client.ts';
 import type { AppError } from '../errors.ts';
 import {
@@ -82,13 +83,13 @@ describe('conversations.list (the inbox)', () => {
 
     await clockPasses((await send(bob, withBob, 'bob 1')).createdAt);
     const carols = await send(carol, withCarol, 'carol 1');
-    let inbox = await alice.caller.conversations.list();
+    let inbox = (await alice.caller.conversations.list()).conversations;
     expect(inbox.map((c) => c.id)).toEqual([withCarol, withBob]);
 
     await clockPasses(carols.createdAt);
     await send(bob, withBob, 'bob 2');
     const last = await send(bob, withBob, 'bob 3');
-    inbox = await alice.caller.conversations.list();
+    inbox = (await alice.caller.conversations.list()).conversations;
     expect(inbox.map((c) => c.id)).toEqual([withBob, withCarol]);
     expect(inbox[0]).toMatchObject({
       title: bob.displayName,
@@ -103,10 +104,58 @@ describe('conversations.list (the inbox)', () => {
     expect(inbox[1]).toMatchObject({ unreadCount: 1, lastMessage: { body: 'carol 1' } });
   });
 
+  test('comes in pages by last activity: every chat once, ties split by id, a moved chat not repeated', async () => {
+    const alice = await createUser('pga');
+    const peers = await Promise.all(Array.from({ length: 7 }, (_, i) => createUser(`pg${i}`)));
+    const ids: string[] = [];
+    for (const peer of peers) {
+      const id = (await alice.caller.conversations.openDirect({ username: peer.username })).id;
+      await send(peer, id, `from ${peer.username}`);
+      ids.push(id);
+    }
+    // Three chats with the very same last activity: the page boundary falls among them.
+    await getDb().$executeRaw`UPDATE conversations SET last_at = '2026-01-01T00:00:00.123456Z' WHERE id = ANY(${ids.slice(2, 5)}::uuid[])`;
+    const expected = (await alice.caller.conversations.list({ limit: 200 })).conversations.map((c) => c.id);
+    expect(expected).toHaveLength(7);
+    expect(new Set(expected)).toEqual(new Set(ids));
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: InboxPage = await alice.caller.conversations.list({ limit: 3, cursor });
+      expect(page.conversations.length).toBeLessThanOrEqual(3);
+      seen.push(...page.conversations.map((c) => c.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(expected);
+
+    // The oldest chat gets a message after the first page: it is new on top, not on a later page.
+    const first = await alice.caller.conversations.list({ limit: 3 });
+    const oldest = expected[6];
+    await send(peers[ids.indexOf(oldest)], oldest, 'back on top');
+    const rest: string[] = [];
+    for (let c = first.nextCursor; c; ) {
+      const page: InboxPage = await alice.caller.conversations.list({ limit: 3, cursor: c });
+      rest.push(...page.conversations.map((x) => x.id));
+      c = page.nextCursor;
+    }
+    expect(rest).toEqual(expected.slice(3, 6));
+    expect((await alice.caller.conversations.list()).conversations[0].id).toBe(oldest);
+  });
+
+  test('a cursor it did not give out or a page size out of range is a BAD_REQUEST', async () => {
+    const alice = await createUser('pgbad');
+    for (const input of [{ cursor: 'x' }, { cursor: '99999999999999999:00000000-0000-0000-0000-000000000000' }, { limit: 0 }, { limit: 201 }]) {
+      await expectTRPCError(alice.caller.conversations.list(input), 'BAD_REQUEST');
+    }
+    // A well-formed cursor past every chat is just the end.
+    expect(await alice.caller.conversations.list({ cursor: '1:00000000-0000-0000-0000-000000000000' })).toEqual({ conversations: [], nextCursor: null });
+  });
+
   test('leaves out a conversation with no messages yet, which conversations.get still returns', async () => {
     const { a, b, conversationId } = await createPair('inbempty');
-    expect((await a.caller.conversations.list()).map((c) => c.id)).not.toContain(conversationId);
-    expect((await b.caller.conversations.list()).map((c) => c.id)).not.toContain(conversationId);
+    expect((await a.caller.conversations.list()).conversations.map((c) => c.id)).not.toContain(conversationId);
+    expect((await b.caller.conversations.list()).conversations.map((c) => c.id)).not.toContain(conversationId);
     expect(await b.caller.conversations.get({ conversationId })).toMatchObject({ id: conversationId, lastSeq: 0, lastMessage: null });
   });
 

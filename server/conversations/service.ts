@@ -5,6 +5,8 @@ import type {
   ConversationHead,
   ConversationId,
   ConversationSummary,
+  InboxInput,
+  InboxPage,
   MemberRole,
   MemberSummary,
   Message,
@@ -14,8 +16,6 @@ import type {
 import { getDb, getPool } from '../db/client.ts';
 import { Prisma } from '../db/generated/client.ts';
 import { AppError, notAMember } from '../errors.ts';
-
-const INBOX_LIMIT = 200;
 
 // The lowest delivered/read watermark over the current members of conversation c: what every member
 // has. The sender's own watermarks pass every message they sent, so for their messages this is "all
@@ -96,28 +96,31 @@ export async function openDirect(userId: UserId, peerUsername: string): Promise<
     INSERT INTO members (conversation_id, user_id)
     SELECT c.id, u FROM c, unnest(ARRAY[${userId}::uuid, ${peer.id}::uuid]) AS u`;
   const conversation = await db.conversation.findUniqueOrThrow({ where: { directKey }, select: { id: true } });
-  const [summary] = await listConversations(userId, conversation.id);
-  return summary;
+  return (await summaryFor(userId, conversation.id))!;
 }
 
 // A prepared statement (the inbox is read at every start of the app): planning it took 9 ms a call,
-// more than running it. The newest $3 are picked first, from the member and conversation rows alone;
-// only they get a last message, a peer, an unread count and aggregates (bench/inbox.ts: 500 chats,
-// 1M messages: p99 41 -> see docs/performance.md).
+// more than running it. One page is picked first, from the member and conversation rows alone, by
+// (last activity, id) after the cursor ($4 microseconds since the epoch, $5 the id); only the chats
+// on it get a last message, a peer, an unread count and aggregates (docs/performance.md).
 const INBOX = `
   WITH mine AS MATERIALIZED (
-    SELECT m.conversation_id, m.user_id, m.role, m.left_seq, m.read_seq, m.muted_until, c.kind, c.title, c.description,
-      COALESCE(m.left_seq, c.last_seq) AS last_seq,
-      CASE WHEN m.left_seq IS NULL THEN c.last_at
-        ELSE (SELECT x.created_at FROM messages x WHERE x.conversation_id = c.id AND x.seq = m.left_seq) END AS last_at
-    FROM members m JOIN conversations c ON c.id = m.conversation_id
-    WHERE m.user_id = $1::uuid AND ($2::uuid IS NULL AND c.last_seq > 0 OR c.id = $2::uuid)
-    ORDER BY last_at DESC
+    SELECT * FROM (
+      SELECT m.conversation_id, m.user_id, m.role, m.left_seq, m.read_seq, m.muted_until, c.kind, c.title, c.description,
+        COALESCE(m.left_seq, c.last_seq) AS last_seq,
+        CASE WHEN m.left_seq IS NULL THEN c.last_at
+          ELSE (SELECT x.created_at FROM messages x WHERE x.conversation_id = c.id AND x.seq = m.left_seq) END AS last_at
+      FROM members m JOIN conversations c ON c.id = m.conversation_id
+      WHERE m.user_id = $1::uuid AND ($2::uuid IS NULL AND c.last_seq > 0 OR c.id = $2::uuid)
+    ) s
+    WHERE $4::bigint IS NULL OR (s.last_at, s.conversation_id) < (timestamptz 'epoch' + $4::bigint * interval '1 microsecond', $5::uuid)
+    ORDER BY s.last_at DESC, s.conversation_id DESC
     LIMIT $3
   )
   SELECT m.conversation_id AS id, m.kind, m.title, m.description, m.role, m.left_seq, a.member_count,
     CASE WHEN m.muted_until > now() THEN m.muted_until END AS muted_until,
-    m.last_seq, m.last_at, m.read_seq, a.all_delivered, a.all_read,
+    m.last_seq, m.last_at, (extract(epoch FROM m.last_at) * 1000000)::bigint AS last_at_us,
+    m.read_seq, a.all_delivered, a.all_read,
     ${UNREAD[0]}m.last_seq${UNREAD[1]} AS unread,
     p.id AS peer_id, p.username AS peer_username, p.display_name AS peer_display_name,
     lm.id AS msg_id, lm.sender_id AS msg_sender_id, lm.client_id AS msg_client_id,
@@ -132,7 +135,7 @@ const INBOX = `
   LEFT JOIN messages lm ON lm.conversation_id = m.conversation_id AND lm.seq = m.last_seq
   LEFT JOIN users ls ON ls.id = lm.sender_id
   ${AGGREGATE_WATERMARKS}
-  ORDER BY m.last_at DESC`;
+  ORDER BY m.last_at DESC, m.conversation_id DESC`;
 
 /** pg hands bigint columns over as strings. */
 interface InboxRow {
@@ -145,6 +148,7 @@ interface InboxRow {
   member_count: number;
   last_seq: string;
   last_at: Date;
+  last_at_us: string;
   read_seq: string;
   all_delivered: string;
   all_read: string;
@@ -164,51 +168,69 @@ interface InboxRow {
 }
 
 /**
- * The caller's conversations, most recent activity first. Conversations with no message yet are left
- * out unless asked for by id (a peer should not see a chat appear until something is said in it).
- * A group the caller left stays, frozen at their departure.
+ * A page of the caller's conversations, most recent activity first. Conversations with no message yet
+ * are left out (a peer should not see a chat appear until something is said in it). A group the
+ * caller left stays, frozen at their departure. A chat that moves up while a client pages (new
+ * activity) is not on a later page again: the client hears of it live.
  */
-export async function listConversations(userId: UserId, onlyId?: ConversationId): Promise<ConversationSummary[]> {
-  const { rows } = await getPool().query<InboxRow>({ name: 'inbox', text: INBOX, values: [userId, onlyId ?? null, INBOX_LIMIT] });
-  return rows.map((r) => {
-    const peer = r.peer_id ? { id: r.peer_id, username: r.peer_username!, displayName: r.peer_display_name! } : null;
-    const lastMessage: Message | null =
-      r.msg_id === null
-        ? null
-        : {
-            id: r.msg_id.toString(),
-            conversationId: r.id,
-            seq: Number(r.last_seq),
-            senderId: r.msg_sender_id!,
-            clientId: r.msg_client_id!,
-            body: r.msg_body!,
-            kind: r.msg_kind === 'system' ? 'system' : 'text',
-            event: r.msg_event,
-            createdAt: r.msg_created_at!,
-          };
-    return {
-      id: r.id,
-      kind: r.kind === 'group' ? 'group' : 'direct',
-      title: r.title ?? peer?.displayName ?? 'Conversation',
-      description: r.description,
-      peer,
-      role: r.left_seq === null ? (r.role as MemberRole) : null,
-      memberCount: r.member_count,
-      lastSeq: Number(r.last_seq),
-      readSeq: Number(r.read_seq),
-      allDeliveredSeq: Number(r.all_delivered),
-      allReadSeq: Number(r.all_read),
-      unreadCount: r.unread,
-      lastActivityAt: r.last_at,
-      lastMessage,
-      lastSenderName: r.msg_sender_name,
-      mutedUntil: r.muted_until,
-    };
-  });
+export async function listInbox(userId: UserId, { cursor, limit }: InboxInput): Promise<InboxPage> {
+  const [at, id] = cursor ? cursor.split(':') : [null, null];
+  const rows = await inboxRows(userId, null, limit + 1, at, id);
+  const more = rows.length > limit;
+  if (more) rows.pop();
+  const last = rows.at(-1);
+  return { conversations: rows.map(summaryOf), nextCursor: more && last ? `${last.last_at_us}:${last.id}` : null };
+}
+
+/** One conversation as the inbox shows it, whether or not anything was said in it yet. */
+async function summaryFor(userId: UserId, conversationId: ConversationId): Promise<ConversationSummary | undefined> {
+  const [row] = await inboxRows(userId, conversationId, 1, null, null);
+  return row && summaryOf(row);
+}
+
+async function inboxRows(userId: UserId, onlyId: ConversationId | null, limit: number, afterUs: string | null, afterId: string | null) {
+  const { rows } = await getPool().query<InboxRow>({ name: 'inbox', text: INBOX, values: [userId, onlyId, limit, afterUs, afterId] });
+  return rows;
+}
+
+function summaryOf(r: InboxRow): ConversationSummary {
+  const peer = r.peer_id ? { id: r.peer_id, username: r.peer_username!, displayName: r.peer_display_name! } : null;
+  const lastMessage: Message | null =
+    r.msg_id === null
+      ? null
+      : {
+          id: r.msg_id.toString(),
+          conversationId: r.id,
+          seq: Number(r.last_seq),
+          senderId: r.msg_sender_id!,
+          clientId: r.msg_client_id!,
+          body: r.msg_body!,
+          kind: r.msg_kind === 'system' ? 'system' : 'text',
+          event: r.msg_event,
+          createdAt: r.msg_created_at!,
+        };
+  return {
+    id: r.id,
+    kind: r.kind === 'group' ? 'group' : 'direct',
+    title: r.title ?? peer?.displayName ?? 'Conversation',
+    description: r.description,
+    peer,
+    role: r.left_seq === null ? (r.role as MemberRole) : null,
+    memberCount: r.member_count,
+    lastSeq: Number(r.last_seq),
+    readSeq: Number(r.read_seq),
+    allDeliveredSeq: Number(r.all_delivered),
+    allReadSeq: Number(r.all_read),
+    unreadCount: r.unread,
+    lastActivityAt: r.last_at,
+    lastMessage,
+    lastSenderName: r.msg_sender_name,
+    mutedUntil: r.muted_until,
+  };
 }
 
 export async function getConversation(userId: UserId, conversationId: ConversationId): Promise<ConversationSummary> {
-  const [summary] = await listConversations(userId, conversationId);
+  const summary = await summaryFor(userId, conversationId);
   if (!summary) throw notAMember();
   return summary;
 }

@@ -60,7 +60,7 @@ describe('groups.create', () => {
     await bobEvents.close();
 
     // It shows in Bob's inbox at once, with its system message as preview but nothing unread.
-    const inbox = await bob.caller.conversations.list();
+    const inbox = (await bob.caller.conversations.list()).conversations;
     expect(inbox.find((c) => c.id === group.id)).toMatchObject({ role: 'member', unreadCount: 0, lastSenderName: alice.displayName });
   });
 

@@ -110,7 +110,7 @@ describe('receipts.ack: watermarks', () => {
 
   test("a user's own messages never count as unread, and sending reads everything before it", async () => {
     const { a: alice, b: bob, conversationId } = await createPair('ownunr');
-    const inboxEntry = async (user: TestUser) => (await user.caller.conversations.list()).find((c) => c.id === conversationId);
+    const inboxEntry = async (user: TestUser) => (await user.caller.conversations.list()).conversations.find((c) => c.id === conversationId);
 
     await sendAll(alice, conversationId, 3);
     expect(await inboxEntry(alice)).toMatchObject({ lastSeq: 3, readSeq: 3, unreadCount: 0 });
@@ -362,9 +362,9 @@ describe('aggregates in heads and the inbox', () => {
     await sendAll(alice, conversationId, 2);
     await send(bob, conversationId, 'reply');
     const views = async () => [
-      (await alice.caller.conversations.list()).find((c) => c.id === conversationId),
+      (await alice.caller.conversations.list()).conversations.find((c) => c.id === conversationId),
       await alice.caller.conversations.get({ conversationId }),
-      (await bob.caller.conversations.list()).find((c) => c.id === conversationId),
+      (await bob.caller.conversations.list()).conversations.find((c) => c.id === conversationId),
       await bob.caller.conversations.get({ conversationId }),
     ];
 
