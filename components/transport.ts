@@ -71,7 +71,8 @@ export class Transport {
   private wsLinks = new WeakMap<WsClient, ReturnType<ReturnType<typeof wsLink<AppRouter>>>>();
   private failuresInARow = 0;
   private wsState: ConnectionState = 'connecting';
-  private sseState: ConnectionState = 'connecting';
+  /** The live subscription's own state: a link can be up with the subscription not (yet) running. */
+  private subscriptionState: ConnectionState = 'connecting';
   private readonly listeners = new Set<() => void>();
   private readonly stateListeners = new Set<() => void>();
   private readonly http = httpBatchLink<AppRouter>({ url: '/api/trpc', transformer: superjson });
@@ -102,9 +103,13 @@ export class Transport {
 
   getGeneration = () => this.generation;
 
-  /** What the person sees: connecting, online or offline (of the socket, or of the SSE stream). */
+  /**
+   * What the person sees: online only while live events flow (the socket, if any, is open and the
+   * subscription running); offline while the socket failed or the browser is offline; else connecting.
+   */
   getState = (): ConnectionState => {
-    const state = this.mode === 'ws' ? this.wsState : this.sseState;
+    const link = this.mode === 'ws' ? this.wsState : 'online';
+    const state = link === 'online' ? this.subscriptionState : link;
     return state === 'connecting' && typeof navigator !== 'undefined' && !navigator.onLine ? 'offline' : state;
   };
 
@@ -113,9 +118,10 @@ export class Transport {
     return () => this.stateListeners.delete(listener);
   };
 
-  /** The live subscription reports its status; it is the connection state in SSE mode. */
+  /** The live subscription reports whether it is running. */
   setSubscriptionState(state: ConnectionState): void {
-    this.sseState = state;
+    if (state === this.subscriptionState) return;
+    this.subscriptionState = state;
     this.stateChanged();
   }
 

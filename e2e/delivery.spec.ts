@@ -1,5 +1,5 @@
 // Delivery you can trust: ticks, the offline outbox across a reload, resume after a drop, many tabs, SSE fallback.
-import { expect, test } from '@playwright/test';
+import { expect, test, type WebSocketRoute } from '@playwright/test';
 import {
   messageTexts,
   openChatWith,
@@ -164,4 +164,56 @@ test('a send the server refuses shows as failed, with retry and delete', async (
   await failed.getByRole('button', { name: 'Delete' }).click();
   await expect(alice.page.getByText('far too long')).toHaveCount(0);
   await expect.poll(() => outboxSize(alice.page)).toBe(0);
+});
+
+test('a live subscription the server ends with an error is made again: "Connecting…" meanwhile, then what was missed arrives', async ({ browser }) => {
+  const alice = await registerThroughApi(browser, 'alice', 'Alice Resub', { open: false });
+  const bob = await registerThroughApi(browser, 'bob', 'Bob Resub');
+  // Alice's socket passes through the test, which plays a server that ends her subscription with an
+  // internal error (and drops it on the server's side, as such a server would).
+  const subscriptions: (number | string)[] = [];
+  let holdNext: (() => void) | null = null; // set: hold the next subscription request, say so
+  let releaseHeld: (() => void) | null = null;
+  let link: { page: WebSocketRoute; server: WebSocketRoute } | null = null;
+  await alice.page.routeWebSocket(/\/api\/trpc-ws/, (page) => {
+    const server = page.connectToServer();
+    link = { page, server };
+    page.onMessage((frame) => {
+      const text = String(frame);
+      const requests = (text.startsWith('{') || text.startsWith('[') ? [JSON.parse(text)].flat() : []) as { id: number | string; method?: string; params?: { path?: string } }[];
+      const subscribing = requests.find((r) => r.method === 'subscription' && r.params?.path === 'sync.events');
+      if (subscribing) subscriptions.push(subscribing.id);
+      if (subscribing && holdNext) {
+        const release = holdNext;
+        holdNext = null;
+        void new Promise<void>((resolve) => (releaseHeld = resolve)).then(() => server.send(frame));
+        release();
+        return;
+      }
+      server.send(frame);
+    });
+    server.onMessage((frame) => page.send(frame));
+  });
+  await alice.page.goto('/');
+  await openChatWith(alice.page, bob);
+  await openChatWith(bob.page, alice);
+  await expect.poll(() => subscriptions.length).toBe(1);
+  await expect(alice.page.getByText(/Connecting…|Offline/)).toHaveCount(0);
+
+  const resubscribed = new Promise<void>((resolve) => (holdNext = resolve));
+  const id = subscriptions[0];
+  link!.server.send(JSON.stringify({ id, method: 'subscription.stop' }));
+  link!.page.send(JSON.stringify({
+    id,
+    error: { json: { message: 'Internal server error', code: -32603, data: { code: 'INTERNAL_SERVER_ERROR', httpStatus: 500, path: 'sync.events' } } },
+  }));
+  await sendMessage(bob.page, 'said while Alice was not listening');
+  await resubscribed; // the client asked again by itself; the test holds that request a moment
+  await expect(alice.page.getByText('Connecting…')).toBeVisible();
+  releaseHeld!();
+  await expect(alice.page.getByRole('log', { name: 'Messages' }).getByText('said while Alice was not listening')).toBeVisible();
+  await expect(alice.page.getByText(/Connecting…|Offline/)).toHaveCount(0);
+  await sendMessage(bob.page, 'and live again');
+  await expect(alice.page.getByRole('log', { name: 'Messages' }).getByText('and live again')).toBeVisible();
+  expect(await messageTexts(alice.page)).toEqual(['said while Alice was not listening', 'and live again']);
 });

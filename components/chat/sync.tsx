@@ -1,6 +1,7 @@
 'use client';
 // The page's chat client: message store, sync engine, receipt batcher and outbox, fed by one live subscription.
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { backoffMs } from '@/lib/backoff.ts';
 import type { ServerEvent } from '@/lib/events.ts';
 import type { Presence } from '@/lib/schemas.ts';
 import { MessageStore } from '@/lib/sync/message-store.ts';
@@ -111,14 +112,23 @@ export function useConnectionState(transport: Transport): ConnectionState {
 }
 
 function Subscription({ client, transport }: { client: ChatClient; transport: Transport }) {
+  const failures = useRef(0);
   const subscription = trpc.sync.events.useSubscription(undefined, {
     onStarted: () => client.outbox.kick(),
-    onData: (tracked) => client.engine.handle(tracked.data as ServerEvent),
+    onData: (tracked) => {
+      failures.current = 0;
+      client.engine.handle(tracked.data as ServerEvent);
+    },
   });
-  const status = subscription.status;
+  const { status, reset } = subscription;
   useEffect(() => {
-    transport.setSubscriptionState(status === 'pending' ? 'online' : status === 'error' ? 'offline' : 'connecting');
-  }, [status, transport]);
+    transport.setSubscriptionState(status === 'pending' ? 'online' : 'connecting');
+    if (status !== 'error') return;
+    // The server ended the stream with an error (the link itself is fine, or it would be
+    // reconnecting): ask again with backoff. The heads it starts with heal whatever was missed.
+    const timer = setTimeout(reset, backoffMs(failures.current++));
+    return () => clearTimeout(timer);
+  }, [status, reset, transport]);
   return null;
 }
 
