@@ -7,3 +7,5 @@ export const TYPING_TTL_MS = 6_000;
 /** Chats per page of the inbox: the first page is what the app waits for at start. */
 export const INBOX_PAGE_SIZE = 50;
 export const INBOX_PAGE_MAX = 200;
+/** Conversations one receipts.ack call may acknowledge. */
+export const RECEIPTS_PER_CALL = 200;

@@ -1,6 +1,6 @@
 // The API contract: every procedure input and the shapes it returns, shared by client and server.
 import { z } from 'zod';
-import { INBOX_PAGE_MAX, INBOX_PAGE_SIZE, MAX_MESSAGE_LENGTH, PAGE_SIZE } from './limits.ts';
+import { INBOX_PAGE_MAX, INBOX_PAGE_SIZE, MAX_MESSAGE_LENGTH, PAGE_SIZE, RECEIPTS_PER_CALL } from './limits.ts';
 
 export type UserId = string & { readonly __brand?: 'UserId' };
 export type ConversationId = string & { readonly __brand?: 'ConversationId' };
@@ -141,7 +141,7 @@ export const ackReceiptsInput = z.object({
         .refine((r) => r.deliveredSeq !== undefined || r.readSeq !== undefined, 'Give deliveredSeq, readSeq or both'),
     )
     .min(1, 'No receipts given')
-    .max(200, 'At most 200 receipts per call'),
+    .max(RECEIPTS_PER_CALL, `At most ${RECEIPTS_PER_CALL} receipts per call`),
 });
 export type AckReceiptsInput = z.infer<typeof ackReceiptsInput>;
 

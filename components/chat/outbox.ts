@@ -6,6 +6,7 @@ import type { Message } from '@/lib/schemas.ts';
 import type { MessageStore, PendingMessage } from '@/lib/sync/message-store.ts';
 import { newClientId } from '@/lib/uuid.ts';
 import { errorMessage } from '../trpc.tsx';
+import { isRefusal, retryHintMs } from '@/lib/api-errors.ts';
 import { backoffMs } from '@/lib/backoff.ts';
 
 interface OutboxEntry {
@@ -18,21 +19,6 @@ interface OutboxEntry {
 }
 
 export type SendFn = (input: { conversationId: string; clientId: string; body: string }) => Promise<Message>;
-
-// Errors worth retrying: the server or the way to it had a problem, not the message.
-const TRANSIENT = new Set(['INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE', 'TOO_MANY_REQUESTS', 'TIMEOUT', 'CLIENT_CLOSED_REQUEST']);
-
-/** A refusal by the server (too long, no longer a member…): retrying the same send cannot succeed. */
-export function isRefusal(err: unknown): boolean {
-  const code = (err as { data?: { code?: unknown } } | null)?.data?.code;
-  return typeof code === 'string' && !TRANSIENT.has(code);
-}
-
-/** The server's "try again in" for a refusal that passes (TOO_MANY_REQUESTS), ms; 0 without one. */
-function retryHintMs(err: unknown): number {
-  const hint = (err as { data?: { retryAfterMs?: unknown } } | null)?.data?.retryAfterMs;
-  return typeof hint === 'number' && hint > 0 ? hint : 0;
-}
 
 function toPending(e: OutboxEntry): PendingMessage {
   return { clientId: e.clientId, conversationId: e.conversationId, body: e.body, createdAt: new Date(e.createdAt), status: e.status, error: e.error };

@@ -7,11 +7,14 @@ import superjson from 'superjson';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { MessageNewEvent, ServerEvent } from '../../lib/events.ts';
+import { RECEIPTS_PER_CALL } from '../../lib/limits.ts';
+import { ReceiptBatcher } from '../../lib/sync/receipt-batcher.ts';
 import { issueSessionToken, sessionCookieName } from '../auth/session.ts';
+import { getDb } from '../db/client.ts';
 import { OFFLINE_GRACE_MS } from '../presence/service.ts';
 import { getPresenceRegistry } from '../realtime/index.ts';
 import type { AppRouter } from '../router.ts';
-import { createUser, EventQueue, releaseServices, TEST_PASSWORD, type TestUser } from '../test/helpers.ts';
+import { createPair, createUser, EventQueue, releaseServices, send, TEST_PASSWORD, type TestUser } from '../test/helpers.ts';
 import { createParleyServer, TRPC_HTTP_PATH, TRPC_WS_PATH, type ParleyServer } from './server.ts';
 
 // Filled in once the port is known: the server reads the list at each upgrade.
@@ -131,6 +134,44 @@ describe('tRPC over WebSocket', () => {
     const err = await client.messages.list.query({ conversationId: conversation.id }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TRPCClientError);
     expect((err as TRPCClientError<AppRouter>).data?.code).toBe('FORBIDDEN');
+  });
+});
+
+describe("the browser's receipt batcher against the server", () => {
+  /** The user's delivered/read watermarks in these conversations. */
+  const watermarks = async (user: TestUser, conversationIds: string[]) =>
+    getDb().member.findMany({ where: { userId: user.id, conversationId: { in: conversationIds } }, select: { deliveredSeq: true, readSeq: true } });
+
+  test('news in more conversations than one call may carry is acknowledged in several calls', async () => {
+    const [me, peer] = await Promise.all([createUser('rbmany'), createUser('rbpeer')]);
+    const groups: string[] = [];
+    for (let i = 0; i < RECEIPTS_PER_CALL + 5; i++) {
+      groups.push((await peer.caller.groups.create({ title: `g${i}`, usernames: [me.username] })).id);
+    }
+    const client = await connectAs(me);
+    let calls = 0;
+    const batcher = new ReceiptBatcher((input) => (calls++, client.receipts.ack.mutate(input)));
+    for (const id of groups) batcher.delivered(id, 1);
+    await batcher.flush();
+    expect(calls).toBe(2);
+    expect((await watermarks(me, groups)).filter((w) => w.deliveredSeq === 1n)).toHaveLength(groups.length);
+  });
+
+  test('an entry the server refuses is dropped; the others in its call still go, and nothing is retried', async () => {
+    const { a: me, b: peer, conversationId } = await createPair('rbbad');
+    await send(peer, conversationId, 'hi');
+    const { conversationId: notMine } = await createPair('rbother');
+    const client = await connectAs(me);
+    let calls = 0;
+    const batcher = new ReceiptBatcher((input) => (calls++, client.receipts.ack.mutate(input)));
+    batcher.read('not-a-conversation-id', 1); // malformed: the whole call is a BAD_REQUEST
+    batcher.read(notMine, 1); // not a member: refused alone
+    batcher.read(conversationId, 1);
+    await batcher.flush();
+    expect(await watermarks(me, [conversationId])).toEqual([{ deliveredSeq: 1n, readSeq: 1n }]);
+    const spent = calls;
+    await batcher.flush();
+    expect(calls).toBe(spent); // nothing was put back
   });
 });
 
