@@ -27,6 +27,8 @@ const envSchema = z.object({
   VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)\S+$/, 'VAPID_SUBJECT must be a mailto: or https: URL').optional(),
   PRESENCE_TTL_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(10),
+  // A committed message reaches every connected member within this many seconds even if its live event was lost.
+  DELIVERY_HEAL_S: z.coerce.number().int().min(3).max(3600).default(60),
   SEND_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1_200),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 }).refine((e) => !e.VAPID_PUBLIC_KEY === !e.VAPID_PRIVATE_KEY, {

@@ -15,6 +15,11 @@ export const metrics = {
     help: 'Messages committed by sends on this instance',
     registers: [registry],
   }),
+  deliveriesHealed: new client.Counter({
+    name: 'parley_deliveries_healed_total',
+    help: 'live subscriptions sent fresh heads because events committed for them never arrived (server/sync/healer.ts)',
+    registers: [registry],
+  }),
   messagesDelivered: new client.Counter({
     name: 'parley_messages_delivered_total',
     help: 'message.new events handed to client connections on this instance',

@@ -4,6 +4,11 @@ const NODE_BITS = 10n;
 const SEQ_BITS = 12n;
 const MAX_SEQ = (1n << SEQ_BITS) - 1n;
 
+/** The smallest id any node makes at `ms` (or later): ids are ordered by time first. */
+export function snowflakeAt(ms: number): bigint {
+  return (BigInt(Math.max(0, ms - Number(EPOCH)))) << (NODE_BITS + SEQ_BITS);
+}
+
 export class Snowflake {
   private lastMs = -1n;
   private seq = 0n;

@@ -10,6 +10,8 @@ import { userIdFromHeaders } from '../auth/session.ts';
 import { logger } from '../logger.ts';
 import { metrics } from '../metrics.ts';
 import { presenceTracker } from '../presence/service.ts';
+import { startHealing } from '../sync/healer.ts';
+import { env } from '../env.ts';
 import { appRouter } from '../router.ts';
 import { rootContext } from '../trpc.ts';
 import { handleHealthRequest } from './health.ts';
@@ -63,6 +65,7 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
   });
 
   let accepting = true;
+  const stopHealing = startHealing(env.DELIVERY_HEAL_S * 1000);
   const server = http.createServer((req, res) => {
     if (req.url?.startsWith(`${TRPC_HTTP_PATH}/`)) return trpcHttp(req, res);
     // Liveness (also the browser's probe for "HTTP works, WebSockets do not"), readiness, metrics.
@@ -136,6 +139,7 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
     async close() {
       accepting = false;
       presenceTracker.stop();
+      stopHealing();
       for (const ws of wss.clients) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       server.closeAllConnections();

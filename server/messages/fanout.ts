@@ -16,11 +16,11 @@ const INLINE_AUDIENCE = 16;
  * Who receives a message is decided after its commit, from the members table: whoever's window
  * (from their "added" message to their "left"/"removed" one) holds its seq. A member removed in
  * the meantime still gets it when its seq is inside their window, and a member added since does
- * not; the sync protocol's gap fill covers anyone the bus misses.
+ * not. Anyone the bus misses gets heads from the healer (sync/healer.ts) within DELIVERY_HEAL_S.
  */
 class Fanout {
   // One chain per conversation, so its events leave in the order their commits happened here.
-  private readonly queues = new SerialQueues<ConversationId>(log, 'fan-out (receivers catch up by resync)');
+  private readonly queues = new SerialQueues<ConversationId>(log, 'fan-out (the healer, sync/healer.ts, makes good what it drops)');
 
   /**
    * Queues messages of one conversation (committed, in seq order) for delivery. `audience`: its

@@ -118,7 +118,7 @@ export class RedisBus implements Bus {
     try {
       await this.publisher.publish(CHANNEL, this.origin + JSON.stringify(entries));
     } catch (err) {
-      this.log.warn({ err: (err as Error).message, events: entries.length }, 'redis bus publish failed; receivers will resync');
+      this.log.warn({ err: (err as Error).message, events: entries.length }, 'redis bus publish failed; the healer sends its receivers heads within DELIVERY_HEAL_S');
     } finally {
       done();
     }

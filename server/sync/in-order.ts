@@ -25,6 +25,11 @@ export class InOrder {
     }
   }
 
+  /** The highest seq of the conversation sent on (or known from the heads), if any. */
+  seen(conversationId: string): number | undefined {
+    return this.last.get(conversationId);
+  }
+
   push(event: BusEvent): void {
     if (event.type !== 'message.new') return this.emit(event);
     const { conversationId, seq } = event.message;

@@ -7,13 +7,16 @@
 // - whenever the bus says it may have lost events, it sends fresh heads: the client fetches what it
 //   lacks by seq and drops what it already has by (conversation, seq);
 // - reading the heads may fail (a database failover): it retries with backoff by itself, and never
-//   shows the client an internal error.
+//   shows the client an internal error;
+// - an event lost on the way without the bus noticing (healer.ts) is made good by fresh heads within
+//   DELIVERY_HEAL_S of its commit.
 import type { BusEvent, HeadsEvent, ServerEvent } from '../../lib/events.ts';
 import type { ConversationHead, UserId } from '../../lib/schemas.ts';
 import { listHeads } from '../conversations/service.ts';
 import { logger } from '../logger.ts';
 import { metrics } from '../metrics.ts';
 import { channels, getBus, type Bus } from '../realtime/index.ts';
+import { watch } from './healer.ts';
 import { InOrder } from './in-order.ts';
 import { backoffMs } from '../../lib/backoff.ts';
 
@@ -93,6 +96,11 @@ export function openLiveEvents(userId: UserId, deliver: Deliver, { bus = getBus(
 
   const unsubscribe = bus.subscribe(channels.user(userId), onEvent);
   const stopGaps = bus.onGap(() => void sendHeads());
+  const stopHealing = watch(userId, {
+    ready: () => held === null && !closed,
+    seen: (conversationId) => order.seen(conversationId),
+    resync: () => void sendHeads(),
+  });
   void sendHeads();
   return {
     close: () => {
@@ -101,6 +109,7 @@ export function openLiveEvents(userId: UserId, deliver: Deliver, { bus = getBus(
       order.close();
       unsubscribe();
       stopGaps();
+      stopHealing();
     },
     resync: () => void sendHeads(),
   };

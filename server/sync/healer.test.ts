@@ -1,0 +1,76 @@
+// Healing against the real database: a message committed but never published (the process died
+// between the commit and the fan-out, or the publish was lost) still reaches a connected member.
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, test } from 'vitest';
+import type { HeadsEvent, MessageNewEvent } from '../../lib/events.ts';
+import { fanout } from '../messages/fanout.ts';
+import { messageIds } from '../messages/service.ts';
+import { writeSends } from '../messages/write.ts';
+import { createGroup, createPair, EventQueue, releaseServices, send } from '../test/helpers.ts';
+import { sweep } from './healer.ts';
+import { openLiveEvents } from './service.ts';
+
+afterAll(releaseServices);
+
+const LOOKBACK_MS = 60_000;
+const isHeads = (e: { type: string }) => e.type === 'sync.heads';
+
+describe('healing lost live events', () => {
+  test('a message committed and never published reaches the connected member at the second sweep', async () => {
+    const { a: alice, b: bob, conversationId } = await createPair('heal');
+    const events = new EventQueue();
+    const live = openLiveEvents(bob.id, (e) => events.push(e));
+    try {
+      await events.next(isHeads);
+      await send(alice, conversationId, 'published');
+      expect((await events.next<MessageNewEvent>((e) => e.type === 'message.new')).message.seq).toBe(1);
+
+      // Committed, then nothing: as if the sending process died before its fan-out.
+      const [lost] = (await writeSends([{ conversationId, senderId: alice.id, clientId: randomUUID(), body: 'lost' }], messageIds)).outcomes;
+      expect(lost.ok).toBe(true);
+
+      expect(await sweep(LOOKBACK_MS)).toBe(0); // found behind; it may only be in flight
+      expect(await sweep(LOOKBACK_MS)).toBe(1); // still behind: healed
+      const heads = await events.next<HeadsEvent>(isHeads);
+      expect(heads.conversations.find((c) => c.id === conversationId)?.lastSeq).toBe(2);
+      expect(await sweep(LOOKBACK_MS)).toBe(0);
+      expect(await sweep(LOOKBACK_MS)).toBe(0); // and it stays healed
+    } finally {
+      live.close();
+    }
+  });
+
+  test('an event that was only in flight at a sweep is not healed: it arrived by the next one', async () => {
+    const { a: alice, b: bob, conversationId } = await createPair('inflight');
+    const events = new EventQueue();
+    const live = openLiveEvents(bob.id, (e) => events.push(e));
+    try {
+      await events.next(isHeads);
+      const [written] = (await writeSends([{ conversationId, senderId: alice.id, clientId: randomUUID(), body: 'slow' }], messageIds)).outcomes;
+      if (!written.ok) throw written.error;
+      expect(await sweep(LOOKBACK_MS)).toBe(0);
+      fanout.publish(conversationId, [written.message]); // its fan-out comes late, before the next sweep
+      await events.next((e) => e.type === 'message.new');
+      expect(await sweep(LOOKBACK_MS)).toBe(0);
+      expect(events.events.filter(isHeads)).toHaveLength(1); // only the first heads
+    } finally {
+      live.close();
+    }
+  });
+
+  test('a member who left is not healed past their departure', async () => {
+    const { users: [owner, leaver], conversationId } = await createGroup('healleft', 2);
+    const events = new EventQueue();
+    const live = openLiveEvents(leaver.id, (e) => events.push(e));
+    try {
+      await events.next(isHeads);
+      await leaver.caller.groups.leave({ conversationId });
+      await events.next((e) => e.type === 'message.new'); // their own "left" line
+      await writeSends([{ conversationId, senderId: owner.id, clientId: randomUUID(), body: 'after you left' }], messageIds);
+      expect(await sweep(LOOKBACK_MS)).toBe(0);
+      expect(await sweep(LOOKBACK_MS)).toBe(0);
+    } finally {
+      live.close();
+    }
+  });
+});
