@@ -49,6 +49,8 @@ export function useChatClient(meId: string, openConversationId: string | null): 
       {
         onHeads: (heads) => {
           applyHeads(utils, heads);
+          // Heads follow every (re)subscription: presence events may have been missed meanwhile.
+          void utils.presence.get.invalidate();
           // Once the inbox has them, this device has every conversation's news: delivered.
           void utils.conversations.list.invalidate().then(() => {
             for (const h of heads) if (h.deliveredSeq < h.lastSeq) receipts.delivered(h.id, h.lastSeq);
