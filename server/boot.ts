@@ -10,8 +10,8 @@ import { migrate } from './db/migrate.ts';
 import { env, publishResolvedEnv } from './env.ts';
 import { createParleyServer } from './http/server.ts';
 import { logger } from './logger.ts';
-import { drainSends } from './messages/service.ts';
-import { drainAcks } from './receipts/service.ts';
+import { stopSends } from './messages/service.ts';
+import { stopAcks } from './receipts/service.ts';
 import { push } from './push/service.ts';
 import { closeBus, getBus } from './realtime/index.ts';
 
@@ -61,7 +61,7 @@ export async function boot(onCleanup: (stop: () => Promise<void>) => void): Prom
     }, SHUTDOWN_DEADLINE_MS);
     deadline.unref();
     server.stopAccepting();
-    await Promise.all([drainSends(), drainAcks()]);
+    await Promise.all([stopSends(), stopAcks()]);
     // Pushes already started may finish; a push lost here is a notification, not a message.
     await Promise.race([push.idle(), pause(PUSH_DRAIN_MS, undefined, { ref: false })]);
     await server.close();

@@ -76,6 +76,21 @@ describe('Batcher (as the send path uses it)', () => {
     expect(db.batches).toEqual([['a'], ['b']]);
   });
 
+  test('closing (graceful shutdown) refuses new sends as retryable, and resolves once the accepted ones are written and published', async () => {
+    const db = new FakeDatabase();
+    const published: string[] = [];
+    const batcher = new SendBatcher(db.write, (w) => published.push(...w.outcomes.map((o) => (o.ok ? o.message.body : '?'))));
+    const accepted = ['a', 'b'].map((b) => batcher.submit(sendOf('c1', b)));
+    const closed = batcher.close();
+    const refusal = await batcher.submit(sendOf('c1', 'late')).catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(AppError);
+    expect(refusal).toMatchObject({ code: 'UNAVAILABLE', retryAfterMs: 1_000 });
+    await db.completeAll(closed);
+    expect(published).toEqual(['a', 'b']);
+    expect((await Promise.all(accepted)).every((o) => o.ok)).toBe(true);
+    expect(db.batches.flat()).not.toContain('late');
+  });
+
   test('published before the acks resolve', async () => {
     const db = new FakeDatabase();
     const order: string[] = [];

@@ -58,6 +58,7 @@ export class Batcher<T, R, W extends Written<R>> {
   private writing: Promise<void> | null = null;
   private scheduled = false;
   private lingering: NodeJS.Timeout | null = null;
+  private closed = false;
 
   constructor(
     private readonly write: (items: T[]) => Promise<W>,
@@ -65,8 +66,14 @@ export class Batcher<T, R, W extends Written<R>> {
     private readonly limits: BatcherLimits = DEFAULT_LIMITS,
   ) {}
 
-  /** Queues an item; refuses it at once (TOO_MANY_REQUESTS) when too many are waiting. */
+  /**
+   * Queues an item; refuses it at once when too many are waiting (TOO_MANY_REQUESTS) or the batcher
+   * is closed (SERVICE_UNAVAILABLE: this instance is stopping, another will take it). Both retryable.
+   */
   submit(item: T): Promise<R> {
+    if (this.closed) {
+      return Promise.reject(new AppError('UNAVAILABLE', 'This server is restarting. Try again in a moment.', undefined, this.limits.retryAfterMs));
+    }
     if (this.queue.length >= this.limits.maxQueued) {
       return Promise.reject(new AppError('RATE_LIMITED', 'The server is busy. Try again in a moment.', undefined, this.limits.retryAfterMs));
     }
@@ -80,7 +87,13 @@ export class Batcher<T, R, W extends Written<R>> {
     });
   }
 
-  /** Resolves once every item submitted so far is written (graceful shutdown, tests). */
+  /** Refuses new items from now on and resolves once the accepted ones are written (graceful shutdown). */
+  close(): Promise<void> {
+    this.closed = true;
+    return this.idle();
+  }
+
+  /** Resolves once every item submitted so far is written. */
   async idle(): Promise<void> {
     while (this.writing || this.queue.length > 0 || this.scheduled) await (this.writing ?? new Promise((r) => setTimeout(r, 1)));
   }

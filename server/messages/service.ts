@@ -42,9 +42,12 @@ export async function sendMessage(senderId: UserId, input: SendMessageInput): Pr
   return outcome.message;
 }
 
-/** Waits for sends already accepted to be written (graceful shutdown). */
-export async function drainSends(): Promise<void> {
-  await batcher.idle();
+/**
+ * Graceful shutdown: sends from now on are refused as retryable (the client's retry goes to another
+ * instance); those already accepted are written and fanned out before this resolves.
+ */
+export async function stopSends(): Promise<void> {
+  await batcher.close();
   await fanout.idle();
 }
 

@@ -77,7 +77,12 @@ export async function ackReceipts(userId: UserId, input: AckReceiptsInput): Prom
   return states;
 }
 
-/** Waits for acks already accepted to be written (graceful shutdown, tests). */
+/** Waits for acks already accepted to be written (tests). */
 export function drainAcks(): Promise<void> {
   return batcher.idle();
+}
+
+/** Graceful shutdown: acks from now on are refused as retryable; those accepted are written first. */
+export function stopAcks(): Promise<void> {
+  return batcher.close();
 }

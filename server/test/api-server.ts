@@ -9,8 +9,8 @@ import { closeDb, getDb } from '../db/client.ts';
 import { env } from '../env.ts';
 import { createParleyServer } from '../http/server.ts';
 import { logger } from '../logger.ts';
-import { drainSends } from '../messages/service.ts';
-import { drainAcks } from '../receipts/service.ts';
+import { stopSends } from '../messages/service.ts';
+import { stopAcks } from '../receipts/service.ts';
 import { closeBus, getBus } from '../realtime/index.ts';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -61,7 +61,7 @@ async function main() {
     }, SHUTDOWN_DEADLINE_MS).unref();
     // The graceful path of server/main.ts: no new connections, clients told to reconnect, sends drained.
     server.stopAccepting();
-    await Promise.all([drainSends(), drainAcks()]);
+    await Promise.all([stopSends(), stopAcks()]);
     await server.close();
     await closeBus();
     await closeDb();
