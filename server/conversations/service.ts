@@ -28,15 +28,22 @@ const AGGREGATE_WATERMARKS = `
 
 /**
  * How many messages member row `m` has not read, up to seq `upTo`: text from others after their
- * read watermark (system messages are nobody's unread). The one definition of "unread", as SQL text
- * around `upTo` (for prepared statements) and as a Prisma fragment.
+ * read watermark (system messages are nobody's unread), counted up to `cap` when one is given. The
+ * one definition of "unread", as SQL text around `upTo` (for prepared statements) and as a Prisma
+ * fragment.
  */
-const UNREAD = [
-  `(SELECT count(*)::int FROM messages x
-    WHERE x.conversation_id = m.conversation_id AND x.seq > m.read_seq AND x.seq <= `,
-  ` AND x.kind = 'text' AND x.sender_id <> m.user_id)`,
-] as const;
-export const unreadCountOf = (upTo: Prisma.Sql) => Prisma.sql`${Prisma.raw(UNREAD[0])}${upTo}${Prisma.raw(UNREAD[1])}`;
+function unreadAround(cap?: number): [string, string] {
+  const from = `messages x WHERE x.conversation_id = m.conversation_id AND x.seq > m.read_seq AND x.seq <= `;
+  const rest = ` AND x.kind = 'text' AND x.sender_id <> m.user_id`;
+  return cap === undefined
+    ? [`(SELECT count(*)::int FROM ${from}`, `${rest})`]
+    : [`(SELECT count(*)::int FROM (SELECT 1 FROM ${from}`, `${rest} LIMIT ${Math.trunc(cap)}) capped)`];
+}
+const UNREAD = unreadAround();
+export const unreadCountOf = (upTo: Prisma.Sql, cap?: number) => {
+  const [head, tail] = unreadAround(cap);
+  return Prisma.sql`${Prisma.raw(head)}${upTo}${Prisma.raw(tail)}`;
+};
 
 /** The part of a conversation's history a member may read: fromSeq up to toSeq (null: no end yet). */
 export interface ReadableRange {

@@ -103,6 +103,34 @@ describe('push for new messages', () => {
     expect((await pushesTo(carols)).at(-1)).toMatchObject({ count: 2 });
   });
 
+  test('two people alternating against a slow push service make one waiting round, not one per message', async () => {
+    const { users: [alice, bob, carol], conversationId } = await createGroup('pushpile', 3);
+    const [alices, bobs, carols] = [await subscribe(alice), await subscribe(bob), await subscribe(carol)];
+    const release = service.hold();
+    const answeredBefore = service.answered;
+    await send(alice, conversationId, 'first'); // its round starts and waits on the push service
+    for (let i = 0; i < 20; i++) await send(i % 2 === 0 ? bob : alice, conversationId, `#${i}`);
+    release();
+    const toCarol = await pushesTo(carols);
+    expect(toCarol.length).toBeLessThanOrEqual(2); // the first round, and one that took in the other 20
+    expect(toCarol.at(-1)).toMatchObject({ body: `21 new messages\n${alice.displayName}: #19`, count: 21 });
+    // Bob's last push is Alice's newest; Alice read everything by writing last, so hers carry nothing new.
+    expect((await pushesTo(bobs)).at(-1)).toMatchObject({ body: `${alice.displayName}: #19`, count: 1 });
+    expect(JSON.stringify(await pushesTo(alices))).not.toContain('#');
+    expect(service.answered - answeredBefore).toBeLessThanOrEqual(4);
+  });
+
+  test('the badge counts unread messages up to 100 per conversation, so its cost stays bounded', async () => {
+    const { a: alice, b: bob, conversationId } = await createPair('pushcap');
+    const other = await createPair('pushcap2');
+    const otherChat = await other.a.caller.conversations.openDirect({ username: bob.username });
+    await Promise.all(Array.from({ length: 105 }, (_, i) => alice.caller.messages.send({ conversationId, clientId: randomUUID(), body: `#${i}` })));
+    await send(other.a, otherChat.id, 'one more');
+    const bobsBrowser = await subscribe(bob);
+    await send(other.a, otherChat.id, 'and another');
+    expect((await pushesTo(bobsBrowser)).at(-1)).toMatchObject({ count: 2, badge: 102 });
+  });
+
   test('a group notification names the group and who spoke', async () => {
     const { users: [owner, member], conversationId } = await createGroup('pushg', 2);
     const browser = await subscribe(member);

@@ -148,22 +148,29 @@ function showsEveryPush(endpoint: string): boolean {
   return new URL(endpoint).hostname.endsWith('.push.apple.com');
 }
 
-/** Unread messages per user over all their conversations (the badge). */
+/** Past this many unread messages in one conversation, the badge counts no further there. */
+const BADGE_COUNT_CAP = 100;
+
+/**
+ * Unread messages per user over all their conversations (the badge), read on every push round: only
+ * conversations with anything after the read watermark are looked into, each up to BADGE_COUNT_CAP,
+ * so the cost stays bounded however far behind someone is.
+ */
 async function unreadTotals(userIds: string[]): Promise<Map<string, number>> {
   const rows = await getDb().$queryRaw<{ user_id: string; unread: number }[]>`
-    SELECT m.user_id, sum(${unreadCountOf(Prisma.sql`COALESCE(m.left_seq, c.last_seq)`)})::int AS unread
+    SELECT m.user_id, sum(${unreadCountOf(Prisma.sql`COALESCE(m.left_seq, c.last_seq)`, BADGE_COUNT_CAP)})::int AS unread
     FROM members m JOIN conversations c ON c.id = m.conversation_id
-    WHERE m.user_id = ANY(${userIds}::uuid[])
+    WHERE m.user_id = ANY(${userIds}::uuid[]) AND COALESCE(m.left_seq, c.last_seq) > m.read_seq
     GROUP BY m.user_id`;
   return new Map(rows.map((r) => [r.user_id, r.unread]));
 }
 
 /**
- * A text message was committed and fanned out: each member who has a push subscription, has not
- * muted the conversation and has no live connection anywhere gets one notification for the
- * conversation, replacing the previous one ("3 new messages").
+ * A text message was committed and fanned out: each member (or only `onlyTo`) who has a push
+ * subscription, has not muted the conversation, has not read it yet and has no live connection
+ * anywhere gets one notification for the conversation, replacing the previous one ("3 new messages").
  */
-async function notifyMessage(message: Message): Promise<void> {
+async function notifyMessage(message: Message, onlyTo?: UserId): Promise<void> {
   const db = getDb();
   const seq = BigInt(message.seq);
   const rows = await db.$queryRaw<(Target & { previews: boolean; unread: number; kind: string; title: string | null; sender_name: string })[]>`
@@ -175,6 +182,7 @@ async function notifyMessage(message: Message): Promise<void> {
     JOIN conversations c ON c.id = m.conversation_id
     JOIN users sender ON sender.id = ${message.senderId}::uuid
     WHERE m.conversation_id = ${message.conversationId}::uuid AND m.user_id <> ${message.senderId}::uuid
+      AND (${onlyTo ?? null}::uuid IS NULL OR m.user_id = ${onlyTo ?? null}::uuid)
       AND m.left_seq IS NULL AND m.from_seq <= ${seq} AND m.read_seq < ${seq}
       AND (m.muted_until IS NULL OR m.muted_until <= now())`;
   if (rows.length === 0) return;
@@ -229,39 +237,45 @@ async function notifyRead(userId: UserId, conversationId: ConversationId): Promi
 }
 
 /**
+ * A push round of one conversation: its newest message goes to every member but its sender; the
+ * newest one from anyone else goes to that sender (then each member's last push is the newest news
+ * for them).
+ */
+interface Round {
+  newest: Message;
+  forItsSender: Message | null;
+}
+
+/**
  * Pushes run beside delivery, never on the send's ack path nor in the fan-out chain; one round at a
  * time per conversation, in order (a "read" never overtakes the push it closes, an older count never
- * lands after a newer one). While a round waits, newer messages replace it: the newest carries the
- * count, and a slow push service cannot make rounds pile up.
+ * lands after a newer one). While a round waits, every newer message of the conversation joins it:
+ * a conversation has at most one waiting round however slow the push service is.
  */
 class PushQueue {
   private readonly queues = new SerialQueues<ConversationId>(log, 'push round');
-  /** Each conversation's last queued round that has not started, which a newer message may take over. */
-  private readonly waiting = new Map<ConversationId, { message: Message }>();
+  /** Each conversation's round that has not started, which newer messages join. */
+  private readonly waiting = new Map<ConversationId, Round>();
 
-  /**
-   * A round pushes one message to everyone but its sender, so a batch needs one round per sender
-   * (their newest message), in seq order: then each member's last push is the newest news for them.
-   */
+  /** Messages of one conversation, in seq order (a fan-out batch). */
   messages(messages: Message[]): void {
-    const newestBySender = new Map<string, Message>();
-    for (const m of messages) if (m.kind === 'text') newestBySender.set(m.senderId, m);
-    for (const message of [...newestBySender.values()].sort((a, b) => a.seq - b.seq)) this.queue(message);
+    for (const m of messages) if (m.kind === 'text') this.queue(m);
   }
 
   private queue(message: Message): void {
     const conversationId = message.conversationId;
-    const tail = this.waiting.get(conversationId);
-    // The last round has not started and is the same sender's: the newer message takes it over.
-    if (tail && tail.message.senderId === message.senderId) {
-      tail.message = message;
+    const round = this.waiting.get(conversationId);
+    if (round) {
+      if (message.senderId !== round.newest.senderId) round.forItsSender = round.newest;
+      round.newest = message;
       return;
     }
-    const round = { message };
-    this.waiting.set(conversationId, round);
+    const fresh: Round = { newest: message, forItsSender: null };
+    this.waiting.set(conversationId, fresh);
     this.queues.run(conversationId, async () => {
-      if (this.waiting.get(conversationId) === round) this.waiting.delete(conversationId);
-      await notifyMessage(round.message);
+      if (this.waiting.get(conversationId) === fresh) this.waiting.delete(conversationId);
+      await notifyMessage(fresh.newest);
+      if (fresh.forItsSender) await notifyMessage(fresh.forItsSender, fresh.newest.senderId);
     });
   }
 

@@ -22,12 +22,17 @@ export class FakePushService {
   private readonly statuses = new Map<string, number>();
   private server: Server | null = null;
   private base = '';
+  private held: Promise<void> | null = null;
+  /** Pushes answered so far (held ones count once answered). */
+  answered = 0;
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
+      req.on('end', async () => {
+        await this.held;
+        this.answered++;
         const id = (req.url ?? '').split('/').at(-1) ?? '';
         const status = this.statuses.get(id) ?? 201;
         const key = this.keys.get(id);
@@ -40,6 +45,16 @@ export class FakePushService {
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** A slow push service: pushes get no answer until the returned function is called. */
+  hold(): () => void {
+    let release!: () => void;
+    this.held = new Promise((resolve) => (release = resolve));
+    return () => {
+      this.held = null;
+      release();
+    };
   }
 
   /** A new browser subscription: its endpoint on this service and the keys the server encrypts to. */
