@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 
 // Tests that run whole server processes and inject faults: they need the machine to themselves, so
 // they run after everything else, one file at a time.
-const SYSTEM_TESTS = ['server/delivery.property.test.ts', 'server/cluster.test.ts'];
+const SYSTEM_TESTS = ['server/delivery.property.test.ts', 'server/delivery-healing.property.test.ts', 'server/cluster.test.ts'];
 
 export default defineConfig({
   test: {

@@ -1,11 +1,12 @@
 // Heals live events lost on the way while the connection stays up: a publish that failed (the
 // sending instance's Redis link dropped), a process that died between the commit and the fan-out,
 // a fan-out whose member query failed. None of those tell the receiver anything, so every instance
-// compares, every third of the bound (DELIVERY_HEAL_S, 60 s by default), what its live subscriptions
-// have been sent with what the database committed recently: one query for all of them. A subscription
-// still behind on a conversation at the next sweep (an event merely in flight has arrived by then) is
-// sent fresh heads, and its client fetches what it lacks. So a committed message reaches every
-// connected member within the bound, and their delivered ack (the sender's second tick) follows.
+// compares, every few seconds (a third of the bound DELIVERY_HEAL_S, 60 s by default, 5 s at most),
+// what its live subscriptions have been sent with what the database committed since the last
+// comparison: one query for all of them. A subscription still behind on a conversation at the next
+// sweep (an event merely in flight has arrived by then) is sent fresh heads, and its client fetches
+// what it lacks. So a committed message reaches every connected member within the bound, and their
+// delivered ack (the sender's second tick) follows.
 import type { ConversationId, UserId } from '../../lib/schemas.ts';
 import { getPool } from '../db/client.ts';
 import { logger } from '../logger.ts';
@@ -82,19 +83,26 @@ export async function sweep(lookbackMs: number): Promise<number> {
 }
 
 /**
- * Sweeps every third of `boundMs` until stopped: an event lost at any moment is found behind at the
- * next sweep and healed at the one after, with time to spare for the client's fetch.
+ * Sweeps until stopped, every third of `boundMs` but at least every 5 s (each sweep then reads only a
+ * few seconds of messages: a short query rather than a long one that delays sends). Each reads what
+ * was committed since the previous one began (2 s more, for other instances' clocks a little behind):
+ * an event lost at any moment is found behind at the next sweep and healed at the one after, within
+ * two periods, with time to spare for the client's fetch.
  */
 export function startHealing(boundMs: number): () => void {
-  const periodMs = Math.max(1_000, Math.floor(boundMs / 3));
-  // Two periods back, with slack for clocks of other instances (their Snowflake ids) a little behind.
-  const lookbackMs = 2 * periodMs + 5_000;
+  const periodMs = Math.max(1_000, Math.min(5_000, Math.floor(boundMs / 3)));
+  const CLOCK_SLACK_MS = 2_000;
   let running = false;
+  let lastStart = Date.now();
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    sweep(lookbackMs)
-      .then((healed) => healed > 0 && log.warn({ healed }, 'live events were lost on the way; subscriptions resynced'))
+    const start = Date.now();
+    sweep(start - lastStart + CLOCK_SLACK_MS)
+      .then((healed) => {
+        lastStart = start; // a failed sweep's window is read again by the next
+        if (healed > 0) log.warn({ healed }, 'live events were lost on the way; subscriptions resynced');
+      })
       .catch((err: unknown) => log.warn({ err }, 'healing sweep failed; trying again next round'))
       .finally(() => (running = false));
   }, periodMs);

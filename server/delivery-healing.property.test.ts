@@ -1,0 +1,175 @@
+// Delivery property with faults the receiver's socket never notices: two instances on Redis, clients
+// of each conversation on both, while the instances' publishing connections to Redis are killed again
+// and again (their subscribers stay up, so no gap signal), one instance is SIGKILLed under load
+// (messages it committed but had not published yet), and at the end Redis refuses every publish.
+// Nothing may be lost, duplicated or reordered, and every connected receiver must hold every
+// committed message within the healing bound.
+import { randomInt, randomUUID } from 'node:crypto';
+import { setTimeout as pause } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { afterAll, expect, test } from 'vitest';
+import { issueSessionToken } from './auth/session.ts';
+import { freePort, RedisProcess, ServerProcess, waitUntil } from './test/cluster-harness.ts';
+import { checkDelivery, committedTops, lagging } from './test/delivery-check.ts';
+import { createGroup, releaseServices, type TestUser } from './test/helpers.ts';
+import { connectClient, sendUntilAcked, type SendRecord, type SimClient as HarnessClient } from './test/sim-client.ts';
+
+type SimClient = HarnessClient<TestUser>;
+
+const HEAL_S = 3;
+const MESSAGES_PER_CLIENT = 400;
+const IN_FLIGHT_PER_CLIENT = 4;
+const SEND_GAP_MS: [number, number] = [0, 8];
+/** Between two kills of every publishing connection to Redis while messages flow. */
+const KILL_GAP_MS: [number, number] = [20, 120];
+/** Share of all sends acked when instance A is SIGKILLed. */
+const CRASH_AT = 0.5;
+/** Time a client may need on top of the bound to fetch what the heads said it lacks. */
+const FETCH_SLACK_MS = 2_000;
+// Snowflake node ids of the two instances (1000+ are left for tests).
+const NODE_IDS = ['1021', '1022'];
+
+const between = ([min, max]: [number, number]) => randomInt(min, max + 1);
+const pick = <T>(items: T[]): T => items[randomInt(items.length)];
+
+let testOver = false;
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  testOver = true;
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+  await releaseServices();
+});
+
+/** parley_deliveries_healed_total of one instance (0 when it does not answer). */
+async function healedOn(server: ServerProcess): Promise<number> {
+  const text = await fetch(`${server.httpUrl}/metrics`).then((r) => r.text(), () => '');
+  return Number(/^parley_deliveries_healed_total (\d+)/m.exec(text)?.[1] ?? 0);
+}
+
+test(
+  'with publishes lost on the way and an instance killed between commit and publish, every connected receiver holds every message within the healing bound',
+  { timeout: 120_000 },
+  async () => {
+    const startedAt = Date.now();
+    const redis = new RedisProcess(await freePort());
+    await redis.start();
+    cleanups.push(() => redis.dispose());
+    const settings = { REDIS_URL: redis.url, DELIVERY_HEAL_S: String(HEAL_S) };
+    const servers = await Promise.all(NODE_IDS.map(async (id) => new ServerProcess(await freePort(), { ...settings, NODE_ID: id })));
+    for (const s of servers) cleanups.push(() => s.dispose());
+    await Promise.all(servers.map((s) => s.start()));
+
+    // Two groups of four and four one-to-ones across them; every conversation has members on both instances.
+    const [g1, g2] = await Promise.all([createGroup('hlga', 4), createGroup('hlgb', 4)]);
+    const users = [...g1.users, ...g2.users];
+    const instanceOf = (i: number) => (i < 4 ? i % 2 : (i + 1) % 2);
+    const conversations = [
+      { id: g1.conversationId, members: g1.users },
+      { id: g2.conversationId, members: g2.users },
+      ...(await Promise.all(
+        g1.users.map(async (u, i) => ({ id: (await u.caller.conversations.openDirect({ username: g2.users[i].username })).id, members: [u, g2.users[i]] })),
+      )),
+    ];
+    const conversationIds = conversations.map((c) => c.id);
+    const clients = await Promise.all(
+      users.map(async (user, i) =>
+        connectClient({
+          user,
+          tag: `c${i}@${instanceOf(i) === 0 ? 'A' : 'B'}`,
+          conversationIds: conversations.filter((c) => c.members.includes(user)).map((c) => c.id),
+          url: servers[instanceOf(i)].wsUrl,
+          token: await issueSessionToken(user),
+        }),
+      ),
+    );
+    cleanups.push(async () => void (await Promise.race([Promise.all(clients.map((c) => c.close())), pause(5_000)])));
+    const clientOf = new Map(clients.map((c) => [c.user.id, c]));
+    await waitUntil(() => clients.every((c) => c.stats.headsEvents > 0), 10_000, () => 'every client subscribed');
+
+    const records: SendRecord[] = [];
+    const total = clients.length * MESSAGES_PER_CLIENT;
+    const sendDeadline = Date.now() + 90_000;
+    let acked = 0;
+    const sentBy = new Map(clients.map((c) => [c, 0]));
+    const send = (client: SimClient, conversationId: string): Promise<void> => {
+      const index = sentBy.get(client)!;
+      sentBy.set(client, index + 1);
+      const record: SendRecord = { sender: client.tag, index, conversationId, clientId: randomUUID(), body: `${client.tag}#${index}`, attempts: 0 };
+      records.push(record);
+      return sendUntilAcked(client, record, sendDeadline, () => testOver).then(() => void acked++);
+    };
+    const runSender = async (client: SimClient) => {
+      const inFlight = new Set<Promise<void>>();
+      for (let i = 0; i < MESSAGES_PER_CLIENT; i++) {
+        await pause(between(SEND_GAP_MS));
+        while (inFlight.size >= IN_FLIGHT_PER_CLIENT) await Promise.race(inFlight);
+        const sending: Promise<void> = send(client, pick(client.conversationIds)).finally(() => inFlight.delete(sending));
+        inFlight.add(sending);
+      }
+      await Promise.all(inFlight);
+    };
+
+    // Every non-subscriber connection to Redis dies (the instances' publishers among them; the
+    // killer's own is spared): the publishes in flight then are lost and nobody is told.
+    const admin = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+    cleanups.push(async () => void admin.disconnect());
+    let kills = 0;
+        let killing = true;
+    const killPublishers = async () => {
+      while (killing && !testOver) {
+        await pause(between(KILL_GAP_MS));
+        kills += Number(await admin.call('CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes').catch(() => 0));
+      }
+    };
+    const killer = killPublishers();
+
+    let crashed = false;
+    const crash = async () => {
+      while (!testOver && acked < CRASH_AT * total) await pause(20);
+      await servers[0].stop('SIGKILL'); // its clients reconnect to it once it is back; B's clients stay connected
+      await servers[0].start();
+      crashed = true;
+    };
+    await Promise.all([Promise.all(clients.map(runSender)), crash()]);
+
+    killing = false;
+    await killer;
+
+    // The tail: Redis refuses every publish (subscribers stay subscribed, so nobody hears of it) while
+    // A's clients send one more message into each of their conversations; B's clients, in every one
+    // of them, get no event at all from then on, so nothing but healing can bring them these.
+    const onB = clients.filter((_, i) => instanceOf(i) === 1);
+    const headsBefore = onB.map((c) => c.stats.headsEvents);
+    await admin.call('ACL', 'SETUSER', 'default', '-publish');
+    await Promise.all(clients.filter((c) => !onB.includes(c)).flatMap((c) => c.conversationIds.map((id) => send(c, id))));
+    await admin.call('ACL', 'SETUSER', 'default', '+publish');
+    const tailEnd = Date.now();
+
+    let committed = new Map<string, number>();
+    await waitUntil(
+      async () => {
+        committed = await committedTops(conversationIds);
+        return lagging(clients, committed).length === 0;
+      },
+      HEAL_S * 1000 + FETCH_SLACK_MS,
+      () => `not healed within ${HEAL_S} s: ${lagging(clients, committed).join('; ')}`,
+    );
+    const caughtUpMs = Date.now() - tailEnd;
+
+    const { problems, rowsTotal, receiversChecked } = await checkDelivery(conversations, records, (id) => clientOf.get(id)!);
+    expect(problems).toEqual([]);
+    expect(rowsTotal).toBeGreaterThanOrEqual(3_000);
+    expect(crashed).toBe(true);
+    expect(kills).toBeGreaterThan(0);
+    const healed = (await Promise.all(servers.map(healedOn))).reduce((a, b) => a + b, 0);
+    const notHealed = onB.filter((c, i) => c.stats.headsEvents === headsBefore[i]).map((c) => c.tag);
+    expect(notHealed, "B's clients got the tail by heads").toEqual([]);
+    expect(healed).toBeGreaterThanOrEqual(onB.length);
+    const gapFills = clients.reduce((n, c) => n + c.stats.wireMessages - c.stats.distinctWire.size, 0);
+    console.log(
+      `delivery (healing): ${rowsTotal} messages in ${conversations.length} conversations, ${receiversChecked} receivers checked, ` +
+        `${kills} connections to Redis killed, 1 instance SIGKILLed, ${healed} subscriptions healed by heads (A's since its restart), ` +
+        `${gapFills} duplicates collapsed, caught up ${(caughtUpMs / 1000).toFixed(1)} s after the last send, ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
+    );
+  },
+);
