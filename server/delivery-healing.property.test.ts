@@ -4,7 +4,6 @@
 // (messages it committed but had not published yet), and at the end Redis refuses every publish.
 // Nothing may be lost, duplicated or reordered, and every connected receiver must hold every
 // committed message within the healing bound.
-import { randomInt, randomUUID } from 'node:crypto';
 import { setTimeout as pause } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, expect, test } from 'vitest';
@@ -12,9 +11,7 @@ import { issueSessionToken } from './auth/session.ts';
 import { freePort, RedisProcess, ServerProcess, waitUntil } from './test/cluster-harness.ts';
 import { checkDelivery, committedTops, lagging } from './test/delivery-check.ts';
 import { createGroup, releaseServices, type TestUser } from './test/helpers.ts';
-import { connectClient, sendUntilAcked, type SendRecord, type SimClient as HarnessClient } from './test/sim-client.ts';
-
-type SimClient = HarnessClient<TestUser>;
+import { between, connectClient, SendRun } from './test/sim-client.ts';
 
 const HEAL_S = 3;
 const MESSAGES_PER_CLIENT = 400;
@@ -29,8 +26,6 @@ const FETCH_SLACK_MS = 2_000;
 // Snowflake node ids of the two instances (1000+ are left for tests).
 const NODE_IDS = ['1021', '1022'];
 
-const between = ([min, max]: [number, number]) => randomInt(min, max + 1);
-const pick = <T>(items: T[]): T => items[randomInt(items.length)];
 
 let testOver = false;
 const cleanups: (() => Promise<void>)[] = [];
@@ -86,28 +81,8 @@ test(
     const clientOf = new Map(clients.map((c) => [c.user.id, c]));
     await waitUntil(() => clients.every((c) => c.stats.headsEvents > 0), 10_000, () => 'every client subscribed');
 
-    const records: SendRecord[] = [];
     const total = clients.length * MESSAGES_PER_CLIENT;
-    const sendDeadline = Date.now() + 90_000;
-    let acked = 0;
-    const sentBy = new Map(clients.map((c) => [c, 0]));
-    const send = (client: SimClient, conversationId: string): Promise<void> => {
-      const index = sentBy.get(client)!;
-      sentBy.set(client, index + 1);
-      const record: SendRecord = { sender: client.tag, index, conversationId, clientId: randomUUID(), body: `${client.tag}#${index}`, attempts: 0 };
-      records.push(record);
-      return sendUntilAcked(client, record, sendDeadline, () => testOver).then(() => void acked++);
-    };
-    const runSender = async (client: SimClient) => {
-      const inFlight = new Set<Promise<void>>();
-      for (let i = 0; i < MESSAGES_PER_CLIENT; i++) {
-        await pause(between(SEND_GAP_MS));
-        while (inFlight.size >= IN_FLIGHT_PER_CLIENT) await Promise.race(inFlight);
-        const sending: Promise<void> = send(client, pick(client.conversationIds)).finally(() => inFlight.delete(sending));
-        inFlight.add(sending);
-      }
-      await Promise.all(inFlight);
-    };
+    const run = new SendRun<TestUser>(Date.now() + 90_000, () => testOver);
 
     // Every non-subscriber connection to Redis dies (the instances' publishers among them; the
     // killer's own is spared): the publishes in flight then are lost and nobody is told.
@@ -125,12 +100,12 @@ test(
 
     let crashed = false;
     const crash = async () => {
-      while (!testOver && acked < CRASH_AT * total) await pause(20);
+      while (!testOver && run.acked < CRASH_AT * total) await pause(20);
       await servers[0].stop('SIGKILL'); // its clients reconnect to it once it is back; B's clients stay connected
       await servers[0].start();
       crashed = true;
     };
-    await Promise.all([Promise.all(clients.map(runSender)), crash()]);
+    await Promise.all([Promise.all(clients.map((c) => run.sender(c, MESSAGES_PER_CLIENT, SEND_GAP_MS, IN_FLIGHT_PER_CLIENT))), crash()]);
 
     killing = false;
     await killer;
@@ -141,7 +116,7 @@ test(
     const onB = clients.filter((_, i) => instanceOf(i) === 1);
     const headsBefore = onB.map((c) => c.stats.headsEvents);
     await admin.call('ACL', 'SETUSER', 'default', '-publish');
-    await Promise.all(clients.filter((c) => !onB.includes(c)).flatMap((c) => c.conversationIds.map((id) => send(c, id))));
+    await Promise.all(clients.filter((c) => !onB.includes(c)).flatMap((c) => c.conversationIds.map((id) => run.send(c, id))));
     await admin.call('ACL', 'SETUSER', 'default', '+publish');
     const tailEnd = Date.now();
 
@@ -156,7 +131,7 @@ test(
     );
     const caughtUpMs = Date.now() - tailEnd;
 
-    const { problems, rowsTotal, receiversChecked } = await checkDelivery(conversations, records, (id) => clientOf.get(id)!);
+    const { problems, rowsTotal, receiversChecked } = await checkDelivery(conversations, run.records, (id) => clientOf.get(id)!);
     expect(problems).toEqual([]);
     expect(rowsTotal).toBeGreaterThanOrEqual(3_000);
     expect(crashed).toBe(true);

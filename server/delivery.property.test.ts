@@ -1,6 +1,5 @@
 // Delivery property: at-least-once on the wire, exactly-once on screen, against a real server process
 // that is killed and restarted while clients (the real MessageStore + SyncEngine) have their sockets dropped.
-import { randomInt, randomUUID } from 'node:crypto';
 import { setTimeout as pause } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { afterAll, expect, test } from 'vitest';
@@ -8,9 +7,7 @@ import { issueSessionToken } from './auth/session.ts';
 import { freePort, ServerProcess, waitUntil } from './test/cluster-harness.ts';
 import { checkDelivery, committedTops, lagging } from './test/delivery-check.ts';
 import { createGroup, createUser, releaseServices, type TestUser } from './test/helpers.ts';
-import { connectClient, goOffline, goOnline, sendUntilAcked, type SendRecord, type SimClient as HarnessClient } from './test/sim-client.ts';
-
-type SimClient = HarnessClient<TestUser>;
+import { between, connectClient, goOffline, goOnline, pick, SendRun } from './test/sim-client.ts';
 
 const MESSAGES_PER_CLIENT = 50;
 const IN_FLIGHT_PER_CLIENT = 3;
@@ -28,8 +25,6 @@ const CATCH_UP_TIMEOUT_MS = 30_000;
 // The Snowflake node id of the server process: ids 1000+ are left for tests (workers use 0..999).
 const SERVER_NODE_ID = '1017';
 
-const between = ([min, max]: [number, number]) => randomInt(min, max + 1);
-const pick = <T>(items: T[]): T => items[randomInt(items.length)];
 
 /** Set when the test ends, so a failed run's send loops stop instead of reconnecting in a shared worker. */
 let testOver = false;
@@ -110,29 +105,9 @@ test(
 
     // Senders: every client sends into its conversations, a few sends in flight at a time.
     const total = clients.length * MESSAGES_PER_CLIENT;
-    const records: SendRecord[] = [];
-    const sendDeadline = Date.now() + 60_000;
-    let acked = 0;
+    const run = new SendRun<TestUser>(Date.now() + 60_000, () => testOver);
+    const { records } = run;
     let sendersDone = false;
-    const sentBy = new Map(clients.map((c) => [c, 0]));
-    const send = (client: SimClient, conversationId: string): Promise<void> => {
-      const index = sentBy.get(client)!;
-      sentBy.set(client, index + 1);
-      const body = `${client.tag}#${index}`; // (sender, index): each must be stored, and shown, exactly once
-      const record: SendRecord = { sender: client.tag, index, conversationId, clientId: randomUUID(), body, attempts: 0 };
-      records.push(record);
-      return sendUntilAcked(client, record, sendDeadline, () => testOver).then(() => void acked++);
-    };
-    const runSender = async (client: SimClient) => {
-      const inFlight = new Set<Promise<void>>();
-      for (let i = 0; i < MESSAGES_PER_CLIENT; i++) {
-        await pause(between(SEND_GAP_MS));
-        while (inFlight.size >= IN_FLIGHT_PER_CLIENT) await Promise.race(inFlight);
-        const sending: Promise<void> = send(client, pick(client.conversationIds)).finally(() => inFlight.delete(sending));
-        inFlight.add(sending);
-      }
-      await Promise.all(inFlight);
-    };
 
     // Faults while messages flow: sockets dropped at random, short outages of one client, the server
     // killed and later stopped gracefully.
@@ -150,7 +125,7 @@ test(
       while (plan.length > 0 || drops < MIN_DROPS || !sendersDone) {
         await pause(between(DROP_GAP_MS));
         if (testOver) return;
-        if (plan.length > 0 && (acked >= plan[0].at * total || sendersDone)) {
+        if (plan.length > 0 && (run.acked >= plan[0].at * total || sendersDone)) {
           const { signal } = plan.shift()!;
           const down = Date.now();
           endings.push(await server.stop(signal));
@@ -174,7 +149,7 @@ test(
         }
       }
     };
-    const sending = Promise.all(clients.map(runSender)).finally(() => (sendersDone = true));
+    const sending = Promise.all(clients.map((c) => run.sender(c, MESSAGES_PER_CLIENT, SEND_GAP_MS, IN_FLIGHT_PER_CLIENT))).finally(() => (sendersDone = true));
     await Promise.all([sending, injectFaults()]);
     await Promise.all(outagesOver);
     phase('traffic');
@@ -185,7 +160,7 @@ test(
     const away = chooseAway(conversations.map((c) => c.members.map((m) => m.id)), users.map((u) => u.id));
     const awayClients = clients.filter((c) => away.has(c.user.id));
     awayClients.forEach(goOffline);
-    const tailSends = clients.filter((c) => !c.offline).flatMap((c) => c.conversationIds.map((id) => send(c, id)));
+    const tailSends = clients.filter((c) => !c.offline).flatMap((c) => c.conversationIds.map((id) => run.send(c, id)));
     await Promise.all(tailSends);
     awayClients.forEach(goOnline);
     phase('tail');

@@ -1,5 +1,6 @@
 // A bot client for tests of real servers: one WebSocket connection (bearer token, any URL a load
 // balancer picks), the real MessageStore and SyncEngine, and an outbox-like sender.
+import { randomInt, randomUUID } from 'node:crypto';
 import { setTimeout as pause } from 'node:timers/promises';
 import { createTRPCClient, createWSClient, TRPCClientError, wsLink } from '@trpc/client';
 import superjson from 'superjson';
@@ -186,5 +187,39 @@ export async function sendUntilAcked(client: SimClient, record: SendRecord, dead
       if (Date.now() > deadline) throw new Error(`send ${body} not acked after ${record.attempts} attempts: ${String(err)}`);
       await pause(Math.min(25 * 2 ** attempt, 400));
     }
+  }
+}
+
+export const between = ([min, max]: [number, number]) => randomInt(min, max + 1);
+export const pick = <T>(items: T[]): T => items[randomInt(items.length)];
+
+/** The sends of a run: each body unique to (sender, index), so each must be stored, and shown, exactly once. */
+export class SendRun<U extends { id: string }> {
+  readonly records: SendRecord[] = [];
+  acked = 0;
+  private readonly sentBy = new Map<SimClient<U>, number>();
+
+  /** `deadline`: when a send still not acked fails the test; `isOver`: the test has ended. */
+  constructor(private readonly deadline: number, private readonly isOver: () => boolean) {}
+
+  /** One send, retried until acked. */
+  send(client: SimClient<U>, conversationId: string): Promise<void> {
+    const index = this.sentBy.get(client) ?? 0;
+    this.sentBy.set(client, index + 1);
+    const record: SendRecord = { sender: client.tag, index, conversationId, clientId: randomUUID(), body: `${client.tag}#${index}`, attempts: 0 };
+    this.records.push(record);
+    return sendUntilAcked(client, record, this.deadline, this.isOver).then(() => void this.acked++);
+  }
+
+  /** `count` sends of one client into its conversations at random, `inFlight` at a time, `gapMs` apart. */
+  async sender(client: SimClient<U>, count: number, gapMs: [number, number], inFlight: number): Promise<void> {
+    const sending = new Set<Promise<void>>();
+    for (let i = 0; i < count; i++) {
+      await pause(between(gapMs));
+      while (sending.size >= inFlight) await Promise.race(sending);
+      const one: Promise<void> = this.send(client, pick(client.conversationIds)).finally(() => sending.delete(one));
+      sending.add(one);
+    }
+    await Promise.all(sending);
   }
 }
