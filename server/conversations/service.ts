@@ -27,6 +27,12 @@ const AGGREGATE_WATERMARKS = `
   ) a`;
 
 /**
+ * The head of conversation `c` for member row `m`: the last seq they may read (the conversation's
+ * last, or where they left it). The one definition, as SQL over those aliases.
+ */
+export const MEMBER_HEAD = 'COALESCE(m.left_seq, c.last_seq)';
+
+/**
  * How many messages member row `m` has not read, up to seq `upTo`: text from others after their
  * read watermark (system messages are nobody's unread), counted up to `cap` when one is given. The
  * one definition of "unread", as SQL text around `upTo` (for prepared statements) and as a Prisma
@@ -49,6 +55,16 @@ export const unreadCountOf = (upTo: Prisma.Sql, cap?: number) => {
 export interface ReadableRange {
   fromSeq: bigint;
   toSeq: bigint | null;
+}
+
+/**
+ * Whether seq is inside a member's window: from their "added" message (or the start) to their
+ * "left"/"removed" one (or no end). The one definition of membership in time, for code; the SQL of
+ * the hot paths writes it as `from_seq <= seq AND (left_seq IS NULL OR left_seq >= seq)`.
+ */
+export function inWindow(seq: bigint | number, range: ReadableRange): boolean {
+  const s = BigInt(seq);
+  return s >= range.fromSeq && (range.toSeq === null || s <= range.toSeq);
 }
 
 /**
@@ -114,7 +130,7 @@ const INBOX = `
   WITH mine AS MATERIALIZED (
     SELECT * FROM (
       SELECT m.conversation_id, m.user_id, m.role, m.left_seq, m.read_seq, m.muted_until, c.kind, c.title, c.description,
-        COALESCE(m.left_seq, c.last_seq) AS last_seq,
+        ${MEMBER_HEAD} AS last_seq,
         CASE WHEN m.left_seq IS NULL THEN c.last_at
           ELSE (SELECT x.created_at FROM messages x WHERE x.conversation_id = c.id AND x.seq = m.left_seq) END AS last_at
       FROM members m JOIN conversations c ON c.id = m.conversation_id
@@ -251,7 +267,7 @@ export async function listHeads(userId: UserId): Promise<ConversationHead[]> {
   const { rows } = await getPool().query<{ id: string; last_seq: string; delivered_seq: string; read_seq: string; all_delivered: string; all_read: string }>({
     name: 'heads',
     text: `
-      SELECT c.id, COALESCE(m.left_seq, c.last_seq) AS last_seq, m.delivered_seq, m.read_seq, a.all_delivered, a.all_read
+      SELECT c.id, ${MEMBER_HEAD} AS last_seq, m.delivered_seq, m.read_seq, a.all_delivered, a.all_read
       FROM members m JOIN conversations c ON c.id = m.conversation_id
       ${AGGREGATE_WATERMARKS}
       WHERE m.user_id = $1::uuid`,

@@ -1,5 +1,6 @@
 // Fan-out: after a commit, each new message goes to every member who may see it, off the sender's ack path.
 import type { ConversationId, Message, UserId } from '../../lib/schemas.ts';
+import { inWindow } from '../conversations/service.ts';
 import { getDb } from '../db/client.ts';
 import { logger } from '../logger.ts';
 import { metrics } from '../metrics.ts';
@@ -40,8 +41,8 @@ class Fanout {
         return toAudience();
       }
       const members = await membersOverlapping(conversationId, messages[0].seq, messages[messages.length - 1].seq);
-      const inWindow = (m: Message) => members.filter((w) => w.from_seq <= m.seq && (w.left_seq === null || w.left_seq >= m.seq)).map((w) => w.user_id);
-      deliver(messages, inWindow, new Set(members.filter((w) => w.pushable).map((w) => w.user_id)));
+      const windowHolding = (m: Message) => members.filter((w) => inWindow(m.seq, { fromSeq: w.from_seq, toSeq: w.left_seq })).map((w) => w.user_id);
+      deliver(messages, windowHolding, new Set(members.filter((w) => w.pushable).map((w) => w.user_id)));
     });
   }
 

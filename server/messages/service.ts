@@ -1,7 +1,7 @@
 // Messages: the send path (save, then ack, then publish) and history pages by sequence.
 import { randomInt } from 'node:crypto';
 import type { ConversationId, ListMessagesInput, Message, MessageInfo, MessagePage, SendMessageInput, UserId } from '../../lib/schemas.ts';
-import type { ReadableRange } from '../conversations/service.ts';
+import { inWindow, type ReadableRange } from '../conversations/service.ts';
 import { getDb } from '../db/client.ts';
 import { AppError } from '../errors.ts';
 import { env } from '../env.ts';
@@ -95,7 +95,7 @@ interface InfoRow {
 export async function getMessageInfo(userId: UserId, input: { conversationId: string; seq: number }, view: ReadableRange): Promise<MessageInfo> {
   const seq = BigInt(input.seq);
   const message =
-    seq >= view.fromSeq && (view.toSeq === null || seq <= view.toSeq)
+    inWindow(seq, view)
       ? await getDb().message.findUnique({
           where: { conversationId_seq: { conversationId: input.conversationId, seq } },
           select: { senderId: true, kind: true },

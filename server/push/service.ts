@@ -4,7 +4,7 @@ import { createECDH, randomUUID } from 'node:crypto';
 import webpush from 'web-push';
 import { notificationTag, type PushPayload } from '../../lib/push.ts';
 import type { ConversationId, Message, PushSubscriptionInput, UserId } from '../../lib/schemas.ts';
-import { unreadCountOf } from '../conversations/service.ts';
+import { MEMBER_HEAD, unreadCountOf } from '../conversations/service.ts';
 import { getDb } from '../db/client.ts';
 import { Prisma } from '../db/generated/client.ts';
 import { env, vapidKeys, type VapidKeys } from '../env.ts';
@@ -158,9 +158,9 @@ const BADGE_COUNT_CAP = 100;
  */
 async function unreadTotals(userIds: string[]): Promise<Map<string, number>> {
   const rows = await getDb().$queryRaw<{ user_id: string; unread: number }[]>`
-    SELECT m.user_id, sum(${unreadCountOf(Prisma.sql`COALESCE(m.left_seq, c.last_seq)`, BADGE_COUNT_CAP)})::int AS unread
+    SELECT m.user_id, sum(${unreadCountOf(Prisma.raw(MEMBER_HEAD), BADGE_COUNT_CAP)})::int AS unread
     FROM members m JOIN conversations c ON c.id = m.conversation_id
-    WHERE m.user_id = ANY(${userIds}::uuid[]) AND COALESCE(m.left_seq, c.last_seq) > m.read_seq
+    WHERE m.user_id = ANY(${userIds}::uuid[]) AND ${Prisma.raw(MEMBER_HEAD)} > m.read_seq
     GROUP BY m.user_id`;
   return new Map(rows.map((r) => [r.user_id, r.unread]));
 }
