@@ -1,7 +1,7 @@
 // The shared input contract: what the client and the server both accept and refuse.
 import { describe, expect, test } from 'vitest';
 import { MAX_MESSAGE_LENGTH } from './limits.ts';
-import { listMessagesInput, messageBody, password, registerInput, username } from './schemas.ts';
+import { lineText, listMessagesInput, messageBody, multilineText, password, registerInput, username, uuid } from './schemas.ts';
 
 describe('username', () => {
   test('is trimmed and lowercased', () => {
@@ -56,5 +56,30 @@ describe('listMessagesInput', () => {
     expect(listMessagesInput.safeParse({ conversationId, before: 5 }).success).toBe(true);
     expect(listMessagesInput.safeParse({ conversationId, after: 0 }).success).toBe(true);
     expect(listMessagesInput.safeParse({ conversationId, before: 5, after: 1 }).success).toBe(false);
+  });
+});
+
+describe('text and ids', () => {
+  test.each([
+    ['a NUL', 'a\u0000b', false, false],
+    ['a lone surrogate', '\uDC00x', false, false],
+    ['an emoji (a surrogate pair)', 'hi 👋', true, true],
+    ['a line break', 'a\nb', false, true],
+    ['a tab', 'a\tb', false, true],
+    ['DEL', 'a\u007Fb', false, false],
+    ['a C1 control', 'a\u0085b', false, false],
+    ['a right-to-left override', 'a\u202Eb', false, true],
+    ['a right-to-left isolate', 'a\u2067b\u2069', false, true],
+  ])('%s: in one line %s, in a message %s', (_name, value, inLine, inMessage) => {
+    expect(lineText('Name').safeParse(value).success).toBe(inLine);
+    expect(multilineText('Message').safeParse(value).success).toBe(inMessage);
+  });
+
+  test('the refusal names the field', () => {
+    expect(lineText('Group name').safeParse('a\u0000').error?.issues[0].message).toBe('Group name cannot contain control characters');
+  });
+
+  test('ids come out lower case', () => {
+    expect(uuid.parse('6F1C7A52-8A43-4D2B-9A55-0F3A0B7B9E11')).toBe('6f1c7a52-8a43-4d2b-9a55-0f3a0b7b9e11');
   });
 });

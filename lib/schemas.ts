@@ -5,6 +5,33 @@ import { INBOX_PAGE_MAX, INBOX_PAGE_SIZE, MAX_MESSAGE_LENGTH, PAGE_SIZE, RECEIPT
 export type UserId = string & { readonly __brand?: 'UserId' };
 export type ConversationId = string & { readonly __brand?: 'ConversationId' };
 
+/**
+ * Text. Every string a person types goes through one of these two, so the same characters are
+ * refused everywhere with a message that names the field (PostgreSQL cannot store U+0000, and a lone
+ * UTF-16 surrogate is no character at all):
+ * - `lineText` (names, titles, queries): no control characters (C0, DEL, C1), no bidirectional
+ *   embedding, override or isolate controls (they let a name display as another), no lone surrogates;
+ * - `multilineText` (message bodies, descriptions): tab and line breaks allowed, and bidirectional
+ *   controls (right-to-left writers use them; the app shows each message in its own direction);
+ *   other control characters and lone surrogates are refused.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
+const CONTROL_BUT_TAB_AND_BREAKS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
+
+function text(label: string, refused: RegExp[]) {
+  return z
+    .string()
+    .refine((t) => !LONE_SURROGATE.test(t), `${label} contains invalid Unicode (a lone surrogate)`)
+    .refine((t) => !refused.some((r) => r.test(t)), `${label} cannot contain control characters`);
+}
+export const lineText = (label: string) => text(label, [CONTROL, BIDI_CONTROL]);
+export const multilineText = (label: string) => text(label, [CONTROL_BUT_TAB_AND_BREAKS]);
+
+/** Ids are UUIDs, compared in their canonical lower-case form whatever case they arrive in. */
+export const uuid = z.uuid().transform((id) => id.toLowerCase());
+
 export const username = z
   .string()
   .trim()
@@ -17,11 +44,12 @@ export const password = z
   .string()
   .min(8, 'Password must be at least 8 characters')
   .max(200, 'Password must be at most 200 characters')
-  .refine((p) => /[a-zA-Z]/.test(p) && /[^a-zA-Z]/.test(p), 'Password needs letters and at least one digit or symbol');
+  .refine((p) => /[a-zA-Z]/.test(p) && /[^a-zA-Z]/.test(p), 'Password needs letters and at least one digit or symbol')
+  .refine((p) => !LONE_SURROGATE.test(p) && !p.includes('\u0000'), 'Password contains a character that cannot be used');
 
 export const registerInput = z.object({
   username,
-  displayName: z.string().trim().min(1, 'Display name is required').max(64, 'Display name must be at most 64 characters'),
+  displayName: lineText('Display name').trim().min(1, 'Display name is required').max(64, 'Display name must be at most 64 characters'),
   password,
 });
 export type RegisterInput = z.infer<typeof registerInput>;
@@ -29,9 +57,9 @@ export type RegisterInput = z.infer<typeof registerInput>;
 export const loginInput = z.object({ username, password: z.string().min(1).max(200) });
 export type LoginInput = z.infer<typeof loginInput>;
 
-export const searchUsersInput = z.object({ query: z.string().trim().min(1).max(32) });
+export const searchUsersInput = z.object({ query: lineText('Search').trim().min(1).max(32) });
 
-export const conversationIdInput = z.object({ conversationId: z.uuid() });
+export const conversationIdInput = z.object({ conversationId: uuid });
 
 export const openDirectInput = z.object({ username });
 
@@ -45,8 +73,8 @@ export const inboxInput = z
   .default({ limit: INBOX_PAGE_SIZE });
 export type InboxInput = z.infer<typeof inboxInput>;
 
-export const groupTitle = z.string().trim().min(1, 'Group name is required').max(100, 'Group name must be at most 100 characters');
-export const groupDescription = z.string().trim().max(500, 'Description must be at most 500 characters');
+export const groupTitle = lineText('Group name').trim().min(1, 'Group name is required').max(100, 'Group name must be at most 100 characters');
+export const groupDescription = multilineText('Description').trim().max(500, 'Description must be at most 500 characters');
 const usernames = z.array(username).max(1000, 'At most 1,000 people at once');
 
 export const createGroupInput = z.object({
@@ -58,29 +86,28 @@ export const createGroupInput = z.object({
 export type CreateGroupInput = z.infer<typeof createGroupInput>;
 
 export const updateGroupInput = z
-  .object({ conversationId: z.uuid(), title: groupTitle.optional(), description: groupDescription.optional() })
+  .object({ conversationId: uuid, title: groupTitle.optional(), description: groupDescription.optional() })
   .refine((i) => i.title !== undefined || i.description !== undefined, 'Give a title, a description or both');
 export type UpdateGroupInput = z.infer<typeof updateGroupInput>;
 
-export const addMembersInput = z.object({ conversationId: z.uuid(), usernames: usernames.min(1, 'Pick at least one person') });
+export const addMembersInput = z.object({ conversationId: uuid, usernames: usernames.min(1, 'Pick at least one person') });
 export type AddMembersInput = z.infer<typeof addMembersInput>;
 
-export const memberInput = z.object({ conversationId: z.uuid(), userId: z.uuid() });
+export const memberInput = z.object({ conversationId: uuid, userId: uuid });
 export type MemberInput = z.infer<typeof memberInput>;
 
 export const setRoleInput = memberInput.extend({ role: z.enum(['admin', 'member']) });
 export type SetRoleInput = z.infer<typeof setRoleInput>;
 
-export const messageInfoInput = z.object({ conversationId: z.uuid(), seq: z.number().int().positive() });
+export const messageInfoInput = z.object({ conversationId: uuid, seq: z.number().int().positive() });
 
-export const messageBody = z
-  .string()
+export const messageBody = multilineText('Message')
   .refine((b) => b.trim().length > 0, 'Message is empty')
   .refine((b) => b.length <= MAX_MESSAGE_LENGTH, `Message is longer than ${MAX_MESSAGE_LENGTH} characters`);
 
 export const sendMessageInput = z.object({
-  conversationId: z.uuid(),
-  clientId: z.uuid(),
+  conversationId: uuid,
+  clientId: uuid,
   body: messageBody,
 });
 export type SendMessageInput = z.infer<typeof sendMessageInput>;
@@ -88,7 +115,7 @@ export type SendMessageInput = z.infer<typeof sendMessageInput>;
 /** A page of history: `before` walks back (scrolling up), `after` fills a gap forward. */
 export const listMessagesInput = z
   .object({
-    conversationId: z.uuid(),
+    conversationId: uuid,
     before: z.number().int().positive().optional(),
     after: z.number().int().nonnegative().optional(),
     limit: z.number().int().min(1).max(100).default(PAGE_SIZE),
@@ -99,7 +126,7 @@ export type ListMessagesInput = z.infer<typeof listMessagesInput>;
 export const presenceVisibility = z.enum(['everyone', 'contacts', 'nobody']);
 export type PresenceVisibility = z.infer<typeof presenceVisibility>;
 export const setPresenceVisibilityInput = z.object({ visibility: presenceVisibility });
-export const getPresenceInput = z.object({ userIds: z.array(z.uuid()).min(1).max(200) });
+export const getPresenceInput = z.object({ userIds: z.array(uuid).min(1).max(200) });
 
 /** What the caller may know of someone's presence; nothing at all when they hide it. */
 export type Presence =
@@ -111,7 +138,7 @@ export const P256_PUBLIC_KEY = /^B[A-Za-z0-9_-]{86}=?$/;
 
 /** A browser's PushSubscription, as its toJSON() gives it. */
 export const pushSubscriptionInput = z.object({
-  endpoint: z.url({ protocol: /^https?$/, error: 'The push endpoint must be an http(s) URL' }).max(2048),
+  endpoint: lineText('The push endpoint').pipe(z.url({ protocol: /^https?$/, error: 'The push endpoint must be an http(s) URL' }).max(2048)),
   keys: z.object({
     // An uncompressed P-256 point (65 bytes, the first 0x04) and a 16-byte secret, base64url.
     p256dh: z.string().regex(P256_PUBLIC_KEY, 'Not a P-256 public key'),
@@ -119,15 +146,15 @@ export const pushSubscriptionInput = z.object({
   }),
 });
 export type PushSubscriptionInput = z.infer<typeof pushSubscriptionInput>;
-export const pushEndpointInput = z.object({ endpoint: z.string().max(2048) });
+export const pushEndpointInput = z.object({ endpoint: lineText('The push endpoint').max(2048) });
 export const setPushPreviewsInput = z.object({ previews: z.boolean() });
 
 /** How long to mute a conversation's notifications; null unmutes. */
 export const muteDuration = z.enum(['8h', '1w', 'always']).nullable();
 export type MuteDuration = z.infer<typeof muteDuration>;
-export const muteInput = z.object({ conversationId: z.uuid(), duration: muteDuration });
+export const muteInput = z.object({ conversationId: uuid, duration: muteDuration });
 
-export const setTypingInput = z.object({ conversationId: z.uuid(), isTyping: z.boolean() });
+export const setTypingInput = z.object({ conversationId: uuid, isTyping: z.boolean() });
 export type SetTypingInput = z.infer<typeof setTypingInput>;
 
 const watermark = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
@@ -137,7 +164,7 @@ export const ackReceiptsInput = z.object({
   receipts: z
     .array(
       z
-        .object({ conversationId: z.uuid(), deliveredSeq: watermark.optional(), readSeq: watermark.optional() })
+        .object({ conversationId: uuid, deliveredSeq: watermark.optional(), readSeq: watermark.optional() })
         .refine((r) => r.deliveredSeq !== undefined || r.readSeq !== undefined, 'Give deliveredSeq, readSeq or both'),
     )
     .min(1, 'No receipts given')
