@@ -179,7 +179,7 @@ function Bubble({ mine, body, at, status, seq, sender, error, onRetry, onDelete,
             <ChevronDownIcon className="h-4 w-4" />
           </button>
         )}
-        <p className="whitespace-pre-wrap [overflow-wrap:anywhere]">
+        <p dir="auto" className="whitespace-pre-wrap [overflow-wrap:anywhere]">
           <LinkifiedText text={body} />
           {/* Room for the time so it never overlaps the last line. */}
           <span className={`inline-block ${mine ? 'w-[5.5rem]' : 'w-16'}`} aria-hidden="true" />

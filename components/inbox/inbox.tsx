@@ -258,7 +258,7 @@ function ConversationRow({ conversation: c, active, meId, onOpen, typing, online
           {typers.length > 0 ? (
             <span className="truncate text-sm font-medium text-brand dark:text-emerald-400">typing…</span>
           ) : (
-            <span className="truncate text-sm text-neutral-600 dark:text-neutral-400">{preview}</span>
+            <span dir="auto" className="truncate text-sm text-neutral-600 dark:text-neutral-400">{preview}</span>
           )}
           <span className="flex shrink-0 items-center gap-1.5">
             {c.mutedUntil && <BellOffIcon label="Muted" className="h-4 w-4 text-neutral-400" />}
