@@ -10,6 +10,7 @@ import {
 } from '@trpc/client';
 import superjson from 'superjson';
 import { backoffMs } from '@/lib/backoff.ts';
+import { MAX_CALLS_PER_BATCH } from '@/lib/limits.ts';
 import type { AppRouter } from '@/server/router.ts';
 
 type WsClient = ReturnType<typeof createWSClient>;
@@ -75,7 +76,7 @@ export class Transport {
   private subscriptionState: ConnectionState = 'connecting';
   private readonly listeners = new Set<() => void>();
   private readonly stateListeners = new Set<() => void>();
-  private readonly http = httpBatchLink<AppRouter>({ url: '/api/trpc', transformer: superjson });
+  private readonly http = httpBatchLink<AppRouter>({ url: '/api/trpc', transformer: superjson, maxItems: MAX_CALLS_PER_BATCH });
   private readonly sse = httpSubscriptionLink<AppRouter, typeof EventSource>({ url: '/api/trpc', transformer: superjson });
 
   /** Listens for the browser coming back (call once, in the browser). */

@@ -5,6 +5,7 @@ import { httpBatchLink, type TRPCClientErrorLike } from '@trpc/client';
 import { createTRPCReact } from '@trpc/react-query';
 import { useState, type ReactNode } from 'react';
 import superjson from 'superjson';
+import { MAX_CALLS_PER_BATCH } from '@/lib/limits.ts';
 import type { AppRouter } from '@/server/router.ts';
 import { Transport } from './transport.ts';
 
@@ -16,7 +17,7 @@ export function TrpcProvider({ children, transport }: { children: ReactNode; tra
     () => new QueryClient({ defaultOptions: { queries: { staleTime: 10_000, refetchOnWindowFocus: false, retry: 1 } } }),
   );
   const [client] = useState(() =>
-    trpc.createClient({ links: [transport ? transport.link : httpBatchLink({ url: '/api/trpc', transformer: superjson })] }),
+    trpc.createClient({ links: [transport ? transport.link : httpBatchLink({ url: '/api/trpc', transformer: superjson, maxItems: MAX_CALLS_PER_BATCH })] }),
   );
   return (
     <trpc.Provider client={client} queryClient={queryClient}>

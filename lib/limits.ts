@@ -9,3 +9,5 @@ export const INBOX_PAGE_SIZE = 50;
 export const INBOX_PAGE_MAX = 200;
 /** Conversations one receipts.ack call may acknowledge. */
 export const RECEIPTS_PER_CALL = 200;
+/** Calls one HTTP request may batch (the server refuses more; the client splits its batches to fit). */
+export const MAX_CALLS_PER_BATCH = 16;

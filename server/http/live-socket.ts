@@ -27,6 +27,13 @@ import { clientErrorOf } from '../trpc.ts';
 const LIVE_PATH = 'sync.events';
 /** A tab needs one; a few allow for a client that resubscribes before its old stream stopped. */
 const MAX_LIVE_SUBSCRIPTIONS = 4;
+/**
+ * Calls one frame may carry, and one connection may make in a second, before the rest are refused
+ * (TOO_MANY_REQUESTS with when to retry; nothing done): a browser makes a few a second, a bot that
+ * pipelines its sends a few hundred; a 64 KiB frame could otherwise carry 800.
+ */
+export const MAX_CALLS_PER_FRAME = 100;
+export const MAX_CALLS_PER_SECOND = 1_000;
 
 const config = appRouter._def._config;
 const serialize = (value: unknown) => JSON.stringify(config.transformer.output.serialize(value));
@@ -143,8 +150,6 @@ const MUTATIONS: Record<string, MutationRoute> = {
   // Receipt states hold only strings and numbers: superjson adds nothing to them.
   'receipts.ack': route(ackReceiptsInput, ackReceipts, (states: ReceiptState[]) => `{"json":${JSON.stringify(states)}}`),
 };
-/** Cheap test of a raw frame: only frames that mention one of these are read by this layer. */
-const MARKS = [LIVE_PATH, 'subscription.stop', ...Object.keys(MUTATIONS)];
 
 /**
  * Serves one upgraded socket of `userId`: the live subscription and sends here (the two calls that
@@ -158,7 +163,7 @@ export function serveSocket(ws: WebSocket, req: IncomingMessage, userId: UserId,
   const reply = (request: Request, rest: string) =>
     sendCoalesced(ws, `{"id":${JSON.stringify(request.id)}${request.jsonrpc ? ',"jsonrpc":"2.0"' : ''}${rest}`);
 
-  const fail = (request: Request, error: unknown, type: 'mutation' | 'subscription', path: string) => {
+  const fail = (request: Request, error: unknown, type: 'query' | 'mutation' | 'subscription', path: string) => {
     // A service's refusal reads the same for everyone (a saturated server refuses thousands a
     // second): its written shape is reused.
     const key = error instanceof AppError ? `${type}|${path}|${error.code}|${error.field}|${error.retryAfterMs}|${error.message}` : null;
@@ -214,17 +219,46 @@ export function serveSocket(ws: WebSocket, req: IncomingMessage, userId: UserId,
     if (r.method === 'subscription.stop' && live.has(r.id)) return stop;
   };
 
+  // The connection's budget of calls in the current second.
+  let secondStart = 0;
+  let callsThisSecond = 0;
+  /** 0: the call may go; else how long until it could, ms. */
+  const waitFor = (indexInFrame: number): number => {
+    const now = Date.now();
+    if (now - secondStart >= 1_000) {
+      secondStart = now;
+      callsThisSecond = 0;
+    }
+    if (indexInFrame >= MAX_CALLS_PER_FRAME) return 100;
+    return ++callsThisSecond <= MAX_CALLS_PER_SECOND ? 0 : secondStart + 1_000 - now;
+  };
+  const tooMany = (retryAfterMs: number) =>
+    new AppError('RATE_LIMITED', 'Too many calls on this connection. Try again in a moment.', undefined, retryAfterMs);
+
   ws.on('message', (data: Buffer, isBinary: boolean) => {
-    if (isBinary || !MARKS.some((mark) => data.includes(mark))) return void trpcSide.emit('message', data, isBinary);
+    if (isBinary) return void trpcSide.emit('message', data, isBinary);
     let message: unknown;
     try {
       message = JSON.parse(data.toString('utf8'));
     } catch {
-      return void trpcSide.emit('message', data, isBinary); // tRPC answers the parse error
+      return void trpcSide.emit('message', data, isBinary); // PING, or a parse error tRPC answers
     }
-    const requests = (Array.isArray(message) ? message : [message]) as Request[];
+    const all = (Array.isArray(message) ? message : [message]) as Request[];
+    // Calls past the frame's or the second's budget are answered here and go no further.
+    const requests = all.filter((r, i) => {
+      const isCall = !!r && typeof r === 'object' && r.id !== undefined && r.method !== 'subscription.stop';
+      const wait = isCall ? waitFor(i) : 0;
+      if (wait === 0) return true;
+      const type = r.method === 'query' || r.method === 'subscription' ? r.method : 'mutation';
+      fail(r, tooMany(wait), type, typeof r.params?.path === 'string' ? r.params.path : '');
+      return false;
+    });
     const handlers = requests.map(handlerOf);
-    if (handlers.every((h) => h === undefined)) return void trpcSide.emit('message', data, isBinary);
+    if (handlers.every((h) => h === undefined)) {
+      if (requests.length === all.length) return void trpcSide.emit('message', data, isBinary);
+      if (requests.length > 0) trpcSide.emit('message', Buffer.from(JSON.stringify(requests)), false);
+      return;
+    }
     // A batch that mixes: tRPC gets the rest, in a frame of its own.
     const theirs = requests.filter((_, i) => handlers[i] === undefined);
     if (theirs.length > 0) trpcSide.emit('message', Buffer.from(JSON.stringify(theirs)), false);

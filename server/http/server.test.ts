@@ -7,7 +7,7 @@ import superjson from 'superjson';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { MessageNewEvent, ServerEvent } from '../../lib/events.ts';
-import { RECEIPTS_PER_CALL } from '../../lib/limits.ts';
+import { MAX_CALLS_PER_BATCH, RECEIPTS_PER_CALL } from '../../lib/limits.ts';
 import { ReceiptBatcher } from '../../lib/sync/receipt-batcher.ts';
 import { issueSessionToken, sessionCookieName } from '../auth/session.ts';
 import { getDb } from '../db/client.ts';
@@ -15,6 +15,7 @@ import { OFFLINE_GRACE_MS } from '../presence/service.ts';
 import { getPresenceRegistry } from '../realtime/index.ts';
 import type { AppRouter } from '../router.ts';
 import { createPair, createUser, EventQueue, releaseServices, send, TEST_PASSWORD, type TestUser } from '../test/helpers.ts';
+import { MAX_CALLS_PER_FRAME, MAX_CALLS_PER_SECOND } from './live-socket.ts';
 import { createParleyServer, TRPC_HTTP_PATH, TRPC_WS_PATH, type ParleyServer } from './server.ts';
 
 // Filled in once the port is known: the server reads the list at each upgrade.
@@ -219,6 +220,39 @@ describe("the socket's own handling of sync.events and messages.send (tRPC's wir
     await received.next((r) => r.id === 6 && r.type === 'started');
   });
 
+  const meQuery = (id: number) => ({ id, method: 'query', params: { path: 'users.me', input: { json: null } } });
+  const answers = async (received: Awaited<ReturnType<typeof rawSocket>>['received'], n: number) => {
+    const codes = new Map<string, number>();
+    let retryAfterMs = 0;
+    for (let i = 0; i < n; i++) {
+      const { body } = await received.next();
+      const data = (body as { error?: { json: { data: { code: string; retryAfterMs?: number } } } }).error?.json.data;
+      codes.set(data?.code ?? 'data', (codes.get(data?.code ?? 'data') ?? 0) + 1);
+      if (data?.retryAfterMs) retryAfterMs = data.retryAfterMs;
+    }
+    return { codes: Object.fromEntries(codes), retryAfterMs };
+  };
+
+  test(`a frame of more than ${MAX_CALLS_PER_FRAME} calls gets the rest refused with TOO_MANY_REQUESTS and a retry hint`, async () => {
+    const user = await createUser('framecap');
+    const { frame, received } = await rawSocket(user);
+    frame(Array.from({ length: MAX_CALLS_PER_FRAME + 20 }, (_, i) => meQuery(i + 1)));
+    const { codes, retryAfterMs } = await answers(received, MAX_CALLS_PER_FRAME + 20);
+    expect(codes).toEqual({ data: MAX_CALLS_PER_FRAME, TOO_MANY_REQUESTS: 20 });
+    expect(retryAfterMs).toBeGreaterThan(0);
+  });
+
+  test(`past ${MAX_CALLS_PER_SECOND} calls in a second a connection's calls are refused until the second is over`, async () => {
+    const user = await createUser('ratecap');
+    const { frame, received } = await rawSocket(user);
+    const frames = (MAX_CALLS_PER_SECOND / MAX_CALLS_PER_FRAME) * 1.5; // sent at once: they arrive within the same second
+    for (let f = 0; f < frames; f++) frame(Array.from({ length: MAX_CALLS_PER_FRAME }, (_, i) => meQuery(f * MAX_CALLS_PER_FRAME + i + 1)));
+    const { codes, retryAfterMs } = await answers(received, frames * MAX_CALLS_PER_FRAME);
+    expect(codes).toEqual({ data: MAX_CALLS_PER_SECOND, TOO_MANY_REQUESTS: frames * MAX_CALLS_PER_FRAME - MAX_CALLS_PER_SECOND });
+    expect(retryAfterMs).toBeGreaterThan(0);
+    expect(retryAfterMs).toBeLessThanOrEqual(1_000);
+  });
+
   test("a send with bad input is refused as tRPC refuses it: BAD_REQUEST, the field's message, nothing stored", async () => {
     const [alice, bob] = await Promise.all([createUser('badin'), createUser('badinb')]);
     const { id: conversationId } = await alice.caller.conversations.openDirect({ username: bob.username });
@@ -310,6 +344,19 @@ describe('tRPC over HTTP', () => {
     expect(await client(token).users.me.query()).toMatchObject({ id: user.id });
     const err = await client().users.me.query().catch((e: unknown) => e);
     expect((err as TRPCClientError<AppRouter>).data?.httpStatus).toBe(401);
+  });
+
+  test(`a batch of more than ${MAX_CALLS_PER_BATCH} calls is refused with 400, and no call of it runs`, async () => {
+    const user = await createUser('batchcap');
+    const token = await issueSessionToken(user);
+    const batch = async (n: number) => {
+      const paths = Array.from({ length: n }, () => 'users.me').join(',');
+      const inputs = encodeURIComponent(JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [i, { json: null }]))));
+      return fetch(`${origin.replace('localhost', '127.0.0.1')}${TRPC_HTTP_PATH}/${paths}?batch=1&input=${inputs}`, { headers: { authorization: `Bearer ${token}` } });
+    };
+    expect((await batch(MAX_CALLS_PER_BATCH)).status).toBe(200);
+    const refused = await batch(MAX_CALLS_PER_BATCH + 1);
+    expect(refused.status).toBe(400);
   });
 
   test('a taken username comes back as 409 CONFLICT naming the field, with no stack trace', async () => {

@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { getWSConnectionHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
+import { MAX_CALLS_PER_BATCH } from '../../lib/limits.ts';
 import type { UserId } from '../../lib/schemas.ts';
 import { userIdFromHeaders } from '../auth/session.ts';
 import { logger } from '../logger.ts';
@@ -56,6 +57,7 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
     router: appRouter,
     basePath: `${TRPC_HTTP_PATH}/`,
     maxBodySize: MAX_HTTP_BODY,
+    maxBatchSize: MAX_CALLS_PER_BATCH,
     createContext: async ({ req, res }) => {
       const userId = await userIdFromHeaders(req.headers);
       // The fallback transport's event stream (server-sent events) is a live connection as a socket is.
