@@ -32,18 +32,15 @@ export function enforceLocally(limit: Limit, subject: string): void {
   if (local.hit(key, limit.windowMs) > limit.max) throw new AppError('RATE_LIMITED', limit.message, undefined, local.retryAfterMs(key));
 }
 
-/** Counts one event (across instances when Redis is configured) and refuses it (RATE_LIMITED, nothing done) past the limit. */
-export async function enforce(limit: Limit, subject: string): Promise<void> {
-  if ((await getRateLimiter().hit(keyOf(limit, subject), limit.windowMs)) > limit.max) {
-    throw new AppError('RATE_LIMITED', limit.message);
-  }
-}
-
-/** For limits counted only on failure: refuse when the budget is spent, without counting. */
-export async function assertUnder(limit: Limit, subject: string): Promise<void> {
-  if ((await getRateLimiter().peek(keyOf(limit, subject))) >= limit.max) throw new AppError('RATE_LIMITED', limit.message);
-}
-
-export async function count(limit: Limit, subject: string): Promise<void> {
-  await getRateLimiter().hit(keyOf(limit, subject), limit.windowMs);
+/**
+ * Counts an attempt before it is made (across instances when Redis is configured) and refuses it
+ * (RATE_LIMITED, nothing done) past the limit, so attempts sent in parallel cannot all pass a check
+ * made before any of them was counted. For limits on failures, the returned function takes the
+ * attempt back (it succeeded, or never ran).
+ */
+export async function reserve(limit: Limit, subject: string): Promise<() => Promise<void>> {
+  const key = keyOf(limit, subject);
+  const limiter = getRateLimiter();
+  if ((await limiter.hit(key, limit.windowMs)) > limit.max) throw new AppError('RATE_LIMITED', limit.message);
+  return () => limiter.release(key);
 }

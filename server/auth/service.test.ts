@@ -6,6 +6,7 @@ import { authSecret } from '../env.ts';
 import { AppError } from '../errors.ts';
 import { LIMITS } from '../rate-limits.ts';
 import { callerFor, createUser, errorShape, expectTRPCError, releaseServices, TEST_PASSWORD, uniqueUsername } from '../test/helpers.ts';
+import { BoundedWork, HASHING_AT_ONCE, HASHING_WAITING } from './hashing.ts';
 import { verifyCredentials } from './service.ts';
 import { sessionCookieName, userIdFromHeaders } from './session.ts';
 
@@ -146,5 +147,57 @@ describe('login rate limit', () => {
     const refused = await expectTRPCError(anonymous.auth.createToken({ username: victim.username, password: TEST_PASSWORD }), 'TOO_MANY_REQUESTS');
     expect(refused.message).toMatch(/Too many failed attempts/);
     await expect(anonymous.auth.createToken({ username: bystander.username, password: TEST_PASSWORD })).resolves.toMatchObject({ user: { id: bystander.id } });
+  });
+
+  test('guesses sent all at once are counted before they are checked: no more than the limit get an answer', async () => {
+    const victim = await createUser('rlburst');
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 30 }, () => anonymous.auth.createToken({ username: victim.username, password: 'wrong guess 1' })),
+    );
+    const codes = outcomes.map((o) => (o.status === 'rejected' ? (o.reason as { code?: string }).code : 'OK'));
+    expect(codes.filter((c) => c === 'UNAUTHORIZED')).toHaveLength(LIMITS.failedLogins.max);
+    expect(codes.filter((c) => c === 'TOO_MANY_REQUESTS')).toHaveLength(30 - LIMITS.failedLogins.max);
+  });
+
+  test('a right password uses up none of the budget', async () => {
+    const owner = await createUser('rlowner');
+    for (let i = 0; i < LIMITS.failedLogins.max - 1; i++) expect(await verifyCredentials({ username: owner.username, password: 'wrong guess 1' })).toBeNull();
+    for (let i = 0; i < 3; i++) expect(await verifyCredentials({ username: owner.username, password: TEST_PASSWORD })).toMatchObject({ id: owner.id });
+    expect(await verifyCredentials({ username: owner.username, password: 'wrong guess 1' })).toBeNull(); // the tenth failure
+    await expectTRPCError(anonymous.auth.createToken({ username: owner.username, password: TEST_PASSWORD }), 'TOO_MANY_REQUESTS');
+  });
+
+  test(`a flood of sign-ins is hashed ${HASHING_AT_ONCE} at a time: past ${HASHING_WAITING} waiting the rest are refused at once, retryable`, async () => {
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: HASHING_AT_ONCE + HASHING_WAITING + 20 }, () => anonymous.auth.createToken({ username: uniqueUsername('flood'), password: 'a guess 1' })),
+    );
+    const refused = outcomes.filter((o) => o.status === 'rejected' && (o.reason as { code?: string }).code === 'TOO_MANY_REQUESTS');
+    expect(refused.length).toBeGreaterThanOrEqual(20);
+    expect(errorShape((refused[0] as PromiseRejectedResult).reason).data).toMatchObject({ retryAfterMs: expect.any(Number) });
+    const someone = await createUser('rlafter');
+    await expect(anonymous.auth.createToken({ username: someone.username, password: TEST_PASSWORD })).resolves.toMatchObject({ user: { id: someone.id } });
+  });
+});
+
+describe('BoundedWork', () => {
+  test('runs at most so many at once, in arrival order, and refuses past the waiting room', async () => {
+    const work = new BoundedWork(2, 3);
+    let running = 0;
+    let most = 0;
+    const order: number[] = [];
+    const task = (i: number) => async () => {
+      running++;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      order.push(i);
+      running--;
+      return i;
+    };
+    const results = await Promise.allSettled(Array.from({ length: 7 }, (_, i) => work.run(task(i))));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'rejected']);
+    expect(most).toBe(2);
+    expect(order.slice(2)).toEqual([2, 3, 4]);
+    expect((results[5] as PromiseRejectedResult).reason).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: 1_000 });
+    await expect(work.run(task(9))).resolves.toBe(9); // free again
   });
 });

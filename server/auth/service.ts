@@ -1,20 +1,15 @@
 // Accounts: registration and password checks (argon2id), and API tokens for bots and scripts.
 import { randomUUID } from 'node:crypto';
-import { hash, verify } from '@node-rs/argon2';
 import type { LoginInput, RegisterInput, UserSummary } from '../../lib/schemas.ts';
 import { getDb } from '../db/client.ts';
 import { AppError } from '../errors.ts';
-import { assertUnder, count, LIMITS } from '../rate-limits.ts';
+import { LIMITS, reserve } from '../rate-limits.ts';
+import { DUMMY_HASH, hashPassword, verifyPassword } from './hashing.ts';
 import { issueSessionToken } from './session.ts';
-
-// @node-rs/argon2 defaults to argon2id; these are OWASP's suggested costs for it.
-const HASH_OPTIONS = { memoryCost: 19456, timeCost: 2, parallelism: 1 };
-// A real hash to verify against when the user does not exist, so timing does not reveal usernames.
-const DUMMY_HASH = hash('parley-dummy-password', HASH_OPTIONS);
 
 export async function register(input: RegisterInput): Promise<UserSummary> {
   const db = getDb();
-  const passwordHash = await hash(input.password, HASH_OPTIONS);
+  const passwordHash = await hashPassword(input.password);
   try {
     const user = await db.user.create({
       data: { id: randomUUID(), username: input.username, displayName: input.displayName, passwordHash },
@@ -29,15 +24,21 @@ export async function register(input: RegisterInput): Promise<UserSummary> {
 
 /** The user, if the password is right; null otherwise (never says which part was wrong); RATE_LIMITED after too many failures. */
 export async function verifyCredentials(input: LoginInput): Promise<UserSummary | null> {
-  // Counted per username, on failures only: an attacker cannot lock out an owner who knows the password
-  // for longer than the window, and cannot guess faster than the limit.
-  await assertUnder(LIMITS.failedLogins, input.username);
-  const user = await getDb().user.findUnique({ where: { username: input.username } });
-  const ok = await verify(user?.passwordHash ?? (await DUMMY_HASH), input.password);
-  if (!user || !ok) {
-    await count(LIMITS.failedLogins, input.username);
-    return null;
+  // Counted per username before the password is checked (guesses sent at once cannot all pass), and
+  // taken back when it was right: only failures use up the budget, so an attacker cannot lock out an
+  // owner who knows the password for longer than the window, nor guess faster than the limit.
+  const takeBack = await reserve(LIMITS.failedLogins, input.username);
+  let user: { id: string; username: string; displayName: string; passwordHash: string } | null;
+  let ok: boolean;
+  try {
+    user = await getDb().user.findUnique({ where: { username: input.username } });
+    ok = await verifyPassword(user?.passwordHash ?? (await DUMMY_HASH), input.password);
+  } catch (err) {
+    await takeBack(); // nothing was checked (the server was busy, or the database failed): no guess was made
+    throw err;
   }
+  if (!user || !ok) return null;
+  await takeBack(); // a right password uses up nothing
   return { id: user.id, username: user.username, displayName: user.displayName };
 }
 

@@ -29,6 +29,19 @@ describe.each([
     expect(await l.peek('a')).toBe(2);
   });
 
+  test('a hit taken back no longer counts, and a key is never taken below 0', async () => {
+    const l = limiter();
+    await l.hit('r', 60_000);
+    await l.hit('r', 60_000);
+    await l.release('r');
+    expect(await l.peek('r')).toBe(1);
+    await l.release('r');
+    await l.release('r');
+    expect(await l.peek('r')).toBe(0);
+    await l.release('never');
+    expect(await l.hit('never', 60_000)).toBe(1);
+  });
+
   test('a window ends and counting starts again', async () => {
     const l = limiter();
     await l.hit('w', 150);

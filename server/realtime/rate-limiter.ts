@@ -6,6 +6,8 @@ export interface RateLimiter {
   hit(key: string, windowMs: number): Promise<number>;
   /** The count in the current window, without counting. */
   peek(key: string): Promise<number>;
+  /** Takes one hit back (within the current window; never below 0). */
+  release(key: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -26,6 +28,11 @@ export class FixedWindows {
 
   peek(key: string): number {
     return this.current(key)?.count ?? 0;
+  }
+
+  release(key: string): void {
+    const current = this.current(key);
+    if (current && current.count > 0) current.count--;
   }
 
   /** Until key's window ends, ms (0 when it has none). */
@@ -63,10 +70,16 @@ export class MemoryRateLimiter implements RateLimiter {
     return this.windows.peek(key);
   }
 
+  async release(key: string): Promise<void> {
+    this.windows.release(key);
+  }
+
   async close(): Promise<void> {
     this.windows.clear();
   }
 }
+
+const RELEASE = "if redis.call('get', KEYS[1]) and tonumber(redis.call('get', KEYS[1])) > 0 then return redis.call('decr', KEYS[1]) end return 0";
 
 export class RedisRateLimiter implements RateLimiter {
   private readonly redis: Redis;
@@ -87,6 +100,11 @@ export class RedisRateLimiter implements RateLimiter {
 
   async peek(key: string): Promise<number> {
     return Number((await this.redis.get(key).catch(() => null)) ?? 0);
+  }
+
+  async release(key: string): Promise<void> {
+    // Only within a window that still exists: a DECR on a missing key would start one at -1.
+    await this.redis.eval(RELEASE, 1, key).catch(() => {});
   }
 
   async close(): Promise<void> {
