@@ -3,6 +3,7 @@ import { expect, test } from '@playwright/test';
 import { messageTexts, registerThroughApi } from './fixtures/users.ts';
 
 test('scrolling up loads earlier pages in order, without duplicates or jumps', async ({ browser }) => {
+  test.setTimeout(90_000); // 120 sends one after another first: on a loaded machine they alone took most of a minute
   const alice = await registerThroughApi(browser, 'alice', 'Alice History');
   const bob = await registerThroughApi(browser, 'bob', 'Bob History');
   const opened = await alice.context.request.post('/api/trpc/conversations.openDirect', { data: { json: { username: bob.username } } });
