@@ -1,7 +1,8 @@
 // Delivery property with faults the receiver's socket never notices: two instances on Redis, clients
 // of each conversation on both, while the instances' publishing connections to Redis are killed again
 // and again (their subscribers stay up, so no gap signal), one instance is SIGKILLed under load
-// (messages it committed but had not published yet), and at the end Redis refuses every publish.
+// (messages it committed but had not published yet), the database cuts both instances' connections
+// once, and at the end Redis refuses every publish.
 // Nothing may be lost, duplicated or reordered, and every connected receiver must hold every
 // committed message within the healing bound.
 import { setTimeout as pause } from 'node:timers/promises';
@@ -10,6 +11,7 @@ import { afterAll, expect, test } from 'vitest';
 import { issueSessionToken } from './auth/session.ts';
 import { freePort, RedisProcess, ServerProcess, waitUntil } from './test/cluster-harness.ts';
 import { checkDelivery, committedTops, lagging } from './test/delivery-check.ts';
+import { getDb } from './db/client.ts';
 import { createGroup, releaseServices, type TestUser } from './test/helpers.ts';
 import { between, connectClient, SendRun } from './test/sim-client.ts';
 
@@ -19,8 +21,9 @@ const IN_FLIGHT_PER_CLIENT = 4;
 const SEND_GAP_MS: [number, number] = [0, 8];
 /** Between two kills of every publishing connection to Redis while messages flow. */
 const KILL_GAP_MS: [number, number] = [20, 120];
-/** Share of all sends acked when instance A is SIGKILLed. */
+/** Shares of all sends acked when instance A is SIGKILLed, and when the database drops both instances' connections. */
 const CRASH_AT = 0.5;
+const FAILOVER_AT = 0.75;
 /** Time a client may need on top of the bound to fetch what the heads said it lacks. */
 const FETCH_SLACK_MS = 2_000;
 // Snowflake node ids of the two instances (1000+ are left for tests).
@@ -105,7 +108,16 @@ test(
       await servers[0].start();
       crashed = true;
     };
-    await Promise.all([Promise.all(clients.map((c) => run.sender(c, MESSAGES_PER_CLIENT, SEND_GAP_MS, IN_FLIGHT_PER_CLIENT))), crash()]);
+    // A database failover, as the instances see it: every connection of theirs is cut at once (sends
+    // and heads reads in flight fail; the instances must retry or refuse, never lose or repeat).
+    let cut = 0;
+    const failover = async () => {
+      while (!testOver && run.acked < FAILOVER_AT * total) await pause(20);
+      const names = NODE_IDS.map((id) => `parley-${id}`);
+      cut = (await getDb().$queryRaw<{ pid: number }[]>`
+        SELECT pid FROM pg_stat_activity WHERE application_name = ANY(${names}) AND pg_terminate_backend(pid)`).length;
+    };
+    await Promise.all([Promise.all(clients.map((c) => run.sender(c, MESSAGES_PER_CLIENT, SEND_GAP_MS, IN_FLIGHT_PER_CLIENT))), crash(), failover()]);
 
     killing = false;
     await killer;
@@ -135,6 +147,7 @@ test(
     expect(problems).toEqual([]);
     expect(rowsTotal).toBeGreaterThanOrEqual(3_000);
     expect(crashed).toBe(true);
+    expect(cut).toBeGreaterThan(0);
     expect(kills).toBeGreaterThan(0);
     const healed = (await Promise.all(servers.map(healedOn))).reduce((a, b) => a + b, 0);
     const notHealed = onB.filter((c, i) => c.stats.headsEvents === headsBefore[i]).map((c) => c.tag);
@@ -143,7 +156,7 @@ test(
     const gapFills = clients.reduce((n, c) => n + c.stats.wireMessages - c.stats.distinctWire.size, 0);
     console.log(
       `delivery (healing): ${rowsTotal} messages in ${conversations.length} conversations, ${receiversChecked} receivers checked, ` +
-        `${kills} connections to Redis killed, 1 instance SIGKILLed, ${healed} subscriptions healed by heads (A's since its restart), ` +
+        `${kills} connections to Redis killed, 1 instance SIGKILLed, ${cut} database connections cut, ${healed} subscriptions healed by heads (A's since its restart), ` +
         `${gapFills} duplicates collapsed, caught up ${(caughtUpMs / 1000).toFixed(1)} s after the last send, ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
     );
   },

@@ -17,7 +17,9 @@ function open(): { pool: pg.Pool; prisma: PrismaClient } {
   if (!holder[KEY]) {
     const connectionString = env.DATABASE_URL;
     if (!connectionString) throw new Error('The database is not configured yet (DATABASE_URL)');
-    const pool = new pg.Pool({ connectionString, max: env.DATABASE_POOL_SIZE });
+    // Named per instance in pg_stat_activity ("parley-<NODE_ID>"), so an operator sees whose connections they are.
+    const application_name = env.NODE_ID === undefined ? 'parley' : `parley-${env.NODE_ID}`;
+    const pool = new pg.Pool({ connectionString, max: env.DATABASE_POOL_SIZE, application_name });
     holder[KEY] = { pool, prisma: new PrismaClient({ adapter: new PrismaPg(pool) }) };
   }
   return holder[KEY];
