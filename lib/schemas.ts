@@ -188,7 +188,7 @@ export type MemberRole = 'owner' | 'admin' | 'member';
 
 /** What a system message records; `actorId` is the member who did it (also the message's sender). */
 export type SystemEvent =
-  | { type: 'group.created'; actorId: UserId; title: string }
+  | { type: 'group.created'; actorId: UserId; title: string; description?: string }
   | { type: 'group.renamed'; actorId: UserId; title: string }
   | { type: 'group.described'; actorId: UserId; description: string }
   | { type: 'members.added'; actorId: UserId; userIds: UserId[] }

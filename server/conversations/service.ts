@@ -27,6 +27,23 @@ const AGGREGATE_WATERMARKS = `
   ) a`;
 
 /**
+ * For a former member (m.left_seq set) the group as it was when they left, from its system messages:
+ * its name and description then, and how many were in it (they included). Nothing newer reaches them.
+ * Each is a subquery under CASE, so it runs only for former members' rows.
+ */
+const lastEventBefore = (field: string, types: string[]) => `
+  (SELECT NULLIF(x.event->>'${field}', '') FROM messages x
+    WHERE x.conversation_id = c.id AND x.kind = 'system' AND x.seq <= m.left_seq
+      AND x.event->>'type' IN (${types.map((t) => `'${t}'`).join(', ')})
+    ORDER BY x.seq DESC LIMIT 1)`;
+const AS_OF_DEPARTURE = `
+  CASE WHEN m.left_seq IS NULL THEN m.title ELSE ${lastEventBefore('title', ['group.created', 'group.renamed'])} END AS title,
+  CASE WHEN m.left_seq IS NULL THEN m.description ELSE ${lastEventBefore('description', ['group.created', 'group.described'])} END AS description,
+  CASE WHEN m.left_seq IS NULL THEN a.member_count ELSE
+    (SELECT count(*)::int FROM members x
+      WHERE x.conversation_id = c.id AND x.from_seq <= m.left_seq AND (x.left_seq IS NULL OR x.left_seq >= m.left_seq)) END AS member_count`;
+
+/**
  * The head of conversation `c` for member row `m`: the last seq they may read (the conversation's
  * last, or where they left it). The one definition, as SQL over those aliases.
  */
@@ -90,16 +107,21 @@ export async function readableRange(userId: UserId, conversationId: Conversation
   return { fromSeq: member.fromSeq, toSeq: member.leftSeq };
 }
 
-/** Everyone who is or was in the conversation (senders of its history), current members first. */
-export async function listMembers(conversationId: ConversationId): Promise<MemberSummary[]> {
+/**
+ * Everyone who is or was in the conversation (senders of its history), current members first. A
+ * former member (`view` ends) sees it as it was when they left: nobody added since, and anyone who
+ * was still in it then as in it.
+ */
+export async function listMembers(conversationId: ConversationId, view: ReadableRange): Promise<MemberSummary[]> {
   const rows = await getDb().member.findMany({
-    where: { conversationId },
+    where: { conversationId, ...(view.toSeq === null ? {} : { fromSeq: { lte: view.toSeq } }) },
     select: { role: true, joinedAt: true, leftSeq: true, user: { select: { id: true, username: true, displayName: true } } },
     orderBy: [{ joinedAt: 'asc' }, { userId: 'asc' }],
   });
   const rank = { owner: 0, admin: 1, member: 2 } as Record<string, number>;
+  const activeThen = (leftSeq: bigint | null) => leftSeq === null || (view.toSeq !== null && leftSeq > view.toSeq);
   return rows
-    .map((r) => ({ ...r.user, role: r.role as MemberRole, joinedAt: r.joinedAt, active: r.leftSeq === null }))
+    .map((r) => ({ ...r.user, role: r.role as MemberRole, joinedAt: r.joinedAt, active: activeThen(r.leftSeq) }))
     .sort((a, b) => Number(b.active) - Number(a.active) || rank[a.role] - rank[b.role]);
 }
 
@@ -140,7 +162,7 @@ const INBOX = `
     ORDER BY s.last_at DESC, s.conversation_id DESC
     LIMIT $3
   )
-  SELECT m.conversation_id AS id, m.kind, m.title, m.description, m.role, m.left_seq, a.member_count,
+  SELECT m.conversation_id AS id, m.kind, m.role, m.left_seq, ${AS_OF_DEPARTURE},
     CASE WHEN m.muted_until > now() THEN m.muted_until END AS muted_until,
     m.last_seq, m.last_at, (extract(epoch FROM m.last_at) * 1000000)::bigint AS last_at_us,
     m.read_seq, a.all_delivered, a.all_read,

@@ -109,7 +109,7 @@ describe('authorization matrix', () => {
     'typing.set': { allowed: ['owner', 'admin', 'member'], call: (c, u) => u.caller.typing.set({ conversationId: c.conversationId, isTyping: true }) },
     'messages.list': { allowed: ['owner', 'admin', 'member', 'former'], call: (c, u) => u.caller.messages.list({ conversationId: c.conversationId }) },
     'messages.info': {
-      allowed: ['owner', 'admin', 'member', 'former'],
+      allowed: ['owner', 'admin', 'member'], // read states keep changing after someone leaves
       call: (c, u, role) => u.caller.messages.info({ conversationId: c.conversationId, seq: c.sent.get(role) ?? 1 }),
     },
     'conversations.get': { allowed: ['owner', 'admin', 'member', 'former'], call: (c, u) => u.caller.conversations.get({ conversationId: c.conversationId }) },
@@ -324,5 +324,43 @@ describe('group ticks and message info', () => {
     expect((await alice.caller.messages.info({ conversationId: id, seq: message.seq })).read.map((r) => r.user.id).sort()).toEqual(
       [bob.id, carol.id].sort(),
     );
+  });
+});
+
+describe('privacy after leaving', () => {
+  test('a former member sees the group as it was when they left: its name, description, members and count then', async () => {
+    const [owner, bob, carol, dave] = await Promise.all([createUser('pvo'), createUser('pvb'), createUser('pvc'), createUser('pvd')]);
+    const id = await settled(owner.caller.groups.create({ title: 'Before', description: 'first words', usernames: [bob.username, carol.username] })).then((g) => g.id);
+    await settled(owner.caller.groups.removeMember({ conversationId: id, userId: carol.id }));
+    await settled(bob.caller.groups.leave({ conversationId: id })); // bob leaves after carol was removed
+
+    // Everything below happens after carol and bob are gone.
+    await settled(owner.caller.groups.update({ conversationId: id, title: 'After', description: 'secret plans' }));
+    await settled(owner.caller.groups.addMembers({ conversationId: id, usernames: [dave.username] }));
+
+    const carolView = await carol.caller.conversations.get({ conversationId: id });
+    expect(carolView).toMatchObject({ title: 'Before', description: 'first words', memberCount: 3, role: null });
+    const carolInbox = (await carol.caller.conversations.list()).conversations.find((c) => c.id === id);
+    expect(carolInbox).toMatchObject({ title: 'Before', description: 'first words', memberCount: 3 });
+    const carolMembers = await carol.caller.conversations.members({ conversationId: id });
+    expect(carolMembers.map((m) => [m.id, m.active])).toEqual([
+      [owner.id, true],
+      [bob.id, true], // still in it when she was removed
+      [carol.id, false],
+    ]);
+    expect(await bob.caller.conversations.get({ conversationId: id })).toMatchObject({ title: 'Before', memberCount: 2 });
+    expect((await bob.caller.conversations.members({ conversationId: id })).map((m) => m.id)).not.toContain(dave.id);
+
+    // The members see it as it is.
+    expect(await owner.caller.conversations.get({ conversationId: id })).toMatchObject({ title: 'After', description: 'secret plans', memberCount: 2 });
+  });
+
+  test('message info is for current members: a former member is told nothing newer than their departure', async () => {
+    const [owner, bob] = await Promise.all([createUser('pvio'), createUser('pvib')]);
+    const id = await makeGroup(owner, [bob]);
+    const message = await send(bob, id, 'mine');
+    await settled(bob.caller.groups.leave({ conversationId: id }));
+    const refused = await expectTRPCError(bob.caller.messages.info({ conversationId: id, seq: message.seq }), 'FORBIDDEN');
+    expect(refused.message).toBe('Message info is only for current members');
   });
 });

@@ -125,7 +125,7 @@ export async function createGroup(ownerId: UserId, input: CreateGroupInput): Pro
       ],
     });
     return appendSystemMessages(tx, messageIds, conversationId, 0n, [
-      { event: { type: 'group.created', actorId: ownerId, title: input.title }, body: `${owner.displayName} created group "${input.title}"` },
+      { event: { type: 'group.created', actorId: ownerId, title: input.title, ...(input.description ? { description: input.description } : {}) }, body: `${owner.displayName} created group "${input.title}"` },
     ]);
   });
   fanout.publish(conversationId, messages);

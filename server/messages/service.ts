@@ -103,6 +103,8 @@ export async function getMessageInfo(userId: UserId, input: { conversationId: st
       : null;
   if (!message) throw new AppError('NOT_FOUND', 'No such message');
   if (message.senderId !== userId || message.kind !== 'text') throw new AppError('FORBIDDEN', 'Only its sender can see who has a message');
+  // Read states keep changing after someone leaves; a former member is told nothing newer than their departure.
+  if (view.toSeq !== null) throw new AppError('FORBIDDEN', 'Message info is only for current members');
   const rows = await getDb().$queryRaw<InfoRow[]>`
     SELECT u.id, u.username, u.display_name, m.delivered_seq >= ${seq} AS delivered, m.read_seq >= ${seq} AS read,
       (SELECT min(r.at) FROM receipt_marks r
