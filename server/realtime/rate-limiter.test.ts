@@ -1,5 +1,6 @@
 // Rate-limit counters: the in-process and Redis implementations count the same way.
 import { randomUUID } from 'node:crypto';
+import net from 'node:net';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limiter.ts';
 
@@ -48,5 +49,33 @@ describe.each([
     await l.hit('w', 150);
     await vi.waitFor(async () => expect(await l.peek('w')).toBe(0), { timeout: 5_000, interval: 50 });
     expect(await l.hit('w', 150)).toBe(1);
+  });
+});
+
+describe('RedisRateLimiter without a Redis that answers', () => {
+  test.each([
+    ['nothing listening', async () => ({ url: 'redis://127.0.0.1:1', stop: async () => {} })],
+    [
+      'a server that accepts and never answers',
+      async () => {
+        const sockets: net.Socket[] = [];
+        const silent = net.createServer((socket) => void sockets.push(socket));
+        await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+        const stop = () => new Promise<void>((r) => (sockets.forEach((s) => s.destroy()), silent.close(() => r())));
+        return { url: `redis://127.0.0.1:${(silent.address() as net.AddressInfo).port}`, stop };
+      },
+    ],
+  ])('with %s, it counts in this process instead of waiting or letting everything through', async (_name, start) => {
+    const { url, stop } = await start();
+    const limiter = new RedisRateLimiter(url);
+    open.push(limiter);
+    try {
+      expect(await limiter.hit('k', 60_000)).toBe(1);
+      expect(await limiter.hit('k', 60_000)).toBe(2);
+      await limiter.release('k');
+      expect(await limiter.peek('k')).toBe(1);
+    } finally {
+      await stop();
+    }
   });
 });

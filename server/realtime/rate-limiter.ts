@@ -81,12 +81,20 @@ export class MemoryRateLimiter implements RateLimiter {
 
 const RELEASE = "if redis.call('get', KEYS[1]) and tonumber(redis.call('get', KEYS[1])) > 0 then return redis.call('decr', KEYS[1]) end return 0";
 
+/**
+ * Counters in Redis, shared by every instance. Nothing waits on an unreachable or silent Redis: a
+ * command is not queued while the link is down and times out after COMMAND_TIMEOUT_MS, and meanwhile
+ * this instance counts in its own memory (the limit then holds per instance, not across them).
+ */
+const COMMAND_TIMEOUT_MS = 500;
+
 export class RedisRateLimiter implements RateLimiter {
   private readonly redis: Redis;
+  private readonly local = new FixedWindows();
 
   constructor(url: string, keyPrefix = 'parley:rate:') {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 1, keyPrefix });
-    this.redis.on('error', () => {}); // a failing limiter fails open (see hit)
+    this.redis = new Redis(url, { keyPrefix, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: COMMAND_TIMEOUT_MS });
+    this.redis.on('error', () => {}); // reconnects by itself; the local counters stand in meanwhile
   }
 
   async hit(key: string, windowMs: number): Promise<number> {
@@ -94,17 +102,21 @@ export class RedisRateLimiter implements RateLimiter {
       const [[, count]] = (await this.redis.multi().incr(key).pexpire(key, windowMs, 'NX').exec()) as [[null, number]];
       return count;
     } catch {
-      return 0; // Redis away: better to serve than to lock everyone out
+      return this.local.hit(key, windowMs);
     }
   }
 
   async peek(key: string): Promise<number> {
-    return Number((await this.redis.get(key).catch(() => null)) ?? 0);
+    try {
+      return Number((await this.redis.get(key)) ?? 0);
+    } catch {
+      return this.local.peek(key);
+    }
   }
 
   async release(key: string): Promise<void> {
     // Only within a window that still exists: a DECR on a missing key would start one at -1.
-    await this.redis.eval(RELEASE, 1, key).catch(() => {});
+    await this.redis.eval(RELEASE, 1, key).catch(() => this.local.release(key));
   }
 
   async close(): Promise<void> {
