@@ -17,6 +17,7 @@ import { appRouter } from '../router.ts';
 import { rootContext } from '../trpc.ts';
 import { handleHealthRequest } from './health.ts';
 import { serveSocket } from './live-socket.ts';
+import { applySecurityHeaders } from './security-headers.ts';
 
 export const TRPC_HTTP_PATH = '/api/trpc';
 // Kept clear of every Next route: Next's own upgrade listener ends sockets on paths it serves.
@@ -68,7 +69,9 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
 
   let accepting = true;
   const stopHealing = startHealing(env.DELIVERY_HEAL_S * 1000);
+  const headers = { https: env.publicUrl.startsWith('https:'), dev: env.NODE_ENV !== 'production' }; // as boot.ts runs Next
   const server = http.createServer((req, res) => {
+    applySecurityHeaders(req, res, headers);
     if (req.url?.startsWith(`${TRPC_HTTP_PATH}/`)) return trpcHttp(req, res);
     // Liveness (also the browser's probe for "HTTP works, WebSockets do not"), readiness, metrics.
     if (handleHealthRequest(req, res, () => !accepting)) return;
