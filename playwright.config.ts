@@ -31,6 +31,7 @@ export default defineConfig({
     stdout: 'pipe',
     stderr: 'pipe',
     // The tests' push service runs on loopback.
-    env: { PORT: String(E2E_PORT), PUBLIC_URL: E2E_URL, LOG_LEVEL: 'warn', PUSH_ALLOW_LOCAL_ENDPOINTS: 'true' },
+    // Every test user registers from this machine's address.
+    env: { PORT: String(E2E_PORT), PUBLIC_URL: E2E_URL, LOG_LEVEL: 'warn', PUSH_ALLOW_LOCAL_ENDPOINTS: 'true', REGISTRATIONS_PER_ADDRESS_PER_HOUR: '10000' },
   },
 });

@@ -29,6 +29,9 @@ const envSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(10),
   // A committed message reaches every connected member within this many seconds even if its live event was lost.
   DELIVERY_HEAL_S: z.coerce.number().int().min(3).max(3600).default(60),
+  // Behind a reverse proxy: take the client's address from the last X-Forwarded-For entry (the proxy's).
+  TRUST_PROXY: z.stringbool().default(false),
+  REGISTRATIONS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(20),
   SEND_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1_200),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 }).refine((e) => !e.VAPID_PUBLIC_KEY === !e.VAPID_PRIVATE_KEY, {

@@ -14,6 +14,15 @@ export interface Limit {
 export const LIMITS = {
   /** Wrong passwords per username: slows guessing to a crawl; the owner waits 15 minutes at worst. */
   failedLogins: { name: 'login', max: 10, windowMs: 15 * 60_000, message: 'Too many failed attempts. Try again in a few minutes.' },
+  /** Wrong passwords from one address, whatever the usernames: one password sprayed over many accounts. */
+  failedLoginsPerAddress: { name: 'login-addr', max: 100, windowMs: 15 * 60_000, message: 'Too many failed attempts from your network. Try again later.' },
+  /** New accounts from one address. */
+  registrationsPerAddress: {
+    name: 'register-addr',
+    max: env.REGISTRATIONS_PER_ADDRESS_PER_HOUR,
+    windowMs: 3_600_000,
+    message: 'Too many new accounts from your network. Try again later.',
+  },
   /**
    * Sends per user and instance: far above any person's pace, below a runaway script's. Counted in
    * the process (the send path waits on nothing but the database), so with N instances a user may
@@ -43,4 +52,16 @@ export async function reserve(limit: Limit, subject: string): Promise<() => Prom
   const limiter = getRateLimiter();
   if ((await limiter.hit(key, limit.windowMs)) > limit.max) throw new AppError('RATE_LIMITED', limit.message);
   return () => limiter.release(key);
+}
+
+/** reserve() over several limits at once: all pass, or none is counted. */
+export async function reserveAll(limits: [Limit, string][]): Promise<() => Promise<void>> {
+  const taken: (() => Promise<void>)[] = [];
+  try {
+    for (const [limit, subject] of limits) taken.push(await reserve(limit, subject));
+  } catch (err) {
+    await Promise.all(taken.map((takeBack) => takeBack()));
+    throw err;
+  }
+  return async () => void (await Promise.all(taken.map((takeBack) => takeBack())));
 }

@@ -10,6 +10,8 @@ import { wireTransformer } from './wire-format.ts';
 
 export interface Context {
   userId: UserId | null;
+  /** Where the request came from (http/client-address.ts), for limits per address; null in tests. */
+  clientAddress: string | null;
   log: Logger;
 }
 
@@ -83,6 +85,6 @@ export const readerProcedure = authedProcedure.input(conversationIdInput).use(as
   return next({ ctx: { ...ctx, range } });
 });
 
-export function rootContext(userId: UserId | null, bindings: Record<string, unknown> = {}): Context {
-  return { userId, log: logger.child({ ...bindings, userId }) };
+export function rootContext(userId: UserId | null, bindings: Record<string, unknown> = {}, clientAddress: string | null = null): Context {
+  return { userId, clientAddress, log: logger.child({ ...bindings, userId }) };
 }

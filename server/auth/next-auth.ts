@@ -3,6 +3,7 @@ import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { loginInput } from '../../lib/schemas.ts';
 import { authSecret } from '../env.ts';
+import { clientAddressOf } from '../http/client-address.ts';
 import { verifyCredentials } from './service.ts';
 import { SESSION_MAX_AGE_S } from './session.ts';
 
@@ -24,11 +25,11 @@ export function getAuthOptions(): NextAuthOptions {
       CredentialsProvider({
         name: 'Username',
         credentials: { username: { label: 'Username' }, password: { label: 'Password', type: 'password' } },
-        async authorize(credentials) {
+        async authorize(credentials, req) {
           const parsed = loginInput.safeParse(credentials);
           if (!parsed.success) return null;
           // A RATE_LIMITED AppError propagates: next-auth hands its message to the login form.
-          const user = await verifyCredentials(parsed.data);
+          const user = await verifyCredentials(parsed.data, clientAddressOf(req?.headers ?? {}));
           return user && { id: user.id, name: user.displayName, username: user.username };
         },
       }),

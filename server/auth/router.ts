@@ -4,6 +4,6 @@ import { publicProcedure, router } from '../trpc.ts';
 import { createApiToken, register } from './service.ts';
 
 export const authRouter = router({
-  register: publicProcedure.input(registerInput).mutation(({ input }) => register(input)),
-  createToken: publicProcedure.input(loginInput).mutation(({ input }) => createApiToken(input)),
+  register: publicProcedure.input(registerInput).mutation(({ ctx, input }) => register(input, ctx.clientAddress)),
+  createToken: publicProcedure.input(loginInput).mutation(({ ctx, input }) => createApiToken(input, ctx.clientAddress)),
 });

@@ -7,7 +7,7 @@ import { AppError } from '../errors.ts';
 import { LIMITS } from '../rate-limits.ts';
 import { callerFor, createUser, errorShape, expectTRPCError, releaseServices, TEST_PASSWORD, uniqueUsername } from '../test/helpers.ts';
 import { BoundedWork, HASHING_AT_ONCE, HASHING_WAITING } from './hashing.ts';
-import { verifyCredentials } from './service.ts';
+import { register, verifyCredentials } from './service.ts';
 import { sessionCookieName, userIdFromHeaders } from './session.ts';
 
 afterAll(releaseServices);
@@ -176,6 +176,29 @@ describe('login rate limit', () => {
     expect(errorShape((refused[0] as PromiseRejectedResult).reason).data).toMatchObject({ retryAfterMs: expect.any(Number) });
     const someone = await createUser('rlafter');
     await expect(anonymous.auth.createToken({ username: someone.username, password: TEST_PASSWORD })).resolves.toMatchObject({ user: { id: someone.id } });
+  });
+});
+
+describe('limits per address', () => {
+  test('one password sprayed over many usernames from one address is stopped at the limit; another address is not', async () => {
+    const sprayer = '203.0.113.7';
+    for (let i = 0; i < LIMITS.failedLoginsPerAddress.max; i++) {
+      expect(await verifyCredentials({ username: uniqueUsername('spray'), password: 'Summer2026!' }, sprayer)).toBeNull();
+    }
+    const refused = await verifyCredentials({ username: uniqueUsername('spray'), password: 'Summer2026!' }, sprayer).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'RATE_LIMITED', message: 'Too many failed attempts from your network. Try again later.' });
+    const someone = await createUser('sprayok');
+    expect(await verifyCredentials({ username: someone.username, password: TEST_PASSWORD }, '198.51.100.9')).toMatchObject({ id: someone.id });
+  });
+
+  test('new accounts from one address are limited per hour', async () => {
+    const address = '203.0.113.8';
+    const input = () => ({ username: uniqueUsername('reg'), displayName: 'Reg', password: 'correct-horse-1' });
+    for (let i = 0; i < LIMITS.registrationsPerAddress.max; i++) await register(input(), address);
+    const refused = input();
+    await expect(register(refused, address)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    expect(await userCount(refused.username)).toBe(0);
+    await expect(register(input(), '198.51.100.10')).resolves.toMatchObject({ displayName: 'Reg' });
   });
 });
 

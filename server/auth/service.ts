@@ -3,11 +3,13 @@ import { randomUUID } from 'node:crypto';
 import type { LoginInput, RegisterInput, UserSummary } from '../../lib/schemas.ts';
 import { getDb } from '../db/client.ts';
 import { AppError } from '../errors.ts';
-import { LIMITS, reserve } from '../rate-limits.ts';
+import { LIMITS, reserve, reserveAll, type Limit } from '../rate-limits.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './hashing.ts';
 import { issueSessionToken } from './session.ts';
 
-export async function register(input: RegisterInput): Promise<UserSummary> {
+/** `clientAddress`: where the request came from (null: unknown, as in tests), for the limit per address. */
+export async function register(input: RegisterInput, clientAddress: string | null = null): Promise<UserSummary> {
+  if (clientAddress) await reserve(LIMITS.registrationsPerAddress, clientAddress);
   const db = getDb();
   const passwordHash = await hashPassword(input.password);
   try {
@@ -23,11 +25,15 @@ export async function register(input: RegisterInput): Promise<UserSummary> {
 }
 
 /** The user, if the password is right; null otherwise (never says which part was wrong); RATE_LIMITED after too many failures. */
-export async function verifyCredentials(input: LoginInput): Promise<UserSummary | null> {
+export async function verifyCredentials(input: LoginInput, clientAddress: string | null = null): Promise<UserSummary | null> {
   // Counted per username before the password is checked (guesses sent at once cannot all pass), and
   // taken back when it was right: only failures use up the budget, so an attacker cannot lock out an
   // owner who knows the password for longer than the window, nor guess faster than the limit.
-  const takeBack = await reserve(LIMITS.failedLogins, input.username);
+  // The same per address (one password sprayed over many usernames), when the address is known.
+  const takeBack = await reserveAll([
+    [LIMITS.failedLogins, input.username],
+    ...(clientAddress ? [[LIMITS.failedLoginsPerAddress, clientAddress] as [Limit, string]] : []),
+  ]);
   let user: { id: string; username: string; displayName: string; passwordHash: string } | null;
   let ok: boolean;
   try {
@@ -43,8 +49,8 @@ export async function verifyCredentials(input: LoginInput): Promise<UserSummary 
 }
 
 /** A bearer token for API clients: the same signed JWT a browser session carries. */
-export async function createApiToken(input: LoginInput): Promise<{ token: string; user: UserSummary }> {
-  const user = await verifyCredentials(input);
+export async function createApiToken(input: LoginInput, clientAddress: string | null = null): Promise<{ token: string; user: UserSummary }> {
+  const user = await verifyCredentials(input, clientAddress);
   if (!user) throw new AppError('UNAUTHORIZED', 'Wrong username or password');
   return { token: await issueSessionToken(user), user };
 }

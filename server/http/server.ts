@@ -17,6 +17,7 @@ import { appRouter } from '../router.ts';
 import { rootContext } from '../trpc.ts';
 import { handleHealthRequest } from './health.ts';
 import { serveSocket } from './live-socket.ts';
+import { clientAddressOf, noteClientAddress } from './client-address.ts';
 import { applySecurityHeaders } from './security-headers.ts';
 
 export const TRPC_HTTP_PATH = '/api/trpc';
@@ -63,7 +64,7 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
       const userId = await userIdFromHeaders(req.headers);
       // The fallback transport's event stream (server-sent events) is a live connection as a socket is.
       if (userId && req.headers.accept?.includes('text/event-stream')) trackLiveConnection(userId, randomUUID(), (closed) => res.once('close', closed));
-      return rootContext(userId, { reqId: randomUUID() });
+      return rootContext(userId, { reqId: randomUUID() }, clientAddressOf(req.headers));
     },
   });
 
@@ -71,6 +72,7 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
   const stopHealing = startHealing(env.DELIVERY_HEAL_S * 1000);
   const headers = { https: env.publicUrl.startsWith('https:'), dev: env.NODE_ENV !== 'production' }; // as boot.ts runs Next
   const server = http.createServer((req, res) => {
+    noteClientAddress(req, env.TRUST_PROXY);
     applySecurityHeaders(req, res, headers);
     if (req.url?.startsWith(`${TRPC_HTTP_PATH}/`)) return trpcHttp(req, res);
     // Liveness (also the browser's probe for "HTTP works, WebSockets do not"), readiness, metrics.
@@ -90,7 +92,7 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
     keepAlive: { enabled: true, pingMs: 10_000, pongWaitMs: 10_000 },
     createContext: ({ req }) => {
       const connection = connections.get(req);
-      return rootContext(connection?.userId ?? null, { connId: connection?.connectionId });
+      return rootContext(connection?.userId ?? null, { connId: connection?.connectionId }, clientAddressOf(req.headers));
     },
   });
   wss.on('connection', (ws, req) => {
@@ -105,6 +107,7 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
   server.on('upgrade', (req, socket, head) => {
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (pathname !== TRPC_WS_PATH) return; // HMR and other upgrades belong to Next's own listener
+    noteClientAddress(req, env.TRUST_PROXY);
     if (!accepting) return refuse(socket, 503, 'Service Unavailable');
     // Browsers always send Origin; a foreign one is a cross-site WebSocket hijack attempt.
     const origin = req.headers.origin;
