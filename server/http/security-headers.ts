@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-export interface SecurityHeaderOptions {
+interface SecurityHeaderOptions {
   /** PUBLIC_URL is https: browsers are told to use nothing else. */
   https: boolean;
   /** Next in development evaluates code for hot reloading. */
@@ -13,7 +13,7 @@ export interface SecurityHeaderOptions {
 }
 
 /** The policy for one response, with its nonce. */
-export function contentSecurityPolicy(nonce: string, dev: boolean): string {
+function contentSecurityPolicy(nonce: string, dev: boolean): string {
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}'${dev ? " 'unsafe-eval'" : ''}`,
