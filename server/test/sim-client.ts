@@ -48,6 +48,10 @@ export interface SimClient<U extends { id: string } = { id: string }> {
     /** The URL of the last socket that opened. */
     connectedTo: string | null;
     headsEvents: number;
+    /** When the last heads arrived (ms since the epoch; 0: none yet). */
+    lastHeadsAt: number;
+    /** Gap fills (messages.list calls) under way. */
+    fillsInFlight: number;
     subscriptionStarts: number;
     /** Messages that came over the wire: message.new events and rows of gap-fill pages. */
     wireMessages: number;
@@ -79,6 +83,8 @@ export async function connectClient<U extends { id: string }>(options: ClientOpt
     socketsOpened: 0,
     connectedTo: null,
     headsEvents: 0,
+    lastHeadsAt: 0,
+    fillsInFlight: 0,
     subscriptionStarts: 0,
     wireMessages: 0,
     distinctWire: new Set(),
@@ -117,9 +123,14 @@ export async function connectClient<U extends { id: string }>(options: ClientOpt
     client.store,
     {
       listAfter: async (conversationId, after, limit) => {
-        const page = await trpc.messages.list.query({ conversationId, after, limit });
-        countWire(page.messages);
-        return page;
+        stats.fillsInFlight++;
+        try {
+          const page = await trpc.messages.list.query({ conversationId, after, limit });
+          countWire(page.messages);
+          return page;
+        } finally {
+          stats.fillsInFlight--;
+        }
       },
     },
     { onError: () => stats.fillErrors++ },
@@ -132,7 +143,10 @@ export async function connectClient<U extends { id: string }>(options: ClientOpt
       onStarted: () => stats.subscriptionStarts++,
       onData: (tracked) => {
         const event = tracked.data as ServerEvent;
-        if (event.type === 'sync.heads') stats.headsEvents++;
+        if (event.type === 'sync.heads') {
+          stats.headsEvents++;
+          stats.lastHeadsAt = Date.now();
+        }
         if (event.type === 'message.new') countWire([event.message]);
         client.engine.handle(event);
         options.onEvent?.(event);
