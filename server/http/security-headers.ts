@@ -30,11 +30,16 @@ function contentSecurityPolicy(nonce: string, dev: boolean): string {
   ].join('; ');
 }
 
-export function applySecurityHeaders(req: IncomingMessage, res: ServerResponse, { https, dev }: SecurityHeaderOptions): void {
+/** The headers every response gets (API answers included). */
+export function applySecurityHeaders(res: ServerResponse, { https }: Pick<SecurityHeaderOptions, 'https'>): void {
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('X-Frame-Options', 'DENY');
   res.setHeader('Referrer-Policy', 'same-origin');
   if (https) res.setHeader('Strict-Transport-Security', 'max-age=31536000');
+}
+
+/** For what Next serves (pages and their assets): the policy with a nonce of its own. */
+export function applyPagePolicy(req: IncomingMessage, res: ServerResponse, { dev }: Pick<SecurityHeaderOptions, 'dev'>): void {
   const policy = contentSecurityPolicy(randomBytes(16).toString('base64'), dev);
   req.headers['content-security-policy'] = policy; // where Next finds the nonce (a client's own is replaced)
   res.setHeader('Content-Security-Policy', policy);

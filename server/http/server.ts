@@ -18,7 +18,7 @@ import { rootContext } from '../trpc.ts';
 import { handleHealthRequest } from './health.ts';
 import { serveSocket } from './live-socket.ts';
 import { clientAddressOf, noteClientAddress } from './client-address.ts';
-import { applySecurityHeaders } from './security-headers.ts';
+import { applyPagePolicy, applySecurityHeaders } from './security-headers.ts';
 
 export const TRPC_HTTP_PATH = '/api/trpc';
 // Kept clear of every Next route: Next's own upgrade listener ends sockets on paths it serves.
@@ -73,11 +73,14 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
   const headers = { https: env.publicUrl.startsWith('https:'), dev: env.NODE_ENV !== 'production' }; // as boot.ts runs Next
   const server = http.createServer((req, res) => {
     noteClientAddress(req, env.TRUST_PROXY);
-    applySecurityHeaders(req, res, headers);
+    applySecurityHeaders(res, headers);
     if (req.url?.startsWith(`${TRPC_HTTP_PATH}/`)) return trpcHttp(req, res);
     // Liveness (also the browser's probe for "HTTP works, WebSockets do not"), readiness, metrics.
     if (handleHealthRequest(req, res, () => !accepting)) return;
-    if (options.fallback) return options.fallback(req, res);
+    if (options.fallback) {
+      applyPagePolicy(req, res, headers);
+      return options.fallback(req, res);
+    }
     res.statusCode = 404;
     res.end();
   });
