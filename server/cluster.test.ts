@@ -466,7 +466,10 @@ describe('two instances sharing PostgreSQL and a Redis', { timeout: 30_000 }, ()
     const senders = clients.map((c) => new Sender(c, ids, { inFlight: 3, gapMs: 20 }));
     try {
       await waitUntil(() => senders.every((s) => s.acked >= 5), 10_000, () => `acks ${senders.map((s) => s.acked)}`);
-      const inFlight = senders.reduce((n, s) => n + s.records.length - s.acked, 0);
+      // Stop at a moment with sends in flight (a sample taken at any moment often found none: sends take ms).
+      const unacked = () => senders.reduce((n, s) => n + s.records.length - s.acked, 0);
+      await waitUntil(() => unacked() > 0, 10_000, () => 'a send in flight');
+      const inFlight = unacked(); // no ack can land between here and the signal: both happen in this turn
 
       const stoppedAt = Date.now();
       // The balancer takes B out when its /readyz turns 503 (draining) or stops answering.
