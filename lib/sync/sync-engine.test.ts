@@ -1,6 +1,6 @@
 // The client's sync engine against a stubbed history API: dedup by seq, gap fills, and a fill that
 // news arrives during goes round once more.
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { Message, MessagePage } from '../schemas.ts';
 import { MessageStore } from './message-store.ts';
 import { SyncEngine, type SyncApi } from './sync-engine.ts';
@@ -24,7 +24,13 @@ class FakeHistory implements SyncApi {
   fromSeq = 1;
   requests: { after: number; release: () => void }[] = [];
   hold = false;
+  /** Errors the next calls fail with, in order. */
+  failures: unknown[] = [];
+  calls = 0;
   async listAfter(_c: string, after: number, limit: number): Promise<MessagePage> {
+    this.calls++;
+    const failure = this.failures.shift();
+    if (failure) throw failure;
     const snapshot = this.committed; // what the database had when the query ran
     if (this.hold) await new Promise<void>((release) => this.requests.push({ after, release }));
     const messages = [];
@@ -96,5 +102,48 @@ describe('SyncEngine', () => {
     api.requests[0].release();
     await first;
     expect(seqs()).toEqual([1, 2, 3]);
+  });
+
+  describe('a fill that fails', () => {
+    afterEach(() => void vi.useRealTimers());
+    const apiError = (code: string, retryAfterMs?: number) => Object.assign(new Error(code), { data: { code, retryAfterMs } });
+
+    test('on the way is tried again, after the server\'s retry hint, until it succeeds', async () => {
+      vi.useFakeTimers();
+      const { api, engine, seqs } = setup();
+      api.committed = 2;
+      api.failures = [apiError('TOO_MANY_REQUESTS', 5_000), new TypeError('fetch failed')];
+      await engine.fill('c');
+      expect(seqs()).toEqual([]);
+      await vi.advanceTimersByTimeAsync(4_900);
+      expect(api.calls).toBe(1); // the hint is waited out
+      await vi.advanceTimersByTimeAsync(200);
+      expect(api.calls).toBe(2); // failed again: backoff
+      await vi.advanceTimersByTimeAsync(30_000);
+      expect(seqs()).toEqual([1, 2]);
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(api.calls).toBe(3); // and then it rests
+    });
+
+    test('because it was refused is not tried again', async () => {
+      vi.useFakeTimers();
+      const { api, engine, seqs } = setup();
+      api.committed = 2;
+      api.failures = [apiError('FORBIDDEN')];
+      await engine.fill('c');
+      await vi.advanceTimersByTimeAsync(120_000);
+      expect(api.calls).toBe(1);
+      expect(seqs()).toEqual([]);
+    });
+
+    test('is not tried again once the engine is closed', async () => {
+      vi.useFakeTimers();
+      const { api, engine } = setup();
+      api.failures = [new TypeError('fetch failed')];
+      await engine.fill('c');
+      engine.close();
+      await vi.advanceTimersByTimeAsync(120_000);
+      expect(api.calls).toBe(1);
+    });
   });
 });

@@ -2,6 +2,8 @@
 // conversation heads, and fills gaps by sequence, so each message shows once and in order.
 import type { PresenceUpdatedEvent, ServerEvent, TypingUpdatedEvent } from '../events.ts';
 import type { ConversationHead, Message, MessagePage, ReceiptState } from '../schemas.ts';
+import { isRefusal, retryHintMs } from '../api-errors.ts';
+import { backoffMs } from '../backoff.ts';
 import type { MessageStore } from './message-store.ts';
 
 export const FILL_PAGE = 100;
@@ -24,6 +26,9 @@ export interface SyncHooks {
 export class SyncEngine {
   private readonly filling = new Map<string, Promise<void>>();
   private readonly fillAgain = new Set<string>();
+  /** Conversations whose last fill failed on the way: the next try, and how many failed in a row. */
+  private readonly retries = new Map<string, { timer: ReturnType<typeof setTimeout> | null; failures: number }>();
+  private closed = false;
 
   constructor(
     private readonly store: MessageStore,
@@ -75,6 +80,9 @@ export class SyncEngine {
   /**
    * Fetches everything above the contiguous top until caught up; one fill per conversation at a time.
    * A trigger during a running fill makes it go round once more: its last page may predate the news.
+   * A fill that failed on the way (offline, a server in trouble, too many calls at once) is tried
+   * again with backoff, after the server's retry hint if it gave one, until it succeeds: no heads may
+   * come to trigger it again. A refusal (no longer allowed to read) is not.
    */
   fill(conversationId: string): Promise<void> {
     const running = this.filling.get(conversationId);
@@ -82,19 +90,36 @@ export class SyncEngine {
       this.fillAgain.add(conversationId);
       return running;
     }
+    const retry = this.retries.get(conversationId);
+    if (retry?.timer) clearTimeout(retry.timer);
+    if (retry) retry.timer = null;
     const run = (async () => {
       do {
         this.fillAgain.delete(conversationId);
         await this.fillNow(conversationId);
       } while (this.fillAgain.has(conversationId));
+      this.retries.delete(conversationId);
     })()
-      .catch((err) => this.hooks.onError?.(err))
+      .catch((err) => {
+        this.hooks.onError?.(err);
+        if (this.closed || isRefusal(err)) return;
+        const failures = (this.retries.get(conversationId)?.failures ?? 0) + 1;
+        const timer = setTimeout(() => void this.fill(conversationId), Math.max(retryHintMs(err), backoffMs(failures - 1)));
+        this.retries.set(conversationId, { timer, failures });
+      })
       .finally(() => {
         this.filling.delete(conversationId);
         this.fillAgain.delete(conversationId);
       });
     this.filling.set(conversationId, run);
     return run;
+  }
+
+  /** Stops retrying failed fills (the client closed). */
+  close(): void {
+    this.closed = true;
+    for (const retry of this.retries.values()) if (retry.timer) clearTimeout(retry.timer);
+    this.retries.clear();
   }
 
   private async fillNow(conversationId: string): Promise<void> {
