@@ -15,6 +15,16 @@ export const metrics = {
     help: 'Messages committed by sends on this instance',
     registers: [registry],
   }),
+  pushesHealed: new client.Counter({
+    name: 'parley_pushes_healed_total',
+    help: 'web pushes sent late because their regular round never ran (an instance died before its fan-out)',
+    registers: [registry],
+  }),
+  headsRetried: new client.Counter({
+    name: 'parley_heads_retried_total',
+    help: 'reads of a subscription\'s heads that failed (the database was unreachable) and were tried again',
+    registers: [registry],
+  }),
   deliveriesHealed: new client.Counter({
     name: 'parley_deliveries_healed_total',
     help: 'live subscriptions sent fresh heads because events committed for them never arrived (server/sync/healer.ts)',

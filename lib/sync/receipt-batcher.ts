@@ -16,6 +16,7 @@ export class ReceiptBatcher {
   private readonly sent = new Map<string, { deliveredSeq: number; readSeq: number }>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private failures = 0;
+  private closed = false;
 
   constructor(private readonly send: (input: AckReceiptsInput) => Promise<unknown>) {}
 
@@ -28,8 +29,16 @@ export class ReceiptBatcher {
     this.note(conversationId, seq, seq);
   }
 
+  /** Stops for good: nothing pending goes out, nothing new is taken (the client closed). */
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.pending.clear();
+  }
+
   private note(conversationId: string, deliveredSeq: number, readSeq: number, delayMs = FLUSH_DELAY_MS): void {
-    if (deliveredSeq <= 0 && readSeq <= 0) return;
+    if (this.closed || (deliveredSeq <= 0 && readSeq <= 0)) return;
     const sent = this.sent.get(conversationId);
     // Watermarks only move forward: an ack at or below what was already sent would change nothing.
     if (sent && deliveredSeq <= sent.deliveredSeq && readSeq <= sent.readSeq) return;

@@ -20,7 +20,7 @@ import { AppError, notAMember } from '../errors.ts';
 // The lowest delivered/read watermark over the current members of conversation c: what every member
 // has. The sender's own watermarks pass every message they sent, so for their messages this is "all
 // the others".
-const AGGREGATE_WATERMARKS = `
+export const AGGREGATE_WATERMARKS = `
   CROSS JOIN LATERAL (
     SELECT min(x.delivered_seq) AS all_delivered, min(x.read_seq) AS all_read, count(*)::int AS member_count
     FROM members x WHERE x.conversation_id = c.id AND x.left_seq IS NULL
@@ -284,25 +284,37 @@ export async function getConversation(userId: UserId, conversationId: Conversati
  * Where each of the user's conversations stands: sent first on every (re)subscribe, for resume. A
  * former member's head stays at their departure.
  */
+/** A conversation's head as member row `m` of conversation `c` sees it (with AGGREGATE_WATERMARKS joined as `a`). */
+export const HEAD_COLUMNS = `c.id, ${MEMBER_HEAD} AS last_seq, m.delivered_seq, m.read_seq, a.all_delivered, a.all_read`;
+export interface HeadRow {
+  id: string;
+  last_seq: string;
+  delivered_seq: string;
+  read_seq: string;
+  all_delivered: string;
+  all_read: string;
+}
+export const toHead = (r: HeadRow): ConversationHead => ({
+  id: r.id,
+  lastSeq: Number(r.last_seq),
+  deliveredSeq: Number(r.delivered_seq),
+  readSeq: Number(r.read_seq),
+  allDeliveredSeq: Number(r.all_delivered),
+  allReadSeq: Number(r.all_read),
+});
+
 export async function listHeads(userId: UserId): Promise<ConversationHead[]> {
   // Prepared: every (re)subscription of every client reads it.
-  const { rows } = await getPool().query<{ id: string; last_seq: string; delivered_seq: string; read_seq: string; all_delivered: string; all_read: string }>({
+  const { rows } = await getPool().query<HeadRow>({
     name: 'heads',
     text: `
-      SELECT c.id, ${MEMBER_HEAD} AS last_seq, m.delivered_seq, m.read_seq, a.all_delivered, a.all_read
+      SELECT ${HEAD_COLUMNS}
       FROM members m JOIN conversations c ON c.id = m.conversation_id
       ${AGGREGATE_WATERMARKS}
       WHERE m.user_id = $1::uuid`,
     values: [userId],
   });
-  return rows.map((r) => ({
-    id: r.id,
-    lastSeq: Number(r.last_seq),
-    deliveredSeq: Number(r.delivered_seq),
-    readSeq: Number(r.read_seq),
-    allDeliveredSeq: Number(r.all_delivered),
-    allReadSeq: Number(r.all_read),
-  }));
+  return rows.map(toHead);
 }
 
 /** "Always" is stored as this far date: a timestamp every client can hold, unlike PostgreSQL's infinity. */

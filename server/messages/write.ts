@@ -17,7 +17,7 @@ export type SendOutcome =
   | { ok: true; message: Message; created: boolean }
   | { ok: false; error: AppError };
 
-interface MessageRow {
+export interface MessageRow {
   id: bigint;
   conversationId: string;
   seq: bigint;

@@ -3,11 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { getDb } from '../db/client.ts';
 import { fanout } from '../messages/fanout.ts';
+import { messageIds } from '../messages/service.ts';
+import { writeSends } from '../messages/write.ts';
 import { getPresenceRegistry } from '../realtime/index.ts';
 import { FakePushService, type FakeSubscription } from '../test/fake-push-service.ts';
 import { createGroup, createPair, createUser, expectTRPCError, releaseServices, send, type TestUser } from '../test/helpers.ts';
 import type { PushPayload } from '../../lib/push.ts';
-import { isPushServiceEndpoint, MAX_SUBSCRIPTIONS, push } from './service.ts';
+import { healMissedPushes, isPushServiceEndpoint, MAX_SUBSCRIPTIONS, push } from './service.ts';
 
 const service = new FakePushService();
 beforeAll(() => service.start());
@@ -184,6 +186,64 @@ describe('push for new messages', () => {
     const endpoints = (await getDb().pushSubscription.findMany({ where: { userId: bob.id } })).map((s) => s.endpoint);
     expect(endpoints).toEqual([kept.endpoint]);
     expect(await pushesTo(kept)).toHaveLength(1);
+  });
+});
+
+describe('pushes whose round never ran', () => {
+  /** Heals over what was committed since `since` (this test's own messages). */
+  const healSince = (since: number) => healMissedPushes(Date.now() - since + 100, 0);
+
+  test('a message committed but never fanned out (its instance died) is pushed by the healing sweep, once', async () => {
+    const started = Date.now();
+    const { a: alice, b: bob, conversationId } = await createPair('pushheal');
+    const browser = await subscribe(bob);
+    const alicesBrowser = await subscribe(alice);
+    await send(alice, conversationId, 'pushed as usual');
+    expect(await pushesTo(browser)).toHaveLength(1);
+    // Committed, then nothing: as if the process died before its fan-out.
+    const [lost] = (await writeSends([{ conversationId, senderId: alice.id, clientId: randomUUID(), body: 'never fanned out' }], messageIds)).outcomes;
+    if (!lost.ok) throw lost.error;
+    expect(await pushesTo(browser)).toHaveLength(1);
+
+    expect(await healSince(started)).toBe(1);
+    expect((await pushesTo(browser)).at(-1)).toMatchObject({ type: 'message', body: '2 new messages\nnever fanned out', count: 2 });
+    expect(await pushesTo(alicesBrowser)).toEqual([]);
+    // Pushed now: the next sweeps (on any instance) find nothing more to send.
+    expect(await healSince(started)).toBe(0);
+    expect(await pushesTo(browser)).toHaveLength(2);
+  });
+
+  test('nothing is healed for messages that were pushed, delivered, read or muted, nor for a member who left', async () => {
+    const started = Date.now();
+    const { users: [owner, pushed, online, muted, leaver], conversationId } = await createGroup('pushhealno', 5);
+    const browsers = await Promise.all([pushed, online, muted, leaver].map(subscribe));
+    await muted.caller.conversations.mute({ conversationId, duration: '8h' });
+    await leaver.caller.groups.leave({ conversationId });
+    const connection = randomUUID();
+    await getPresenceRegistry().connect(online.id, connection);
+    try {
+      const message = await send(owner, conversationId, 'news');
+      await online.caller.receipts.ack({ receipts: [{ conversationId, deliveredSeq: message.seq }] });
+      expect(await healSince(started)).toBe(0);
+      const [forPushed, forOnline, forMuted, forLeaver] = await Promise.all(browsers.map(pushesTo));
+      expect(forPushed).toHaveLength(1);
+      expect([forOnline, forMuted, forLeaver]).toEqual([[], [], []]);
+    } finally {
+      await getPresenceRegistry().disconnect(online.id, connection);
+    }
+  });
+
+  test('a regular round and a healing one for the same message send one push', async () => {
+    const started = Date.now();
+    const { a: alice, b: bob, conversationId } = await createPair('pushrace');
+    const browser = await subscribe(bob);
+    const [written] = (await writeSends([{ conversationId, senderId: alice.id, clientId: randomUUID(), body: 'late' }], messageIds)).outcomes;
+    if (!written.ok) throw written.error;
+    const release = service.hold();
+    push.messages([written.message]); // its fan-out came late after all, while the sweep looks
+    await healSince(started); // finds it or not, depending on whether the regular round claimed it yet
+    release();
+    expect(await pushesTo(browser)).toMatchObject([{ body: 'late' }]);
   });
 });
 

@@ -13,6 +13,8 @@ import { logger } from '../logger.ts';
 import { metrics } from '../metrics.ts';
 import { getPresenceRegistry } from '../realtime/index.ts';
 import { SerialQueues } from '../serial-queues.ts';
+import { snowflakeAt } from '../snowflake.ts';
+import { toMessage, type MessageRow } from '../messages/write.ts';
 
 const log = logger.child({ part: 'push' });
 
@@ -183,17 +185,21 @@ async function notifyMessage(message: Message, onlyTo?: UserId): Promise<void> {
     JOIN users sender ON sender.id = ${message.senderId}::uuid
     WHERE m.conversation_id = ${message.conversationId}::uuid AND m.user_id <> ${message.senderId}::uuid
       AND (${onlyTo ?? null}::uuid IS NULL OR m.user_id = ${onlyTo ?? null}::uuid)
-      AND m.left_seq IS NULL AND m.from_seq <= ${seq} AND m.read_seq < ${seq}
+      AND m.left_seq IS NULL AND m.from_seq <= ${seq} AND m.read_seq < ${seq} AND m.pushed_seq < ${seq}
       AND (m.muted_until IS NULL OR m.muted_until <= now())`;
   if (rows.length === 0) return;
   const online = await getPresenceRegistry().online([...new Set(rows.map((r) => r.user_id))]);
-  const targets = rows.filter((r) => !online.has(r.user_id));
+  const offline = [...new Set(rows.filter((r) => !online.has(r.user_id)).map((r) => r.user_id))];
+  if (offline.length === 0) return;
+  // The claim: of two rounds for the same message (the healing sweep and a late regular round, on
+  // any instance), only the one whose update moved pushed_seq sends.
+  const claimed = await db.$queryRaw<{ user_id: string }[]>`
+    UPDATE members SET pushed_seq = ${seq}
+    WHERE conversation_id = ${message.conversationId}::uuid AND user_id = ANY(${offline}::uuid[]) AND pushed_seq < ${seq}
+    RETURNING user_id`;
+  const userIds = claimed.map((c) => c.user_id);
+  const targets = rows.filter((r) => userIds.includes(r.user_id));
   if (targets.length === 0) return;
-  const userIds = [...new Set(targets.map((t) => t.user_id))];
-  await db.member.updateMany({
-    where: { conversationId: message.conversationId, userId: { in: userIds }, pushedSeq: { lt: seq } },
-    data: { pushedSeq: seq },
-  });
   const badges = await unreadTotals(userIds);
   const text = message.body.length > PREVIEW_CHARS ? `${message.body.slice(0, PREVIEW_CHARS - 1)}…` : message.body;
   await Promise.all(
@@ -279,6 +285,11 @@ class PushQueue {
     });
   }
 
+  /** A message whose regular round never came (see healMissedPushes), for one member. */
+  missed(message: Message, userId: UserId): void {
+    this.queues.run(message.conversationId, () => notifyMessage(message, userId));
+  }
+
   read(userId: UserId, conversationId: ConversationId): void {
     // Queued after the waiting round: a later message must not take that round over and go out
     // before this close, which would then close its notification.
@@ -293,6 +304,33 @@ class PushQueue {
 }
 
 export const push = new PushQueue();
+
+/**
+ * Pushes whose regular round never ran: the instance died between a commit and its fan-out, or the
+ * fan-out's member query failed. Looks at each conversation's newest text message committed between
+ * `fromMs` and `toMs` ago (every member but its sender has read nothing after their own last message
+ * before it, so that one message is all the news): a member with a browser to push to who has not
+ * had it delivered, read or pushed gets its round now. notifyMessage checks the rest (mute, presence)
+ * and claims it, so a round that did run, on any instance, is never repeated. Returns how many were
+ * queued.
+ */
+export async function healMissedPushes(fromMs: number, toMs: number): Promise<number> {
+  const now = Date.now();
+  const rows = await getDb().$queryRaw<(MessageRow & { target: string })[]>`
+    SELECT msg.id, msg.conversation_id AS "conversationId", msg.seq, msg.sender_id AS "senderId", msg.client_id AS "clientId",
+      msg.body, msg.kind, msg.event, msg.created_at AS "createdAt", m.user_id AS target
+    FROM (SELECT DISTINCT ON (conversation_id) * FROM messages
+          WHERE id > ${snowflakeAt(now - fromMs)}::bigint AND id <= ${snowflakeAt(now - toMs)}::bigint AND kind = 'text'
+          ORDER BY conversation_id, seq DESC) msg
+    JOIN members m ON m.conversation_id = msg.conversation_id
+    WHERE m.user_id <> msg.sender_id AND m.left_seq IS NULL AND m.from_seq <= msg.seq
+      AND GREATEST(m.pushed_seq, m.delivered_seq, m.read_seq) < msg.seq
+      AND (m.muted_until IS NULL OR m.muted_until <= now())
+      AND EXISTS (SELECT 1 FROM push_subscriptions s WHERE s.user_id = m.user_id)`;
+  for (const row of rows) push.missed(toMessage(row), row.target);
+  if (rows.length > 0) metrics.pushesHealed.inc(rows.length);
+  return rows.length;
+}
 
 /** The server's VAPID public key, for PushManager.subscribe's applicationServerKey. */
 export function pushConfig(): { publicKey: string } {

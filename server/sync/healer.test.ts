@@ -6,6 +6,7 @@ import type { HeadsEvent, MessageNewEvent } from '../../lib/events.ts';
 import { fanout } from '../messages/fanout.ts';
 import { messageIds } from '../messages/service.ts';
 import { writeSends } from '../messages/write.ts';
+import { writeAcks } from '../receipts/write.ts';
 import { createGroup, createPair, EventQueue, releaseServices, send } from '../test/helpers.ts';
 import { sweep } from './healer.ts';
 import { openLiveEvents } from './service.ts';
@@ -55,6 +56,30 @@ describe('healing lost live events', () => {
       expect(events.events.filter(isHeads)).toHaveLength(1); // only the first heads
     } finally {
       live.close();
+    }
+  });
+
+  test('a receipt whose event was lost: the sender\'s ticks and the reader\'s other devices get heads at the second sweep', async () => {
+    const { a: alice, b: bob, conversationId } = await createPair('healack');
+    const [toAlice, toBob] = [new EventQueue(), new EventQueue()];
+    const lives = [openLiveEvents(alice.id, (e) => toAlice.push(e)), openLiveEvents(bob.id, (e) => toBob.push(e))];
+    try {
+      await Promise.all([toAlice.next(isHeads), toBob.next(isHeads)]);
+      await send(alice, conversationId, 'did you get it?');
+      await toBob.next((e) => e.type === 'message.new');
+      // Written, never published: as if the acking instance's publish was lost.
+      await writeAcks([{ userId: bob.id, conversationId, deliveredSeq: 1, readSeq: 1 }]);
+
+      expect(await sweep(LOOKBACK_MS)).toBe(0);
+      expect(await sweep(LOOKBACK_MS)).toBe(2);
+      const alicesHead = (await toAlice.next<HeadsEvent>(isHeads)).conversations.find((c) => c.id === conversationId);
+      expect(alicesHead).toMatchObject({ allDeliveredSeq: 1, allReadSeq: 1 });
+      const bobsHead = (await toBob.next<HeadsEvent>(isHeads)).conversations.find((c) => c.id === conversationId);
+      expect(bobsHead).toMatchObject({ deliveredSeq: 1, readSeq: 1 });
+      expect(await sweep(LOOKBACK_MS)).toBe(0);
+      expect(await sweep(LOOKBACK_MS)).toBe(0);
+    } finally {
+      for (const live of lives) live.close();
     }
   });
 

@@ -8,15 +8,15 @@
 //   lacks by seq and drops what it already has by (conversation, seq);
 // - reading the heads may fail (a database failover): it retries with backoff by itself, and never
 //   shows the client an internal error;
-// - an event lost on the way without the bus noticing (healer.ts) is made good by fresh heads within
-//   DELIVERY_HEAL_S of its commit.
+// - an event lost on the way without the bus noticing (healer.ts), a message or a receipt, is made good
+//   by fresh heads within DELIVERY_HEAL_S of its commit.
 import type { BusEvent, HeadsEvent, ServerEvent } from '../../lib/events.ts';
-import type { ConversationHead, UserId } from '../../lib/schemas.ts';
+import type { ConversationHead, ConversationId, UserId } from '../../lib/schemas.ts';
 import { listHeads } from '../conversations/service.ts';
 import { logger } from '../logger.ts';
 import { metrics } from '../metrics.ts';
 import { channels, getBus, type Bus } from '../realtime/index.ts';
-import { watch } from './healer.ts';
+import { watch, type Standing } from './healer.ts';
 import { InOrder } from './in-order.ts';
 import { backoffMs } from '../../lib/backoff.ts';
 
@@ -55,10 +55,21 @@ export function openLiveEvents(userId: UserId, deliver: Deliver, { bus = getBus(
     else readAgain = true; // the next heads will cover what was dropped
   };
 
+  // The receipt watermarks each conversation's events and heads told the client (the healer compares).
+  const receipts = new Map<ConversationId, Omit<Standing, 'lastSeq'>>();
   const order = new InOrder((event) => {
     if (event.type === 'message.new') {
       metrics.messagesDelivered.inc();
       metrics.busLag.observe((Date.now() - event.message.createdAt.getTime()) / 1000);
+    } else if (event.type === 'receipt.updated') {
+      const told = receipts.get(event.conversationId) ?? { deliveredSeq: 0, readSeq: 0, allDeliveredSeq: 0, allReadSeq: 0 };
+      const own = event.userId === userId;
+      receipts.set(event.conversationId, {
+        deliveredSeq: own ? Math.max(told.deliveredSeq, event.deliveredSeq) : told.deliveredSeq,
+        readSeq: own ? Math.max(told.readSeq, event.readSeq) : told.readSeq,
+        allDeliveredSeq: Math.max(told.allDeliveredSeq, event.allDeliveredSeq),
+        allReadSeq: Math.max(told.allReadSeq, event.allReadSeq),
+      });
     }
     deliver(event);
   });
@@ -77,11 +88,13 @@ export function openLiveEvents(userId: UserId, deliver: Deliver, { bus = getBus(
       if (closed) return;
       deliver(heads);
       order.reset(heads.conversations);
+      for (const { id, lastSeq: _, ...watermarks } of heads.conversations) receipts.set(id, watermarks);
       const release = held;
       held = null;
       release.forEach(forward);
     } catch (err) {
       const delay = backoffMs(attempt);
+      metrics.headsRetried.inc();
       log.warn({ err, userId, retryInMs: delay }, 'reading heads failed; retrying');
       reading = false;
       retryTimer = setTimeout(() => void sendHeads(attempt + 1), delay);
@@ -98,7 +111,7 @@ export function openLiveEvents(userId: UserId, deliver: Deliver, { bus = getBus(
   const stopGaps = bus.onGap(() => void sendHeads());
   const stopHealing = watch(userId, {
     ready: () => held === null && !closed,
-    seen: (conversationId) => order.seen(conversationId),
+    told: (conversationId) => ({ lastSeq: order.seen(conversationId), ...receipts.get(conversationId) }),
     resync: () => void sendHeads(),
   });
   void sendHeads();
