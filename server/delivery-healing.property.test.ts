@@ -1,19 +1,23 @@
 // Delivery property with faults the receiver's socket never notices: two instances on Redis, clients
 // of each conversation on both, while the instances' publishing connections to Redis are killed again
 // and again (their subscribers stay up, so no gap signal), one instance is SIGKILLed under load
-// (messages it committed but had not published yet), the database cuts both instances' connections
-// once, and at the end Redis refuses every publish.
-// Nothing may be lost, duplicated or reordered, and every connected receiver must hold every
-// committed message within the healing bound.
+// (messages it committed but had not published yet), the database cuts every connection of both
+// instances again and again for a moment while every subscription reads its heads (the read throws
+// inside the subscription), a user comes online with news in more conversations than one receipts
+// call may carry, and at the end Redis refuses every publish.
+// Nothing may be lost, duplicated or reordered, every connected receiver must hold every committed
+// message within the healing bound, and every client's delivered ticks must come to the truth.
+import { randomUUID } from 'node:crypto';
 import { setTimeout as pause } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, expect, test } from 'vitest';
 import { issueSessionToken } from './auth/session.ts';
 import { freePort, RedisProcess, ServerProcess, waitUntil } from './test/cluster-harness.ts';
-import { checkDelivery, committedTops, lagging } from './test/delivery-check.ts';
+import { checkDelivery, committedTops, lagging, untruthfulTicks } from './test/delivery-check.ts';
 import { getDb } from './db/client.ts';
-import { createGroup, releaseServices, type TestUser } from './test/helpers.ts';
+import { createGroup, createUser, releaseServices, type TestUser } from './test/helpers.ts';
 import { between, connectClient, SendRun } from './test/sim-client.ts';
+import { RECEIPTS_PER_CALL } from '../lib/limits.ts';
 
 const HEAL_S = 3;
 const MESSAGES_PER_CLIENT = 400;
@@ -24,6 +28,10 @@ const KILL_GAP_MS: [number, number] = [20, 120];
 /** Shares of all sends acked when instance A is SIGKILLed, and when the database drops both instances' connections. */
 const CRASH_AT = 0.5;
 const FAILOVER_AT = 0.75;
+/** Conversations with news for the user who comes online: more than one receipts call carries. */
+const BACKLOG = RECEIPTS_PER_CALL + 10;
+/** How long the database cuts every connection of the instances, again and again. */
+const FAILOVER_MS = 1_000;
 /** Time a client may need on top of the bound to fetch what the heads said it lacks. */
 const FETCH_SLACK_MS = 2_000;
 // Snowflake node ids of the two instances (1000+ are left for tests).
@@ -38,11 +46,12 @@ afterAll(async () => {
   await releaseServices();
 });
 
-/** parley_deliveries_healed_total of one instance (0 when it does not answer). */
-async function healedOn(server: ServerProcess): Promise<number> {
+/** A counter of one instance (0 when it does not answer). */
+async function counterOn(server: ServerProcess, name: string): Promise<number> {
   const text = await fetch(`${server.httpUrl}/metrics`).then((r) => r.text(), () => '');
-  return Number(/^parley_deliveries_healed_total (\d+)/m.exec(text)?.[1] ?? 0);
+  return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
 }
+const sumOver = async (servers: ServerProcess[], name: string) => (await Promise.all(servers.map((s) => counterOn(s, name)))).reduce((a, b) => a + b, 0);
 
 test(
   'with publishes lost on the way and an instance killed between commit and publish, every connected receiver holds every message within the healing bound',
@@ -69,18 +78,28 @@ test(
       )),
     ];
     const conversationIds = conversations.map((c) => c.id);
+    // The user who comes online with a backlog: a message from users[0] waits in each of BACKLOG groups.
+    const hub = await createUser('hlhub');
+    const backlog: string[] = [];
+    for (let i = 0; i < BACKLOG; i++) {
+      const group = await users[0].caller.groups.create({ title: `backlog ${i}`, usernames: [hub.username] });
+      await users[0].caller.messages.send({ conversationId: group.id, clientId: randomUUID(), body: `backlog ${i}` });
+      backlog.push(group.id);
+    }
     const clients = await Promise.all(
-      users.map(async (user, i) =>
+      [...users, hub].map(async (user, i) =>
         connectClient({
           user,
-          tag: `c${i}@${instanceOf(i) === 0 ? 'A' : 'B'}`,
-          conversationIds: conversations.filter((c) => c.members.includes(user)).map((c) => c.id),
-          url: servers[instanceOf(i)].wsUrl,
+          tag: user === hub ? 'hub@B' : `c${i}@${instanceOf(i) === 0 ? 'A' : 'B'}`,
+          conversationIds: user === hub ? backlog : conversations.filter((c) => c.members.includes(user)).map((c) => c.id),
+          url: servers[user === hub ? 1 : instanceOf(i)].wsUrl,
           token: await issueSessionToken(user),
+          acks: true,
         }),
       ),
     );
-    cleanups.push(async () => void (await Promise.race([Promise.all(clients.map((c) => c.close())), pause(5_000)])));
+    const hubClient = clients.pop()!;
+    cleanups.push(async () => void (await Promise.race([Promise.all([...clients, hubClient].map((c) => c.close())), pause(5_000)])));
     const clientOf = new Map(clients.map((c) => [c.user.id, c]));
     await waitUntil(() => clients.every((c) => c.stats.headsEvents > 0), 10_000, () => 'every client subscribed');
 
@@ -108,14 +127,22 @@ test(
       await servers[0].start();
       crashed = true;
     };
-    // A database failover, as the instances see it: every connection of theirs is cut at once (sends
-    // and heads reads in flight fail; the instances must retry or refuse, never lose or repeat).
+    // A database failover, as the instances see it: every connection of theirs is cut, again and again
+    // for a moment, while every subscription reads its heads (their Redis subscribers are cut too, so
+    // each is told it may have missed events). Sends and heads reads in flight fail; the instances must
+    // retry or refuse, never lose or repeat, and a subscription must not end over it.
     let cut = 0;
     const failover = async () => {
-      while (!testOver && run.acked < FAILOVER_AT * total) await pause(20);
+      // After A is back: a start whose first queries are cut fails, and a process manager starts it again.
+      while (!testOver && (!crashed || run.acked < FAILOVER_AT * total)) await pause(20);
       const names = NODE_IDS.map((id) => `parley-${id}`);
-      cut = (await getDb().$queryRaw<{ pid: number }[]>`
-        SELECT pid FROM pg_stat_activity WHERE application_name = ANY(${names}) AND pg_terminate_backend(pid)`).length;
+      await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+      const until = Date.now() + FAILOVER_MS;
+      while (Date.now() < until) {
+        cut += (await getDb().$queryRaw<{ pid: number }[]>`
+          SELECT pid FROM pg_stat_activity WHERE application_name = ANY(${names}) AND pg_terminate_backend(pid)`).length;
+        await pause(5);
+      }
     };
     await Promise.all([Promise.all(clients.map((c) => run.sender(c, MESSAGES_PER_CLIENT, SEND_GAP_MS, IN_FLIGHT_PER_CLIENT))), crash(), failover()]);
 
@@ -153,6 +180,18 @@ test(
       () => `not healed within ${HEAL_S} s: ${lagging(clients, committed).join('; ')}`,
     );
     const caughtUpMs = Date.now() - tailEnd;
+    // Their delivered receipts' events are refused too: the senders' ticks come by heads as well.
+    const allClients = [...clients, hubClient];
+    let ticksWrong: string[] = [];
+    await waitUntil(
+      async () => {
+        ticksWrong = await untruthfulTicks(allClients, [...conversations.map((c) => ({ id: c.id, members: c.members })), ...backlog.map((id) => ({ id, members: [users[0], hub] }))]);
+        return ticksWrong.length === 0;
+      },
+      2 * HEAL_S * 1000 + FETCH_SLACK_MS,
+      () => `ticks not true within ${2 * HEAL_S} s: ${ticksWrong.slice(0, 10).join('; ')}`,
+    );
+    const ticksMs = Date.now() - tailEnd;
     // Publishing comes back only now: a tail event still on its way to Redis would otherwise go through.
     await admin.call('ACL', 'SETUSER', 'default', '+publish');
 
@@ -162,15 +201,20 @@ test(
     expect(crashed).toBe(true);
     expect(cut).toBeGreaterThan(0);
     expect(kills).toBeGreaterThan(0);
-    const healed = (await Promise.all(servers.map(healedOn))).reduce((a, b) => a + b, 0);
+    const healed = await sumOver(servers, 'parley_deliveries_healed_total');
+    const headsRetried = await sumOver(servers, 'parley_heads_retried_total');
+    expect(headsRetried, 'heads reads failed during the cut and were tried again').toBeGreaterThan(0);
+    expect(hubClient.stats.subscriptionErrors + clients.reduce((n, c) => n + c.stats.subscriptionErrors, 0), 'no subscription ended with an error').toBe(0);
+    expect(lagging([hubClient], await committedTops(backlog)), 'the backlog is on screen').toEqual([]);
     const notHealed = onB.filter((c, i) => c.stats.headsEvents === headsBefore[i]).map((c) => c.tag);
     expect(notHealed, "B's clients got the tail by heads").toEqual([]);
     expect(healed).toBeGreaterThanOrEqual(onB.length);
     const gapFills = clients.reduce((n, c) => n + c.stats.wireMessages - c.stats.distinctWire.size, 0);
     console.log(
       `delivery (healing): ${rowsTotal} messages in ${conversations.length} conversations, ${receiversChecked} receivers checked, ` +
-        `${kills} connections to Redis killed, 1 instance SIGKILLed, ${cut} database connections cut, ${healed} subscriptions healed by heads (A's since its restart), ` +
-        `${gapFills} duplicates collapsed, caught up ${(caughtUpMs / 1000).toFixed(1)} s after the last send, ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
+        `${kills} connections to Redis killed, 1 instance SIGKILLed, ${cut} database connections cut (${headsRetried} heads reads retried), ` +
+        `${healed} subscriptions healed by heads (A's since its restart), ${gapFills} duplicates collapsed, a backlog of ${BACKLOG} conversations acked, ` +
+        `caught up ${(caughtUpMs / 1000).toFixed(1)} s after the last send, ticks true ${(ticksMs / 1000).toFixed(1)} s after, ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
     );
   },
 );

@@ -78,3 +78,29 @@ export async function checkDelivery(
   if (unacked > 0) problems.push(`${unacked} sends never acked`);
   return { problems, rowsTotal, receiversChecked };
 }
+
+/**
+ * Every way the delivered ticks are not yet the truth: a member's delivered watermark short of the
+ * conversation's head (their client never acked what it holds), or a member's client showing another
+ * tick than every member's watermark. Empty once everyone has everything and every client says so.
+ */
+export async function untruthfulTicks(clients: SimClient[], conversations: CheckedConversation[]): Promise<string[]> {
+  const problems: string[] = [];
+  const tops = await committedTops(conversations.map((c) => c.id));
+  const rows = await getDb().member.findMany({
+    where: { conversationId: { in: conversations.map((c) => c.id) }, leftSeq: null },
+    select: { conversationId: true, userId: true, deliveredSeq: true },
+  });
+  for (const conversation of conversations) {
+    const top = tops.get(conversation.id)!;
+    const watermarks = rows.filter((r) => r.conversationId === conversation.id);
+    for (const w of watermarks) if (Number(w.deliveredSeq) < top) problems.push(`${w.userId} has ${w.deliveredSeq} of ${top} delivered in ${conversation.id}`);
+    const all = Math.min(...watermarks.map((w) => Number(w.deliveredSeq)));
+    for (const member of conversation.members) {
+      const client = clients.find((c) => c.user.id === member.id)!;
+      const shown = client.ticks.get(conversation.id) ?? 0;
+      if (shown !== all) problems.push(`${client.tag} shows delivered to ${shown} in ${conversation.id}, every member has ${all}`);
+    }
+  }
+  return problems;
+}

@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import type { ServerEvent } from '../../lib/events.ts';
 import type { Message } from '../../lib/schemas.ts';
 import { MessageStore } from '../../lib/sync/message-store.ts';
+import { ReceiptBatcher } from '../../lib/sync/receipt-batcher.ts';
 import { SyncEngine } from '../../lib/sync/sync-engine.ts';
 import type { AppRouter } from '../router.ts';
 
@@ -41,6 +42,8 @@ export interface SimClient<U extends { id: string } = { id: string }> {
   /** While set, every connection attempt goes nowhere (the network is down for this client). */
   offline: boolean;
   trpc: ReturnType<typeof createTRPCClient<AppRouter>>;
+  /** Per conversation, the delivered tick the client shows: every member's delivered watermark, as heads and receipt events told it. */
+  ticks: Map<string, number>;
   close(): Promise<void>;
   stats: {
     /** WebSockets that opened (the first, and one per reconnect). */
@@ -73,6 +76,8 @@ export interface ClientOptions<U extends { id: string }> {
   retryDelayMs?: (attempt: number) => number;
   /** Every event of the subscription, after the sync engine has applied it. */
   onEvent?: (event: ServerEvent) => void;
+  /** Acknowledges delivery of what it holds, as the app does (its ReceiptBatcher). */
+  acks?: boolean;
 }
 
 export async function connectClient<U extends { id: string }>(options: ClientOptions<U>): Promise<SimClient<U>> {
@@ -113,6 +118,8 @@ export async function connectClient<U extends { id: string }>(options: ClientOpt
   const trpc = createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient, transformer: superjson })] });
   client.trpc = trpc;
 
+  client.ticks = new Map();
+  const receipts = options.acks ? new ReceiptBatcher((input) => trpc.receipts.ack.mutate(input)) : null;
   client.store = new MessageStore();
   for (const id of conversationIds) client.store.addMessages(id, [], { hasMoreBefore: false });
   const countWire = (messages: Message[]) => {
@@ -133,7 +140,21 @@ export async function connectClient<U extends { id: string }>(options: ClientOpt
         }
       },
     },
-    { onError: () => stats.fillErrors++ },
+    {
+      onError: () => stats.fillErrors++,
+      // As the app: a conversation's news is delivered once the heads told of it, or a message came.
+      onMessages: (conversationId, messages) => {
+        const fromOthers = messages.filter((m) => m.senderId !== user.id);
+        if (fromOthers.length) receipts?.delivered(conversationId, Math.max(...fromOthers.map((m) => m.seq)));
+      },
+      onHeads: (heads) => {
+        for (const h of heads) {
+          client.ticks.set(h.id, h.allDeliveredSeq);
+          if (h.deliveredSeq < h.lastSeq) receipts?.delivered(h.id, h.lastSeq);
+        }
+      },
+      onReceipt: (r) => client.ticks.set(r.conversationId, Math.max(client.ticks.get(r.conversationId) ?? 0, r.allDeliveredSeq)),
+    },
   );
 
   let closing = false;
@@ -162,6 +183,8 @@ export async function connectClient<U extends { id: string }>(options: ClientOpt
 
   client.close = async () => {
     closing = true;
+    receipts?.close();
+    client.engine.close();
     subscription?.unsubscribe();
     await wsClient.close();
   };
