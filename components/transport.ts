@@ -10,6 +10,7 @@ import {
 } from '@trpc/client';
 import superjson from 'superjson';
 import { backoffMs } from '@/lib/backoff.ts';
+import { SESSION_ENDED_CLOSE_CODE } from '@/lib/events.ts';
 import { MAX_CALLS_PER_BATCH } from '@/lib/limits.ts';
 import type { AppRouter } from '@/server/router.ts';
 
@@ -64,8 +65,15 @@ function promptCloseWebSocket(): typeof WebSocket {
   };
 }
 
+/** Whether a failed call says the caller is not signed in (any more). */
+export function isUnauthorized(err: unknown): boolean {
+  return (err as { data?: { code?: unknown } } | null)?.data?.code === 'UNAUTHORIZED';
+}
+
 export class Transport {
   mode: TransportMode = 'ws';
+  /** The session ended (logged out here or on another device): the page must go to the login. */
+  onSessionEnded: (() => void) | null = null;
   /** Bumped whenever the live subscription must be made again (new client or new mode). */
   generation = 0;
   private ws: WsClient | null = null;
@@ -118,6 +126,17 @@ export class Transport {
     this.stateListeners.add(listener);
     return () => this.stateListeners.delete(listener);
   };
+
+  /** A call failed: one refused as unauthorized means the session ended. */
+  reportError(err: unknown): void {
+    if (isUnauthorized(err)) this.sessionEnded();
+  }
+
+  private sessionEnded(): void {
+    const handler = this.onSessionEnded;
+    this.onSessionEnded = null; // once
+    handler?.();
+  }
 
   /** The live subscription reports whether it is running. */
   setSubscriptionState(state: ConnectionState): void {
@@ -179,7 +198,7 @@ export class Transport {
         clearTimeout(stuck);
         this.failuresInARow = 0;
       },
-      onClose: () => void this.onWsClosed(),
+      onClose: (cause) => (cause?.code === SESSION_ENDED_CLOSE_CODE ? this.sessionEnded() : void this.onWsClosed()),
     }));
     client.connectionState.subscribe({
       next: (s) => {

@@ -25,7 +25,7 @@ async function loginPageWorks(page: Page, port: number): Promise<void> {
   await expect(page.getByRole('heading', { name: 'Log in to Parley' })).toBeVisible();
   // Registration reaches the embedded database.
   const res = await page.request.post(`http://localhost:${port}/api/trpc/auth.register`, {
-    data: { json: { username: `zero_${Date.now().toString(36)}`, displayName: 'Zero', password: 'password 123' } },
+    data: { json: { username: `zero_${Date.now().toString(36)}`, displayName: 'Zero', password: 'zero setup 2026' } },
   });
   expect(res.status()).toBe(200);
 }

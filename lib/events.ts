@@ -48,3 +48,6 @@ export function eventId(event: BusEvent): string {
       return `t:${event.conversationId}:${event.userId}:${event.isTyping ? 1 : 0}:${Date.now()}`;
   }
 }
+
+/** The WebSocket close code of a connection whose session ended (logged out here or on another device). */
+export const SESSION_ENDED_CLOSE_CODE = 4401;

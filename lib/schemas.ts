@@ -57,6 +57,27 @@ export type RegisterInput = z.infer<typeof registerInput>;
 export const loginInput = z.object({ username, password: z.string().min(1).max(200) });
 export type LoginInput = z.infer<typeof loginInput>;
 
+const tokenName = lineText('Token name').trim().min(1, 'Give the token a name').max(100, 'Token name must be at most 100 characters');
+/** A personal access token from a username and password (scripts with no browser at hand). */
+export const createTokenInput = loginInput.extend({ name: tokenName.default('API token') });
+export type CreateTokenInput = z.infer<typeof createTokenInput>;
+export const createAccessTokenInput = z.object({ name: tokenName });
+export const endSessionInput = z.object({ sessionId: uuid });
+export const changePasswordInput = z.object({ currentPassword: z.string().min(1, 'Enter your current password').max(200), newPassword: password });
+export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
+
+/** A signed-in browser or a personal access token of the caller's. */
+export interface SessionInfo {
+  id: string;
+  kind: 'browser' | 'token';
+  /** A browser: "Firefox on Linux"; a token: the name given to it. */
+  name: string;
+  createdAt: Date;
+  lastUsedAt: Date;
+  /** The session this call came through. */
+  current: boolean;
+}
+
 export const searchUsersInput = z.object({ query: lineText('Search').trim().min(1).max(32) });
 
 export const conversationIdInput = z.object({ conversationId: uuid });

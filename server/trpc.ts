@@ -10,6 +10,8 @@ import { wireTransformer } from './wire-format.ts';
 
 export interface Context {
   userId: UserId | null;
+  /** The session (signed-in browser or access token) the call came through; null in tests. */
+  sessionId: string | null;
   /** Where the request came from (http/client-address.ts), for limits per address; null in tests. */
   clientAddress: string | null;
   log: Logger;
@@ -85,6 +87,12 @@ export const readerProcedure = authedProcedure.input(conversationIdInput).use(as
   return next({ ctx: { ...ctx, range } });
 });
 
-export function rootContext(userId: UserId | null, bindings: Record<string, unknown> = {}, clientAddress: string | null = null): Context {
-  return { userId, clientAddress, log: logger.child({ ...bindings, userId }) };
+export interface Who {
+  userId: UserId | null;
+  sessionId?: string | null;
+  clientAddress?: string | null;
+}
+
+export function rootContext({ userId, sessionId = null, clientAddress = null }: Who, bindings: Record<string, unknown> = {}): Context {
+  return { userId, sessionId, clientAddress, log: logger.child({ ...bindings, userId }) };
 }

@@ -13,6 +13,13 @@ import { LiveSubscription, useChatClient, useConnectionState } from './sync.tsx'
 export function ChatApp({ me, initialConversationId }: { me: SessionUser; initialConversationId: string | null }) {
   const [transport] = useState(() => new Transport());
   useEffect(() => transport.start(), [transport]);
+  useEffect(() => {
+    // Logged out on another device (or this one's session otherwise ended): keep nothing of the account here.
+    transport.onSessionEnded = () => {
+      clearInboxSnapshots();
+      window.location.assign('/login?ended=1');
+    };
+  }, [transport]);
   return (
     <TrpcProvider transport={transport}>
       <ChatLayout me={me} initialConversationId={initialConversationId} transport={transport} />

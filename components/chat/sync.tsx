@@ -121,6 +121,7 @@ function Subscription({ client, transport }: { client: ChatClient; transport: Tr
       failures.current = 0;
       client.engine.handle(tracked.data as ServerEvent);
     },
+    onError: (err) => transport.reportError(err),
   });
   const { status, reset } = subscription;
   useEffect(() => {

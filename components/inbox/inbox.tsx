@@ -19,6 +19,7 @@ import { BellOffIcon, GroupIcon, SearchIcon } from '../ui/icons.tsx';
 
 // Opened on demand: its code loads then, not with the inbox.
 const NewGroup = dynamic(() => import('../groups/new-group.tsx').then((m) => m.NewGroup));
+const SecuritySettings = dynamic(() => import('../settings/security-settings.tsx').then((m) => m.SecuritySettings));
 
 export function Inbox({ me, openId, onOpen, connection, typing, presence }: {
   me: SessionUser;
@@ -30,6 +31,7 @@ export function Inbox({ me, openId, onOpen, connection, typing, presence }: {
 }) {
   const [query, setQuery] = useState('');
   const [creatingGroup, setCreatingGroup] = useState(false);
+  const [security, setSecurity] = useState(false);
   const deferredQuery = useDeferredValue(query.trim());
   const utils = trpc.useUtils();
   // A refetch that left before a live message arrived must not take the inbox back (inbox-cache.ts).
@@ -51,6 +53,7 @@ export function Inbox({ me, openId, onOpen, connection, typing, presence }: {
   const peerIds = (conversations ?? []).flatMap((c) => (c.peer ? [c.peer.id] : [])).sort();
   const presenceOf = usePresence(presence, peerIds);
 
+  if (security) return <SecuritySettings onClose={() => setSecurity(false)} />;
   if (creatingGroup) {
     return (
       <NewGroup onClose={() => setCreatingGroup(false)} onCreated={(id) => { setCreatingGroup(false); onOpen(id); }} />
@@ -70,7 +73,7 @@ export function Inbox({ me, openId, onOpen, connection, typing, presence }: {
           className="rounded-full p-2 text-neutral-600 hover:bg-black/5 dark:text-neutral-300 dark:hover:bg-white/10">
           <GroupIcon className="h-5 w-5" />
         </button>
-        <SettingsMenu />
+        <SettingsMenu onSecurity={() => setSecurity(true)} />
       </header>
       <div className="border-b border-black/5 px-3 py-2 dark:border-white/10">
         <label className="flex items-center gap-2 rounded-lg bg-surface px-3 py-1.5 dark:bg-surface-dark">
@@ -160,7 +163,7 @@ function MoreChats({ cursor }: { cursor: string }) {
 
 const VISIBILITY_LABEL = { everyone: 'Everyone', contacts: 'People I chat with', nobody: 'Nobody' } as const;
 
-function SettingsMenu() {
+function SettingsMenu({ onSecurity }: { onSecurity: () => void }) {
   const me = trpc.users.me.useQuery();
   const utils = trpc.useUtils();
   const forgetPush = trpc.push.unsubscribe.useMutation();
@@ -195,6 +198,16 @@ function SettingsMenu() {
           </select>
         </label>
         <NotificationSettings />
+        <button
+          type="button"
+          onClick={(e) => {
+            e.currentTarget.closest('details')?.removeAttribute('open');
+            onSecurity();
+          }}
+          className="mt-3 w-full rounded-md px-2 py-1.5 text-left hover:bg-black/5 dark:hover:bg-white/10"
+        >
+          Devices and security
+        </button>
         <button
           type="button"
           onClick={() => void logOut()}

@@ -61,3 +61,8 @@ export function formatLastSeen(d: Date, now = new Date()): string {
   const day = days <= 1 ? relative.format(-days, 'day') : days < 7 ? weekday.format(d) : shortDate.format(d);
   return `last seen ${day} at ${time.format(d)}`;
 }
+
+/** "Active now", or "Last active today at 21:04" and so on (a signed-in device, a token). */
+export function formatLastActive(d: Date, now = new Date()): string {
+  return now.getTime() - d.getTime() < 2 * 60_000 ? 'Active now' : `Last active ${formatLastSeen(d, now).slice('last seen '.length)}`;
+}

@@ -98,3 +98,17 @@ export const BellOffIcon = (p: IconProps) => (
     <path d="M10 20.5a2.2 2.2 0 0 0 4 0M3 3l18 18" />
   </Icon>
 );
+
+export const DeviceIcon = (p: IconProps) => (
+  <Icon {...p} stroke={1.8}>
+    <rect x="3" y="4" width="18" height="12" rx="1.5" />
+    <path d="M8 20h8M12 16v4" />
+  </Icon>
+);
+
+export const KeyIcon = (p: IconProps) => (
+  <Icon {...p} stroke={1.8}>
+    <circle cx="8" cy="15" r="4" />
+    <path d="m11 12 8.5-8.5M16 7l2.5 2.5M14 9l2 2" />
+  </Icon>
+);

@@ -5,11 +5,13 @@ import { loginInput } from '../../lib/schemas.ts';
 import { authSecret } from '../env.ts';
 import { clientAddressOf } from '../http/client-address.ts';
 import { verifyCredentials } from './service.ts';
-import { SESSION_MAX_AGE_S } from './session.ts';
+import { deviceName, endSessions, SESSION_MAX_AGE_S, startSession } from './sessions.ts';
 
 declare module 'next-auth' {
   interface Session {
     user: { id: string; name: string; username: string };
+    /** The server-side session (server/auth/sessions.ts) this cookie belongs to. */
+    sessionId: string;
   }
 }
 
@@ -29,8 +31,11 @@ export function getAuthOptions(): NextAuthOptions {
           const parsed = loginInput.safeParse(credentials);
           if (!parsed.success) return null;
           // A RATE_LIMITED AppError propagates: next-auth hands its message to the login form.
-          const user = await verifyCredentials(parsed.data, clientAddressOf(req?.headers ?? {}));
-          return user && { id: user.id, name: user.displayName, username: user.username };
+          const headers = req?.headers ?? {};
+          const user = await verifyCredentials(parsed.data, clientAddressOf(headers));
+          if (!user) return null;
+          const sid = await startSession(user.id, 'browser', deviceName(headers['user-agent']));
+          return { id: user.id, name: user.displayName, username: user.username, sid };
         },
       }),
     ],
@@ -39,12 +44,20 @@ export function getAuthOptions(): NextAuthOptions {
         if (user) {
           token.sub = user.id;
           token.username = (user as { username?: string }).username;
+          token.sid = (user as { sid?: string }).sid;
         }
         return token;
       },
       session({ session, token }) {
         session.user = { id: token.sub!, name: token.name ?? '', username: String(token.username ?? '') };
+        session.sessionId = String(token.sid ?? '');
         return session;
+      },
+    },
+    events: {
+      // Logging out ends the session everywhere, not only this cookie.
+      async signOut({ token }) {
+        if (typeof token?.sub === 'string' && typeof token.sid === 'string') await endSessions(token.sub, { only: token.sid });
       },
     },
   });

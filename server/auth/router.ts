@@ -1,9 +1,16 @@
-// Auth procedures: registration, and API tokens for scripts (browsers log in through next-auth).
-import { loginInput, registerInput } from '../../lib/schemas.ts';
-import { publicProcedure, router } from '../trpc.ts';
-import { createApiToken, register } from './service.ts';
+// Auth procedures: registration, personal access tokens for scripts, the caller's sessions (signed-in
+// browsers and tokens) and password changes. Browsers log in and out through next-auth.
+import { changePasswordInput, createAccessTokenInput, createTokenInput, endSessionInput, registerInput } from '../../lib/schemas.ts';
+import { authedProcedure, publicProcedure, router } from '../trpc.ts';
+import { changePassword, createApiToken, register } from './service.ts';
+import { createAccessToken, endSession, endSessions, listSessions } from './sessions.ts';
 
 export const authRouter = router({
   register: publicProcedure.input(registerInput).mutation(({ ctx, input }) => register(input, ctx.clientAddress)),
-  createToken: publicProcedure.input(loginInput).mutation(({ ctx, input }) => createApiToken(input, ctx.clientAddress)),
+  createToken: publicProcedure.input(createTokenInput).mutation(({ ctx, input }) => createApiToken(input, ctx.clientAddress)),
+  sessions: authedProcedure.query(({ ctx }) => listSessions(ctx.userId, ctx.sessionId)),
+  createAccessToken: authedProcedure.input(createAccessTokenInput).mutation(({ ctx, input }) => createAccessToken(ctx.userId, input.name)),
+  endSession: authedProcedure.input(endSessionInput).mutation(({ ctx, input }) => endSession(ctx.userId, input.sessionId)),
+  endOtherSessions: authedProcedure.mutation(async ({ ctx }) => ({ ended: await endSessions(ctx.userId, { except: ctx.sessionId, kind: 'browser' }) })),
+  changePassword: authedProcedure.input(changePasswordInput).mutation(({ ctx, input }) => changePassword(ctx.userId, ctx.sessionId, input, ctx.clientAddress)),
 });

@@ -8,7 +8,8 @@ import { LIMITS } from '../rate-limits.ts';
 import { callerFor, createUser, errorShape, expectTRPCError, releaseServices, TEST_PASSWORD, uniqueUsername } from '../test/helpers.ts';
 import { BoundedWork, HASHING_AT_ONCE, HASHING_WAITING } from './hashing.ts';
 import { register, verifyCredentials } from './service.ts';
-import { sessionCookieName, userIdFromHeaders } from './session.ts';
+import { callerFromHeaders, issueSessionToken, sessionCookieName } from './session.ts';
+import { endSessions } from './sessions.ts';
 
 afterAll(releaseServices);
 
@@ -109,32 +110,105 @@ describe('verifyCredentials', () => {
 });
 
 describe('auth.createToken and sessions', () => {
-  test('returns a bearer token that identifies the user', async () => {
+  test('returns a personal access token that identifies the user as a bearer token, not as a cookie', async () => {
     const user = await createUser('tok');
     // The login form may send any case: the schema lowercases it.
-    const { token, user: summary } = await anonymous.auth.createToken({ username: user.username.toUpperCase(), password: TEST_PASSWORD });
+    const { token, user: summary, session } = await anonymous.auth.createToken({ username: user.username.toUpperCase(), password: TEST_PASSWORD, name: 'deploy bot' });
     expect(summary.id).toBe(user.id);
-    expect(await userIdFromHeaders({ authorization: `Bearer ${token}` })).toBe(user.id);
-    expect(await userIdFromHeaders({ cookie: `theme=dark; ${sessionCookieName()}=${encodeURIComponent(token)}` })).toBe(user.id);
+    expect(token).toMatch(/^parley_pat_[0-9a-f]{32}_[\w-]{43}$/);
+    expect(session).toMatchObject({ kind: 'token', name: 'deploy bot', current: false });
+    expect(await callerFromHeaders({ authorization: `Bearer ${token}` })).toEqual({ userId: user.id, sessionId: session.id });
+    expect(await callerFromHeaders({ cookie: `theme=dark; ${sessionCookieName()}=${encodeURIComponent(token)}` })).toBeNull();
+    // Only its hash is stored.
+    const row = await getDb().session.findUniqueOrThrow({ where: { id: session.id } });
+    expect(Buffer.from(row.secretHash!).toString('base64url')).not.toContain(token.split('_').at(-1));
   });
 
   test('a wrong password gets UNAUTHORIZED and no token', async () => {
     const user = await createUser('tokbad');
     await expectTRPCError(anonymous.auth.createToken({ username: user.username, password: 'wrong-password-1' }), 'UNAUTHORIZED');
     await expectTRPCError(anonymous.auth.createToken({ username: uniqueUsername('nobody'), password: TEST_PASSWORD }), 'UNAUTHORIZED');
+    expect(await getDb().session.count({ where: { userId: user.id } })).toBe(0);
   });
 
-  test('a missing, garbage, foreign-secret or expired token identifies nobody', async () => {
+  test('a missing, garbage, foreign-secret, expired, sessionless or tampered token identifies nobody', async () => {
     const user = await createUser('forge');
-    const claims = { sub: user.id, name: user.displayName };
+    const sid = (await callerFromHeaders({ authorization: `Bearer ${await issueSessionToken(user)}` }))!.sessionId;
+    const claims = { sub: user.id, sid, name: user.displayName };
     const foreign = await encode({ token: claims, secret: 'x'.repeat(40) });
     const expired = await encode({ token: claims, secret: authSecret(), maxAge: -60 });
-    expect(await userIdFromHeaders({})).toBeNull();
-    expect(await userIdFromHeaders({ authorization: 'Bearer garbage' })).toBeNull();
-    expect(await userIdFromHeaders({ authorization: `Bearer ${foreign}` })).toBeNull();
-    expect(await userIdFromHeaders({ authorization: `Bearer ${expired}` })).toBeNull();
-    expect(await userIdFromHeaders({ cookie: `${sessionCookieName()}=${foreign}` })).toBeNull();
-    expect(await userIdFromHeaders({ cookie: `other-cookie=${foreign}` })).toBeNull();
+    // Signed, but from before server-side sessions (no session id): it could never be ended.
+    const sessionless = await encode({ token: { sub: user.id }, secret: authSecret() });
+    const othersSession = await encode({ token: { ...claims, sub: (await createUser('forge2')).id }, secret: authSecret() });
+    const { token } = await anonymous.auth.createToken({ username: user.username, password: TEST_PASSWORD });
+    const wrongSecret = `${token.slice(0, -4)}AAAA`;
+    for (const bearer of ['garbage', foreign, expired, sessionless, othersSession, wrongSecret, `${token}x`, 'parley_pat_']) {
+      expect(await callerFromHeaders({ authorization: `Bearer ${bearer}` }), bearer).toBeNull();
+    }
+    expect(await callerFromHeaders({})).toBeNull();
+    expect(await callerFromHeaders({ cookie: `${sessionCookieName()}=${foreign}` })).toBeNull();
+    expect(await callerFromHeaders({ cookie: `other-cookie=${foreign}` })).toBeNull();
+  });
+
+  test('an ended session is refused at once: its cookie, and a token revoked by its owner', async () => {
+    const user = await createUser('ended');
+    const cookie = `${sessionCookieName()}=${await issueSessionToken(user, 'Firefox on Linux')}`;
+    const browser = (await callerFromHeaders({ cookie }))!;
+    const { token, session } = await user.caller.auth.createAccessToken({ name: 'ci' });
+    expect(await callerFromHeaders({ authorization: `Bearer ${token}` })).not.toBeNull();
+
+    const me = callerFor(user.id, { sessionId: browser.sessionId });
+    expect((await me.auth.sessions()).map((s) => [s.kind, s.name, s.current])).toEqual(
+      expect.arrayContaining([['browser', 'Firefox on Linux', true], ['token', 'ci', false]]),
+    );
+    await me.auth.endSession({ sessionId: session.id });
+    expect(await callerFromHeaders({ authorization: `Bearer ${token}` })).toBeNull();
+    await endSessions(user.id, { only: browser.sessionId }); // what logging out does
+    expect(await callerFromHeaders({ cookie })).toBeNull();
+  });
+
+  test('"log out all other devices" ends the other browsers, not this one and not the tokens; nobody ends another user\'s session', async () => {
+    const [user, stranger] = [await createUser('others'), await createUser('othersx')];
+    const [here, phone, laptop] = await Promise.all(['Chrome on macOS', 'Safari on iOS', 'Firefox on Windows'].map((d) => issueSessionToken(user, d)));
+    const token = (await user.caller.auth.createAccessToken({ name: 'bot' })).token;
+    const hereSession = (await callerFromHeaders({ authorization: `Bearer ${here}` }))!.sessionId;
+    const theirs = (await callerFromHeaders({ authorization: `Bearer ${await issueSessionToken(stranger)}` }))!;
+    await expectTRPCError(user.caller.auth.endSession({ sessionId: theirs.sessionId }), 'NOT_FOUND');
+    expect(await callerFromHeaders({ authorization: `Bearer ${await issueSessionToken(stranger)}` })).not.toBeNull();
+
+    expect(await callerFor(user.id, { sessionId: hereSession }).auth.endOtherSessions()).toEqual({ ended: 2 });
+    const alive = async (bearer: string) => (await callerFromHeaders({ authorization: `Bearer ${bearer}` })) !== null;
+    expect([await alive(here), await alive(phone), await alive(laptop), await alive(token)]).toEqual([true, false, false, true]);
+  });
+
+  test('changing the password needs the current one and a strong new one, and ends every other session', async () => {
+    const user = await createUser('chpw');
+    const [here, elsewhere] = [await issueSessionToken(user), await issueSessionToken(user)];
+    const { token } = await user.caller.auth.createAccessToken({ name: 'bot' });
+    const me = callerFor(user.id, { sessionId: (await callerFromHeaders({ authorization: `Bearer ${here}` }))!.sessionId });
+    const refused = async (input: { currentPassword: string; newPassword: string }) => (errorShape(await expectTRPCError(me.auth.changePassword(input), 'BAD_REQUEST')) as { data: { field?: string } }).data.field;
+
+    expect(await refused({ currentPassword: 'not it at all 9', newPassword: 'a brand new passphrase 7' })).toBe('currentPassword');
+    expect(await refused({ currentPassword: TEST_PASSWORD, newPassword: 'password1' })).toBe('newPassword');
+    expect(await refused({ currentPassword: TEST_PASSWORD, newPassword: `${user.username}1` })).toBe('newPassword');
+    expect(await refused({ currentPassword: TEST_PASSWORD, newPassword: TEST_PASSWORD })).toBe('newPassword');
+    expect(await verifyCredentials({ username: user.username, password: TEST_PASSWORD })).not.toBeNull(); // nothing changed
+
+    expect(await me.auth.changePassword({ currentPassword: TEST_PASSWORD, newPassword: 'a brand new passphrase 7' })).toEqual({ endedSessions: 2 });
+    expect(await verifyCredentials({ username: user.username, password: 'a brand new passphrase 7' })).not.toBeNull();
+    expect(await verifyCredentials({ username: user.username, password: TEST_PASSWORD })).toBeNull();
+    const alive = async (bearer: string) => (await callerFromHeaders({ authorization: `Bearer ${bearer}` })) !== null;
+    expect([await alive(here), await alive(elsewhere), await alive(token)]).toEqual([true, false, false]);
+  });
+
+  test('registration refuses a password that is easy to guess, and says why', async () => {
+    const username = uniqueUsername('weak');
+    for (const password of ['password1', `${username}1`, 'qwerty123']) {
+      const err = errorShape(await expectTRPCError(anonymous.auth.register({ username, displayName: 'Weak', password }), 'BAD_REQUEST')) as { message: string; data: { field?: string } };
+      expect(err.data.field).toBe('password');
+      expect(err.message).toMatch(/common|guess|similar|words/i);
+    }
+    expect(await getDb().user.count({ where: { username } })).toBe(0);
   });
 });
 

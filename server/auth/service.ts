@@ -1,14 +1,16 @@
-// Accounts: registration and password checks (argon2id), and API tokens for bots and scripts.
+// Accounts: registration, password checks (argon2id) and changes, and personal access tokens for bots and scripts.
 import { randomUUID } from 'node:crypto';
-import type { LoginInput, RegisterInput, UserSummary } from '../../lib/schemas.ts';
+import type { ChangePasswordInput, CreateTokenInput, LoginInput, RegisterInput, SessionInfo, UserSummary } from '../../lib/schemas.ts';
 import { getDb } from '../db/client.ts';
 import { AppError } from '../errors.ts';
 import { LIMITS, reserve, reserveAll, type Limit } from '../rate-limits.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './hashing.ts';
-import { issueSessionToken } from './session.ts';
+import { assertStrongPassword } from './password-strength.ts';
+import { createAccessToken, endSessions } from './sessions.ts';
 
 /** `clientAddress`: where the request came from (null: unknown, as in tests), for the limit per address. */
 export async function register(input: RegisterInput, clientAddress: string | null = null): Promise<UserSummary> {
+  await assertStrongPassword(input.password, [input.username, input.displayName]);
   if (clientAddress) await reserve(LIMITS.registrationsPerAddress, clientAddress);
   const db = getDb();
   const passwordHash = await hashPassword(input.password);
@@ -48,9 +50,25 @@ export async function verifyCredentials(input: LoginInput, clientAddress: string
   return { id: user.id, username: user.username, displayName: user.displayName };
 }
 
-/** A bearer token for API clients: the same signed JWT a browser session carries. */
-export async function createApiToken(input: LoginInput, clientAddress: string | null = null): Promise<{ token: string; user: UserSummary }> {
+/** A personal access token for a script, from its owner's username and password. */
+export async function createApiToken(input: CreateTokenInput, clientAddress: string | null = null): Promise<{ token: string; user: UserSummary; session: SessionInfo }> {
   const user = await verifyCredentials(input, clientAddress);
   if (!user) throw new AppError('UNAUTHORIZED', 'Wrong username or password');
-  return { token: await issueSessionToken(user), user };
+  return { ...(await createAccessToken(user.id, input.name)), user };
+}
+
+/**
+ * Changes the password: the current one is needed (and counts as a failed login when wrong), the new
+ * one must be hard to guess. Every other session ends, browsers and tokens alike (whoever knew the
+ * old password may have made one); the caller's own goes on. Returns how many ended.
+ */
+export async function changePassword(userId: string, sessionId: string | null, input: ChangePasswordInput, clientAddress: string | null = null): Promise<{ endedSessions: number }> {
+  const me = await getDb().user.findUniqueOrThrow({ where: { id: userId }, select: { username: true, displayName: true } });
+  if (input.newPassword === input.currentPassword) throw new AppError('BAD_REQUEST', 'The new password is the one you have', 'newPassword');
+  await assertStrongPassword(input.newPassword, [me.username, me.displayName], 'newPassword');
+  if (!(await verifyCredentials({ username: me.username, password: input.currentPassword }, clientAddress))) {
+    throw new AppError('BAD_REQUEST', 'That is not your current password', 'currentPassword');
+  }
+  await getDb().user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(input.newPassword) } });
+  return { endedSessions: await endSessions(userId, { except: sessionId }) };
 }

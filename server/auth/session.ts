@@ -1,10 +1,9 @@
 // Reads who is calling from a next-auth session cookie or a bearer token, on HTTP and WebSocket upgrades alike.
 import type { IncomingHttpHeaders } from 'node:http';
 import { decode, encode } from 'next-auth/jwt';
-import type { UserId, UserSummary } from '../../lib/schemas.ts';
+import type { UserSummary } from '../../lib/schemas.ts';
 import { authSecret, env } from '../env.ts';
-
-export const SESSION_MAX_AGE_S = 30 * 24 * 60 * 60;
+import { browserCaller, isAccessToken, SESSION_MAX_AGE_S, startSession, tokenCaller, type Caller } from './sessions.ts';
 
 // next-auth names its cookie by the scheme of NEXTAUTH_URL (our public URL).
 export function sessionCookieName(): string {
@@ -20,21 +19,35 @@ function readCookie(header: string | undefined, name: string): string | undefine
   return undefined;
 }
 
-export async function userIdFromHeaders(headers: IncomingHttpHeaders): Promise<UserId | null> {
+/**
+ * Who is calling: a personal access token (bearer), or a next-auth session JWT (the browser's cookie,
+ * or a bearer) whose session has not ended. Null for anything else.
+ */
+export async function callerFromHeaders(headers: IncomingHttpHeaders): Promise<Caller | null> {
   const auth = headers.authorization;
-  const raw = auth?.startsWith('Bearer ') ? auth.slice(7) : readCookie(headers.cookie, sessionCookieName());
+  const bearer = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
+  if (bearer !== undefined && isAccessToken(bearer)) return tokenCaller(bearer);
+  const raw = bearer ?? readCookie(headers.cookie, sessionCookieName());
   if (!raw) return null;
+  let token: Awaited<ReturnType<typeof decode>>;
   try {
-    const token = await decode({ token: raw, secret: authSecret() });
-    return typeof token?.sub === 'string' ? token.sub : null;
+    token = await decode({ token: raw, secret: authSecret() });
   } catch {
     return null; // forged, expired or signed with another secret
   }
+  // A JWT without a session id predates server-side sessions: it cannot be ended, so it is not honoured.
+  if (typeof token?.sub !== 'string' || typeof token.sid !== 'string') return null;
+  return browserCaller(token.sub, token.sid);
 }
 
-export function issueSessionToken(user: UserSummary): Promise<string> {
+/**
+ * A session JWT for a new browser session of the user, as next-auth's cookie holds it (tests and
+ * tools that act as a browser; scripts use personal access tokens).
+ */
+export async function issueSessionToken(user: UserSummary, device = 'Script'): Promise<string> {
+  const sid = await startSession(user.id, 'browser', device);
   return encode({
-    token: { sub: user.id, name: user.displayName, username: user.username },
+    token: { sub: user.id, sid, name: user.displayName, username: user.username },
     secret: authSecret(),
     maxAge: SESSION_MAX_AGE_S,
   });

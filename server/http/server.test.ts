@@ -6,10 +6,11 @@ import { encode } from 'next-auth/jwt';
 import superjson from 'superjson';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { MessageNewEvent, ServerEvent } from '../../lib/events.ts';
+import { SESSION_ENDED_CLOSE_CODE, type MessageNewEvent, type ServerEvent } from '../../lib/events.ts';
 import { MAX_CALLS_PER_BATCH, RECEIPTS_PER_CALL } from '../../lib/limits.ts';
 import { ReceiptBatcher } from '../../lib/sync/receipt-batcher.ts';
-import { issueSessionToken, sessionCookieName } from '../auth/session.ts';
+import { callerFromHeaders, issueSessionToken, sessionCookieName } from '../auth/session.ts';
+import { endSessions } from '../auth/sessions.ts';
 import { getDb } from '../db/client.ts';
 import { OFFLINE_GRACE_MS } from '../presence/service.ts';
 import { getPresenceRegistry } from '../realtime/index.ts';
@@ -291,6 +292,46 @@ describe('WebSocket upgrade', () => {
     const user = await createUser('wsevil');
     const cookie = `${sessionCookieName()}=${await issueSessionToken(user)}`;
     expect(await upgradeStatus({ headers: { cookie }, origin: 'http://evil.example' })).toBe(403);
+  });
+});
+
+describe('sessions that end', () => {
+  /** A bot's socket with this bearer token, and the close code it ends with. */
+  async function openSocket(bearer: string) {
+    const ws = new WebSocket(wsUrl, { headers: { authorization: `Bearer ${bearer}` } });
+    closers.push(() => ws.terminate());
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    return { closed };
+  }
+
+  test('logging out closes that session\'s open sockets at once, and its cookie opens no new one nor any call', async () => {
+    const user = await createUser('wsend');
+    const jwt = await issueSessionToken(user);
+    const other = await issueSessionToken(user);
+    const { closed } = await openSocket(jwt);
+    const { closed: stays } = await openSocket(other);
+    const sessionId = (await callerFromHeaders({ authorization: `Bearer ${jwt}` }))!.sessionId;
+    await endSessions(user.id, { only: sessionId });
+    expect(await closed).toBe(SESSION_ENDED_CLOSE_CODE);
+    expect(await upgradeStatus({ headers: { authorization: `Bearer ${jwt}` } })).toBe(401);
+    const http = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${origin}${TRPC_HTTP_PATH}`, transformer: superjson, headers: { authorization: `Bearer ${jwt}` } })] });
+    await expect(http.users.me.query()).rejects.toMatchObject({ data: { code: 'UNAUTHORIZED' } });
+    // The user's other device goes on.
+    expect(await Promise.race([stays.then(() => 'closed'), upgradeStatus({ headers: { authorization: `Bearer ${other}` } })])).toBe(101);
+  });
+
+  test('a session ended on another instance closes its sockets here within seconds', async () => {
+    const user = await createUser('wsfar');
+    const { token, session } = await user.caller.auth.createAccessToken({ name: 'bot' });
+    const { closed } = await openSocket(token);
+    // What another instance's logout does: the row goes; this instance hears nothing of it.
+    await getDb().session.delete({ where: { id: session.id } });
+    expect(await closed).toBe(SESSION_ENDED_CLOSE_CODE);
+    expect(await upgradeStatus({ headers: { authorization: `Bearer ${token}` } })).toBe(401);
   });
 });
 

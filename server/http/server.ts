@@ -6,8 +6,9 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { getWSConnectionHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
 import { MAX_CALLS_PER_BATCH } from '../../lib/limits.ts';
-import type { UserId } from '../../lib/schemas.ts';
-import { userIdFromHeaders } from '../auth/session.ts';
+import { callerFromHeaders } from '../auth/session.ts';
+import { startSessionSweep, trackSessionConnection, type Caller } from '../auth/sessions.ts';
+import { SESSION_ENDED_CLOSE_CODE } from '../../lib/events.ts';
 import { logger } from '../logger.ts';
 import { metrics } from '../metrics.ts';
 import { presenceTracker } from '../presence/service.ts';
@@ -45,10 +46,13 @@ export interface ParleyServer {
  * A client's live connection (a WebSocket, or the event stream of the HTTP fallback): counted as
  * open, and its user online (so no pushes go to them), until it closes.
  */
-function trackLiveConnection(userId: UserId, connectionId: string, onClose: (closed: () => void) => void): void {
+function trackLiveConnection({ userId, sessionId }: Caller, connectionId: string, close: () => void, onClose: (closed: () => void) => void): void {
   metrics.openConnections.inc();
   void presenceTracker.connected(userId, connectionId).catch((err) => logger.warn({ err }, 'presence connect failed'));
+  // Ending the session (logging out, here or elsewhere) closes it.
+  const untrack = trackSessionConnection(sessionId, close);
   onClose(() => {
+    untrack();
     metrics.openConnections.dec();
     void presenceTracker.disconnected(userId, connectionId).catch((err) => logger.warn({ err }, 'presence disconnect failed'));
   });
@@ -61,15 +65,18 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
     maxBodySize: MAX_HTTP_BODY,
     maxBatchSize: MAX_CALLS_PER_BATCH,
     createContext: async ({ req, res }) => {
-      const userId = await userIdFromHeaders(req.headers);
+      const caller = await callerFromHeaders(req.headers);
       // The fallback transport's event stream (server-sent events) is a live connection as a socket is.
-      if (userId && req.headers.accept?.includes('text/event-stream')) trackLiveConnection(userId, randomUUID(), (closed) => res.once('close', closed));
-      return rootContext(userId, { reqId: randomUUID() }, clientAddressOf(req.headers));
+      if (caller && req.headers.accept?.includes('text/event-stream')) {
+        trackLiveConnection(caller, randomUUID(), () => res.destroy(), (closed) => res.once('close', closed));
+      }
+      return rootContext({ ...caller, userId: caller?.userId ?? null, clientAddress: clientAddressOf(req.headers) }, { reqId: randomUUID() });
     },
   });
 
   let accepting = true;
   const stopHealing = startHealing(env.DELIVERY_HEAL_S * 1000);
+  const stopSessionSweep = startSessionSweep();
   const headers = { https: env.publicUrl.startsWith('https:'), dev: env.NODE_ENV !== 'production' }; // as boot.ts runs Next
   const server = http.createServer((req, res) => {
     noteClientAddress(req, env.TRUST_PROXY);
@@ -86,7 +93,7 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
   });
 
   // Who each upgraded connection is: authenticated once at upgrade, read by every call's context.
-  const connections = new WeakMap<http.IncomingMessage, { userId: UserId; connectionId: string }>();
+  const connections = new WeakMap<http.IncomingMessage, Caller & { connectionId: string }>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_PAYLOAD });
   const trpcConnection = getWSConnectionHandler({
     wss,
@@ -95,7 +102,7 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
     keepAlive: { enabled: true, pingMs: 10_000, pongWaitMs: 10_000 },
     createContext: ({ req }) => {
       const connection = connections.get(req);
-      return rootContext(connection?.userId ?? null, { connId: connection?.connectionId }, clientAddressOf(req.headers));
+      return rootContext({ ...connection, userId: connection?.userId ?? null, clientAddress: clientAddressOf(req.headers) }, { connId: connection?.connectionId });
     },
   });
   wss.on('connection', (ws, req) => {
@@ -124,13 +131,13 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
       );
       return refuse(socket, 403, 'Forbidden');
     }
-    userIdFromHeaders(req.headers).then(
-      (userId) => {
-        if (!userId) return refuse(socket, 401, 'Unauthorized');
+    callerFromHeaders(req.headers).then(
+      (caller) => {
+        if (!caller) return refuse(socket, 401, 'Unauthorized');
         const connectionId = randomUUID();
-        connections.set(req, { userId, connectionId });
+        connections.set(req, { ...caller, connectionId });
         wss.handleUpgrade(req, socket, head, (ws) => {
-          trackLiveConnection(userId, connectionId, (closed) => ws.once('close', closed));
+          trackLiveConnection(caller, connectionId, () => ws.close(SESSION_ENDED_CLOSE_CODE, 'session ended'), (closed) => ws.once('close', closed));
           wss.emit('connection', ws, req);
         });
       },
@@ -151,6 +158,7 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
       accepting = false;
       presenceTracker.stop();
       stopHealing();
+      stopSessionSweep();
       for (const ws of wss.clients) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       server.closeAllConnections();

@@ -5,7 +5,7 @@ import { deleteSubscription, pushConfig, saveSubscription, setPushPreviews } fro
 
 export const pushRouter = router({
   config: authedProcedure.query(() => pushConfig()),
-  subscribe: authedProcedure.input(pushSubscriptionInput).mutation(({ ctx, input }) => saveSubscription(ctx.userId, input)),
+  subscribe: authedProcedure.input(pushSubscriptionInput).mutation(({ ctx, input }) => saveSubscription(ctx.userId, ctx.sessionId, input)),
   unsubscribe: authedProcedure.input(pushEndpointInput).mutation(({ ctx, input }) => deleteSubscription(ctx.userId, input.endpoint)),
   setPreviews: authedProcedure.input(setPushPreviewsInput).mutation(({ ctx, input }) => setPushPreviews(ctx.userId, input.previews)),
 });

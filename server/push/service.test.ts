@@ -7,7 +7,8 @@ import { messageIds } from '../messages/service.ts';
 import { writeSends } from '../messages/write.ts';
 import { getPresenceRegistry } from '../realtime/index.ts';
 import { FakePushService, type FakeSubscription } from '../test/fake-push-service.ts';
-import { createGroup, createPair, createUser, expectTRPCError, releaseServices, send, type TestUser } from '../test/helpers.ts';
+import { callerFor, createGroup, createPair, createUser, expectTRPCError, releaseServices, send, type TestUser } from '../test/helpers.ts';
+import { endSessions, startSession } from '../auth/sessions.ts';
 import type { PushPayload } from '../../lib/push.ts';
 import { healMissedPushes, isPushServiceEndpoint, MAX_SUBSCRIPTIONS, push } from './service.ts';
 
@@ -338,6 +339,19 @@ describe('subscriptions', () => {
     await send(alice, conversationId, 'hi');
     expect(await pushesTo(fine)).toHaveLength(1);
     expect(await getDb().pushSubscription.count({ where: { endpoint: broken.endpoint } })).toBe(0);
+  });
+
+  test('ending the session that subscribed (logging out, here or on another device) stops that browser\'s pushes', async () => {
+    const { a: alice, b: bob, conversationId } = await createPair('pushend');
+    const sessionId = await startSession(bob.id, 'browser', 'Chrome on Linux');
+    const browser = service.subscription();
+    await callerFor(bob.id, { sessionId }).push.subscribe(browser);
+    const stays = await subscribe(bob); // another browser of his, through another session
+    await endSessions(bob.id, { only: sessionId });
+    await send(alice, conversationId, 'anyone there?');
+    expect(await pushesTo(browser)).toEqual([]);
+    expect(await pushesTo(stays)).toHaveLength(1);
+    expect(await getDb().pushSubscription.count({ where: { endpoint: browser.endpoint } })).toBe(0);
   });
 
   test('a browser used by someone else next belongs to them; unsubscribing removes only your own', async () => {

@@ -63,12 +63,13 @@ export function isPushServiceEndpoint(endpoint: string, allowLocal: boolean): bo
   return url.protocol === 'https:' && url.port === '' && PUSH_SERVICE_HOSTS.some((h) => (h.startsWith('.') ? host.endsWith(h) : host === h));
 }
 
-export async function saveSubscription(userId: UserId, input: PushSubscriptionInput): Promise<void> {
+/** `sessionId`: the session subscribing (its end deletes the subscription); null for tests without one. */
+export async function saveSubscription(userId: UserId, sessionId: string | null, input: PushSubscriptionInput): Promise<void> {
   if (!isPushServiceEndpoint(input.endpoint, env.PUSH_ALLOW_LOCAL_ENDPOINTS)) {
     throw new AppError('BAD_REQUEST', 'That is not a push service this server sends to', 'endpoint');
   }
   if (!isUsablePublicKey(input.keys.p256dh)) throw new AppError('BAD_REQUEST', 'Not a P-256 public key', 'keys.p256dh');
-  const data = { userId, p256dh: input.keys.p256dh, auth: input.keys.auth, createdAt: new Date() };
+  const data = { userId, sessionId, p256dh: input.keys.p256dh, auth: input.keys.auth, createdAt: new Date() };
   const db = getDb();
   // An endpoint is one browser profile: if someone else was signed in there before, it is ours now.
   await db.pushSubscription.upsert({

@@ -22,8 +22,9 @@ export function uniqueUsername(prefix = 'u'): string {
   return `${prefix.toLowerCase().slice(0, 12)}_${randomBytes(8).toString('hex')}`;
 }
 
-export function callerFor(userId: string | null, signal?: AbortSignal): Caller {
-  return createCaller(rootContext(userId), { signal });
+/** A caller as `userId`; through a session (a signed-in browser or a token) when `sessionId` is given. */
+export function callerFor(userId: string | null, { signal, sessionId }: { signal?: AbortSignal; sessionId?: string } = {}): Caller {
+  return createCaller(rootContext({ userId, sessionId }), { signal });
 }
 
 export interface TestUser extends UserSummary {
@@ -134,7 +135,7 @@ export class EventReader extends EventQueue {
   /** Subscribes as this user, the way a connection does. */
   static async open(userId: string): Promise<EventReader> {
     const reader = new EventReader();
-    const iterable = (await callerFor(userId, reader.abort.signal).sync.events()) as AsyncIterable<unknown>;
+    const iterable = (await callerFor(userId, { signal: reader.abort.signal }).sync.events()) as AsyncIterable<unknown>;
     reader.done = (async () => {
       try {
         for await (const item of iterable) reader.push((isTrackedEnvelope(item) ? item[1] : item) as ServerEvent);
