@@ -7,7 +7,7 @@ export default {
   theme: {
     extend: {
       colors: {
-        brand: { DEFAULT: '#0f8f6f', dark: '#0b6e55', light: '#d7f5ea' },
+        brand: { DEFAULT: '#0b7c61', dark: '#09624d', light: '#d7f5ea' },
         bubble: { out: '#d9fdd3', 'out-dark': '#005c4b', in: '#ffffff', 'in-dark': '#202c33' },
         surface: { DEFAULT: '#f0f2f5', dark: '#111b21', panel: '#ffffff', 'panel-dark': '#1f2c34' },
         tick: { read: '#53bdeb' },

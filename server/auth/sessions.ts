@@ -31,9 +31,17 @@ export interface Caller {
 }
 
 
-// What this instance checked lately, by session id (browsers) or by the token's hash (tokens, so a
-// guess at a token id never hits an entry made by the real token).
-const checked = new Map<string, { caller: Caller; at: number }>();
+// The process's state, shared by every copy of this module (Next's bundle runs the logout route, the
+// API server the calls and sockets): one logout here then takes effect here at once.
+const KEY = Symbol.for('parley.sessions');
+type State = {
+  /** What this instance checked lately, by session id (browsers) or by the token's hash (tokens, so a guess at a token id never hits an entry made by the real token). */
+  checked: Map<string, { caller: Caller; at: number }>;
+  /** Per session, how to close each of its live connections on this instance. */
+  connections: Map<string, Set<() => void>>;
+};
+const state = ((globalThis as { [KEY]?: State })[KEY] ??= { checked: new Map(), connections: new Map() });
+const { checked, connections } = state;
 const MAX_CHECKED = 100_000;
 
 function remember(key: string, caller: Caller): void {
@@ -142,9 +150,6 @@ export async function listSessions(userId: UserId, currentId: string | null): Pr
     current: r.id === currentId,
   }));
 }
-
-// Per session, how to close each of its live connections on this instance.
-const connections = new Map<string, Set<() => void>>();
 
 /** Registers a live connection of a session until the returned function is called. */
 export function trackSessionConnection(sessionId: string, close: () => void): () => void {
