@@ -1,5 +1,5 @@
 // Accounts: inline validation, taken usernames, wrong passwords, logging out and back in.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures/test.ts';
 import { registerThroughUi } from './fixtures/users.ts';
 
 test('registration shows field errors inline and refuses a taken username', async ({ browser, page }) => {

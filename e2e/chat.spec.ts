@@ -1,5 +1,5 @@
 // One-to-one chat end to end: register, start a chat, live delivery, history order, unread counts.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures/test.ts';
 import { messageTexts, mutate, openChatWith, registerThroughApi, registerThroughUi, sendMessage } from './fixtures/users.ts';
 
 test('Alice and Bob chat live, see the same history after reloading, and unread counts clear on open', async ({ browser }) => {

@@ -1,5 +1,5 @@
 // Delivery you can trust: ticks, the offline outbox across a reload, resume after a drop, many tabs, SSE fallback.
-import { expect, test, type WebSocketRoute } from '@playwright/test';
+import { expect, test, type WebSocketRoute } from './fixtures/test.ts';
 import {
   messageTexts,
   openChatWith,

@@ -1,5 +1,5 @@
 // Groups end to end: create one with two people, talk live, remove someone, and see who read what.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures/test.ts';
 import { registerThroughApi, sendMessage, type Page } from './fixtures/users.ts';
 
 const log = (page: Page) => page.getByRole('log', { name: 'Messages' });

@@ -1,5 +1,5 @@
 // History: pages of 50 by sequence loaded as you scroll up, in order, once each, without jumping.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures/test.ts';
 import { messageTexts, registerThroughApi } from './fixtures/users.ts';
 
 test('scrolling up loads earlier pages in order, without duplicates or jumps', async ({ browser }) => {

@@ -1,5 +1,5 @@
 // Presence: online while the app is open somewhere, "last seen" after it closes, hidden when asked.
-import { expect, test, type WebSocketRoute } from '@playwright/test';
+import { expect, test, type WebSocketRoute } from './fixtures/test.ts';
 import { openChatWith, query, registerThroughApi, sendMessage } from './fixtures/users.ts';
 
 test('Bob sees Alice come online when she opens the app and "last seen" when she closes it', async ({ browser }) => {

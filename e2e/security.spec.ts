@@ -1,6 +1,6 @@
 // Security headers: every page carries a Content-Security-Policy with a nonce of its own, nothing the
 // app does breaks it, and every response says nosniff and no framing.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures/test.ts';
 import { openChatWith, registerThroughApi, sendMessage, uniqueName } from './fixtures/users.ts';
 
 const nonceOf = (csp: string | undefined) => /'nonce-([^']+)'/.exec(csp ?? '')?.[1];

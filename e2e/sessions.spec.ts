@@ -1,7 +1,7 @@
 // Sessions that end: logging out another device from Devices and security, a logout that ends the
 // cookie on the server too, a password change, and access tokens made, used and revoked.
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures/test.ts';
 import { registerThroughUi, type TestUser } from './fixtures/users.ts';
 
 async function logIn(page: Page, user: TestUser): Promise<void> {

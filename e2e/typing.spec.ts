@@ -1,5 +1,5 @@
 // Typing indicators: shown live while the other person types, gone when they stop or send.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures/test.ts';
 import { openChatWith, registerThroughApi, sendMessage } from './fixtures/users.ts';
 
 test('Alice sees "Bob is typing…" while Bob types, and it disappears when he stops', async ({ browser }) => {

@@ -6,7 +6,7 @@ import { existsSync, lstatSync, mkdtempSync, readdirSync, readlinkSync, rmSync, 
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures/test.ts';
 import { freePort, ServerUnderTest, zeroSetupEnv } from './fixtures/server-process.ts';
 
 /** What a checkout holds besides its sources; a copy leaves out the repository and the data. */
