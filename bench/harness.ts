@@ -56,26 +56,31 @@ export async function freshDatabase(name: string): Promise<string> {
 }
 
 /**
- * Two instances (NODE_ID 1 and 2) on a fresh database and a Redis of their own (or BENCH_REDIS_URL):
+ * `count` instances (NODE_ID 1, 2, …) on a fresh database and a Redis of their own (or BENCH_REDIS_URL):
  * the presence sweep of these instances must not take another deployment's users.
  */
-export async function startCluster(database: string, extraEnv: Record<string, string> = {}): Promise<Cluster> {
+export async function startServers(database: string, count: number, extraEnv: Record<string, string> = {}): Promise<{ databaseUrl: string; servers: ServerProcess[]; redis: RedisProcess | null }> {
   const databaseUrl = await freshDatabase(database);
-
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-bench-'));
   onCleanup(() => rm(dataDir, { recursive: true, force: true }));
   let redisUrl = process.env.BENCH_REDIS_URL;
+  let redis: RedisProcess | null = null;
   if (!redisUrl) {
-    const redis = new RedisProcess(await freePort());
-    await redis.start();
-    onCleanup(() => redis.stop('SIGTERM'));
-    redisUrl = redis.url;
+    const own = (redis = new RedisProcess(await freePort()));
+    await own.start();
+    onCleanup(() => own.stop('SIGTERM'));
+    redisUrl = own.url;
   }
   const settings = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, AUTH_SECRET: randomBytes(32).toString('base64url'), DATA_DIR: dataDir, LOG_LEVEL: 'error', ...extraEnv };
-  const a = new ServerProcess(await freePort(), { ...settings, NODE_ID: '1' });
-  const b = new ServerProcess(await freePort(), { ...settings, NODE_ID: '2' });
-  onCleanup(() => Promise.all([a.stop('SIGTERM'), b.stop('SIGTERM')]));
-  await Promise.all([a.start(), b.start()]);
+  const servers = await Promise.all(Array.from({ length: count }, async (_, i) => new ServerProcess(await freePort(), { ...settings, NODE_ID: String(i + 1) })));
+  onCleanup(() => Promise.all(servers.map((s) => s.stop('SIGTERM'))));
+  await Promise.all(servers.map((s) => s.start()));
+  return { databaseUrl, servers, redis };
+}
+
+/** Two instances on a fresh database and a Redis (startServers). */
+export async function startCluster(database: string, extraEnv: Record<string, string> = {}): Promise<Cluster> {
+  const { databaseUrl, servers: [a, b] } = await startServers(database, 2, extraEnv);
   return { databaseUrl, a, b };
 }
 
@@ -101,12 +106,13 @@ export interface BenchUser {
 }
 
 /**
- * Users written straight to the database with one password hash and tokens signed with the
- * instances' secret: registering hundreds of people through argon2 would take minutes and measure nothing.
+ * Users written straight to the database with one password hash, each with a session (as a login
+ * makes) and its cookie's JWT signed with the instances' secret: registering hundreds of people
+ * through argon2 would take minutes and measure nothing.
  */
 export async function makeUsers(databaseUrl: string, count: number, authSecret: string): Promise<BenchUser[]> {
   const passwordHash = await hash(PASSWORD);
-  const users = Array.from({ length: count }, (_, i) => ({ id: randomUUID(), username: `member_${i}_${randomUUID().slice(0, 6)}` }));
+  const users = Array.from({ length: count }, (_, i) => ({ id: randomUUID(), sid: randomUUID(), username: `member_${i}_${randomUUID().slice(0, 6)}` }));
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   try {
@@ -115,11 +121,15 @@ export async function makeUsers(databaseUrl: string, count: number, authSecret: 
        SELECT u.id, u.username, u.username, $3 FROM unnest($1::uuid[], $2::text[]) AS u(id, username)`,
       [users.map((u) => u.id), users.map((u) => u.username), passwordHash],
     );
+    await db.query(
+      `INSERT INTO sessions (id, user_id, kind, name) SELECT s.id, s.user_id, 'browser', 'bench' FROM unnest($1::uuid[], $2::uuid[]) AS s(id, user_id)`,
+      [users.map((u) => u.sid), users.map((u) => u.id)],
+    );
   } finally {
     await db.end();
   }
   return Promise.all(
-    users.map(async (u) => ({ ...u, token: await encode({ token: { sub: u.id, name: u.username, username: u.username }, secret: authSecret }) })),
+    users.map(async ({ id, sid, username }) => ({ id, username, token: await encode({ token: { sub: id, sid, name: username, username }, secret: authSecret }) })),
   );
 }
 

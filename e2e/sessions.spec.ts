@@ -1,15 +1,19 @@
 // Sessions that end: logging out another device from Devices and security, a logout that ends the
 // cookie on the server too, a password change, and access tokens made, used and revoked.
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from './fixtures/test.ts';
+import { expect, test, type Browser, type BrowserContext, type Page } from './fixtures/test.ts';
 import { registerThroughUi, type TestUser } from './fixtures/users.ts';
 
-async function logIn(page: Page, user: TestUser): Promise<void> {
+/** The user signed in on another device too (a browser context of its own), through the login form. */
+async function signedInElsewhere(browser: Browser, user: TestUser): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
   await page.goto('/login');
   await page.getByLabel('Username').fill(user.username);
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page.getByRole('navigation', { name: 'Conversations' })).toBeVisible();
+  return { context, page };
 }
 
 async function openSecurity(page: Page): Promise<void> {
@@ -22,9 +26,7 @@ const devices = (page: Page) => page.getByRole('list', { name: 'Signed-in device
 
 test('a device logged out from another one leaves the app within seconds, and its cookie is dead', async ({ browser }) => {
   const user = await registerThroughUi(browser, 'dev', 'Devon Devices');
-  const phone = await browser.newContext();
-  const phonePage = await phone.newPage();
-  await logIn(phonePage, user);
+  const { context: phone, page: phonePage } = await signedInElsewhere(browser, user);
 
   await openSecurity(user.page);
   await expect(devices(user.page)).toHaveCount(2);
@@ -64,9 +66,7 @@ test('logging out ends the session on the server: a copy of its cookie opens not
 
 test('changing the password refuses a weak one with the reason, then logs out the other devices', async ({ browser }) => {
   const user = await registerThroughUi(browser, 'pw', 'Pat Password');
-  const laptop = await browser.newContext();
-  const laptopPage = await laptop.newPage();
-  await logIn(laptopPage, user);
+  const { context: laptop, page: laptopPage } = await signedInElsewhere(browser, user);
   await openSecurity(user.page);
   const form = user.page.getByRole('region', { name: 'Password' });
 

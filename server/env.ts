@@ -33,6 +33,8 @@ const envSchema = z.object({
   TRUST_PROXY: z.stringbool().default(false),
   REGISTRATIONS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(20),
   SEND_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1_200),
+  // Call units one account (or, before login, one address) may spend per second on an instance (server/http/call-budget.ts).
+  CALLS_PER_SECOND_PER_USER: z.coerce.number().int().min(10).default(200),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 }).refine((e) => !e.VAPID_PUBLIC_KEY === !e.VAPID_PRIVATE_KEY, {
   message: 'Set both VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY, or neither (a pair is then generated)',

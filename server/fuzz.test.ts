@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { issueSessionToken } from './auth/session.ts';
+import { CallBudget } from './http/call-budget.ts';
 import { createParleyServer, TRPC_HTTP_PATH, TRPC_WS_PATH, type ParleyServer } from './http/server.ts';
 import { appRouter } from './router.ts';
 import { createGroup, createPair, createUser, releaseServices, send, type TestUser } from './test/helpers.ts';
@@ -25,7 +26,9 @@ const ANSWER_TIMEOUT_MS = 10_000;
 let server: ParleyServer;
 let origin: string;
 beforeAll(async () => {
-  server = createParleyServer({ allowedOrigins: [] });
+  // A budget far above the default: the fuzzer makes in seconds what one account may make in minutes
+  // (and would then mostly meet TOO_MANY_REQUESTS); the budget has tests of its own (http/server.test.ts).
+  server = createParleyServer({ allowedOrigins: [], callBudget: new CallBudget(1_000_000) });
   await new Promise<void>((resolve) => server.http.listen(0, '127.0.0.1', resolve));
   origin = `127.0.0.1:${(server.http.address() as AddressInfo).port}`;
 });

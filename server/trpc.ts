@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { conversationIdInput, type UserId } from '../lib/schemas.ts';
 import { assertMember, readableRange } from './conversations/service.ts';
+import { budgetKey, costOf, spend, type CallBudget } from './http/call-budget.ts';
 import { AppError, TRPC_CODE_OF } from './errors.ts';
 import { logger } from './logger.ts';
 import { wireTransformer } from './wire-format.ts';
@@ -12,6 +13,8 @@ export interface Context {
   userId: UserId | null;
   /** The session (signed-in browser or access token) the call came through; null in tests. */
   sessionId: string | null;
+  /** The call budget an HTTP call spends here (http/call-budget.ts); null for socket calls (live-socket.ts spends theirs) and in-process ones. */
+  budget: CallBudget | null;
   /** Where the request came from (http/client-address.ts), for limits per address; null in tests. */
   clientAddress: string | null;
   log: Logger;
@@ -68,7 +71,13 @@ const errorMapping = t.middleware(async ({ next, ctx, path }) => {
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(errorMapping);
+/** An HTTP call spends the caller's call budget (http/call-budget.ts) before it runs, waiting for it if need be. */
+const budget = t.middleware(async ({ ctx, path, next }) => {
+  if (ctx.budget) await spend(ctx.budget, budgetKey(ctx.userId, ctx.clientAddress), costOf(path));
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(errorMapping).use(budget);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.userId) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Log in first' });
@@ -91,8 +100,9 @@ export interface Who {
   userId: UserId | null;
   sessionId?: string | null;
   clientAddress?: string | null;
+  budget?: CallBudget | null;
 }
 
-export function rootContext({ userId, sessionId = null, clientAddress = null }: Who, bindings: Record<string, unknown> = {}): Context {
-  return { userId, sessionId, clientAddress, log: logger.child({ ...bindings, userId }) };
+export function rootContext({ userId, sessionId = null, clientAddress = null, budget = null }: Who, bindings: Record<string, unknown> = {}): Context {
+  return { userId, sessionId, clientAddress, budget, log: logger.child({ ...bindings, userId }) };
 }

@@ -1,8 +1,11 @@
-// Password hashing, bounded: argon2 is made to be costly, so a flood of sign-ins or registrations
-// must not take every core from everyone else. At most HASHING_AT_ONCE hashes run at a time in this
-// process; up to HASHING_WAITING wait their turn; past that the attempt is refused at once
-// (RATE_LIMITED, retryable) without hashing anything.
-import { hash, verify } from '@node-rs/argon2';
+// Password hashing, bounded and in the background: argon2 is made to be costly, so a flood of
+// sign-ins or registrations must not take the cores from everyone else. Hashes run on a thread of
+// their own at the lowest CPU priority (nice 19): when the server is busy, chats go first and a
+// sign-in waits (bench/abuse.ts: on one core, a password spray had raised another user's p99 3.8x).
+// At most HASHING_AT_ONCE hashes run at a time in this process; up to HASHING_WAITING wait their
+// turn; past that the attempt is refused at once (RATE_LIMITED, retryable) without hashing anything.
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import { AppError } from '../errors.ts';
 
 // @node-rs/argon2 defaults to argon2id; these are OWASP's suggested costs for it.
@@ -35,9 +38,52 @@ export class BoundedWork {
   }
 }
 
+// The hashing thread: plain JavaScript given as text, so it needs no build step of its own (the
+// server is bundled); it lowers its own priority (on Linux, nice is per thread) and hashes synchronously.
+const HASHER_SOURCE = `
+  const { parentPort, workerData } = require('node:worker_threads');
+  try { require('node:os').setPriority(19); } catch {}
+  const argon2 = require(workerData.argon2);
+  parentPort.on('message', ({ id, op, args }) => {
+    try {
+      parentPort.postMessage({ id, result: op === 'hash' ? argon2.hashSync(...args) : argon2.verifySync(...args) });
+    } catch (err) {
+      parentPort.postMessage({ id, error: String((err && err.message) || err) });
+    }
+  });`;
+
+let hasher: Worker | undefined;
+let nextId = 0;
+const pending = new Map<number, { resolve: (value: never) => void; reject: (err: Error) => void }>();
+
+function inHasher<T>(op: 'hash' | 'verify', args: unknown[]): Promise<T> {
+  if (!hasher) {
+    const worker = (hasher = new Worker(HASHER_SOURCE, { eval: true, workerData: { argon2: createRequire(import.meta.url).resolve('@node-rs/argon2') } }));
+    worker.on('message', ({ id, result, error }: { id: number; result: never; error?: string }) => {
+      const call = pending.get(id);
+      pending.delete(id);
+      if (pending.size === 0) worker.unref();
+      if (error !== undefined) call?.reject(new Error(error));
+      else call?.resolve(result);
+    });
+    worker.on('error', (err) => {
+      for (const call of pending.values()) call.reject(err);
+      pending.clear();
+      hasher = undefined; // the next call starts a new one
+    });
+  }
+  // Alive while it has work, as any pending I/O keeps a process alive; idle, it keeps nothing alive.
+  if (pending.size === 0) hasher.ref();
+  const id = ++nextId;
+  return new Promise<T>((resolve, reject) => {
+    pending.set(id, { resolve: resolve as (value: never) => void, reject });
+    hasher!.postMessage({ id, op, args });
+  });
+}
+
 const work = new BoundedWork(HASHING_AT_ONCE, HASHING_WAITING);
 
-export const hashPassword = (password: string) => work.run(() => hash(password, HASH_OPTIONS));
-export const verifyPassword = (passwordHash: string, password: string) => work.run(() => verify(passwordHash, password));
+export const hashPassword = (password: string) => work.run(() => inHasher<string>('hash', [password, HASH_OPTIONS]));
+export const verifyPassword = (passwordHash: string, password: string) => work.run(() => inHasher<boolean>('verify', [passwordHash, password]));
 /** A real hash to verify against when the user does not exist, so timing does not reveal usernames. */
-export const DUMMY_HASH = hash('parley-dummy-password', HASH_OPTIONS);
+export const DUMMY_HASH = inHasher<string>('hash', ['parley-dummy-password', HASH_OPTIONS]);

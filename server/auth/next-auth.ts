@@ -3,6 +3,7 @@ import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { loginInput } from '../../lib/schemas.ts';
 import { authSecret } from '../env.ts';
+import { budgetKey, callBudget, PASSWORD_COST, spend } from '../http/call-budget.ts';
 import { clientAddressOf } from '../http/client-address.ts';
 import { verifyCredentials } from './service.ts';
 import { deviceName, endSessions, SESSION_MAX_AGE_S, startSession } from './sessions.ts';
@@ -32,7 +33,10 @@ export function getAuthOptions(): NextAuthOptions {
           if (!parsed.success) return null;
           // A RATE_LIMITED AppError propagates: next-auth hands its message to the login form.
           const headers = req?.headers ?? {};
-          const user = await verifyCredentials(parsed.data, clientAddressOf(headers));
+          const address = clientAddressOf(headers);
+          // A password check spends the address's call budget as auth.createToken does (a RATE_LIMITED AppError).
+          await spend(callBudget, budgetKey(null, address), PASSWORD_COST);
+          const user = await verifyCredentials(parsed.data, address);
           if (!user) return null;
           const sid = await startSession(user.id, 'browser', deviceName(headers['user-agent']));
           return { id: user.id, name: user.displayName, username: user.username, sid };

@@ -23,17 +23,17 @@ import { syncEventsInput, trackedIdOf } from '../sync/router.ts';
 import { AppError } from '../errors.ts';
 import { openLiveEvents, type LiveEvents } from '../sync/service.ts';
 import { clientErrorOf } from '../trpc.ts';
+import { budgetKey, costOf, overBudget, type CallBudget } from './call-budget.ts';
 
 const LIVE_PATH = 'sync.events';
 /** A tab needs one; a few allow for a client that resubscribes before its old stream stopped. */
 const MAX_LIVE_SUBSCRIPTIONS = 4;
 /**
- * Calls one frame may carry, and one connection may make in a second, before the rest are refused
- * (TOO_MANY_REQUESTS with when to retry; nothing done): a browser makes a few a second, a bot that
- * pipelines its sends a few hundred; a 64 KiB frame could otherwise carry 800.
+ * Calls one frame may carry before the rest are refused (TOO_MANY_REQUESTS with when to retry;
+ * nothing done): a 64 KiB frame could otherwise carry 800. Every call also spends the user's call
+ * budget (call-budget.ts), shared with their HTTP requests and other sockets.
  */
 export const MAX_CALLS_PER_FRAME = 100;
-export const MAX_CALLS_PER_SECOND = 1_000;
 
 const config = appRouter._def._config;
 const serialize = (value: unknown) => JSON.stringify(config.transformer.output.serialize(value));
@@ -155,7 +155,7 @@ const MUTATIONS: Record<string, MutationRoute> = {
  * Serves one upgraded socket of `userId`: the live subscription and sends here (the two calls that
  * carry almost all traffic; the same services as their tRPC procedures), everything else through `trpc`.
  */
-export function serveSocket(ws: WebSocket, req: IncomingMessage, userId: UserId, trpc: TrpcConnectionHandler, log: Logger): void {
+export function serveSocket(ws: WebSocket, req: IncomingMessage, userId: UserId, budget: CallBudget, trpc: TrpcConnectionHandler, log: Logger): void {
   const trpcSide = new TrpcSide(ws);
   trpc(trpcSide as unknown as WebSocket, req);
   const live = new Map<Request['id'], LiveEvents>();
@@ -219,22 +219,23 @@ export function serveSocket(ws: WebSocket, req: IncomingMessage, userId: UserId,
     if (r.method === 'subscription.stop' && live.has(r.id)) return stop;
   };
 
-  // The connection's budget of calls in the current second.
-  let secondStart = 0;
-  let callsThisSecond = 0;
   /** 0: the call may go; else how long until it could, ms. */
-  const waitFor = (indexInFrame: number): number => {
-    const now = Date.now();
-    if (now - secondStart >= 1_000) {
-      secondStart = now;
-      callsThisSecond = 0;
-    }
-    if (indexInFrame >= MAX_CALLS_PER_FRAME) return 100;
-    // Rounded up to 100 ms steps: the written refusal is then reused (see fail) rather than made anew per call.
-    return ++callsThisSecond <= MAX_CALLS_PER_SECOND ? 0 : Math.ceil((secondStart + 1_000 - now) / 100) * 100;
+  const waitFor = (r: Request, indexInFrame: number): number =>
+    indexInFrame >= MAX_CALLS_PER_FRAME ? 100 : budget.take(budgetOf, costOf(typeof r.params?.path === 'string' ? r.params.path : ''));
+  const budgetOf = budgetKey(userId, null);
+  // Past the budget the socket is not read for a second at least (a client that heeds the retry
+  // hint sends nothing meanwhile): a flood then costs a refused frame a second, not the parsing and
+  // refusing of every call it would have sent meanwhile.
+  let resumeTimer: NodeJS.Timeout | null = null;
+  const restFor = (hintMs: number) => {
+    const ms = Math.max(hintMs, 1_000);
+    if (resumeTimer || ws.readyState !== ws.OPEN) return;
+    ws.pause();
+    resumeTimer = setTimeout(() => {
+      resumeTimer = null;
+      if (ws.readyState === ws.OPEN) ws.resume();
+    }, ms);
   };
-  const tooMany = (retryAfterMs: number) =>
-    new AppError('RATE_LIMITED', 'Too many calls on this connection. Try again in a moment.', undefined, retryAfterMs);
 
   ws.on('message', (data: Buffer, isBinary: boolean) => {
     if (isBinary) return void trpcSide.emit('message', data, isBinary);
@@ -246,14 +247,17 @@ export function serveSocket(ws: WebSocket, req: IncomingMessage, userId: UserId,
     }
     const all = (Array.isArray(message) ? message : [message]) as Request[];
     // Calls past the frame's or the second's budget are answered here and go no further.
+    let longestWait = 0;
     const requests = all.filter((r, i) => {
       const isCall = !!r && typeof r === 'object' && r.id !== undefined && r.method !== 'subscription.stop';
-      const wait = isCall ? waitFor(i) : 0;
+      const wait = isCall ? waitFor(r, i) : 0;
       if (wait === 0) return true;
+      longestWait = Math.max(longestWait, wait);
       const type = r.method === 'query' || r.method === 'subscription' ? r.method : 'mutation';
-      fail(r, tooMany(wait), type, typeof r.params?.path === 'string' ? r.params.path : '');
+      fail(r, overBudget(wait), type, typeof r.params?.path === 'string' ? r.params.path : '');
       return false;
     });
+    if (longestWait > 0) restFor(longestWait);
     const handlers = requests.map(handlerOf);
     if (handlers.every((h) => h === undefined)) {
       if (requests.length === all.length) return void trpcSide.emit('message', data, isBinary);
@@ -267,6 +271,7 @@ export function serveSocket(ws: WebSocket, req: IncomingMessage, userId: UserId,
   });
 
   ws.once('close', () => {
+    if (resumeTimer) clearTimeout(resumeTimer);
     for (const l of live.values()) l.close();
     live.clear();
   });

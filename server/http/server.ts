@@ -2,12 +2,15 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
+import { TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { getWSConnectionHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
 import { MAX_CALLS_PER_BATCH } from '../../lib/limits.ts';
+import type { UserId } from '../../lib/schemas.ts';
 import { callerFromHeaders } from '../auth/session.ts';
 import { startSessionSweep, trackSessionConnection, type Caller } from '../auth/sessions.ts';
+import { callBudget, type CallBudget } from './call-budget.ts';
 import { SESSION_ENDED_CLOSE_CODE } from '../../lib/events.ts';
 import { logger } from '../logger.ts';
 import { metrics } from '../metrics.ts';
@@ -32,6 +35,8 @@ export interface ParleyServerOptions {
   allowedOrigins: string[];
   /** Handles every request that is not tRPC (Next.js); absent in tests of the API alone. */
   fallback?: http.RequestListener;
+  /** What one account may ask of this server (http/call-budget.ts): the process's by default. */
+  callBudget?: CallBudget;
 }
 
 export interface ParleyServer {
@@ -43,22 +48,35 @@ export interface ParleyServer {
 }
 
 /**
+ * Live connections one user may hold on an instance (tabs, devices, bots): far above what a person
+ * uses; one more is refused (429), so one account cannot pile up sockets and subscriptions.
+ */
+export const MAX_CONNECTIONS_PER_USER = 20;
+const connectionsOf = new Map<UserId, number>();
+const mayConnect = (userId: UserId) => (connectionsOf.get(userId) ?? 0) < MAX_CONNECTIONS_PER_USER;
+
+/**
  * A client's live connection (a WebSocket, or the event stream of the HTTP fallback): counted as
  * open, and its user online (so no pushes go to them), until it closes.
  */
 function trackLiveConnection({ userId, sessionId }: Caller, connectionId: string, close: () => void, onClose: (closed: () => void) => void): void {
+  connectionsOf.set(userId, (connectionsOf.get(userId) ?? 0) + 1);
   metrics.openConnections.inc();
   void presenceTracker.connected(userId, connectionId).catch((err) => logger.warn({ err }, 'presence connect failed'));
   // Ending the session (logging out, here or elsewhere) closes it.
   const untrack = trackSessionConnection(sessionId, close);
   onClose(() => {
     untrack();
+    const left = (connectionsOf.get(userId) ?? 1) - 1;
+    if (left > 0) connectionsOf.set(userId, left);
+    else connectionsOf.delete(userId);
     metrics.openConnections.dec();
     void presenceTracker.disconnected(userId, connectionId).catch((err) => logger.warn({ err }, 'presence disconnect failed'));
   });
 }
 
 export function createParleyServer(options: ParleyServerOptions): ParleyServer {
+  const budget = options.callBudget ?? callBudget;
   const trpcHttp = createHTTPHandler({
     router: appRouter,
     basePath: `${TRPC_HTTP_PATH}/`,
@@ -68,9 +86,10 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
       const caller = await callerFromHeaders(req.headers);
       // The fallback transport's event stream (server-sent events) is a live connection as a socket is.
       if (caller && req.headers.accept?.includes('text/event-stream')) {
+        if (!mayConnect(caller.userId)) throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'Too many open connections. Close a tab or two.' });
         trackLiveConnection(caller, randomUUID(), () => res.destroy(), (closed) => res.once('close', closed));
       }
-      return rootContext({ ...caller, userId: caller?.userId ?? null, clientAddress: clientAddressOf(req.headers) }, { reqId: randomUUID() });
+      return rootContext({ ...caller, userId: caller?.userId ?? null, clientAddress: clientAddressOf(req.headers), budget }, { reqId: randomUUID() });
     },
   });
 
@@ -107,7 +126,7 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
   });
   wss.on('connection', (ws, req) => {
     const connection = connections.get(req);
-    if (connection) serveSocket(ws, req, connection.userId, trpcConnection, logger.child({ connId: connection.connectionId, userId: connection.userId }));
+    if (connection) serveSocket(ws, req, connection.userId, budget, trpcConnection, logger.child({ connId: connection.connectionId, userId: connection.userId }));
   });
 
   const refuse = (socket: Duplex, status: number, reason: string) => {
@@ -134,6 +153,7 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
     callerFromHeaders(req.headers).then(
       (caller) => {
         if (!caller) return refuse(socket, 401, 'Unauthorized');
+        if (!mayConnect(caller.userId)) return refuse(socket, 429, 'Too Many Requests');
         const connectionId = randomUUID();
         connections.set(req, { ...caller, connectionId });
         wss.handleUpgrade(req, socket, head, (ws) => {
