@@ -31,7 +31,7 @@ export default defineConfig({
     stdout: 'pipe',
     stderr: 'pipe',
     // The tests' push service runs on loopback.
-    // Every test user registers from this machine's address.
-    env: { PORT: String(E2E_PORT), PUBLIC_URL: E2E_URL, LOG_LEVEL: 'warn', PUSH_ALLOW_LOCAL_ENDPOINTS: 'true', REGISTRATIONS_PER_ADDRESS_PER_HOUR: '10000' },
+    // Every test user registers and signs in from this machine's address (the limits per address have tests of their own).
+    env: { PORT: String(E2E_PORT), PUBLIC_URL: E2E_URL, LOG_LEVEL: 'warn', PUSH_ALLOW_LOCAL_ENDPOINTS: 'true', REGISTRATIONS_PER_ADDRESS_PER_HOUR: '10000', CALLS_PER_SECOND_PER_USER: '5000' },
   },
 });

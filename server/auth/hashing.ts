@@ -52,13 +52,32 @@ const HASHER_SOURCE = `
     }
   });`;
 
-let hasher: Worker | undefined;
-let nextId = 0;
-const pending = new Map<number, { resolve: (value: never) => void; reject: (err: Error) => void }>();
+/** Where the hashing thread loads argon2 from: this module's own resolution, or, inside a bundle that
+ * rewrote require.resolve (Next's), the package name, resolved from the working directory. */
+function argon2Location(): string {
+  try {
+    const resolved: unknown = createRequire(import.meta.url).resolve('@node-rs/argon2');
+    if (typeof resolved === 'string') return resolved;
+  } catch {
+    // fall through
+  }
+  return '@node-rs/argon2';
+}
+
+interface Hasher {
+  worker: Worker | undefined;
+  nextId: number;
+  pending: Map<number, { resolve: (value: never) => void; reject: (err: Error) => void }>;
+}
+// One thread per process, shared with the copy of this module in Next's bundle (its sign-in route):
+// it hashes one at a time whichever route asked.
+const KEY = Symbol.for('parley.hashing');
+const hasher: Hasher = ((globalThis as { [KEY]?: Hasher })[KEY] ??= { worker: undefined, nextId: 0, pending: new Map() });
 
 function inHasher<T>(op: 'hash' | 'verify', args: unknown[]): Promise<T> {
-  if (!hasher) {
-    const worker = (hasher = new Worker(HASHER_SOURCE, { eval: true, workerData: { argon2: createRequire(import.meta.url).resolve('@node-rs/argon2') } }));
+  const { pending } = hasher;
+  if (!hasher.worker) {
+    const worker = (hasher.worker = new Worker(HASHER_SOURCE, { eval: true, workerData: { argon2: argon2Location() } }));
     worker.on('message', ({ id, result, error }: { id: number; result: never; error?: string }) => {
       const call = pending.get(id);
       pending.delete(id);
@@ -69,15 +88,16 @@ function inHasher<T>(op: 'hash' | 'verify', args: unknown[]): Promise<T> {
     worker.on('error', (err) => {
       for (const call of pending.values()) call.reject(err);
       pending.clear();
-      hasher = undefined; // the next call starts a new one
+      hasher.worker = undefined; // the next call starts a new one
     });
   }
   // Alive while it has work, as any pending I/O keeps a process alive; idle, it keeps nothing alive.
-  if (pending.size === 0) hasher.ref();
-  const id = ++nextId;
+  if (pending.size === 0) hasher.worker.ref();
+  const id = ++hasher.nextId;
+  const worker = hasher.worker;
   return new Promise<T>((resolve, reject) => {
     pending.set(id, { resolve: resolve as (value: never) => void, reject });
-    hasher!.postMessage({ id, op, args });
+    worker.postMessage({ id, op, args });
   });
 }
 
