@@ -20,8 +20,13 @@ export async function signInWithPassword(username: string, password: string): Pr
   return result.ok && !error ? {} : { error: error ?? 'failed' };
 }
 
+let signingOut = false;
+/** Whether this page is logging out by itself (its session then ends by its own doing). */
+export const isSigningOut = () => signingOut;
+
 /** Ends the session and goes to the login page. */
 export async function signOut(): Promise<void> {
+  signingOut = true;
   await post('signout', {}).catch(() => {});
   window.location.assign('/login');
 }

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { SessionUser } from '@/server/auth/current-user.ts';
 import { Inbox } from '../inbox/inbox.tsx';
 import { Transport } from '../transport.ts';
+import { isSigningOut } from '../auth/session.ts';
 import { clearInboxSnapshots } from '../inbox/inbox-snapshot.ts';
 import { resyncSubscription, startServiceWorker } from '../pwa/service-worker.ts';
 import { TrpcProvider, trpc } from '../trpc.tsx';
@@ -16,6 +17,7 @@ export function ChatApp({ me, initialConversationId }: { me: SessionUser; initia
   useEffect(() => {
     // Logged out on another device (or this one's session otherwise ended): keep nothing of the account here.
     transport.onSessionEnded = () => {
+      if (isSigningOut()) return; // logging out here: signOut goes to the login page itself
       clearInboxSnapshots();
       window.location.assign('/login?ended=1');
     };
