@@ -170,7 +170,9 @@ test('a push shows a notification with its title and tag; clicking it opens the 
     // notification from a test) opens the conversation in that window.
     await page.goto('/');
     await expect(page.getByRole('navigation', { name: 'Conversations' })).toBeVisible();
-    const worker = bob.context.serviceWorkers().at(-1)!; // the newest version: the active one
+    // The context may still list worker versions that have been replaced: the click goes to the active one.
+    const states = await Promise.all(bob.context.serviceWorkers().map((w) => w.evaluate(() => (self as unknown as { serviceWorker?: { state: string } }).serviceWorker?.state).catch(() => 'gone')));
+    const worker = bob.context.serviceWorkers()[states.indexOf('activated')];
     await worker.evaluate(async () => {
       const scope = self as unknown as WorkerScope;
       const [notification] = await scope.registration.getNotifications();
