@@ -38,7 +38,7 @@ export function getAuthOptions(): NextAuthOptions {
           await spend(callBudget, budgetKey(null, address), PASSWORD_COST);
           const user = await verifyCredentials(parsed.data, address);
           if (!user) return null;
-          const sid = await startSession(user.id, 'browser', deviceName(headers['user-agent']));
+          const { id: sid } = await startSession(user.id, 'browser', deviceName(headers['user-agent']));
           return { id: user.id, name: user.displayName, username: user.username, sid };
         },
       }),

@@ -45,7 +45,7 @@ export async function callerFromHeaders(headers: IncomingHttpHeaders): Promise<C
  * tools that act as a browser; scripts use personal access tokens).
  */
 export async function issueSessionToken(user: UserSummary, device = 'Script'): Promise<string> {
-  const sid = await startSession(user.id, 'browser', device);
+  const { id: sid } = await startSession(user.id, 'browser', device);
   return encode({
     token: { sub: user.id, sid, name: user.displayName, username: user.username },
     secret: authSecret(),

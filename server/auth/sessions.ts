@@ -84,13 +84,23 @@ async function liveSession(sessionId: string): Promise<SessionRow | null> {
 }
 
 /** Starts a session for a user who just proved who they are; returns its id. */
-export async function startSession(userId: UserId, kind: SessionKind, name: string, secretHash?: Buffer): Promise<string> {
-  const id = randomUUID();
+/** A session row as the API shows it. */
+const infoOf = (r: { id: string; kind: string; name: string; createdAt: Date; lastUsedAt: Date }, currentId: string | null): SessionInfo => ({
+  id: r.id,
+  kind: r.kind === 'token' ? 'token' : 'browser',
+  name: r.name,
+  createdAt: r.createdAt,
+  lastUsedAt: r.lastUsedAt,
+  current: r.id === currentId,
+});
+
+/** Starts a session for a user who just proved who they are. */
+export async function startSession(userId: UserId, kind: SessionKind, name: string, secretHash?: Buffer): Promise<SessionInfo> {
   const now = new Date();
-  await getDb().session.create({
-    data: { id, userId, kind, name: name.slice(0, 100) || 'Unknown device', secretHash: secretHash ? new Uint8Array(secretHash) : null, createdAt: now, lastUsedAt: now },
+  const row = await getDb().session.create({
+    data: { id: randomUUID(), userId, kind, name: name.slice(0, 100) || 'Unknown device', secretHash: secretHash ? new Uint8Array(secretHash) : null, createdAt: now, lastUsedAt: now },
   });
-  return id;
+  return infoOf(row, null);
 }
 
 /** The caller of a browser session (from a verified cookie), or null when it has ended. */
@@ -130,9 +140,8 @@ export async function createAccessToken(userId: UserId, name: string): Promise<{
   const count = await getDb().session.count({ where: { userId, kind: 'token' } });
   if (count >= MAX_TOKENS) throw new AppError('BAD_REQUEST', `You have ${MAX_TOKENS} tokens already. Revoke one you no longer use first.`, 'name');
   const secret = randomBytes(32).toString('base64url');
-  const id = await startSession(userId, 'token', name, sha256(secret));
-  const session = (await listSessions(userId, null)).find((s) => s.id === id)!;
-  return { token: `${TOKEN_PREFIX}${id.replaceAll('-', '')}_${secret}`, session };
+  const session = await startSession(userId, 'token', name, sha256(secret));
+  return { token: `${TOKEN_PREFIX}${session.id.replaceAll('-', '')}_${secret}`, session };
 }
 
 /** The user's signed-in browsers and tokens, most recently used first. */
@@ -141,14 +150,7 @@ export async function listSessions(userId: UserId, currentId: string | null): Pr
     where: { userId, OR: [{ kind: 'token' }, { lastUsedAt: { gt: new Date(Date.now() - SESSION_MAX_AGE_S * 1000) } }] },
     orderBy: [{ lastUsedAt: 'desc' }, { id: 'asc' }],
   });
-  return rows.map((r) => ({
-    id: r.id,
-    kind: r.kind === 'token' ? 'token' : 'browser',
-    name: r.name,
-    createdAt: r.createdAt,
-    lastUsedAt: r.lastUsedAt,
-    current: r.id === currentId,
-  }));
+  return rows.map((r) => infoOf(r, currentId));
 }
 
 /** Registers a live connection of a session until the returned function is called. */
@@ -181,12 +183,15 @@ function closeConnections(sessionIds: Iterable<string>): number {
  * within SESSION_RECHECK_MS; their live connections here close now. Returns how many ended.
  */
 export async function endSessions(userId: UserId, which: { only: string } | { except: string | null; kind?: SessionKind }): Promise<number> {
-  const where = 'only' in which ? { userId, id: which.only } : { userId, ...(which.except && { id: { not: which.except } }), ...(which.kind && { kind: which.kind }) };
-  const ended = await getDb().session.findMany({ where, select: { id: true } });
-  if (ended.length === 0) return 0;
-  await getDb().session.deleteMany({ where: { id: { in: ended.map((s) => s.id) } } });
-  closeConnections(ended.map((s) => s.id));
-  return ended.length;
+  const [only, except, kind] = 'only' in which ? [which.only, null, null] : [null, which.except, which.kind ?? null];
+  // One statement: what it deleted is what ended (no read that a concurrent login could slip past).
+  const { rows } = await getPool().query<{ id: string }>(
+    `DELETE FROM sessions WHERE user_id = $1::uuid AND ($2::uuid IS NULL OR id = $2::uuid) AND ($3::uuid IS NULL OR id <> $3::uuid)
+       AND ($4::text IS NULL OR kind = $4::text) RETURNING id`,
+    [userId, only, except, kind],
+  );
+  closeConnections(rows.map((r) => r.id));
+  return rows.length;
 }
 
 /** Ends one of the caller's sessions; NOT_FOUND when there is no such session of theirs. */

@@ -343,7 +343,7 @@ describe('subscriptions', () => {
 
   test('ending the session that subscribed (logging out, here or on another device) stops that browser\'s pushes', async () => {
     const { a: alice, b: bob, conversationId } = await createPair('pushend');
-    const sessionId = await startSession(bob.id, 'browser', 'Chrome on Linux');
+    const { id: sessionId } = await startSession(bob.id, 'browser', 'Chrome on Linux');
     const browser = service.subscription();
     await callerFor(bob.id, { sessionId }).push.subscribe(browser);
     const stays = await subscribe(bob); // another browser of his, through another session
