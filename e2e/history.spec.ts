@@ -32,5 +32,5 @@ test('scrolling up loads earlier pages in order, without duplicates or jumps', a
 
   const texts = (await messageTexts(bob.page)).map((t) => t.trim());
   expect(texts).toEqual(Array.from({ length: 120 }, (_, i) => `message ${i + 1}`));
-  await expect(log.getByRole('separator', { name: 'Today' })).toHaveCount(1);
+  await expect(log.getByRole('listitem').filter({ hasText: /^Today$/ })).toHaveCount(1);
 });

@@ -1,7 +1,7 @@
 // Sessions that end: logging out another device from Devices and security, a logout that ends the
 // cookie on the server too, a password change, and access tokens made, used and revoked.
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type BrowserContext, type Page } from './fixtures/test.ts';
+import { expectAccessible } from './fixtures/axe.ts';
 import { registerThroughUi, type TestUser } from './fixtures/users.ts';
 
 /** The user signed in on another device too (a browser context of its own), through the login form. */
@@ -33,9 +33,7 @@ test('a device logged out from another one leaves the app within seconds, and it
   await expect(devices(user.page).filter({ hasText: 'This device' })).toHaveCount(1);
   // Named by their user agent (Playwright's desktop Chrome says Windows).
   await expect(devices(user.page).filter({ hasText: /^Chrome on (Windows|Linux)/ })).toHaveCount(2);
-  const axe = await new AxeBuilder({ page: user.page }).include('main, aside, nav, header, section').analyze();
-  const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''}`).join('; ')}`)).toEqual([]);
+  await expectAccessible(user.page);
 
   await user.page.getByRole('button', { name: 'Log out all other devices' }).click();
   await expect(devices(user.page)).toHaveCount(1);

@@ -11,3 +11,8 @@ export const INBOX_PAGE_MAX = 200;
 export const RECEIPTS_PER_CALL = 200;
 /** Calls one HTTP request may batch (the server refuses more; the client splits its batches to fit). */
 export const MAX_CALLS_PER_BATCH = 16;
+/** Your own message can be edited this long after it was sent, and deleted for everyone this long. */
+export const EDIT_WINDOW_MS = 15 * 60_000;
+export const DELETE_WINDOW_MS = 60 * 60_000;
+/** A reaction is one emoji: the longest (family and flag sequences) are well under this many UTF-16 units. */
+export const MAX_REACTION_LENGTH = 32;

@@ -1,6 +1,7 @@
 // The API contract: every procedure input and the shapes it returns, shared by client and server.
 import { z } from 'zod';
-import { INBOX_PAGE_MAX, INBOX_PAGE_SIZE, MAX_MESSAGE_LENGTH, PAGE_SIZE, RECEIPTS_PER_CALL } from './limits.ts';
+import { INBOX_PAGE_MAX, INBOX_PAGE_SIZE, MAX_MESSAGE_LENGTH, MAX_REACTION_LENGTH, PAGE_SIZE, RECEIPTS_PER_CALL } from './limits.ts';
+import { isOneEmoji } from './message-changes.ts';
 
 export type UserId = string & { readonly __brand?: 'UserId' };
 export type ConversationId = string & { readonly __brand?: 'ConversationId' };
@@ -133,6 +134,19 @@ export const sendMessageInput = z.object({
 });
 export type SendMessageInput = z.infer<typeof sendMessageInput>;
 
+/** A message of a conversation, by its seq, changed by the caller; clientId makes a retry return the original change. */
+const messageRef = { conversationId: uuid, seq: z.number().int().positive(), clientId: uuid };
+export const editMessageInput = z.object({ ...messageRef, body: messageBody });
+export type EditMessageInput = z.infer<typeof editMessageInput>;
+export const deleteMessageInput = z.object(messageRef);
+export type DeleteMessageInput = z.infer<typeof deleteMessageInput>;
+export const reactInput = z.object({
+  ...messageRef,
+  /** null takes the caller's reaction back. */
+  emoji: z.string().max(MAX_REACTION_LENGTH, 'A reaction is one emoji').refine(isOneEmoji, 'A reaction is one emoji').nullable(),
+});
+export type ReactInput = z.infer<typeof reactInput>;
+
 /** A page of history: `before` walks back (scrolling up), `after` fills a gap forward. */
 export const listMessagesInput = z
   .object({
@@ -217,17 +231,41 @@ export type SystemEvent =
   | { type: 'member.left'; actorId: UserId }
   | { type: 'role.changed'; actorId: UserId; userId: UserId; role: MemberRole };
 
+/**
+ * A change to message `targetSeq` of the same conversation, by the change's sender. An edit's new
+ * text is the change's body; a reaction's emoji null takes the sender's reaction back.
+ */
+export type MessageChange =
+  | { type: 'message.edited'; targetSeq: number }
+  | { type: 'message.deleted'; targetSeq: number }
+  | { type: 'reaction.set'; targetSeq: number; emoji: string | null };
+
+/** One emoji under a message and who chose it (each person has at most one reaction per message). */
+export interface Reaction {
+  emoji: string;
+  userIds: UserId[];
+}
+
 export interface Message {
   id: string; // Snowflake, as a string: 64 bits do not fit a JS number
   conversationId: ConversationId;
   seq: number;
   senderId: UserId;
   clientId: string;
-  /** For a system message, its English text (clients may render `event` instead). */
+  /** For a system message, its English text (clients may render `event` instead); an edit's new text. */
   body: string;
-  kind: 'text' | 'system';
-  event: SystemEvent | null;
+  /** text and system are shown; a change is applied to the message it names (lib/message-changes.ts). */
+  kind: 'text' | 'system' | 'change';
+  event: SystemEvent | MessageChange | null;
   createdAt: Date;
+  /**
+   * A text message's state after the changes up to changedSeq (absent: none). History pages fold
+   * every change the caller may see into it; a client applies later changes it receives itself.
+   */
+  edited?: true;
+  deleted?: true;
+  reactions?: Reaction[];
+  changedSeq?: number;
 }
 
 /** Someone who is or was in a conversation. */

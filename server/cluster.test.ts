@@ -332,7 +332,7 @@ describe('two instances sharing PostgreSQL and a Redis', { timeout: 30_000 }, ()
       await waitUntil(() => allAckedAtLeast([5, 5, 5]), 10_000, () => `acks so far ${ackedBy()}`);
       // Live across instances before the outage.
       await waitUntil(
-        () => quietB.store.maxSeq(quiet.conversationId) > 0 && busyA.store.get(busy.conversationId).messages.some((m) => m.senderId === busy.b.id),
+        () => quietB.store.get(quiet.conversationId).topSeq > 0 && busyA.store.get(busy.conversationId).messages.some((m) => m.senderId === busy.b.id),
         5_000,
         () => 'live delivery from A to B and from B to A',
       );

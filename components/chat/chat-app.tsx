@@ -82,7 +82,7 @@ function NoConversation() {
   return (
     <div className="chat-wallpaper flex h-full flex-col items-center justify-center gap-2 p-8 text-center">
       <p className="text-xl font-medium text-neutral-700 dark:text-neutral-200">Parley</p>
-      <p className="max-w-sm text-sm text-neutral-500 dark:text-neutral-400">
+      <p className="max-w-sm text-sm text-neutral-600 dark:text-neutral-400">
         Pick a conversation on the left, or search for someone by username to start one.
       </p>
     </div>

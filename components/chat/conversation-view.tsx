@@ -10,6 +10,7 @@ import { Avatar } from '../ui/avatar.tsx';
 import { formatLastSeen, typingLabel } from '../ui/format.ts';
 import { BackIcon } from '../ui/icons.tsx';
 import { namesFrom } from '../ui/people.ts';
+import { useMessageActions } from '../messages/use-message-actions.tsx';
 import { Composer } from './composer.tsx';
 import { applyOwnRead } from './inbox-cache.ts';
 import { MuteMenu } from './mute-menu.tsx';
@@ -85,9 +86,10 @@ export function ConversationView({ conversationId, me, onBack, client }: {
   const summary = conversation.data;
   const isGroup = summary?.kind === 'group';
   const members = trpc.conversations.members.useQuery({ conversationId }, { enabled: isGroup, retry: false });
-  const nameOf = namesFrom(members.data, me.id);
   const title = summary?.title;
   const peer = summary?.peer;
+  const nameOf = namesFrom(members.data ?? (peer ? [{ ...peer, role: 'member', joinedAt: new Date(0), active: true }] : undefined), me.id);
+  const { actions, overlay } = useMessageActions(conversationId, client, (seq) => setPanel({ kind: 'message', seq }));
   const typingNames = typers.map((id) => (id === peer?.id ? peer.displayName : (nameOf(id) ?? 'Someone')));
   const presence = usePresence(client.presence, peer ? [peer.id] : [])(peer?.id ?? '');
   const status = presence?.visible ? (presence.online ? 'online' : presence.lastSeenAt ? formatLastSeen(presence.lastSeenAt) : null) : null;
@@ -114,7 +116,7 @@ export function ConversationView({ conversationId, me, onBack, client }: {
                 {typingNames.length > 0 ? (
                   <p className="truncate text-xs font-medium text-brand dark:text-emerald-400" aria-live="polite">{typingLabel(typingNames)}</p>
                 ) : (
-                  <p className="truncate text-xs text-neutral-500 dark:text-neutral-400" aria-live="polite">{subtitle}</p>
+                  <p className="truncate text-xs text-neutral-600 dark:text-neutral-400" aria-live="polite">{subtitle}</p>
                 )}
               </div>
               {/* The whole title area opens the group's info, as in WhatsApp. */}
@@ -147,7 +149,7 @@ export function ConversationView({ conversationId, me, onBack, client }: {
               onBottomVisibleSeq={setBottomVisibleSeq}
               onRetry={(clientId) => void outbox.retry(clientId)}
               onDiscard={(clientId) => void outbox.discard(conversationId, clientId)}
-              onInfo={(seq) => setPanel({ kind: 'message', seq })}
+              actions={actions}
             />
             {summary && summary.role === null ? (
               <p role="status" className="shrink-0 border-t border-black/5 bg-surface px-4 py-4 text-center text-sm text-neutral-600 dark:border-white/5 dark:bg-surface-panel-dark dark:text-neutral-300">
@@ -163,6 +165,7 @@ export function ConversationView({ conversationId, me, onBack, client }: {
           </>
         )}
       </div>
+      {overlay}
       {panel?.kind === 'group' && summary && (
         <GroupInfo conversation={summary} members={members.data} meId={me.id} onClose={() => setPanel(null)} />
       )}

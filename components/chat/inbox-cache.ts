@@ -1,5 +1,6 @@
 // How live events change the cached inbox and conversation headers (react-query caches), in one place.
 import type { ConversationHead, ConversationSummary, InboxPage, Message, ReceiptState } from '@/lib/schemas.ts';
+import { applyChanges, isChange } from '../../lib/message-changes.ts';
 import type { trpc } from '../trpc.tsx';
 
 type Utils = ReturnType<typeof trpc.useUtils>;
@@ -63,19 +64,29 @@ export function newerOf(cached: InboxPage | undefined, fresh: InboxPage): InboxP
   return { conversations: [...merged, ...tail], nextCursor: tail.length ? cached.nextCursor : fresh.nextCursor };
 }
 
-/** New messages reached this device: last message, activity order and unread count. */
+/**
+ * New messages reached this device: last message, activity order and unread count. Changes among
+ * them move the head only, and change the preview when they change its message (an edit, a deletion).
+ */
 export function applyMessages(utils: Utils, conversationId: string, messages: Message[], unreadDelta: number): void {
-  const newest = messages.reduce((a, b) => (b.seq > a.seq ? b : a));
   const current = inboxOf(utils)?.find((c) => c.id === conversationId);
   if (!current) {
     void utils.conversations.list.invalidate(); // a conversation this inbox has not seen yet
     return;
   }
-  if (newest.seq <= current.lastSeq) return; // already counted
+  const lastSeq = Math.max(...messages.map((m) => m.seq));
+  if (lastSeq <= current.lastSeq) return; // already counted
+  const shown = messages.filter((m) => !isChange(m));
+  if (shown.length === 0) {
+    const lastMessage = current.lastMessage && applyChanges([current.lastMessage], messages)[0];
+    patch(utils, conversationId, (c) => ({ ...c, lastSeq: Math.max(c.lastSeq, lastSeq), lastMessage }));
+    return;
+  }
+  const newest = applyChanges([shown.reduce((a, b) => (b.seq > a.seq ? b : a))], messages)[0];
   const sender = utils.conversations.members.getData({ conversationId })?.find((m) => m.id === newest.senderId);
   const updated: ConversationSummary = {
     ...current,
-    lastSeq: newest.seq,
+    lastSeq,
     lastMessage: newest,
     lastSenderName: sender?.displayName ?? null,
     lastActivityAt: newest.createdAt,

@@ -21,22 +21,22 @@ export function MessageInfo({ conversationId, message, onClose }: { conversation
         <div className="chat-wallpaper flex justify-end px-4 py-6">
           <p dir="auto" className="max-w-[85%] whitespace-pre-wrap rounded-lg rounded-tr-none bg-bubble-out px-2.5 py-1.5 text-[15px] shadow-sm [overflow-wrap:anywhere] dark:bg-bubble-out-dark">
             <LinkifiedText text={message.body} />
-            <span className="ml-2 text-[11px] text-neutral-500 dark:text-neutral-400">{formatTime(message.createdAt)}</span>
+            <span className="ml-2 text-[11px] text-neutral-600 dark:text-neutral-400">{formatTime(message.createdAt)}</span>
           </p>
         </div>
       )}
       {info.isPending ? (
-        <p className="px-6 py-4 text-sm text-neutral-500" aria-busy="true">Loading…</p>
+        <p className="px-6 py-4 text-sm text-neutral-600 dark:text-neutral-400" aria-busy="true">Loading…</p>
       ) : info.isError ? (
         <p role="alert" className="px-6 py-4 text-sm text-red-600">{errorMessage(info.error)}</p>
       ) : (
         <>
           <Section label="Read by" icon={<DoubleTickIcon className="h-4 w-[18px] text-tick-read" />} people={info.data.read}
             empty="Nobody has read it yet." />
-          <Section label="Delivered to" icon={<DoubleTickIcon className="h-4 w-[18px] text-neutral-500" />} people={info.data.delivered}
+          <Section label="Delivered to" icon={<DoubleTickIcon className="h-4 w-[18px] text-neutral-600 dark:text-neutral-400" />} people={info.data.delivered}
             empty={info.data.read.length ? 'Everyone it reached has read it.' : 'It has not reached anyone yet.'} />
           {info.data.waiting.length > 0 && (
-            <Section label="Not delivered yet" icon={<TickIcon className="h-4 w-4 text-neutral-500" />}
+            <Section label="Not delivered yet" icon={<TickIcon className="h-4 w-4 text-neutral-600 dark:text-neutral-400" />}
               people={info.data.waiting.map((user) => ({ user, at: null }))} empty="" />
           )}
         </>
@@ -55,7 +55,7 @@ function Section({ label, icon, people, empty }: {
     <section aria-label={label} className="mt-2 bg-surface-panel py-3 dark:bg-surface-panel-dark">
       <h3 className="flex items-center gap-2 px-6 pb-1 text-sm font-medium text-neutral-600 dark:text-neutral-300">{icon}{label}</h3>
       {people.length === 0 ? (
-        <p className="px-6 py-2 text-sm text-neutral-500">{empty}</p>
+        <p className="px-6 py-2 text-sm text-neutral-600 dark:text-neutral-400">{empty}</p>
       ) : (
         <ul>
           {people.map(({ user, at }) => (
@@ -63,7 +63,7 @@ function Section({ label, icon, people, empty }: {
               <Avatar id={user.id} name={user.displayName} size="sm" />
               <span className="min-w-0 flex-1 truncate">{user.displayName}</span>
               {at && (
-                <time dateTime={at.toISOString()} className="shrink-0 text-xs text-neutral-500 dark:text-neutral-400">
+                <time dateTime={at.toISOString()} className="shrink-0 text-xs text-neutral-600 dark:text-neutral-400">
                   {formatDayLabel(at)}, {formatTime(at)}
                 </time>
               )}

@@ -1,12 +1,12 @@
 'use client';
 // The history: messages by sequence with day separators, older pages loaded as you scroll up, no jumps.
 import { Fragment, useLayoutEffect, useRef, useState } from 'react';
-import type { Message } from '@/lib/schemas.ts';
-import { formatDayLabel, formatTime, isSameDay } from '../ui/format.ts';
-import { AlertIcon, ChevronDownIcon, ClockIcon, DoubleTickIcon, TickIcon } from '../ui/icons.tsx';
-import { LinkifiedText } from '../ui/linkified-text.tsx';
-import { describeSystemEvent, nameColour, type NameOf } from '../ui/people.ts';
+import type { Message, SystemEvent } from '@/lib/schemas.ts';
 import type { ConversationMessages, PendingMessage } from '@/lib/sync/message-store.ts';
+import { MessageBubble, PendingBubble } from '../messages/bubble.tsx';
+import type { MessageActions } from '../messages/message-menu.tsx';
+import { formatDayLabel, isSameDay } from '../ui/format.ts';
+import { describeSystemEvent, type NameOf } from '../ui/people.ts';
 
 // Start loading the previous page this far (px) before the top is reached.
 const LOAD_OLDER_MARGIN = 400;
@@ -15,9 +15,7 @@ const STICKY_BOTTOM = 80;
 
 type Row = { kind: 'message'; message: Message } | { kind: 'pending'; pending: PendingMessage };
 
-type TickStatus = 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
-
-export function MessageList({ view, meId, isDirect, nameOf, allDeliveredSeq, allReadSeq, onLoadOlder, onBottomVisibleSeq, onRetry, onDiscard, onInfo }: {
+export function MessageList({ view, meId, isDirect, nameOf, allDeliveredSeq, allReadSeq, onLoadOlder, onBottomVisibleSeq, onRetry, onDiscard, actions }: {
   view: ConversationMessages;
   meId: string;
   isDirect: boolean;
@@ -27,12 +25,14 @@ export function MessageList({ view, meId, isDirect, nameOf, allDeliveredSeq, all
   allDeliveredSeq: number;
   allReadSeq: number;
   onLoadOlder: () => Promise<void>;
-  /** The newest message whose bottom edge is on screen, whenever it changes. */
+  /**
+   * The newest message whose bottom edge is on screen, whenever it changes; the top seq held when it
+   * is the last one (the changes after it are read with it).
+   */
   onBottomVisibleSeq: (seq: number) => void;
   onRetry: (clientId: string) => void;
   onDiscard: (clientId: string) => void;
-  /** Opens "Message info" for one of the caller's messages. */
-  onInfo: (seq: number) => void;
+  actions: MessageActions;
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const fromBottom = useRef(0); // scrollHeight - scrollTop, kept across renders
@@ -67,7 +67,7 @@ export function MessageList({ view, meId, isDirect, nameOf, allDeliveredSeq, all
     const items = el.querySelectorAll<HTMLElement>('li[data-seq]');
     for (let i = items.length - 1; i >= 0; i--) {
       if (items[i].getBoundingClientRect().bottom <= viewportBottom + 1) {
-        onBottomVisibleSeq(Number(items[i].dataset.seq));
+        onBottomVisibleSeq(i === items.length - 1 ? Math.max(view.topSeq, Number(items[i].dataset.seq)) : Number(items[i].dataset.seq));
         return;
       }
     }
@@ -91,11 +91,11 @@ export function MessageList({ view, meId, isDirect, nameOf, allDeliveredSeq, all
     <div ref={ref} onScroll={() => void onScroll()} className="chat-wallpaper min-h-0 flex-1 overflow-y-auto px-3 py-2 sm:px-[6%]"
       role="log" aria-label="Messages" aria-live="polite">
       {!view.loaded ? (
-        <p className="mt-8 text-center text-sm text-neutral-500" aria-busy="true">Loading messages…</p>
+        <p className="mt-8 text-center text-sm text-neutral-600 dark:text-neutral-400" aria-busy="true">Loading messages…</p>
       ) : (
         <>
           {view.hasMoreBefore ? (
-            <p className="py-3 text-center text-xs text-neutral-500">{loadingOlder ? 'Loading earlier messages…' : '\u00a0'}</p>
+            <p className="py-3 text-center text-xs text-neutral-600 dark:text-neutral-400">{loadingOlder ? 'Loading earlier messages…' : '\u00a0'}</p>
           ) : rows.length === 0 ? (
             <p className="mx-auto mt-8 max-w-xs rounded-lg bg-amber-50 px-4 py-2 text-center text-sm text-amber-900 shadow-sm dark:bg-amber-950/60 dark:text-amber-100">
               No messages here yet. Say hello!
@@ -114,7 +114,7 @@ export function MessageList({ view, meId, isDirect, nameOf, allDeliveredSeq, all
               return (
                 <Fragment key={row.kind === 'message' ? `m${row.message.seq}` : `p${row.pending.clientId}`}>
                   {newDay && (
-                    <li className="sticky top-0 z-10 flex justify-center py-2" role="separator" aria-label={formatDayLabel(at)}>
+                    <li className="sticky top-0 z-10 flex justify-center py-2">
                       <span className="rounded-md bg-white/95 px-3 py-1 text-xs font-medium text-neutral-600 shadow-sm dark:bg-surface-panel-dark dark:text-neutral-300">
                         {formatDayLabel(at)}
                       </span>
@@ -123,19 +123,16 @@ export function MessageList({ view, meId, isDirect, nameOf, allDeliveredSeq, all
                   {row.kind === 'message' && row.message.kind === 'system' ? (
                     <li className="flex justify-center py-1" data-seq={row.message.seq}>
                       <span className="max-w-[85%] rounded-md bg-white/95 px-3 py-1 text-center text-xs text-neutral-600 shadow-sm dark:bg-surface-panel-dark dark:text-neutral-300">
-                        {describeSystemEvent(row.message.event, row.message.body, nameOf)}
+                        {describeSystemEvent(row.message.event as SystemEvent | null, row.message.body, nameOf)}
                       </span>
                     </li>
                   ) : row.kind === 'message' ? (
-                    <Bubble mine={row.message.senderId === meId} body={row.message.body} at={at} seq={row.message.seq}
+                    <MessageBubble message={row.message} mine={row.message.senderId === meId} meId={meId} nameOf={nameOf} actions={actions}
                       status={row.message.seq <= readUpTo ? 'read' : row.message.seq <= deliveredUpTo ? 'delivered' : 'sent'}
                       sender={!isDirect && row.message.senderId !== meId && (newDay || !continuesRun(prev, row.message))
-                        ? { id: row.message.senderId, name: nameOf(row.message.senderId) ?? 'Former member' } : undefined}
-                      onInfo={row.message.senderId === meId ? () => onInfo(row.message.seq) : undefined} />
+                        ? { id: row.message.senderId, name: nameOf(row.message.senderId) ?? 'Former member' } : undefined} />
                   ) : (
-                    <Bubble mine body={row.pending.body} at={at} status={row.pending.status} error={row.pending.error}
-                      onRetry={() => onRetry(row.pending.clientId)}
-                      onDelete={() => onDiscard(row.pending.clientId)} />
+                    <PendingBubble pending={row.pending} onRetry={() => onRetry(row.pending.clientId)} onDiscard={() => onDiscard(row.pending.clientId)} />
                   )}
                 </Fragment>
               );
@@ -150,68 +147,4 @@ export function MessageList({ view, meId, isDirect, nameOf, allDeliveredSeq, all
 /** Whether a group message continues the previous row's run (same sender, no system message between). */
 function continuesRun(prev: Row | undefined, message: Message): boolean {
   return prev?.kind === 'message' && prev.message.kind === 'text' && prev.message.senderId === message.senderId;
-}
-
-function Bubble({ mine, body, at, status, seq, sender, error, onRetry, onDelete, onInfo }: {
-  mine: boolean;
-  body: string;
-  at: Date;
-  status: TickStatus;
-  seq?: number;
-  /** In groups, the first of a run of someone else's messages is labelled with their name. */
-  sender?: { id: string; name: string };
-  error?: string;
-  onRetry?: () => void;
-  onDelete?: () => void;
-  onInfo?: () => void;
-}) {
-  return (
-    <li className={`flex ${mine ? 'justify-end' : 'justify-start'} ${sender ? 'pt-1' : ''}`} data-seq={seq}>
-      <div
-        className={`group relative max-w-[85%] rounded-lg px-2.5 pb-1.5 pt-1.5 text-[15px] shadow-sm sm:max-w-[65%] ${
-          mine ? 'rounded-tr-none bg-bubble-out dark:bg-bubble-out-dark' : 'rounded-tl-none bg-bubble-in dark:bg-bubble-in-dark'
-        }`}
-      >
-        {sender && <p className={`mb-0.5 text-[13px] font-semibold ${nameColour(sender.id)}`}>{sender.name}</p>}
-        {onInfo && (
-          <button type="button" onClick={onInfo} aria-label="Message info" title="Message info"
-            className="absolute right-1 top-1 z-10 rounded-full bg-bubble-out/90 p-0.5 text-neutral-500 opacity-0 transition focus-visible:opacity-100 group-hover:opacity-100 dark:bg-bubble-out-dark/90 dark:text-neutral-300 [@media(hover:none)]:opacity-70">
-            <ChevronDownIcon className="h-4 w-4" />
-          </button>
-        )}
-        <p dir="auto" className="whitespace-pre-wrap [overflow-wrap:anywhere]">
-          <LinkifiedText text={body} />
-          {/* Room for the time so it never overlaps the last line. */}
-          <span className={`inline-block ${mine ? 'w-[5.5rem]' : 'w-16'}`} aria-hidden="true" />
-        </p>
-        <span className="absolute bottom-1 right-2 flex items-center gap-1 text-[11px] text-neutral-500 dark:text-neutral-400">
-          <time dateTime={at.toISOString()}>{formatTime(at)}</time>
-          {mine && <Tick status={status} />}
-        </span>
-        {status === 'failed' && (
-          <div role="alert" className="mt-1 flex flex-wrap items-center gap-2 border-t border-black/10 pt-1 text-xs text-red-700 dark:border-white/10 dark:text-red-300">
-            <span>Not sent: {error}</span>
-            <button type="button" onClick={onRetry} className="font-semibold underline">Retry</button>
-            <button type="button" onClick={onDelete} className="font-semibold underline">Delete</button>
-          </div>
-        )}
-      </div>
-    </li>
-  );
-}
-
-const TICK_LABEL: Record<TickStatus, string> = { sending: 'Pending', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Not sent' };
-
-/** WhatsApp's ticks: a clock while pending, one tick sent, two delivered, two coloured read. */
-function Tick({ status }: { status: TickStatus }) {
-  const icon =
-    status === 'sending' ? <ClockIcon className="h-3.5 w-3.5" />
-    : status === 'failed' ? <AlertIcon className="h-3.5 w-3.5 text-red-600" />
-    : status === 'sent' ? <TickIcon className="h-4 w-4" />
-    : <DoubleTickIcon className={`h-4 w-[18px] ${status === 'read' ? 'text-tick-read' : ''}`} />;
-  return (
-    <span role="img" aria-label={TICK_LABEL[status]} title={TICK_LABEL[status]} data-status={status} className="inline-flex">
-      {icon}
-    </span>
-  );
 }

@@ -38,7 +38,7 @@ export function MuteMenu({ conversation }: { conversation: ConversationSummary }
         {muted ? <BellOffIcon className="h-5 w-5" /> : <BellIcon className="h-5 w-5" />}
       </summary>
       <div role="menu" className="absolute right-0 z-30 mt-1 w-56 rounded-lg bg-surface-panel py-1 text-sm shadow-lg ring-1 ring-black/10 dark:bg-surface-panel-dark dark:ring-white/10">
-        <p className="px-3 py-1.5 text-xs text-neutral-500 dark:text-neutral-400">{muted ? mutedLabel(muted) : 'Mute notifications'}</p>
+        <p className="px-3 py-1.5 text-xs text-neutral-600 dark:text-neutral-400">{muted ? mutedLabel(muted) : 'Mute notifications'}</p>
         {CHOICES.map((c) => (
           <button key={c.duration} type="button" role="menuitem" disabled={mute.isPending} onClick={() => choose(c.duration)}
             className="block w-full px-3 py-2 text-left hover:bg-black/5 disabled:opacity-60 dark:hover:bg-white/10">

@@ -38,23 +38,23 @@ export function GroupInfo({ conversation, members, meId, onClose }: {
           onSave={(title) => update.mutateAsync({ conversationId, title })}>
           <h3 className="text-xl font-medium">{conversation.title}</h3>
         </EditableText>
-        <p className="text-sm text-neutral-500 dark:text-neutral-400">
+        <p className="text-sm text-neutral-600 dark:text-neutral-400">
           Group · {conversation.memberCount} {conversation.memberCount === 1 ? 'member' : 'members'}
         </p>
       </section>
 
       <section className="mt-2 bg-surface-panel px-6 py-4 dark:bg-surface-panel-dark">
-        <h4 className="mb-1 text-sm text-neutral-500 dark:text-neutral-400">Description</h4>
+        <h4 className="mb-1 text-sm text-neutral-600 dark:text-neutral-400">Description</h4>
         <EditableText label="Description" value={conversation.description ?? ''} editable={isAdmin} maxLength={500} multiline
           onSave={(description) => update.mutateAsync({ conversationId, description })}>
           <p className="whitespace-pre-wrap text-[15px] [overflow-wrap:anywhere]">
-            {conversation.description || <span className="text-neutral-500">{isAdmin ? 'Add a group description' : 'No description'}</span>}
+            {conversation.description || <span className="text-neutral-600 dark:text-neutral-400">{isAdmin ? 'Add a group description' : 'No description'}</span>}
           </p>
         </EditableText>
       </section>
 
       <section className="mt-2 bg-surface-panel py-3 dark:bg-surface-panel-dark" aria-label="Members">
-        <h4 className="px-6 pb-2 text-sm text-neutral-500 dark:text-neutral-400">{current.length} members</h4>
+        <h4 className="px-6 pb-2 text-sm text-neutral-600 dark:text-neutral-400">{current.length} members</h4>
         {conversation.role === null ? (
           <p className="mx-6 mb-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950/60 dark:text-amber-100">
             You are no longer a member of this group.
@@ -69,7 +69,7 @@ export function GroupInfo({ conversation, members, meId, onClose }: {
           </button>
         ))}
         {!members ? (
-          <p className="px-6 py-3 text-sm text-neutral-500" aria-busy="true">Loading members…</p>
+          <p className="px-6 py-3 text-sm text-neutral-600 dark:text-neutral-400" aria-busy="true">Loading members…</p>
         ) : (
           <ul>
             {current.map((m) => (
@@ -121,7 +121,7 @@ function MemberRow({ member: m, meId, conversationId, canManage, onChanged }: {
       <Avatar id={m.id} name={m.displayName} />
       <span className="min-w-0 flex-1">
         <span className="block truncate font-medium">{name}</span>
-        <span className="block truncate text-sm text-neutral-500 dark:text-neutral-400">@{m.username}</span>
+        <span className="block truncate text-sm text-neutral-600 dark:text-neutral-400">@{m.username}</span>
         {error && <span role="alert" className="block text-xs text-red-600">{errorMessage(error)}</span>}
       </span>
       {ROLE_LABEL[m.role] && (
@@ -132,7 +132,7 @@ function MemberRow({ member: m, meId, conversationId, canManage, onChanged }: {
       {canManage && (
         <details className="relative shrink-0">
           <summary aria-label={`Manage ${m.displayName}`}
-            className="cursor-pointer list-none rounded-full px-2 py-1 text-neutral-500 hover:bg-black/5 dark:hover:bg-white/10">
+            className="cursor-pointer list-none rounded-full px-2 py-1 text-neutral-600 dark:text-neutral-400 hover:bg-black/5 dark:hover:bg-white/10">
             ⋯
           </summary>
           <div role="menu" className="absolute right-0 z-20 mt-1 w-48 rounded-lg bg-surface-panel py-1 text-sm shadow-lg ring-1 ring-black/10 dark:bg-surface-panel-dark dark:ring-white/10">

@@ -41,7 +41,7 @@ export function NewGroup({ onClose, onCreated }: { onClose: () => void; onCreate
           </label>
           <label className="block">
             <span className="mb-1 block text-sm font-medium text-neutral-700 dark:text-neutral-300">
-              Description <span className="font-normal text-neutral-500">(optional)</span>
+              Description <span className="font-normal text-neutral-600 dark:text-neutral-400">(optional)</span>
             </span>
             <textarea value={description} onChange={(e) => setDescription(e.target.value)} maxLength={500} rows={2}
               className="w-full resize-none rounded-md border border-neutral-300 bg-white px-3 py-2 outline-none focus:border-brand dark:border-neutral-600 dark:bg-neutral-900" />

@@ -31,7 +31,7 @@ export function PeoplePicker({ picked, onChange, exclude = [] }: {
               <Avatar id={u.id} name={u.displayName} size="xs" />
               <span className="max-w-[10rem] truncate">{u.displayName}</span>
               <button type="button" onClick={() => toggle(u)} aria-label={`Remove ${u.displayName}`}
-                className="rounded-full p-0.5 text-neutral-500 hover:bg-black/10 dark:hover:bg-white/10">
+                className="rounded-full p-0.5 text-neutral-600 dark:text-neutral-400 hover:bg-black/10 dark:hover:bg-white/10">
                 <CloseIcon className="h-3.5 w-3.5" />
               </button>
             </li>
@@ -40,19 +40,19 @@ export function PeoplePicker({ picked, onChange, exclude = [] }: {
       )}
       <div className="px-3 py-2">
         <label className="flex items-center gap-2 rounded-lg bg-surface px-3 py-1.5 dark:bg-surface-dark">
-          <SearchIcon className="h-4 w-4 text-neutral-500" />
+          <SearchIcon className="h-4 w-4 text-neutral-600 dark:text-neutral-400" />
           <span className="sr-only">Search people to add</span>
           <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="Search name or username"
-            className="w-full bg-transparent py-1 text-[15px] outline-none placeholder:text-neutral-500" />
+            className="w-full bg-transparent py-1 text-[15px] outline-none placeholder:text-neutral-600 dark:placeholder:text-neutral-400" />
         </label>
       </div>
       <div className="min-h-0 flex-1 overflow-y-auto">
         {!deferred ? (
-          <p className="px-4 py-3 text-sm text-neutral-500 dark:text-neutral-400">Type a name or username to find people.</p>
+          <p className="px-4 py-3 text-sm text-neutral-600 dark:text-neutral-400">Type a name or username to find people.</p>
         ) : results.isPending ? (
-          <p className="px-4 py-3 text-sm text-neutral-500">Searching…</p>
+          <p className="px-4 py-3 text-sm text-neutral-600 dark:text-neutral-400">Searching…</p>
         ) : offered.length === 0 ? (
-          <p className="px-4 py-3 text-sm text-neutral-500">No one found for “{deferred}”.</p>
+          <p className="px-4 py-3 text-sm text-neutral-600 dark:text-neutral-400">No one found for “{deferred}”.</p>
         ) : (
           <ul aria-label="People found">
             {offered.map((u) => {
@@ -65,7 +65,7 @@ export function PeoplePicker({ picked, onChange, exclude = [] }: {
                     <Avatar id={u.id} name={u.displayName} />
                     <span className="min-w-0 flex-1">
                       <span className="block truncate font-medium">{u.displayName}</span>
-                      <span className="block truncate text-sm text-neutral-500 dark:text-neutral-400">@{u.username}</span>
+                      <span className="block truncate text-sm text-neutral-600 dark:text-neutral-400">@{u.username}</span>
                     </span>
                     <span className={`flex h-5 w-5 shrink-0 items-center justify-center rounded border ${on ? 'border-brand bg-brand text-white dark:border-emerald-500 dark:bg-emerald-500' : 'border-neutral-400'}`}>
                       {on && <CheckIcon className="h-3.5 w-3.5" />}

@@ -66,7 +66,7 @@ export function Inbox({ me, openId, onOpen, connection, typing, presence }: {
         <Avatar id={me.id} name={me.name} size="sm" />
         <div className="min-w-0 flex-1">
           <p className="truncate font-medium leading-tight">{me.name}</p>
-          <p className="truncate text-xs text-neutral-500 dark:text-neutral-400">@{me.username}</p>
+          <p className="truncate text-xs text-neutral-600 dark:text-neutral-400">@{me.username}</p>
         </div>
         <ConnectionBadge state={connection} />
         <button type="button" onClick={() => setCreatingGroup(true)} aria-label="New group" title="New group"
@@ -77,14 +77,14 @@ export function Inbox({ me, openId, onOpen, connection, typing, presence }: {
       </header>
       <div className="border-b border-black/5 px-3 py-2 dark:border-white/10">
         <label className="flex items-center gap-2 rounded-lg bg-surface px-3 py-1.5 dark:bg-surface-dark">
-          <SearchIcon className="h-4 w-4 text-neutral-500" />
+          <SearchIcon className="h-4 w-4 text-neutral-600 dark:text-neutral-400" />
           <span className="sr-only">Search people and chats</span>
           <input
             type="search"
             value={query}
             onChange={(e) => setQuery(e.target.value)}
             placeholder="Search or start a new chat"
-            className="w-full bg-transparent py-1 text-[15px] outline-none placeholder:text-neutral-500"
+            className="w-full bg-transparent py-1 text-[15px] outline-none placeholder:text-neutral-600 dark:placeholder:text-neutral-400"
           />
         </label>
       </div>
@@ -104,7 +104,7 @@ export function Inbox({ me, openId, onOpen, connection, typing, presence }: {
             <InboxSkeleton />
           )
         ) : conversations.length === 0 ? (
-          <div className="p-8 text-center text-sm text-neutral-500 dark:text-neutral-400">
+          <div className="p-8 text-center text-sm text-neutral-600 dark:text-neutral-400">
             <p className="mb-1 font-medium text-neutral-700 dark:text-neutral-200">No conversations yet</p>
             <p>Search for someone by username above to start chatting, or make a group.</p>
           </div>
@@ -151,7 +151,7 @@ function MoreChats({ cursor }: { cursor: string }) {
     return () => observer.disconnect();
   }, []); // one observer per cursor: the component is keyed by it
   return (
-    <li ref={end} className="px-4 py-3 text-center text-sm text-neutral-500 dark:text-neutral-400">
+    <li ref={end} className="px-4 py-3 text-center text-sm text-neutral-600 dark:text-neutral-400">
       {failed ? (
         <button type="button" onClick={() => void load()} className="underline">Could not load more chats. Try again</button>
       ) : (
@@ -263,7 +263,7 @@ function ConversationRow({ conversation: c, active, meId, onOpen, typing, online
       <span className="min-w-0 flex-1 border-b border-black/5 pb-2.5 dark:border-white/5">
         <span className="flex items-baseline justify-between gap-2">
           <span className="truncate font-medium">{c.title}</span>
-          <span className={`shrink-0 text-xs ${c.unreadCount > 0 && !c.mutedUntil ? 'font-medium text-brand dark:text-emerald-400' : 'text-neutral-500 dark:text-neutral-400'}`}>
+          <span className={`shrink-0 text-xs ${c.unreadCount > 0 && !c.mutedUntil ? 'font-medium text-brand dark:text-emerald-400' : 'text-neutral-600 dark:text-neutral-400'}`}>
             {formatInboxTime(c.lastActivityAt)}
           </span>
         </span>
@@ -299,6 +299,7 @@ function previewOf(c: ConversationSummary, meId: string): string {
     const actorIsMe = m.senderId === meId && c.lastSenderName && m.body.startsWith(c.lastSenderName);
     return actorIsMe ? `You${m.body.slice(c.lastSenderName!.length)}` : m.body;
   }
+  if (m.deleted) return m.senderId === meId ? 'You deleted this message' : 'This message was deleted';
   if (m.senderId === meId) return `You: ${m.body}`;
   return c.kind === 'group' && c.lastSenderName ? `${c.lastSenderName}: ${m.body}` : m.body;
 }
@@ -340,9 +341,9 @@ function SearchResults({ query, conversations, openId, onOpen, meId }: {
         <h2 className="px-4 pb-1 pt-3 text-xs font-semibold uppercase tracking-wide text-brand dark:text-emerald-400">People</h2>
         {openDirect.error && <p role="alert" className="px-4 py-2 text-sm text-red-600">{errorMessage(openDirect.error)}</p>}
         {people.isPending ? (
-          <p className="px-4 py-3 text-sm text-neutral-500">Searching…</p>
+          <p className="px-4 py-3 text-sm text-neutral-600 dark:text-neutral-400">Searching…</p>
         ) : (people.data ?? []).length === 0 ? (
-          <p className="px-4 py-3 text-sm text-neutral-500">No one found for “{query}”.</p>
+          <p className="px-4 py-3 text-sm text-neutral-600 dark:text-neutral-400">No one found for “{query}”.</p>
         ) : (
           <ul>
             {people.data!.map((u) => (
@@ -357,7 +358,7 @@ function SearchResults({ query, conversations, openId, onOpen, meId }: {
                   <Avatar id={u.id} name={u.displayName} />
                   <span className="min-w-0">
                     <span className="block truncate font-medium">{u.displayName}</span>
-                    <span className="block truncate text-sm text-neutral-500 dark:text-neutral-400">@{u.username}</span>
+                    <span className="block truncate text-sm text-neutral-600 dark:text-neutral-400">@{u.username}</span>
                   </span>
                 </button>
               </li>

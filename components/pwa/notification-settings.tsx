@@ -57,7 +57,7 @@ export function NotificationSettings() {
           </button>
         )}
       </div>
-      <p className="mt-1 text-xs text-neutral-500 dark:text-neutral-400">{state ? EXPLAIN[state] : 'Checking…'}</p>
+      <p className="mt-1 text-xs text-neutral-600 dark:text-neutral-400">{state ? EXPLAIN[state] : 'Checking…'}</p>
       {error && <p role="alert" className="mt-1 text-xs text-red-700 dark:text-red-300">{error}</p>}
       <label className="mt-2 flex items-center gap-2">
         <input

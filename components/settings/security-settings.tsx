@@ -67,7 +67,7 @@ function Loading({ failed, retry }: { failed: ApiError | null; retry: () => void
       <button type="button" onClick={retry} className="underline">Try again</button>
     </p>
   ) : (
-    <p role="status" className="px-4 text-sm text-neutral-500 dark:text-neutral-400">Loading…</p>
+    <p role="status" className="px-4 text-sm text-neutral-600 dark:text-neutral-400">Loading…</p>
   );
 }
 
@@ -77,7 +77,7 @@ function Row({ icon, name, detail, children }: { icon: ReactNode; name: string; 
       <span className="flex h-10 w-10 shrink-0 items-center justify-center rounded-full bg-black/5 text-neutral-600 dark:bg-white/10 dark:text-neutral-300">{icon}</span>
       <div className="min-w-0 flex-1">
         <p className="truncate text-[15px]">{name}</p>
-        <p className="truncate text-xs text-neutral-500 dark:text-neutral-400">{detail}</p>
+        <p className="truncate text-xs text-neutral-600 dark:text-neutral-400">{detail}</p>
       </div>
       {children}
     </li>
@@ -195,7 +195,7 @@ function Tokens({ tokens }: { tokens: SessionInfo[] }) {
         </div>
       )}
       {tokens.length === 0 ? (
-        <p className="px-4 pb-2 text-sm text-neutral-500 dark:text-neutral-400">No tokens yet.</p>
+        <p className="px-4 pb-2 text-sm text-neutral-600 dark:text-neutral-400">No tokens yet.</p>
       ) : (
         <ul aria-label="Access tokens">
           {tokens.map((t) => (

@@ -1,7 +1,7 @@
 // A round avatar with the person's initials (or a group's silhouette) on a colour that is stable for their id.
 import { GroupIcon } from './icons.tsx';
 
-const COLOURS = ['bg-emerald-600', 'bg-sky-600', 'bg-violet-600', 'bg-amber-600', 'bg-rose-600', 'bg-teal-600', 'bg-indigo-600', 'bg-orange-600'];
+const COLOURS = ['bg-emerald-700', 'bg-sky-700', 'bg-violet-700', 'bg-amber-700', 'bg-rose-700', 'bg-teal-700', 'bg-indigo-700', 'bg-orange-700'];
 
 function colourFor(id: string): string {
   let h = 0;
@@ -23,7 +23,7 @@ const SIZES = {
 
 export function Avatar({ id, name, size = 'md', group = false }: { id: string; name: string; size?: keyof typeof SIZES; group?: boolean }) {
   return (
-    <span aria-hidden="true" className={`${SIZES[size]} ${group ? 'bg-neutral-400 dark:bg-neutral-600' : colourFor(id)} inline-flex shrink-0 select-none items-center justify-center rounded-full font-semibold text-white`}>
+    <span aria-hidden="true" className={`${SIZES[size]} ${group ? 'bg-neutral-500 dark:bg-neutral-600' : colourFor(id)} inline-flex shrink-0 select-none items-center justify-center rounded-full font-semibold text-white`}>
       {group ? <GroupIcon className="h-3/5 w-3/5" /> : initials(name)}
     </span>
   );

@@ -21,7 +21,7 @@ export function Field({ label, error, hint, ...input }: { label: string; error?:
           {error}
         </p>
       ) : hint ? (
-        <p id={`${id}-hint`} className="mt-1 text-xs text-neutral-500 dark:text-neutral-400">
+        <p id={`${id}-hint`} className="mt-1 text-xs text-neutral-600 dark:text-neutral-400">
           {hint}
         </p>
       ) : null}

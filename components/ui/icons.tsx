@@ -112,3 +112,10 @@ export const KeyIcon = (p: IconProps) => (
     <path d="m11 12 8.5-8.5M16 7l2.5 2.5M14 9l2 2" />
   </Icon>
 );
+
+export const BlockedIcon = (p: IconProps) => (
+  <Icon {...p} stroke={2}>
+    <circle cx="12" cy="12" r="8.5" />
+    <path d="m6 6 12 12" />
+  </Icon>
+);

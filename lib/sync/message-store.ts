@@ -1,4 +1,5 @@
 // The one owner of a conversation's messages on a client: committed ones keyed by seq, plus sends in flight.
+import { applyChanges } from '../message-changes.ts';
 import type { Message } from '../schemas.ts';
 
 export interface PendingMessage {
@@ -11,8 +12,10 @@ export interface PendingMessage {
 }
 
 export interface ConversationMessages {
-  /** Committed messages in sequence order, each once. */
+  /** Committed messages to show in sequence order, each once, with the changes held applied. */
   messages: Message[];
+  /** The highest seq held (a change after the last message shown counts). */
+  topSeq: number;
   /** Sends not yet acknowledged, oldest first. */
   pending: PendingMessage[];
   hasMoreBefore: boolean;
@@ -30,7 +33,7 @@ interface Entry {
   snapshot: ConversationMessages | null;
 }
 
-export const EMPTY_CONVERSATION: ConversationMessages = Object.freeze({ messages: [], pending: [], hasMoreBefore: false, loaded: false });
+export const EMPTY_CONVERSATION: ConversationMessages = Object.freeze({ messages: [], topSeq: 0, pending: [], hasMoreBefore: false, loaded: false });
 
 export class MessageStore {
   private readonly entries = new Map<string, Entry>();
@@ -45,17 +48,20 @@ export class MessageStore {
   get(conversationId: string): ConversationMessages {
     const e = this.entries.get(conversationId);
     if (!e) return EMPTY_CONVERSATION;
-    return (e.snapshot ??= {
-      messages: [...e.bySeq.values()].sort((a, b) => a.seq - b.seq),
+    if (e.snapshot) return e.snapshot;
+    const held = [...e.bySeq.values()].sort((a, b) => a.seq - b.seq);
+    return (e.snapshot = {
+      messages: applyChanges(held, held),
+      topSeq: held.at(-1)?.seq ?? 0,
       pending: [...e.pending.values()],
       hasMoreBefore: e.hasMoreBefore,
       loaded: e.loaded,
     });
   }
 
-  maxSeq(conversationId: string): number {
-    const messages = this.get(conversationId).messages;
-    return messages.length ? messages[messages.length - 1].seq : 0;
+  /** Whether the message (or change) with this seq is held. */
+  has(conversationId: string, seq: number): boolean {
+    return this.entries.get(conversationId)?.bySeq.has(seq) ?? false;
   }
 
   /** The highest seq with nothing missing below it (since the first page loaded): resume from here. */
@@ -63,8 +69,12 @@ export class MessageStore {
     return this.entries.get(conversationId)?.contiguousTop ?? 0;
   }
 
+  /** The lowest seq held: older history pages come from before it. */
   minSeq(conversationId: string): number | undefined {
-    return this.get(conversationId).messages[0]?.seq;
+    const seqs = this.entries.get(conversationId)?.bySeq.keys();
+    let min: number | undefined;
+    for (const seq of seqs ?? []) if (min === undefined || seq < min) min = seq;
+    return min;
   }
 
   isLoaded(conversationId: string): boolean {
@@ -72,13 +82,15 @@ export class MessageStore {
   }
 
   /**
-   * Adds committed messages; one already held (same seq) is kept once, and a pending send with the
-   * same client id is replaced by its committed message. `page` marks a history page's boundary.
+   * Adds committed messages; one already held (same seq) is kept once, in the newer of the two
+   * states (a history page may hold changes this client never received), and a pending send with
+   * the same client id is replaced by its committed message. `page` marks a history page's boundary.
    */
   addMessages(conversationId: string, messages: Message[], page?: { hasMoreBefore: boolean }): void {
     const e = this.entry(conversationId);
     for (const m of messages) {
-      e.bySeq.set(m.seq, m);
+      const held = e.bySeq.get(m.seq);
+      if (!held || (m.changedSeq ?? 0) >= (held.changedSeq ?? 0)) e.bySeq.set(m.seq, m);
       e.pending.delete(m.clientId);
     }
     if (page) {

@@ -71,8 +71,7 @@ export class SyncEngine {
    * a message first, the inbox and receipts learn of it once.
    */
   accept(conversationId: string, messages: Message[]): void {
-    const held = new Set(this.store.get(conversationId).messages.map((m) => m.seq));
-    const fresh = messages.filter((m) => !held.has(m.seq));
+    const fresh = messages.filter((m) => !this.store.has(conversationId, m.seq));
     this.store.addMessages(conversationId, messages);
     if (fresh.length) this.hooks.onMessages?.(conversationId, fresh);
   }

@@ -168,8 +168,9 @@ const INBOX = `
     m.read_seq, a.all_delivered, a.all_read,
     ${UNREAD[0]}m.last_seq${UNREAD[1]} AS unread,
     p.id AS peer_id, p.username AS peer_username, p.display_name AS peer_display_name,
-    lm.id AS msg_id, lm.sender_id AS msg_sender_id, lm.client_id AS msg_client_id,
-    lm.body AS msg_body, lm.kind AS msg_kind, lm.event AS msg_event, lm.created_at AS msg_created_at,
+    lm.id AS msg_id, lm.seq AS msg_seq, lm.sender_id AS msg_sender_id, lm.client_id AS msg_client_id,
+    COALESCE(le.body, lm.body) AS msg_body, le.body IS NOT NULL AS msg_edited, lm.deleted_at IS NOT NULL AS msg_deleted,
+    lm.kind AS msg_kind, lm.event AS msg_event, lm.created_at AS msg_created_at,
     ls.display_name AS msg_sender_name
   FROM mine m
   JOIN conversations c ON c.id = m.conversation_id
@@ -177,7 +178,16 @@ const INBOX = `
     SELECT u.id, u.username, u.display_name FROM members om JOIN users u ON u.id = om.user_id
     WHERE om.conversation_id = m.conversation_id AND om.user_id <> $1::uuid LIMIT 1
   ) p ON m.kind = 'direct'
-  LEFT JOIN messages lm ON lm.conversation_id = m.conversation_id AND lm.seq = m.last_seq
+  LEFT JOIN LATERAL (
+    SELECT x.* FROM messages x
+    WHERE x.conversation_id = m.conversation_id AND x.seq <= m.last_seq AND x.kind <> 'change'
+    ORDER BY x.seq DESC LIMIT 1
+  ) lm ON true
+  LEFT JOIN LATERAL (
+    SELECT e.body FROM messages e
+    WHERE e.conversation_id = m.conversation_id AND e.target_seq = lm.seq AND e.seq <= m.last_seq AND e.event->>'type' = 'message.edited'
+    ORDER BY e.seq DESC LIMIT 1
+  ) le ON lm.deleted_at IS NULL
   LEFT JOIN users ls ON ls.id = lm.sender_id
   ${AGGREGATE_WATERMARKS}
   ORDER BY m.last_at DESC, m.conversation_id DESC`;
@@ -202,6 +212,9 @@ interface InboxRow {
   peer_username: string | null;
   peer_display_name: string | null;
   msg_id: string | null;
+  msg_seq: string | null;
+  msg_edited: boolean | null;
+  msg_deleted: boolean | null;
   msg_sender_id: string | null;
   msg_client_id: string | null;
   msg_body: string | null;
@@ -246,13 +259,15 @@ function summaryOf(r: InboxRow): ConversationSummary {
       : {
           id: r.msg_id.toString(),
           conversationId: r.id,
-          seq: Number(r.last_seq),
+          seq: Number(r.msg_seq),
           senderId: r.msg_sender_id!,
           clientId: r.msg_client_id!,
           body: r.msg_body!,
           kind: r.msg_kind === 'system' ? 'system' : 'text',
           event: r.msg_event,
           createdAt: r.msg_created_at!,
+          ...(r.msg_edited && { edited: true as const }),
+          ...(r.msg_deleted && { deleted: true as const }),
         };
   return {
     id: r.id,

@@ -1,11 +1,17 @@
-// Messages procedures: send, history, and who has a message.
-import { listMessagesInput, messageInfoInput, sendMessageInput } from '../../lib/schemas.ts';
+// Messages procedures: send, history, changes (edit, delete for everyone, react), and who has a message.
+import { deleteMessageInput, editMessageInput, listMessagesInput, messageInfoInput, reactInput, sendMessageInput } from '../../lib/schemas.ts';
 import { authedProcedure, readerProcedure, router } from '../trpc.ts';
-import { getMessageInfo, listMessages, sendMessage } from './service.ts';
+import { deleteForEveryone, editMessage, react } from './changes.ts';
+import { listMessages } from './history.ts';
+import { getMessageInfo, sendMessage } from './service.ts';
 
 export const messagesRouter = router({
   // Membership is checked by the send's own statement: no query before the send joins its batch.
   send: authedProcedure.input(sendMessageInput).mutation(({ ctx, input }) => sendMessage(ctx.userId, input)),
   list: readerProcedure.input(listMessagesInput).query(({ ctx, input }) => listMessages(input, ctx.range)),
   info: readerProcedure.input(messageInfoInput).query(({ ctx, input }) => getMessageInfo(ctx.userId, input, ctx.range)),
+  // Changes check membership under the conversation's lock, in the service.
+  edit: authedProcedure.input(editMessageInput).mutation(({ ctx, input }) => editMessage(ctx.userId, input)),
+  delete: authedProcedure.input(deleteMessageInput).mutation(({ ctx, input }) => deleteForEveryone(ctx.userId, input)),
+  react: authedProcedure.input(reactInput).mutation(({ ctx, input }) => react(ctx.userId, input)),
 });

@@ -1,6 +1,6 @@
-// Messages: the send path (save, then ack, then publish) and history pages by sequence.
+// Messages: the send path (save, then ack, then publish) and who has a message.
 import { randomInt } from 'node:crypto';
-import type { ConversationId, ListMessagesInput, Message, MessageInfo, MessagePage, SendMessageInput, UserId } from '../../lib/schemas.ts';
+import type { ConversationId, Message, MessageInfo, SendMessageInput, UserId } from '../../lib/schemas.ts';
 import { inWindow, type ReadableRange } from '../conversations/service.ts';
 import { getDb } from '../db/client.ts';
 import { AppError } from '../errors.ts';
@@ -10,7 +10,7 @@ import { enforceLocally, LIMITS } from '../rate-limits.ts';
 import { Snowflake } from '../snowflake.ts';
 import { fanout } from './fanout.ts';
 import { Batcher } from '../db/batcher.ts';
-import { toMessage, writeSends, type Send, type SendOutcome, type WrittenSends } from './write.ts';
+import { writeSends, type Send, type SendOutcome, type WrittenSends } from './write.ts';
 
 /** The one id generator of this process: every message id, sent or system, comes from it. */
 export const messageIds = new Snowflake(env.NODE_ID ?? randomInt(1024));
@@ -49,33 +49,6 @@ export async function sendMessage(senderId: UserId, input: SendMessageInput): Pr
 export async function stopSends(): Promise<void> {
   await batcher.close();
   await fanout.idle();
-}
-
-/**
- * A page of history in ascending sequence order, inside the caller's window (`view`, from
- * readableRange): the latest page, the page before `before`, or the page after `after`. Sequences
- * are gapless, so "more before" is simply "first seq > fromSeq".
- */
-export async function listMessages(input: ListMessagesInput, view: ReadableRange): Promise<MessagePage> {
-  const { conversationId, before, after, limit } = input;
-  const rows = await getDb().message.findMany({
-    where: {
-      conversationId,
-      seq: {
-        gte: view.fromSeq,
-        ...(view.toSeq !== null && { lte: view.toSeq }),
-        ...(after !== undefined && { gt: after }),
-        ...(before !== undefined && { lt: before }),
-      },
-    },
-    orderBy: { seq: after !== undefined ? 'asc' : 'desc' },
-    take: limit,
-  });
-  const messages = rows.map(toMessage);
-  if (after === undefined) messages.reverse();
-  const fromSeq = Number(view.fromSeq);
-  const first = messages[0]?.seq ?? before ?? (after !== undefined ? after + 1 : fromSeq);
-  return { messages, fromSeq, hasMoreBefore: first > fromSeq };
 }
 
 interface InfoRow {

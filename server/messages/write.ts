@@ -27,20 +27,28 @@ export interface MessageRow {
   kind: string;
   event: Prisma.JsonValue | null;
   createdAt: Date;
+  /** A change: the seq of the message it changes. */
+  targetSeq?: bigint | null;
+  deletedAt?: Date | null;
 }
 
+const KINDS = new Set<string>(['text', 'system', 'change'] satisfies Message['kind'][]);
+
+/** A stored row as the API shows it (changes not folded in: see lib/message-changes.ts). */
 export function toMessage(row: MessageRow): Message {
-  return {
+  const message: Message = {
     id: row.id.toString(),
     conversationId: row.conversationId,
     seq: Number(row.seq),
     senderId: row.senderId,
     clientId: row.clientId,
     body: row.body,
-    kind: row.kind === 'system' ? 'system' : 'text',
-    event: (row.event ?? null) as SystemEvent | null,
+    kind: KINDS.has(row.kind) ? (row.kind as Message['kind']) : 'text',
+    event: (row.event ?? null) as Message['event'],
     createdAt: row.createdAt,
   };
+  if (row.deletedAt) message.deleted = true;
+  return message;
 }
 
 type Tx = Prisma.TransactionClient;
@@ -57,9 +65,14 @@ export async function lockConversation(tx: Tx, conversationId: ConversationId): 
  * head and the senders' own watermarks (sending reads everything before it, so a user's own
  * messages never count as unread; read implies delivered).
  */
-async function append(tx: Tx, conversationId: ConversationId, rows: MessageRow[]): Promise<void> {
+export async function append(tx: Tx, conversationId: ConversationId, rows: MessageRow[]): Promise<void> {
   const last = rows[rows.length - 1];
-  await tx.$executeRaw`UPDATE conversations SET last_seq = ${last.seq}, last_at = ${last.createdAt} WHERE id = ${conversationId}::uuid`;
+  // A change is no new activity: the chat does not move up the list for an edit or a reaction.
+  if (rows.some((r) => r.kind !== 'change')) {
+    await tx.$executeRaw`UPDATE conversations SET last_seq = ${last.seq}, last_at = ${last.createdAt} WHERE id = ${conversationId}::uuid`;
+  } else {
+    await tx.$executeRaw`UPDATE conversations SET last_seq = ${last.seq} WHERE id = ${conversationId}::uuid`;
+  }
   await tx.message.createMany({ data: rows.map((r) => ({ ...r, event: r.event ?? undefined })) });
   await tx.$executeRaw`
     WITH upd AS (

@@ -192,6 +192,8 @@ describe('push for new messages', () => {
 
 describe('pushes whose round never ran', () => {
   /** Heals over what was committed since `since` (this test's own messages). */
+  // The sweep looks at every conversation: tests running beside this one may give it work of their
+  // own, so what it did is judged by what this test's browsers received, not by its count.
   const healSince = (since: number) => healMissedPushes(Date.now() - since + 100, 0);
 
   test('a message committed but never fanned out (its instance died) is pushed by the healing sweep, once', async () => {
@@ -206,11 +208,11 @@ describe('pushes whose round never ran', () => {
     if (!lost.ok) throw lost.error;
     expect(await pushesTo(browser)).toHaveLength(1);
 
-    expect(await healSince(started)).toBe(1);
+    await healSince(started);
     expect((await pushesTo(browser)).at(-1)).toMatchObject({ type: 'message', body: '2 new messages\nnever fanned out', count: 2 });
     expect(await pushesTo(alicesBrowser)).toEqual([]);
     // Pushed now: the next sweeps (on any instance) find nothing more to send.
-    expect(await healSince(started)).toBe(0);
+    await healSince(started);
     expect(await pushesTo(browser)).toHaveLength(2);
   });
 
@@ -225,7 +227,7 @@ describe('pushes whose round never ran', () => {
     try {
       const message = await send(owner, conversationId, 'news');
       await online.caller.receipts.ack({ receipts: [{ conversationId, deliveredSeq: message.seq }] });
-      expect(await healSince(started)).toBe(0);
+      await healSince(started);
       const [forPushed, forOnline, forMuted, forLeaver] = await Promise.all(browsers.map(pushesTo));
       expect(forPushed).toHaveLength(1);
       expect([forOnline, forMuted, forLeaver]).toEqual([[], [], []]);

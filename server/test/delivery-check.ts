@@ -21,7 +21,7 @@ export function lagging(clients: SimClient[], committed: Map<string, number>): s
   return clients.flatMap((c) =>
     c.conversationIds
       .filter((id) => c.store.contiguousTop(id) < committed.get(id)!)
-      .map((id) => `${c.tag} holds ${id} to ${c.store.contiguousTop(id)} (max ${c.store.maxSeq(id)}) of ${committed.get(id)}`),
+      .map((id) => `${c.tag} holds ${id} to ${c.store.contiguousTop(id)} (max ${c.store.get(id).topSeq}) of ${committed.get(id)}`),
   );
 }
 

@@ -1,0 +1,133 @@
+'use client';
+// One message as a bubble: text (or "deleted"), edited mark, time and ticks, its menu and reactions;
+// and a send still on its way, with retry and delete when it failed.
+import { useState, type ReactNode } from 'react';
+import type { Message } from '@/lib/schemas.ts';
+import type { PendingMessage } from '@/lib/sync/message-store.ts';
+import { formatTime } from '../ui/format.ts';
+import { AlertIcon, BlockedIcon, ClockIcon, DoubleTickIcon, TickIcon } from '../ui/icons.tsx';
+import { LinkifiedText } from '../ui/linkified-text.tsx';
+import { nameColour, type NameOf } from '../ui/people.ts';
+import { MessageMenu, useMenuGestures, type MessageActions } from './message-menu.tsx';
+import { Reactions } from './reactions.tsx';
+
+export type TickStatus = 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
+
+/** The bubble's shape and colour; its footer (time, ticks) sits in the bottom right corner. */
+function Frame({ mine, sender, footer, children }: { mine: boolean; sender?: { id: string; name: string }; footer: ReactNode; children: ReactNode }) {
+  return (
+    <div className={`relative min-w-0 rounded-lg px-2.5 pb-1.5 pt-1.5 text-[15px] shadow-sm ${
+      mine ? 'rounded-tr-none bg-bubble-out dark:bg-bubble-out-dark' : 'rounded-tl-none bg-bubble-in dark:bg-bubble-in-dark'
+    }`}>
+      {sender && <p className={`mb-0.5 text-[13px] font-semibold ${nameColour(sender.id)}`}>{sender.name}</p>}
+      {children}
+      <span className="absolute bottom-1 right-2 flex items-center gap-1 text-[11px] text-neutral-600 dark:text-neutral-300">{footer}</span>
+    </div>
+  );
+}
+
+/** The text with room at its end for the footer, so the time never overlaps the last line. */
+function Body({ children, footerWidth }: { children: ReactNode; footerWidth: string }) {
+  return (
+    <p dir="auto" className="whitespace-pre-wrap [overflow-wrap:anywhere]">
+      {children}
+      <span className={`inline-block ${footerWidth}`} aria-hidden="true" />
+    </p>
+  );
+}
+
+export function MessageBubble({ message, mine, status, sender, meId, nameOf, actions }: {
+  message: Message;
+  mine: boolean;
+  status: TickStatus;
+  /** In groups, the first of a run of someone else's messages is labelled with their name. */
+  sender?: { id: string; name: string };
+  meId: string;
+  nameOf: NameOf;
+  actions: MessageActions;
+}) {
+  const [menuOpen, setMenuOpen] = useState(false);
+  const gestures = useMenuGestures(() => setMenuOpen(true));
+  const at = message.createdAt;
+  const menu = !message.deleted && (
+    <MessageMenu message={message} mine={mine} meId={meId} actions={actions} open={menuOpen} onOpenChange={setMenuOpen} />
+  );
+  const footer = (
+    <>
+      {message.edited && <span>Edited</span>}
+      <time dateTime={at.toISOString()}>{formatTime(at)}</time>
+      {mine && !message.deleted && <Tick status={status} />}
+    </>
+  );
+  const footerWidth = `${message.edited ? (mine ? 'w-[8.5rem]' : 'w-28') : mine ? 'w-[5.5rem]' : 'w-16'}`;
+  return (
+    <li className={`group/row flex flex-col ${mine ? 'items-end' : 'items-start'} ${sender ? 'pt-1' : ''}`} data-seq={message.seq}>
+      <div className={`flex max-w-[92%] items-center gap-1 sm:max-w-[70%] ${mine ? 'flex-row' : 'flex-row-reverse'}`} {...gestures}>
+        {menu}
+        <Frame mine={mine} sender={sender} footer={footer}>
+          {message.deleted ? (
+            <Body footerWidth="w-16">
+              <span className="inline-flex items-center gap-1.5 italic text-neutral-600 dark:text-neutral-300">
+                <BlockedIcon className="h-4 w-4" />
+                {mine ? 'You deleted this message' : 'This message was deleted'}
+              </span>
+            </Body>
+          ) : (
+            <Body footerWidth={footerWidth}>
+              <LinkifiedText text={message.body} />
+            </Body>
+          )}
+        </Frame>
+      </div>
+      {message.reactions && (
+        <div className="px-2">
+          <Reactions reactions={message.reactions} meId={meId} nameOf={nameOf} mine={mine} onRemove={() => actions.react(message, null)} />
+        </div>
+      )}
+    </li>
+  );
+}
+
+export function PendingBubble({ pending, onRetry, onDiscard }: { pending: PendingMessage; onRetry: () => void; onDiscard: () => void }) {
+  const at = pending.createdAt;
+  const footer = (
+    <>
+      <time dateTime={at.toISOString()}>{formatTime(at)}</time>
+      <Tick status={pending.status} />
+    </>
+  );
+  return (
+    <li className="flex justify-end">
+      <div className="max-w-[92%] sm:max-w-[70%]">
+        <Frame mine footer={footer}>
+          <Body footerWidth="w-[5.5rem]">
+            <LinkifiedText text={pending.body} />
+          </Body>
+          {pending.status === 'failed' && (
+            <div role="alert" className="mt-1 flex flex-wrap items-center gap-2 border-t border-black/10 pt-1 text-xs text-red-700 dark:border-white/10 dark:text-red-300">
+              <span>Not sent: {pending.error}</span>
+              <button type="button" onClick={onRetry} className="font-semibold underline">Retry</button>
+              <button type="button" onClick={onDiscard} className="font-semibold underline">Delete</button>
+            </div>
+          )}
+        </Frame>
+      </div>
+    </li>
+  );
+}
+
+const TICK_LABEL: Record<TickStatus, string> = { sending: 'Pending', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Not sent' };
+
+/** WhatsApp's ticks: a clock while pending, one tick sent, two delivered, two coloured read. */
+function Tick({ status }: { status: TickStatus }) {
+  const icon =
+    status === 'sending' ? <ClockIcon className="h-3.5 w-3.5" />
+    : status === 'failed' ? <AlertIcon className="h-3.5 w-3.5 text-red-600" />
+    : status === 'sent' ? <TickIcon className="h-4 w-4" />
+    : <DoubleTickIcon className={`h-4 w-[18px] ${status === 'read' ? 'text-tick-read' : ''}`} />;
+  return (
+    <span role="img" aria-label={TICK_LABEL[status]} title={TICK_LABEL[status]} data-status={status} className="inline-flex">
+      {icon}
+    </span>
+  );
+}

@@ -1,0 +1,138 @@
+'use client';
+// What the message menu does: reactions, copy, edit (a dialog), delete for everyone (asks first).
+// Each change the server accepts goes into the message store at once, as its event will.
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { MAX_MESSAGE_LENGTH } from '@/lib/limits.ts';
+import type { Message } from '@/lib/schemas.ts';
+import { newClientId } from '@/lib/uuid.ts';
+import type { ChatClient } from '../chat/sync.tsx';
+import { errorMessage, trpc } from '../trpc.tsx';
+import { Dialog, DialogActions, dialogButton } from '../ui/dialog.tsx';
+import type { MessageActions } from './message-menu.tsx';
+
+// A notice ("Copied", or why a change failed) stays this long.
+const NOTICE_MS = 4_000;
+
+export function useMessageActions(conversationId: string, client: ChatClient, onInfo: (seq: number) => void): { actions: MessageActions; overlay: ReactNode } {
+  const utils = trpc.useUtils();
+  const [editing, setEditing] = useState<Message | null>(null);
+  const [removing, setRemoving] = useState<Message | null>(null);
+  const [notice, setNotice] = useState<{ text: string; error: boolean } | null>(null);
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(() => setNotice(null), NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, [notice]);
+
+  const accept = (change: Message) => client.engine.accept(conversationId, [change]);
+  const failed = (err: unknown) => setNotice({ text: errorMessage(err), error: true });
+  const ref = (m: Message) => ({ conversationId, seq: m.seq, clientId: newClientId() });
+
+  const actions: MessageActions = {
+    react: (m, emoji) => void utils.client.messages.react.mutate({ ...ref(m), emoji }).then(accept, failed),
+    copy: (m) =>
+      void navigator.clipboard.writeText(m.body).then(
+        () => setNotice({ text: 'Message copied', error: false }),
+        () => setNotice({ text: 'Could not copy: the browser did not allow it', error: true }),
+      ),
+    edit: setEditing,
+    remove: setRemoving,
+    info: (m) => onInfo(m.seq),
+  };
+
+  const overlay = (
+    <>
+      {notice && (
+        <p role={notice.error ? 'alert' : 'status'}
+          className={`pointer-events-none absolute bottom-20 left-1/2 z-40 max-w-[90%] -translate-x-1/2 rounded-lg px-4 py-2 text-sm shadow-lg ${
+            notice.error ? 'bg-red-700 text-white' : 'bg-neutral-800 text-white dark:bg-neutral-200 dark:text-neutral-900'
+          }`}>
+          {notice.text}
+        </p>
+      )}
+      {editing && (
+        <EditDialog message={editing} onClose={() => setEditing(null)}
+          save={(body) => utils.client.messages.edit.mutate({ ...ref(editing), body }).then(accept)} />
+      )}
+      {removing && (
+        <ConfirmDelete onClose={() => setRemoving(null)}
+          confirm={() => utils.client.messages.delete.mutate(ref(removing)).then(accept)} />
+      )}
+    </>
+  );
+  return { actions, overlay };
+}
+
+function EditDialog({ message, save, onClose }: { message: Message; save: (body: string) => Promise<void>; onClose: () => void }) {
+  const [body, setBody] = useState(message.body);
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const input = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    const el = input.current;
+    el?.focus();
+    el?.setSelectionRange(el.value.length, el.value.length);
+  }, []);
+  const unchanged = body === message.body;
+  const invalid = body.trim().length === 0 || body.length > MAX_MESSAGE_LENGTH;
+
+  async function submit(e?: FormEvent) {
+    e?.preventDefault();
+    if (unchanged) return onClose();
+    if (invalid || saving) return;
+    setSaving(true);
+    try {
+      await save(body);
+      onClose();
+    } catch (err) {
+      setError(errorMessage(err));
+      setSaving(false);
+      input.current?.focus();
+    }
+  }
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) void submit(e);
+  };
+  return (
+    <Dialog title="Edit message" onClose={onClose}>
+      <form onSubmit={(e) => void submit(e)}>
+        <textarea ref={input} value={body} rows={3} aria-label="Message text" aria-invalid={invalid || undefined}
+          aria-describedby={error ? 'edit-error' : undefined}
+          onChange={(e) => setBody(e.target.value)} onKeyDown={onKeyDown}
+          className="w-full resize-none rounded-lg bg-white px-3 py-2 text-[15px] ring-1 ring-black/10 focus:outline-none focus:ring-2 focus:ring-brand dark:bg-neutral-800 dark:ring-white/15" />
+        {error && <p id="edit-error" role="alert" className="mt-2 text-sm text-red-700 dark:text-red-300">{error}</p>}
+        <DialogActions>
+          <button type="button" onClick={onClose} className={dialogButton.quiet}>Cancel</button>
+          <button type="submit" disabled={invalid || saving} className={dialogButton.main}>{saving ? 'Saving…' : 'Save'}</button>
+        </DialogActions>
+      </form>
+    </Dialog>
+  );
+}
+
+function ConfirmDelete({ confirm, onClose }: { confirm: () => Promise<void>; onClose: () => void }) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function run() {
+    setBusy(true);
+    try {
+      await confirm();
+      onClose();
+    } catch (err) {
+      setError(errorMessage(err));
+      setBusy(false);
+    }
+  }
+  return (
+    <Dialog title="Delete message?" onClose={onClose}>
+      <p className="text-sm text-neutral-700 dark:text-neutral-300">
+        It will be deleted for everyone in this chat. They will see “This message was deleted” in its place.
+      </p>
+      {error && <p role="alert" className="mt-2 text-sm text-red-700 dark:text-red-300">{error}</p>}
+      <DialogActions>
+        <button type="button" autoFocus onClick={onClose} className={dialogButton.quiet}>Cancel</button>
+        <button type="button" disabled={busy} onClick={() => void run()} className={dialogButton.danger}>Delete for everyone</button>
+      </DialogActions>
+    </Dialog>
+  );
+}

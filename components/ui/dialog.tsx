@@ -1,0 +1,45 @@
+'use client';
+// A modal dialog on the browser's own <dialog>: focus stays inside, Esc and a click outside close it,
+// and focus goes back where it was.
+import { useEffect, useId, useRef, type ReactNode } from 'react';
+
+export function Dialog({ title, onClose, children }: { title: string; onClose: () => void; children: ReactNode }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    const opener = document.activeElement as HTMLElement | null;
+    dialog.showModal();
+    return () => {
+      dialog.close();
+      opener?.focus();
+    };
+  }, []);
+  return (
+    <dialog ref={ref} aria-labelledby={titleId}
+      onCancel={(e) => {
+        e.preventDefault();
+        onClose();
+      }}
+      // The dialog element itself is only hit outside its content (the content fills it): the backdrop.
+      onClick={(e) => e.target === ref.current && onClose()}
+      className="m-auto w-[min(92vw,420px)] rounded-xl bg-surface-panel p-0 text-neutral-900 shadow-xl backdrop:bg-black/40 dark:bg-surface-panel-dark dark:text-neutral-100">
+      <div className="p-5">
+        <h2 id={titleId} className="mb-3 text-lg font-medium">{title}</h2>
+        {children}
+      </div>
+    </dialog>
+  );
+}
+
+/** The buttons at a dialog's foot: the safe choice first, the one that acts last and emphasised. */
+export function DialogActions({ children }: { children: ReactNode }) {
+  return <div className="mt-5 flex flex-wrap justify-end gap-2">{children}</div>;
+}
+
+export const dialogButton = {
+  quiet: 'rounded-full px-4 py-2 text-sm font-medium text-brand hover:bg-brand/10 dark:text-emerald-400 dark:hover:bg-white/10',
+  main: 'rounded-full bg-brand px-4 py-2 text-sm font-medium text-white hover:bg-brand-dark disabled:opacity-60',
+  danger: 'rounded-full bg-red-700 px-4 py-2 text-sm font-medium text-white hover:bg-red-800 disabled:opacity-60',
+};

@@ -1,0 +1,26 @@
+'use client';
+// Popovers and menus close as people expect: Esc, or a press anywhere outside them.
+import { useEffect, type RefObject } from 'react';
+
+/** While `open`, calls onDismiss on Esc or on a pointer press outside every element in `inside`. */
+export function useDismiss(open: boolean, inside: RefObject<HTMLElement | null>[], onDismiss: () => void): void {
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      e.preventDefault();
+      onDismiss();
+    };
+    const onPointer = (e: PointerEvent) => {
+      if (!inside.some((r) => r.current?.contains(e.target as Node))) onDismiss();
+    };
+    window.addEventListener('keydown', onKey);
+    window.addEventListener('pointerdown', onPointer, true);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('pointerdown', onPointer, true);
+    };
+    // `inside` holds refs: their identity does not change between renders that matter here.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [open, onDismiss]);
+}

@@ -1,0 +1,90 @@
+// Message actions between two people: reactions, edit and delete for everyone reach the other side
+// live, through the menu (hover, right click or keyboard), which closes on Esc and outside clicks.
+import { expect, test, type Page } from './fixtures/test.ts';
+import { expectAccessible } from './fixtures/axe.ts';
+import { openChatWith, registerThroughApi, sendMessage } from './fixtures/users.ts';
+
+const log = (page: Page) => page.getByRole('log', { name: 'Messages' });
+const bubble = (page: Page, text: string | RegExp) => log(page).locator('li[data-seq]', { hasText: text });
+
+async function openMenu(page: Page, text: string) {
+  await bubble(page, text).hover();
+  await bubble(page, text).getByRole('button', { name: 'Message menu' }).click();
+  const menu = page.getByRole('menu', { name: 'Message actions' });
+  await expect(menu).toBeVisible();
+  return menu;
+}
+
+test('a reaction, an edit and a deletion for everyone show up live on the other side, and in the chat list', async ({ browser }) => {
+  const alice = await registerThroughApi(browser, 'alice', 'Alice Actions');
+  const bob = await registerThroughApi(browser, 'bob', 'Bob Actions');
+  await openChatWith(alice.page, bob);
+  await sendMessage(alice.page, 'Lunch at noon?');
+  await sendMessage(alice.page, 'Wrong chat, sorry');
+  await bob.page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /Alice Actions/ }).click();
+  await expect(bubble(bob.page, 'Lunch at noon?')).toBeVisible();
+
+  // Bob reacts from the menu; the first reaction has the focus, as the keyboard expects.
+  const menu = await openMenu(bob.page, 'Lunch at noon?');
+  await expect(menu.getByRole('menuitem', { name: 'React 👍' })).toBeFocused();
+  await expectAccessible(bob.page);
+  await menu.getByRole('menuitem', { name: 'React 👍' }).click();
+  await expect(menu).toBeHidden();
+  await expect(bubble(alice.page, 'Lunch at noon?').getByRole('button', { name: 'Reactions: 👍 1' })).toBeVisible();
+  // Who reacted: Alice sees Bob's name.
+  await bubble(alice.page, 'Lunch at noon?').getByRole('button', { name: 'Reactions: 👍 1' }).click();
+  await expect(alice.page.getByRole('dialog', { name: 'Who reacted' })).toContainText('Bob Actions');
+  await alice.page.keyboard.press('Escape');
+  await expect(alice.page.getByRole('dialog', { name: 'Who reacted' })).toBeHidden();
+
+  // Alice edits: a dialog with her text; Bob sees the new text, marked edited, live.
+  await (await openMenu(alice.page, 'Lunch at noon?')).getByRole('menuitem', { name: 'Edit' }).click();
+  const dialog = alice.page.getByRole('dialog', { name: 'Edit message' });
+  await expect(dialog.getByRole('textbox', { name: 'Message text' })).toBeFocused();
+  await expect(dialog.getByRole('textbox', { name: 'Message text' })).toHaveValue('Lunch at noon?');
+  await expectAccessible(alice.page);
+  await dialog.getByRole('textbox', { name: 'Message text' }).fill('Lunch at 1pm?');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(bubble(bob.page, 'Lunch at 1pm?')).toContainText('Edited');
+  await expect(bubble(bob.page, 'Lunch at 1pm?').getByRole('button', { name: 'Reactions: 👍 1' })).toBeVisible();
+
+  // Deleting for everyone asks first; then it is gone on both sides, and from Bob's chat list.
+  await (await openMenu(alice.page, 'Wrong chat, sorry')).getByRole('menuitem', { name: 'Delete for everyone' }).click();
+  const confirm = alice.page.getByRole('dialog', { name: 'Delete message?' });
+  await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await confirm.getByRole('button', { name: 'Delete for everyone' }).click();
+  await expect(log(alice.page).getByText('You deleted this message')).toBeVisible();
+  await expect(log(bob.page).getByText('This message was deleted')).toBeVisible();
+  await expect(log(bob.page).getByText('Wrong chat, sorry')).toHaveCount(0);
+  await expect(bob.page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /Alice Actions/ })).toContainText('This message was deleted');
+
+  // After a reload the history shows every change.
+  await bob.page.reload();
+  await expect(bubble(bob.page, 'Lunch at 1pm?')).toContainText('Edited');
+  await expect(bubble(bob.page, 'Lunch at 1pm?').getByRole('button', { name: 'Reactions: 👍 1' })).toBeVisible();
+  await expect(log(bob.page).getByText('This message was deleted')).toBeVisible();
+});
+
+test('the message menu opens from the keyboard and by right click, and closes on Esc and outside clicks', async ({ browser }) => {
+  const alice = await registerThroughApi(browser, 'alice', 'Alice Keys');
+  const bob = await registerThroughApi(browser, 'bob', 'Bob Keys');
+  await openChatWith(alice.page, bob);
+  await sendMessage(alice.page, 'Keyboard first');
+  const button = bubble(alice.page, 'Keyboard first').getByRole('button', { name: 'Message menu' });
+  await button.focus();
+  await alice.page.keyboard.press('Enter');
+  const menu = alice.page.getByRole('menu', { name: 'Message actions' });
+  await expect(menu).toBeVisible();
+  // Arrows move through the items; Esc closes and gives the focus back.
+  await alice.page.keyboard.press('ArrowLeft');
+  await expect(menu.getByRole('menuitem').last()).toBeFocused();
+  await alice.page.keyboard.press('Escape');
+  await expect(menu).toBeHidden();
+  await expect(button).toBeFocused();
+
+  await bubble(alice.page, 'Keyboard first').getByText('Keyboard first').click({ button: 'right' });
+  await expect(menu).toBeVisible();
+  await alice.page.getByRole('heading', { name: 'Bob Keys' }).click();
+  await expect(menu).toBeHidden();
+});

@@ -1,0 +1,77 @@
+// How edits, deletions for everyone and reactions change a message: one fold, used by the server for
+// history pages and by clients for the changes they receive live.
+import type { Message, MessageChange, Reaction, UserId } from './schemas.ts';
+
+export type ChangeMessage = Message & { kind: 'change'; event: MessageChange };
+
+export function isChange(message: Message): message is ChangeMessage {
+  return message.kind === 'change';
+}
+
+const EMOJI_PARTS = /^(?:\p{Extended_Pictographic}|\p{Emoji_Component})+$/u;
+const EMOJI_BASE = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20E3/u;
+const graphemes = typeof Intl !== 'undefined' && 'Segmenter' in Intl ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : null;
+
+/** One emoji as people see it (a flag, a family, a skin tone and a keycap count as one); nothing else. */
+export function isOneEmoji(text: string): boolean {
+  if (!EMOJI_PARTS.test(text) || !EMOJI_BASE.test(text)) return false;
+  if (!graphemes) return true;
+  let count = 0;
+  for (const _ of graphemes.segment(text)) if (++count > 1) return false;
+  return count === 1;
+}
+
+/** The reactions after `userId` chose `emoji` (null: took theirs back): one per person, newest emoji last. */
+export function withReaction(reactions: readonly Reaction[], userId: UserId, emoji: string | null): Reaction[] {
+  const next = reactions.map((r) => ({ emoji: r.emoji, userIds: r.userIds.filter((u) => u !== userId) })).filter((r) => r.userIds.length > 0);
+  if (emoji === null) return next;
+  const existing = next.find((r) => r.emoji === emoji);
+  if (existing) existing.userIds.push(userId);
+  else next.push({ emoji, userIds: [userId] });
+  return next;
+}
+
+/** The emoji `userId` reacted to this message with, if any. */
+export function reactionOf(message: Message, userId: UserId): string | null {
+  return message.reactions?.find((r) => r.userIds.includes(userId))?.emoji ?? null;
+}
+
+/**
+ * One change applied to the message it names. A change at or below the message's changedSeq is in
+ * its state already and changes nothing, so applying a change twice, or to a state that a history
+ * page folded it into, is harmless. Changes to one message must come in seq order.
+ */
+export function applyChange(target: Message, change: ChangeMessage): Message {
+  const c = change.event;
+  if (target.seq !== c.targetSeq || change.seq <= (target.changedSeq ?? 0)) return target;
+  switch (c.type) {
+    case 'message.edited':
+      return target.deleted ? { ...target, changedSeq: change.seq } : { ...target, body: change.body, edited: true, changedSeq: change.seq };
+    case 'message.deleted': {
+      // Deleted for everyone: no text, no edit mark, no reactions; the bubble stays in its place.
+      const { edited: _edited, reactions: _reactions, ...rest } = target;
+      return { ...rest, body: '', deleted: true, changedSeq: change.seq };
+    }
+    case 'reaction.set': {
+      const reactions = withReaction(target.reactions ?? [], change.senderId, c.emoji);
+      const { reactions: _old, ...rest } = target;
+      return reactions.length ? { ...rest, reactions, changedSeq: change.seq } : { ...rest, changedSeq: change.seq };
+    }
+  }
+}
+
+/**
+ * The messages to show, in seq order: `messages` without the changes among them, with `changes`
+ * (of any messages, in any order) applied to those they name.
+ */
+export function applyChanges(messages: readonly Message[], changes: readonly Message[]): Message[] {
+  const shown = messages.filter((m) => !isChange(m));
+  const ordered = changes.filter(isChange).sort((a, b) => a.seq - b.seq);
+  if (ordered.length === 0) return shown;
+  const index = new Map(shown.map((m, i) => [m.seq, i]));
+  for (const change of ordered) {
+    const i = index.get(change.event.targetSeq);
+    if (i !== undefined) shown[i] = applyChange(shown[i], change);
+  }
+  return shown;
+}
