@@ -75,7 +75,8 @@ test('Alice makes a group with Bob and Carol, they talk, she removes Carol, and 
   // Message info on Alice's first message: Bob has it open, so he has read it.
   const first = log(alice.page).locator('li[data-seq]', { hasText: 'Hi both!' });
   await first.hover();
-  await first.getByRole('button', { name: 'Message info' }).click();
+  await first.getByRole('button', { name: 'Message menu' }).click();
+  await alice.page.getByRole('menuitem', { name: 'Message info' }).click();
   const messageInfo = alice.page.getByRole('complementary', { name: 'Message info' });
   await expect(messageInfo.getByRole('region', { name: 'Read by' }).getByText('Bob Group')).toBeVisible();
   // Carol was removed: she is no longer counted among those it is for.

@@ -39,9 +39,11 @@ test('pages have a CSP with a fresh nonce, and signing up, chatting and opening 
   await openChatWith(page, bob);
   await sendMessage(page, 'under a strict policy');
   await expect(page.getByRole('log', { name: 'Messages' }).getByText('under a strict policy')).toBeVisible();
-  await page.getByRole('button', { name: 'Message info' }).first().click();
+  await page.getByRole('button', { name: 'Message menu' }).first().click();
+  await page.getByRole('menuitem', { name: 'Message info' }).click();
   await expect(page.getByRole('complementary', { name: 'Message info' })).toBeVisible();
   await page.keyboard.press('Escape');
+  await expect(page.getByRole('complementary', { name: 'Message info' })).toBeHidden();
   await page.getByRole('button', { name: 'New group' }).click();
   await expect(page.getByLabel('Group name')).toBeVisible();
   await page.reload();

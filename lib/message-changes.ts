@@ -9,7 +9,7 @@ export function isChange(message: Message): message is ChangeMessage {
 }
 
 const EMOJI_PARTS = /^(?:\p{Extended_Pictographic}|\p{Emoji_Component})+$/u;
-const EMOJI_BASE = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20E3/u;
+const EMOJI_BASE = /\p{Extended_Pictographic}|\p{Regional_Indicator}{2}|\u20E3/u;
 const graphemes = typeof Intl !== 'undefined' && 'Segmenter' in Intl ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : null;
 
 /** One emoji as people see it (a flag, a family, a skin tone and a keycap count as one); nothing else. */

@@ -16,6 +16,8 @@ export type PushPayload =
       /** The page to open on click. */
       url: string;
       at: number;
+      /** Replaces the conversation's notification without a sound (its message was deleted). */
+      quiet?: boolean;
     }
   /** The recipient read the conversation somewhere: close its notification. */
   | { type: 'read'; conversationId: ConversationId; tag: string; badge: number };

@@ -127,7 +127,8 @@ async function onPush(payload) {
     await self.registration.showNotification(payload.title, {
       body: payload.body,
       tag: payload.tag,
-      renotify: true,
+      renotify: !payload.quiet,
+      silent: Boolean(payload.quiet),
       icon: '/icons/icon-192.png',
       badge: '/icons/badge-96.png',
       timestamp: payload.at,

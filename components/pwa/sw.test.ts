@@ -93,10 +93,18 @@ describe('push', () => {
     expect(worker.shown).toEqual([
       {
         title: 'Alice',
-        options: expect.objectContaining({ body: '2 new messages\nsee you', tag: 'c:c1', renotify: true, timestamp: message.at, data: { url: '/c/c1', conversationId: 'c1' } }),
+        options: expect.objectContaining({ body: '2 new messages\nsee you', tag: 'c:c1', renotify: true, silent: false, timestamp: message.at, data: { url: '/c/c1', conversationId: 'c1' } }),
       },
     ]);
     expect(worker.badge.set).toHaveBeenCalledWith(5);
+  });
+
+  test('a quiet message push (its message was deleted) replaces the notification without a sound', async () => {
+    const worker = loadWorker();
+    await worker.push({ ...message, body: 'This message was deleted', quiet: true });
+    expect(worker.shown).toEqual([
+      { title: 'Alice', options: expect.objectContaining({ body: 'This message was deleted', tag: 'c:c1', renotify: false, silent: true }) },
+    ]);
   });
 
   test('a read push closes that conversation’s notifications only, and clears the badge at zero', async () => {

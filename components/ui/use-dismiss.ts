@@ -14,10 +14,11 @@ export function useDismiss(open: boolean, inside: RefObject<HTMLElement | null>[
     const onPointer = (e: PointerEvent) => {
       if (!inside.some((r) => r.current?.contains(e.target as Node))) onDismiss();
     };
-    window.addEventListener('keydown', onKey);
+    // Captured, so the innermost popover takes the Esc before a panel under it (which checks defaultPrevented).
+    window.addEventListener('keydown', onKey, true);
     window.addEventListener('pointerdown', onPointer, true);
     return () => {
-      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('keydown', onKey, true);
       window.removeEventListener('pointerdown', onPointer, true);
     };
     // `inside` holds refs: their identity does not change between renders that matter here.

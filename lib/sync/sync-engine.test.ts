@@ -51,6 +51,25 @@ function setup() {
 }
 
 describe('SyncEngine', () => {
+  test('changes take a seq like messages (no gap to fill) and show as the state of the message they change', () => {
+    const { engine, store, api, seqs } = setup();
+    api.committed = 3;
+    engine.handle({ type: 'message.new', message: msg(1) });
+    engine.handle({ type: 'message.new', message: { ...msg(2), kind: 'change', body: 'edited', senderId: 'peer', event: { type: 'message.edited', targetSeq: 1 } } });
+    engine.handle({ type: 'message.new', message: { ...msg(3), kind: 'change', body: '', event: { type: 'reaction.set', targetSeq: 1, emoji: '👍' } } });
+    expect(seqs()).toEqual([1]);
+    expect(store.get('c')).toMatchObject({ topSeq: 3, messages: [{ seq: 1, body: 'edited', edited: true, reactions: [{ emoji: '👍', userIds: ['peer'] }] }] });
+    expect(store.contiguousTop('c')).toBe(3);
+    expect(api.calls).toBe(0);
+  });
+
+  test('a page that folded in changes this client never got is not undone by an older copy of the message', () => {
+    const { store, engine } = setup();
+    store.addMessages('c', [{ ...msg(1), body: 'from a page', edited: true, changedSeq: 7 }]);
+    engine.handle({ type: 'message.new', message: msg(1) });
+    expect(store.get('c').messages[0]).toMatchObject({ body: 'from a page', changedSeq: 7 });
+  });
+
   test('a live event already held is dropped; each message is reported once', () => {
     const { engine, delivered, seqs } = setup();
     engine.handle({ type: 'message.new', message: msg(1) });

@@ -6,6 +6,7 @@ import { reactionOf } from '../../lib/message-changes.ts';
 import { getDb } from '../db/client.ts';
 import type { Prisma } from '../db/generated/client.ts';
 import { AppError, notAMember } from '../errors.ts';
+import { push } from '../push/service.ts';
 import { fanout } from './fanout.ts';
 import { messageIds } from './service.ts';
 import { append, lockConversation, toMessage, type MessageRow } from './write.ts';
@@ -100,8 +101,10 @@ export function editMessage(actorId: UserId, input: EditMessageInput): Promise<M
  * the server; "This message was deleted" stays in its place for everyone (former members included:
  * the text is gone).
  */
-export function deleteForEveryone(actorId: UserId, input: DeleteMessageInput): Promise<Message> {
-  return changeMessage(actorId, input, async (target) => {
+export async function deleteForEveryone(actorId: UserId, input: DeleteMessageInput): Promise<Message> {
+  let deleted: Message | undefined;
+  const change = await changeMessage(actorId, input, async (target) => {
+    deleted = { ...target.message, body: '', deleted: true };
     requireOwn(target, 'delete');
     requireWithin(target, DELETE_WINDOW_MS, 'deleted for everyone');
     const { conversationId, seq } = input;
@@ -110,6 +113,9 @@ export function deleteForEveryone(actorId: UserId, input: DeleteMessageInput): P
       WHERE conversation_id = ${conversationId}::uuid AND (seq = ${seq}::bigint OR target_seq = ${seq}::bigint)`;
     return { event: { type: 'message.deleted', targetSeq: seq } };
   });
+  // A notification still showing its text says it was deleted instead.
+  if (deleted) push.deleted(deleted);
+  return change;
 }
 
 /** Sets (or, with null, takes back) the caller's one reaction to a message; any member may react to any message. */

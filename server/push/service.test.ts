@@ -71,6 +71,21 @@ describe('push for new messages', () => {
     expect(await pushesTo(bobsBrowser)).toMatchObject([{ type: 'message', count: 2, body: '2 new messages\nnow you are not' }]);
   });
 
+  test('a message deleted for everyone: a notification still showing it says so instead, quietly; others are left alone', async () => {
+    const { a: alice, b: bob, conversationId } = await createPair('pushdel');
+    const bobsBrowser = await subscribe(bob);
+    const first = await send(alice, conversationId, 'keep this');
+    const second = await send(alice, conversationId, 'oops, not for you');
+    await alice.caller.messages.delete({ conversationId, seq: first.seq, clientId: randomUUID() });
+    // Bob's notification shows the second message: deleting the first changes nothing there.
+    expect(await pushesTo(bobsBrowser)).toHaveLength(2);
+    await alice.caller.messages.delete({ conversationId, seq: second.seq, clientId: randomUUID() });
+    const pushes = await pushesTo(bobsBrowser);
+    expect(pushes).toHaveLength(3);
+    expect(pushes[2]).toMatchObject({ type: 'message', tag: `c:${conversationId}`, body: '2 new messages\nThis message was deleted', quiet: true });
+    expect(JSON.stringify(pushes[2])).not.toContain('oops');
+  });
+
   test('several messages in one conversation share a tag and count up, per conversation', async () => {
     const { a: alice, b: bob, conversationId } = await createPair('pushn');
     const other = await createPair('pushm');

@@ -168,15 +168,17 @@ async function unreadTotals(userIds: string[]): Promise<Map<string, number>> {
   return new Map(rows.map((r) => [r.user_id, r.unread]));
 }
 
+type PushRow = Target & { previews: boolean; unread: number; kind: string; title: string | null; sender_name: string };
+
 /**
- * A text message was committed and fanned out: each member (or only `onlyTo`) who has a push
- * subscription, has not muted the conversation, has not read it yet and has no live connection
- * anywhere gets one notification for the conversation, replacing the previous one ("3 new messages").
+ * The members of the message's conversation (or only `onlyTo`) with a browser to push to, who have
+ * not muted it, and whose push state is `state`: 'due' (the message is news to them: not read, not
+ * pushed), or 'shown' (their last push was this very message and they have not read it since).
  */
-async function notifyMessage(message: Message, onlyTo?: UserId): Promise<void> {
-  const db = getDb();
+function pushRows(message: Message, state: 'due' | 'shown', onlyTo?: UserId): Promise<PushRow[]> {
   const seq = BigInt(message.seq);
-  const rows = await db.$queryRaw<(Target & { previews: boolean; unread: number; kind: string; title: string | null; sender_name: string })[]>`
+  const pushed = state === 'due' ? Prisma.sql`m.pushed_seq < ${seq}` : Prisma.sql`m.pushed_seq = ${seq}`;
+  return getDb().$queryRaw<PushRow[]>`
     SELECT s.id, s.user_id, s.endpoint, s.p256dh, s.auth, u.push_previews AS previews, c.kind, c.title,
       sender.display_name AS sender_name, ${unreadCountOf(Prisma.sql`${seq}`)} AS unread
     FROM members m
@@ -186,46 +188,64 @@ async function notifyMessage(message: Message, onlyTo?: UserId): Promise<void> {
     JOIN users sender ON sender.id = ${message.senderId}::uuid
     WHERE m.conversation_id = ${message.conversationId}::uuid AND m.user_id <> ${message.senderId}::uuid
       AND (${onlyTo ?? null}::uuid IS NULL OR m.user_id = ${onlyTo ?? null}::uuid)
-      AND m.left_seq IS NULL AND m.from_seq <= ${seq} AND m.read_seq < ${seq} AND m.pushed_seq < ${seq}
+      AND m.left_seq IS NULL AND m.from_seq <= ${seq} AND m.read_seq < ${seq} AND ${pushed}
       AND (m.muted_until IS NULL OR m.muted_until <= now())`;
+}
+
+/** One conversation's notification for a member, saying `text` of the message; quiet: replaces without a sound. */
+function messagePayload(t: PushRow, message: Message, text: string, badge: number | undefined, quiet: boolean): PushPayload {
+  const count = Math.max(1, t.unread);
+  const said = t.kind === 'group' ? `${t.sender_name}: ${text}` : text;
+  const preview = t.previews
+    ? { title: t.kind === 'group' ? (t.title ?? 'Group') : t.sender_name, body: count > 1 ? `${count} new messages\n${said}` : said }
+    : { title: 'Parley', body: count > 1 ? `${count} new messages` : 'New message' };
+  return {
+    type: 'message',
+    conversationId: message.conversationId,
+    tag: notificationTag(message.conversationId),
+    ...preview,
+    count,
+    badge: badge ?? count,
+    url: `/c/${message.conversationId}`,
+    at: message.createdAt.getTime(),
+    ...(quiet && { quiet: true }),
+  };
+}
+
+/**
+ * A text message was committed and fanned out: each member (or only `onlyTo`) who has a push
+ * subscription, has not muted the conversation, has not read it yet and has no live connection
+ * anywhere gets one notification for the conversation, replacing the previous one ("3 new messages").
+ */
+async function notifyMessage(message: Message, onlyTo?: UserId): Promise<void> {
+  const rows = await pushRows(message, 'due', onlyTo);
   if (rows.length === 0) return;
   const online = await getPresenceRegistry().online([...new Set(rows.map((r) => r.user_id))]);
   const offline = [...new Set(rows.filter((r) => !online.has(r.user_id)).map((r) => r.user_id))];
   if (offline.length === 0) return;
   // The claim: of two rounds for the same message (the healing sweep and a late regular round, on
   // any instance), only the one whose update moved pushed_seq sends.
-  const claimed = await db.$queryRaw<{ user_id: string }[]>`
-    UPDATE members SET pushed_seq = ${seq}
-    WHERE conversation_id = ${message.conversationId}::uuid AND user_id = ANY(${offline}::uuid[]) AND pushed_seq < ${seq}
+  const claimed = await getDb().$queryRaw<{ user_id: string }[]>`
+    UPDATE members SET pushed_seq = ${BigInt(message.seq)}
+    WHERE conversation_id = ${message.conversationId}::uuid AND user_id = ANY(${offline}::uuid[]) AND pushed_seq < ${BigInt(message.seq)}
     RETURNING user_id`;
   const userIds = claimed.map((c) => c.user_id);
   const targets = rows.filter((r) => userIds.includes(r.user_id));
   if (targets.length === 0) return;
   const badges = await unreadTotals(userIds);
   const text = message.body.length > PREVIEW_CHARS ? `${message.body.slice(0, PREVIEW_CHARS - 1)}…` : message.body;
-  await Promise.all(
-    targets.map((t) => {
-      const count = Math.max(1, t.unread);
-      const said = t.kind === 'group' ? `${t.sender_name}: ${text}` : text;
-      const preview = t.previews
-        ? { title: t.kind === 'group' ? (t.title ?? 'Group') : t.sender_name, body: count > 1 ? `${count} new messages\n${said}` : said }
-        : { title: 'Parley', body: count > 1 ? `${count} new messages` : 'New message' };
-      return send(
-        t,
-        {
-          type: 'message',
-          conversationId: message.conversationId,
-          tag: notificationTag(message.conversationId),
-          ...preview,
-          count,
-          badge: badges.get(t.user_id) ?? count,
-          url: `/c/${message.conversationId}`,
-          at: message.createdAt.getTime(),
-        },
-        'high',
-      );
-    }),
-  );
+  await Promise.all(targets.map((t) => send(t, messagePayload(t, message, text, badges.get(t.user_id), false), 'high')));
+}
+
+/**
+ * A message was deleted for everyone: a notification still showing its text (the member's last push
+ * was this message, unread since) is replaced, quietly, by one saying it was deleted.
+ */
+async function notifyDeleted(message: Message): Promise<void> {
+  const targets = await pushRows(message, 'shown');
+  if (targets.length === 0) return;
+  const badges = await unreadTotals([...new Set(targets.map((t) => t.user_id))]);
+  await Promise.all(targets.map((t) => send(t, messagePayload(t, message, 'This message was deleted', badges.get(t.user_id), true), 'normal')));
 }
 
 /**
@@ -284,6 +304,11 @@ class PushQueue {
       await notifyMessage(fresh.newest);
       if (fresh.forItsSender) await notifyMessage(fresh.forItsSender, fresh.newest.senderId);
     });
+  }
+
+  /** A message deleted for everyone: after any round that may have pushed it. */
+  deleted(message: Message): void {
+    this.queues.run(message.conversationId, () => notifyDeleted(message));
   }
 
   /** A message whose regular round never came (see healMissedPushes), for one member. */
