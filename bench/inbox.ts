@@ -52,7 +52,11 @@ async function main(): Promise<number> {
   }
   const seededS = (performance.now() - seedStart) / 1000;
 
-  const server = new ServerProcess(await freePort(), { DATABASE_URL: databaseUrl, AUTH_SECRET: authSecret, NODE_ENV: 'production', LOG_LEVEL: 'error' });
+  // One user calls back to back here, far past the call budget a person gets (an inbox page costs 25
+  // of 200 units a second): the budget would make every call wait, and the bench time the wait.
+  const server = new ServerProcess(await freePort(), {
+    DATABASE_URL: databaseUrl, AUTH_SECRET: authSecret, NODE_ENV: 'production', LOG_LEVEL: 'error', CALLS_PER_SECOND_PER_USER: '1000000',
+  });
   await server.start();
   onCleanup(() => server.stop('SIGTERM'));
   const api = apiAt(server, me.token);

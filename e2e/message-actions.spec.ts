@@ -2,7 +2,7 @@
 // live, through the menu (hover, right click or keyboard), which closes on Esc and outside clicks.
 import { expect, test, type Page } from './fixtures/test.ts';
 import { expectAccessible } from './fixtures/axe.ts';
-import { openChatWith, registerThroughApi, sendMessage } from './fixtures/users.ts';
+import { mutate, openChatWith, registerThroughApi, sendMessage } from './fixtures/users.ts';
 
 const log = (page: Page) => page.getByRole('log', { name: 'Messages' });
 const bubble = (page: Page, text: string | RegExp) => log(page).locator('li[data-seq]', { hasText: text });
@@ -87,4 +87,40 @@ test('the message menu opens from the keyboard and by right click, and closes on
   await expect(menu).toBeVisible();
   await alice.page.getByRole('heading', { name: 'Bob Keys' }).click();
   await expect(menu).toBeHidden();
+});
+
+test('a reply quotes its message on both sides; its quote jumps to the original, loading history as far up as needed', async ({ browser }) => {
+  const alice = await registerThroughApi(browser, 'alice', 'Alice Replies');
+  const bob = await registerThroughApi(browser, 'bob', 'Bob Replies');
+  const chat = await mutate<{ id: string }>(alice, 'conversations.openDirect', { username: bob.username });
+  const send = (body: string, replyToSeq?: number) =>
+    mutate<{ seq: number }>(alice, 'messages.send', { conversationId: chat.id, clientId: crypto.randomUUID(), body, replyToSeq });
+  const original = await send('The plan, long ago');
+  for (let i = 1; i <= 60; i++) await send(`filler ${i}`);
+  await send('About the plan…', original.seq);
+
+  await bob.page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /Alice Replies/ }).click();
+  const reply = bubble(bob.page, 'About the plan…');
+  await expect(reply.getByRole('button', { name: 'Reply to Alice Replies: show the message' })).toContainText('The plan, long ago');
+  await expect(log(bob.page).getByText('The plan, long ago', { exact: true })).toHaveCount(1); // only in the quote
+  await reply.getByRole('button', { name: /^Reply to Alice Replies/ }).click();
+  const target = log(bob.page).locator(`li[data-seq="${original.seq}"]`);
+  await expect(target).toBeInViewport();
+  await expect(target).toHaveClass(/bg-brand/);
+
+  // Bob replies from the menu; Esc cancels a reply, the × too; Enter sends it with its quote.
+  await (await openMenu(bob.page, 'About the plan…')).getByRole('menuitem', { name: 'Reply' }).click();
+  const composer = bob.page.getByRole('textbox', { name: 'Message' });
+  await expect(composer).toBeFocused();
+  await expect(bob.page.getByRole('button', { name: 'Cancel reply' })).toBeVisible();
+  await composer.press('Escape');
+  await expect(bob.page.getByRole('button', { name: 'Cancel reply' })).toBeHidden();
+  await (await openMenu(bob.page, 'About the plan…')).getByRole('menuitem', { name: 'Reply' }).click();
+  await composer.fill('Count me in');
+  await composer.press('Enter');
+  await expect(bob.page.getByRole('button', { name: 'Cancel reply' })).toBeHidden();
+  await expect(bubble(bob.page, 'Count me in').getByRole('button', { name: /^Reply to Alice Replies/ })).toContainText('About the plan…');
+  await alice.page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /Bob Replies/ }).click();
+  await expect(bubble(alice.page, 'Count me in').getByRole('button', { name: /^Reply to You/ })).toContainText('About the plan…');
+  await expectAccessible(alice.page);
 });

@@ -16,3 +16,5 @@ export const EDIT_WINDOW_MS = 15 * 60_000;
 export const DELETE_WINDOW_MS = 60 * 60_000;
 /** A reaction is one emoji: the longest (family and flag sequences) are well under this many UTF-16 units. */
 export const MAX_REACTION_LENGTH = 32;
+/** A reply shows this much of the message it quotes. */
+export const QUOTE_LENGTH = 200;

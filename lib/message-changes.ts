@@ -1,6 +1,7 @@
 // How edits, deletions for everyone and reactions change a message: one fold, used by the server for
 // history pages and by clients for the changes they receive live.
-import type { Message, MessageChange, Reaction, UserId } from './schemas.ts';
+import { QUOTE_LENGTH } from './limits.ts';
+import type { Message, MessageChange, Quote, Reaction, UserId } from './schemas.ts';
 
 export type ChangeMessage = Message & { kind: 'change'; event: MessageChange };
 
@@ -74,4 +75,10 @@ export function applyChanges(messages: readonly Message[], changes: readonly Mes
     if (i !== undefined) shown[i] = applyChange(shown[i], change);
   }
   return shown;
+}
+
+/** What a reply shows of the message it quotes, in that message's current state (text cut to QUOTE_LENGTH). */
+export function toQuote(message: Pick<Message, 'seq' | 'senderId' | 'body' | 'deleted'>): Quote {
+  const body = message.deleted ? '' : message.body.length > QUOTE_LENGTH ? `${message.body.slice(0, QUOTE_LENGTH - 1)}…` : message.body;
+  return { seq: message.seq, senderId: message.senderId, body, ...(message.deleted && { deleted: true as const }) };
 }

@@ -131,6 +131,8 @@ export const sendMessageInput = z.object({
   conversationId: uuid,
   clientId: uuid,
   body: messageBody,
+  /** Quotes this earlier message of the conversation (one the sender may see). */
+  replyToSeq: z.number().int().positive().optional(),
 });
 export type SendMessageInput = z.infer<typeof sendMessageInput>;
 
@@ -240,6 +242,14 @@ export type MessageChange =
   | { type: 'message.deleted'; targetSeq: number }
   | { type: 'reaction.set'; targetSeq: number; emoji: string | null };
 
+/** The message a reply quotes, in its current state; body cut to QUOTE_LENGTH characters. */
+export interface Quote {
+  seq: number;
+  senderId: UserId;
+  body: string;
+  deleted?: true;
+}
+
 /** One emoji under a message and who chose it (each person has at most one reaction per message). */
 export interface Reaction {
   emoji: string;
@@ -258,6 +268,8 @@ export interface Message {
   kind: 'text' | 'system' | 'change';
   event: SystemEvent | MessageChange | null;
   createdAt: Date;
+  /** A reply: the message it quotes. */
+  replyTo?: Quote;
   /**
    * A text message's state after the changes up to changedSeq (absent: none). History pages fold
    * every change the caller may see into it; a client applies later changes it receives itself.

@@ -31,7 +31,18 @@ const conv = (await call(alice, 'conversations.openDirect', { username: bob.user
 const conv2 = (await call(alice, 'conversations.openDirect', { username: carol.username })).result.data.json;
 const lines = ['Hey Bob! Are we still on for Saturday?', 'Yes! 10am at the usual place?', 'Perfect. I will bring the maps.\nAnd snacks.',
   'Here is the route: https://example.com/route/saturday', 'A very long word: Supercalifragilisticexpialidocious-and-then-some-more-characters-to-wrap-around', 'See you then 👋'];
-for (const [i, body] of lines.entries()) await call(i % 2 ? bob : alice, 'messages.send', { conversationId: conv.id, clientId: crypto.randomUUID(), body });
+const sent = [];
+for (const [i, body] of lines.entries()) sent.push((await call(i % 2 ? bob : alice, 'messages.send', { conversationId: conv.id, clientId: crypto.randomUUID(), body })).result.data.json);
+// Message actions: reactions, an edit, a reply, a deletion for everyone.
+const change = (u, path, json) => call(u, path, { conversationId: conv.id, clientId: crypto.randomUUID(), ...json });
+await change(bob, 'messages.react', { seq: sent[0].seq, emoji: '👍' });
+await change(alice, 'messages.react', { seq: sent[1].seq, emoji: '❤️' });
+await change(bob, 'messages.react', { seq: sent[2].seq, emoji: '😂' });
+await change(alice, 'messages.react', { seq: sent[2].seq, emoji: '😂' });
+await change(alice, 'messages.edit', { seq: sent[2].seq, body: 'Perfect. I will bring the maps.\nAnd snacks for everyone.' });
+await call(bob, 'messages.send', { conversationId: conv.id, clientId: crypto.randomUUID(), body: 'Great, see you at 10!', replyToSeq: sent[1].seq });
+const oops = (await call(bob, 'messages.send', { conversationId: conv.id, clientId: crypto.randomUUID(), body: 'Oops, wrong chat' })).result.data.json;
+await change(bob, 'messages.delete', { seq: oops.seq });
 await call(carol, 'messages.send', { conversationId: conv2.id, clientId: crypto.randomUUID(), body: 'Did you get my email?' });
 
 // A group with a few people talking, and one Carol was removed from.
@@ -83,7 +94,8 @@ for (const scheme of ['light', 'dark']) {
     await page.screenshot({ path: `${out}/group-info-${label}-${scheme}.png` });
     await page.getByRole('button', { name: 'Close group info' }).click();
     await page.getByRole('log', { name: 'Messages' }).getByText('Perfect, thanks both').hover();
-    await page.getByRole('button', { name: 'Message info' }).last().click();
+    await page.getByRole('button', { name: 'Message menu' }).last().click();
+    await page.getByRole('menuitem', { name: 'Message info' }).click();
     await page.getByRole('complementary', { name: 'Message info' }).getByText('Read by').waitFor();
     await page.screenshot({ path: `${out}/message-info-${label}-${scheme}.png` });
     const carolPage = await carol.context.newPage();
@@ -106,7 +118,34 @@ for (const scheme of ['light', 'dark']) {
     await page.getByRole('searchbox').fill('a');
     await page.getByRole('region', { name: 'People' }).getByRole('button').first().waitFor().catch(() => {});
     await page.screenshot({ path: `${out}/search-${label}-${scheme}.png` });
+    // The message menu, the edit dialog, deleting for everyone, who reacted, and a reply being written.
     await page.goto(`${base}/c/${conv.id}`);
+    const bubbleOf = (text) => page.getByRole('log', { name: 'Messages' }).locator('li[data-seq]', { hasText: text });
+    await bubbleOf('Perfect. I will').hover();
+    await bubbleOf('Perfect. I will').getByRole('button', { name: 'Message menu' }).click();
+    await page.getByRole('menu', { name: 'Message actions' }).waitFor();
+    await page.screenshot({ path: `${out}/message-menu-${label}-${scheme}.png` });
+    await page.getByRole('menuitem', { name: 'Edit' }).click();
+    await page.getByRole('dialog', { name: 'Edit message' }).waitFor();
+    await page.screenshot({ path: `${out}/message-edit-${label}-${scheme}.png` });
+    await page.keyboard.press('Escape');
+    await bubbleOf('Perfect. I will').hover();
+    await bubbleOf('Perfect. I will').getByRole('button', { name: 'Message menu' }).click();
+    await page.getByRole('menuitem', { name: 'Delete for everyone' }).click();
+    await page.getByRole('dialog', { name: 'Delete message?' }).waitFor();
+    await page.screenshot({ path: `${out}/message-delete-${label}-${scheme}.png` });
+    await page.keyboard.press('Escape');
+    await bubbleOf('Perfect. I will').getByRole('button', { name: /^Reactions/ }).click();
+    await page.getByRole('dialog', { name: 'Who reacted' }).waitFor();
+    await page.screenshot({ path: `${out}/message-reactions-${label}-${scheme}.png` });
+    await page.keyboard.press('Escape');
+    await bubbleOf('Yes! 10am').hover();
+    await bubbleOf('Yes! 10am').getByRole('button', { name: 'Message menu' }).click();
+    await page.getByRole('menuitem', { name: 'Reply' }).click();
+    await page.getByRole('textbox', { name: 'Message' }).fill('Can we make it 10:30?');
+    await page.screenshot({ path: `${out}/message-reply-${label}-${scheme}.png` });
+    await page.getByRole('button', { name: 'Cancel reply' }).click();
+    await page.getByRole('textbox', { name: 'Message' }).fill('');
     await page.getByLabel('Mute notifications').click();
     await page.getByRole('menuitem', { name: 'For 8 hours' }).waitFor();
     await page.screenshot({ path: `${out}/mute-menu-${label}-${scheme}.png` });

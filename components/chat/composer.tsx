@@ -1,12 +1,18 @@
 'use client';
 // The composer: Enter sends, Shift+Enter starts a new line; empty and oversized messages are refused here too.
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { MAX_MESSAGE_LENGTH } from '@/lib/limits.ts';
-import { SendIcon } from '../ui/icons.tsx';
+import type { Quote } from '@/lib/schemas.ts';
+import { QuoteBlock } from '../messages/quote.tsx';
+import { CloseIcon, SendIcon } from '../ui/icons.tsx';
 
 const MAX_ROWS_PX = 160;
 
-export function Composer({ onSend, onTyping, onStopTyping }: {
+export function Composer({ conversationId, replyTo, onCancelReply, onSend, onTyping, onStopTyping }: {
+  conversationId: string;
+  /** The message being replied to, with its sender's name; Esc or the × cancels. */
+  replyTo?: { quote: Quote; name: string } | null;
+  onCancelReply?: () => void;
   onSend: (body: string) => void;
   /** Called on every edit that leaves text in the box (throttled by the caller). */
   onTyping?: () => void;
@@ -17,6 +23,16 @@ export function Composer({ onSend, onTyping, onStopTyping }: {
   const ref = useRef<HTMLTextAreaElement>(null);
   const tooLong = body.length > MAX_MESSAGE_LENGTH;
   const empty = body.trim().length === 0;
+
+  // Ready to type when a chat opens (where a keyboard is at hand: on a phone it would cover the
+  // chat) and when a reply is started.
+  useEffect(() => {
+    if (window.matchMedia('(pointer: fine)').matches) ref.current?.focus();
+  }, [conversationId]);
+  const replySeq = replyTo?.quote.seq;
+  useEffect(() => {
+    if (replySeq !== undefined) ref.current?.focus();
+  }, [replySeq]);
 
   function grow() {
     const el = ref.current;
@@ -34,6 +50,11 @@ export function Composer({ onSend, onTyping, onStopTyping }: {
   }
 
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (e.key === 'Escape' && replyTo) {
+      e.preventDefault();
+      onCancelReply?.();
+      return;
+    }
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       submit();
@@ -52,6 +73,17 @@ export function Composer({ onSend, onTyping, onStopTyping }: {
         <p role="alert" className="mb-1.5 px-1 text-sm text-red-600 dark:text-red-400">
           Message is too long: {body.length.toLocaleString()} of {MAX_MESSAGE_LENGTH.toLocaleString()} characters.
         </p>
+      )}
+      {replyTo && (
+        <div className="mb-2 flex items-start gap-2">
+          <div className="min-w-0 flex-1">
+            <QuoteBlock quote={replyTo.quote} name={replyTo.name} />
+          </div>
+          <button type="button" onClick={onCancelReply} aria-label="Cancel reply"
+            className="rounded-full p-1.5 text-neutral-600 hover:bg-black/5 dark:text-neutral-300 dark:hover:bg-white/10">
+            <CloseIcon className="h-5 w-5" />
+          </button>
+        </div>
       )}
       <div className="flex items-end gap-2">
         <textarea

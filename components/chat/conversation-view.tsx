@@ -3,6 +3,8 @@
 import dynamic from 'next/dynamic';
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { PAGE_SIZE } from '@/lib/limits.ts';
+import { toQuote } from '@/lib/message-changes.ts';
+import type { Message } from '@/lib/schemas.ts';
 import { EMPTY_CONVERSATION } from '@/lib/sync/message-store.ts';
 import type { SessionUser } from '@/server/auth/current-user.ts';
 import { errorMessage, trpc } from '../trpc.tsx';
@@ -89,7 +91,19 @@ export function ConversationView({ conversationId, me, onBack, client }: {
   const title = summary?.title;
   const peer = summary?.peer;
   const nameOf = namesFrom(members.data ?? (peer ? [{ ...peer, role: 'member', joinedAt: new Date(0), active: true }] : undefined), me.id);
-  const { actions, overlay } = useMessageActions(conversationId, client, (seq) => setPanel({ kind: 'message', seq }));
+  const [replyingTo, setReplyingTo] = useState<Message | null>(null);
+  const [jump, setJump] = useState<{ seq: number } | null>(null);
+  const showMessage = useCallback(async (seq: number) => {
+    // Older pages until the message is held (or there is nothing older: it is outside the window).
+    while (!store.has(conversationId, seq) && store.get(conversationId).hasMoreBefore) await loadOlder();
+    setJump({ seq });
+  }, [conversationId, loadOlder, store]);
+  const { actions, overlay } = useMessageActions(conversationId, client, {
+    canChange: summary?.role !== null,
+    reply: setReplyingTo,
+    show: (seq) => void showMessage(seq),
+    info: (m) => setPanel({ kind: 'message', seq: m.seq }),
+  });
   const typingNames = typers.map((id) => (id === peer?.id ? peer.displayName : (nameOf(id) ?? 'Someone')));
   const presence = usePresence(client.presence, peer ? [peer.id] : [])(peer?.id ?? '');
   const status = presence?.visible ? (presence.online ? 'online' : presence.lastSeenAt ? formatLastSeen(presence.lastSeenAt) : null) : null;
@@ -150,6 +164,7 @@ export function ConversationView({ conversationId, me, onBack, client }: {
               onRetry={(clientId) => void outbox.retry(clientId)}
               onDiscard={(clientId) => void outbox.discard(conversationId, clientId)}
               actions={actions}
+              jump={jump}
             />
             {summary && summary.role === null ? (
               <p role="status" className="shrink-0 border-t border-black/5 bg-surface px-4 py-4 text-center text-sm text-neutral-600 dark:border-white/5 dark:bg-surface-panel-dark dark:text-neutral-300">
@@ -157,7 +172,13 @@ export function ConversationView({ conversationId, me, onBack, client }: {
               </p>
             ) : (
               <Composer
-                onSend={(body) => void outbox.enqueue(conversationId, body)}
+                conversationId={conversationId}
+                replyTo={replyingTo && { quote: toQuote(replyingTo), name: nameOf(replyingTo.senderId) ?? 'Former member' }}
+                onCancelReply={() => setReplyingTo(null)}
+                onSend={(body) => {
+                  void outbox.enqueue(conversationId, body, replyingTo ? toQuote(replyingTo) : undefined);
+                  setReplyingTo(null);
+                }}
                 onTyping={() => typingNotifier.typed(conversationId)}
                 onStopTyping={() => typingNotifier.stopped(conversationId)}
               />

@@ -1,6 +1,6 @@
 'use client';
 // The history: messages by sequence with day separators, older pages loaded as you scroll up, no jumps.
-import { Fragment, useLayoutEffect, useRef, useState } from 'react';
+import { Fragment, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Message, SystemEvent } from '@/lib/schemas.ts';
 import type { ConversationMessages, PendingMessage } from '@/lib/sync/message-store.ts';
 import { MessageBubble, PendingBubble } from '../messages/bubble.tsx';
@@ -12,10 +12,12 @@ import { describeSystemEvent, type NameOf } from '../ui/people.ts';
 const LOAD_OLDER_MARGIN = 400;
 // Within this distance of the bottom, new messages keep the view pinned to the bottom.
 const STICKY_BOTTOM = 80;
+// A message jumped to stays marked this long.
+const HIGHLIGHT_MS = 1_600;
 
 type Row = { kind: 'message'; message: Message } | { kind: 'pending'; pending: PendingMessage };
 
-export function MessageList({ view, meId, isDirect, nameOf, allDeliveredSeq, allReadSeq, onLoadOlder, onBottomVisibleSeq, onRetry, onDiscard, actions }: {
+export function MessageList({ view, meId, isDirect, nameOf, allDeliveredSeq, allReadSeq, onLoadOlder, onBottomVisibleSeq, onRetry, onDiscard, actions, jump }: {
   view: ConversationMessages;
   meId: string;
   isDirect: boolean;
@@ -33,8 +35,18 @@ export function MessageList({ view, meId, isDirect, nameOf, allDeliveredSeq, all
   onRetry: (clientId: string) => void;
   onDiscard: (clientId: string) => void;
   actions: MessageActions;
+  /** Scroll to this message (held by now) and mark it for a moment; a new object each time. */
+  jump: { seq: number } | null;
 }) {
   const ref = useRef<HTMLDivElement>(null);
+  const [highlighted, setHighlighted] = useState<number | null>(null);
+  useEffect(() => {
+    if (!jump) return;
+    ref.current?.querySelector(`li[data-seq="${jump.seq}"]`)?.scrollIntoView({ block: 'center' });
+    setHighlighted(jump.seq);
+    const timer = setTimeout(() => setHighlighted(null), HIGHLIGHT_MS);
+    return () => clearTimeout(timer);
+  }, [jump]);
   const fromBottom = useRef(0); // scrollHeight - scrollTop, kept across renders
   const [loadingOlder, setLoadingOlder] = useState(false);
 
@@ -128,11 +140,12 @@ export function MessageList({ view, meId, isDirect, nameOf, allDeliveredSeq, all
                     </li>
                   ) : row.kind === 'message' ? (
                     <MessageBubble message={row.message} mine={row.message.senderId === meId} meId={meId} nameOf={nameOf} actions={actions}
+                      highlighted={highlighted === row.message.seq}
                       status={row.message.seq <= readUpTo ? 'read' : row.message.seq <= deliveredUpTo ? 'delivered' : 'sent'}
                       sender={!isDirect && row.message.senderId !== meId && (newDay || !continuesRun(prev, row.message))
                         ? { id: row.message.senderId, name: nameOf(row.message.senderId) ?? 'Former member' } : undefined} />
                   ) : (
-                    <PendingBubble pending={row.pending} onRetry={() => onRetry(row.pending.clientId)} onDiscard={() => onDiscard(row.pending.clientId)} />
+                    <PendingBubble pending={row.pending} nameOf={nameOf} onRetry={() => onRetry(row.pending.clientId)} onDiscard={() => onDiscard(row.pending.clientId)} />
                   )}
                 </Fragment>
               );

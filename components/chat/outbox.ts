@@ -2,7 +2,7 @@
 // The durable outbox: a send waits in IndexedDB until the server acknowledges it, across reloads,
 // outages and restarts, and always goes out with its original client id (so never twice).
 import { openDB, type IDBPDatabase } from 'idb';
-import type { Message } from '@/lib/schemas.ts';
+import type { Message, Quote } from '@/lib/schemas.ts';
 import type { MessageStore, PendingMessage } from '@/lib/sync/message-store.ts';
 import { newClientId } from '@/lib/uuid.ts';
 import { errorMessage } from '../trpc.tsx';
@@ -13,15 +13,20 @@ interface OutboxEntry {
   clientId: string;
   conversationId: string;
   body: string;
+  /** A reply: the message it quotes, as it was when the reply was written. */
+  replyTo?: Quote;
   createdAt: number;
   status: PendingMessage['status'];
   error?: string;
 }
 
-export type SendFn = (input: { conversationId: string; clientId: string; body: string }) => Promise<Message>;
+export type SendFn = (input: { conversationId: string; clientId: string; body: string; replyToSeq?: number }) => Promise<Message>;
 
 function toPending(e: OutboxEntry): PendingMessage {
-  return { clientId: e.clientId, conversationId: e.conversationId, body: e.body, createdAt: new Date(e.createdAt), status: e.status, error: e.error };
+  return {
+    clientId: e.clientId, conversationId: e.conversationId, body: e.body, replyTo: e.replyTo,
+    createdAt: new Date(e.createdAt), status: e.status, error: e.error,
+  };
 }
 
 export class Outbox {
@@ -56,8 +61,8 @@ export class Outbox {
     this.kick();
   }
 
-  async enqueue(conversationId: string, body: string): Promise<void> {
-    const entry: OutboxEntry = { clientId: newClientId(), conversationId, body, createdAt: Date.now(), status: 'sending' };
+  async enqueue(conversationId: string, body: string, replyTo?: Quote): Promise<void> {
+    const entry: OutboxEntry = { clientId: newClientId(), conversationId, body, ...(replyTo && { replyTo }), createdAt: Date.now(), status: 'sending' };
     this.store.addPending(toPending(entry)); // on screen at once, stored right after
     await (await this.db).put('sends', entry);
     this.kick();
@@ -102,7 +107,8 @@ export class Outbox {
         for (const entry of await this.entries()) {
           if (entry.status !== 'sending') continue;
           try {
-            const message = await this.send({ conversationId: entry.conversationId, clientId: entry.clientId, body: entry.body });
+            const { conversationId, clientId, body, replyTo } = entry;
+            const message = await this.send({ conversationId, clientId, body, ...(replyTo && { replyToSeq: replyTo.seq }) });
             this.accept(message);
             await (await this.db).delete('sends', entry.clientId);
             this.attempt = 0;

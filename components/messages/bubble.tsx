@@ -9,6 +9,7 @@ import { AlertIcon, BlockedIcon, ClockIcon, DoubleTickIcon, TickIcon } from '../
 import { LinkifiedText } from '../ui/linkified-text.tsx';
 import { nameColour, type NameOf } from '../ui/people.ts';
 import { MessageMenu, useMenuGestures, type MessageActions } from './message-menu.tsx';
+import { QuoteBlock } from './quote.tsx';
 import { Reactions } from './reactions.tsx';
 
 export type TickStatus = 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
@@ -36,9 +37,11 @@ function Body({ children, footerWidth }: { children: ReactNode; footerWidth: str
   );
 }
 
-export function MessageBubble({ message, mine, status, sender, meId, nameOf, actions }: {
+export function MessageBubble({ message, mine, status, sender, meId, nameOf, actions, highlighted = false }: {
   message: Message;
   mine: boolean;
+  /** Just jumped to (from a reply's quote): briefly marked. */
+  highlighted?: boolean;
   status: TickStatus;
   /** In groups, the first of a run of someone else's messages is labelled with their name. */
   sender?: { id: string; name: string };
@@ -61,10 +64,15 @@ export function MessageBubble({ message, mine, status, sender, meId, nameOf, act
   );
   const footerWidth = `${message.edited ? (mine ? 'w-[8.5rem]' : 'w-28') : mine ? 'w-[5.5rem]' : 'w-16'}`;
   return (
-    <li className={`group/row flex flex-col ${mine ? 'items-end' : 'items-start'} ${sender ? 'pt-1' : ''}`} data-seq={message.seq}>
+    <li className={`group/row flex flex-col rounded-lg transition-colors duration-700 ${mine ? 'items-end' : 'items-start'} ${sender ? 'pt-1' : ''} ${
+      highlighted ? 'bg-brand/20 dark:bg-emerald-400/20' : ''
+    }`} data-seq={message.seq}>
       <div className={`flex max-w-[92%] items-center gap-1 sm:max-w-[70%] ${mine ? 'flex-row' : 'flex-row-reverse'}`} {...gestures}>
         {menu}
         <Frame mine={mine} sender={sender} footer={footer}>
+          {message.replyTo && !message.deleted && (
+            <QuoteBlock quote={message.replyTo} name={nameOf(message.replyTo.senderId) ?? 'Former member'} onOpen={() => actions.show(message.replyTo!.seq)} />
+          )}
           {message.deleted ? (
             <Body footerWidth="w-16">
               <span className="inline-flex items-center gap-1.5 italic text-neutral-600 dark:text-neutral-300">
@@ -88,7 +96,7 @@ export function MessageBubble({ message, mine, status, sender, meId, nameOf, act
   );
 }
 
-export function PendingBubble({ pending, onRetry, onDiscard }: { pending: PendingMessage; onRetry: () => void; onDiscard: () => void }) {
+export function PendingBubble({ pending, nameOf, onRetry, onDiscard }: { pending: PendingMessage; nameOf: NameOf; onRetry: () => void; onDiscard: () => void }) {
   const at = pending.createdAt;
   const footer = (
     <>
@@ -100,6 +108,7 @@ export function PendingBubble({ pending, onRetry, onDiscard }: { pending: Pendin
     <li className="flex justify-end">
       <div className="max-w-[92%] sm:max-w-[70%]">
         <Frame mine footer={footer}>
+          {pending.replyTo && <QuoteBlock quote={pending.replyTo} name={nameOf(pending.replyTo.senderId) ?? 'Former member'} />}
           <Body footerWidth="w-[5.5rem]">
             <LinkifiedText text={pending.body} />
           </Body>

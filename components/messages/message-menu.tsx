@@ -12,11 +12,16 @@ import { useDismiss } from '../ui/use-dismiss.ts';
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
 
 export interface MessageActions {
+  /** False for a former member: they may read and copy, nothing more. */
+  canChange: boolean;
+  reply(message: Message): void;
   react(message: Message, emoji: string | null): void;
   copy(message: Message): void;
   edit(message: Message): void;
   remove(message: Message): void;
   info(message: Message): void;
+  /** Shows a message (the one a reply quotes), loading history as far up as needed. */
+  show(seq: number): void;
 }
 
 interface Item {
@@ -27,7 +32,10 @@ interface Item {
 
 function itemsFor(message: Message, mine: boolean, actions: MessageActions): Item[] {
   const age = Date.now() - message.createdAt.getTime();
-  const items: Item[] = [{ label: 'Copy', run: () => actions.copy(message) }];
+  const items: Item[] = [];
+  if (actions.canChange) items.push({ label: 'Reply', run: () => actions.reply(message) });
+  items.push({ label: 'Copy', run: () => actions.copy(message) });
+  if (!actions.canChange) return items;
   if (mine && age < EDIT_WINDOW_MS) items.push({ label: 'Edit', run: () => actions.edit(message) });
   if (mine) items.push({ label: 'Message info', run: () => actions.info(message) });
   if (mine && age < DELETE_WINDOW_MS) items.push({ label: 'Delete for everyone', run: () => actions.remove(message), danger: true });
@@ -100,6 +108,7 @@ export function MessageMenu({ message, mine, meId, actions, open, onOpenChange }
         <div ref={menu} role="menu" aria-label="Message actions" onKeyDown={onKeyDown}
           style={{ position: 'fixed', width: MENU_WIDTH, ...(place ?? { left: -9999, top: 0 }) }}
           className="z-40 overflow-hidden rounded-xl bg-surface-panel py-1 text-sm shadow-lg ring-1 ring-black/10 dark:bg-surface-panel-dark dark:ring-white/10">
+          {actions.canChange && (<>
           <div className="flex justify-between px-2 py-1" role="group" aria-label="React">
             {QUICK_REACTIONS.map((emoji) => (
               <button key={emoji} type="button" role="menuitem" aria-label={current === emoji ? `Remove reaction ${emoji}` : `React ${emoji}`}
@@ -110,6 +119,7 @@ export function MessageMenu({ message, mine, meId, actions, open, onOpenChange }
             ))}
           </div>
           <div className="my-1 border-t border-black/5 dark:border-white/10" />
+          </>)}
           {itemsFor(message, mine, actions).map((item) => (
             <button key={item.label} type="button" role="menuitem" onClick={() => choose(item.run)}
               className={`block w-full px-4 py-2 text-left hover:bg-black/5 focus:bg-black/5 focus:outline-none dark:hover:bg-white/10 dark:focus:bg-white/10 ${

@@ -13,7 +13,7 @@ import type { MessageActions } from './message-menu.tsx';
 // A notice ("Copied", or why a change failed) stays this long.
 const NOTICE_MS = 4_000;
 
-export function useMessageActions(conversationId: string, client: ChatClient, onInfo: (seq: number) => void): { actions: MessageActions; overlay: ReactNode } {
+export function useMessageActions(conversationId: string, client: ChatClient, handlers: Pick<MessageActions, 'canChange' | 'reply' | 'show' | 'info'>): { actions: MessageActions; overlay: ReactNode } {
   const utils = trpc.useUtils();
   const [editing, setEditing] = useState<Message | null>(null);
   const [removing, setRemoving] = useState<Message | null>(null);
@@ -29,6 +29,7 @@ export function useMessageActions(conversationId: string, client: ChatClient, on
   const ref = (m: Message) => ({ conversationId, seq: m.seq, clientId: newClientId() });
 
   const actions: MessageActions = {
+    ...handlers,
     react: (m, emoji) => void utils.client.messages.react.mutate({ ...ref(m), emoji }).then(accept, failed),
     copy: (m) =>
       void navigator.clipboard.writeText(m.body).then(
@@ -37,7 +38,6 @@ export function useMessageActions(conversationId: string, client: ChatClient, on
       ),
     edit: setEditing,
     remove: setRemoving,
-    info: (m) => onInfo(m.seq),
   };
 
   const overlay = (

@@ -1,11 +1,12 @@
 // The one owner of a conversation's messages on a client: committed ones keyed by seq, plus sends in flight.
-import { applyChanges } from '../message-changes.ts';
-import type { Message } from '../schemas.ts';
+import { applyChanges, toQuote } from '../message-changes.ts';
+import type { Message, Quote } from '../schemas.ts';
 
 export interface PendingMessage {
   clientId: string;
   conversationId: string;
   body: string;
+  replyTo?: Quote;
   createdAt: Date;
   status: 'sending' | 'failed';
   error?: string;
@@ -35,6 +36,16 @@ interface Entry {
 
 export const EMPTY_CONVERSATION: ConversationMessages = Object.freeze({ messages: [], topSeq: 0, pending: [], hasMoreBefore: false, loaded: false });
 
+/** A reply whose quoted message is held shows that message as it is now (edited or deleted since). */
+function withCurrentQuotes(messages: Message[]): Message[] {
+  if (!messages.some((m) => m.replyTo)) return messages;
+  const bySeq = new Map(messages.map((m) => [m.seq, m]));
+  return messages.map((m) => {
+    const target = m.replyTo && bySeq.get(m.replyTo.seq);
+    return target ? { ...m, replyTo: toQuote(target) } : m;
+  });
+}
+
 export class MessageStore {
   private readonly entries = new Map<string, Entry>();
   private readonly listeners = new Set<() => void>();
@@ -51,7 +62,7 @@ export class MessageStore {
     if (e.snapshot) return e.snapshot;
     const held = [...e.bySeq.values()].sort((a, b) => a.seq - b.seq);
     return (e.snapshot = {
-      messages: applyChanges(held, held),
+      messages: withCurrentQuotes(applyChanges(held, held)),
       topSeq: held.at(-1)?.seq ?? 0,
       pending: [...e.pending.values()],
       hasMoreBefore: e.hasMoreBefore,

@@ -16,6 +16,7 @@ import type {
 import { getDb, getPool } from '../db/client.ts';
 import { Prisma } from '../db/generated/client.ts';
 import { AppError, notAMember } from '../errors.ts';
+import { latestEditBody } from '../messages/write.ts';
 
 // The lowest delivered/read watermark over the current members of conversation c: what every member
 // has. The sender's own watermarks pass every message they sent, so for their messages this is "all
@@ -183,11 +184,7 @@ const INBOX = `
     WHERE x.conversation_id = m.conversation_id AND x.seq <= m.last_seq AND x.kind <> 'change'
     ORDER BY x.seq DESC LIMIT 1
   ) lm ON true
-  LEFT JOIN LATERAL (
-    SELECT e.body FROM messages e
-    WHERE e.conversation_id = m.conversation_id AND e.target_seq = lm.seq AND e.seq <= m.last_seq AND e.event->>'type' = 'message.edited'
-    ORDER BY e.seq DESC LIMIT 1
-  ) le ON lm.deleted_at IS NULL
+  LEFT JOIN LATERAL (SELECT ${latestEditBody('m.conversation_id', 'lm.seq', 'm.last_seq')} AS body) le ON lm.deleted_at IS NULL
   LEFT JOIN users ls ON ls.id = lm.sender_id
   ${AGGREGATE_WATERMARKS}
   ORDER BY m.last_at DESC, m.conversation_id DESC`;

@@ -161,7 +161,11 @@ describe('changes and membership windows', () => {
     const { users: [alice, bob, carol], conversationId } = await createGroup('window', 3);
     const m = await send(alice, conversationId, 'before');
     await react(bob, conversationId, m.seq, '👍');
+    const carolsClientId = randomUUID();
+    const carols = await react(carol, conversationId, m.seq, '😮', carolsClientId);
     await carol.caller.groups.leave({ conversationId });
+    // Idempotency first: her retry is answered with the original, though she is no longer a member.
+    expect(await react(carol, conversationId, m.seq, '😮', carolsClientId)).toEqual(carols);
     await fanout.idle();
     const carolEvents = await EventReader.open(carol.id);
     try {
@@ -170,10 +174,14 @@ describe('changes and membership windows', () => {
       await expectTRPCError(react(carol, conversationId, m.seq, '👍'), 'FORBIDDEN');
       const marker = await send(alice, conversationId, 'marker');
       expect(carolEvents.events.filter((e) => e.type === 'message.new')).toEqual([]);
-      expect(await shown(carol, conversationId, m.seq)).toMatchObject({ body: 'before', reactions: [{ emoji: '👍', userIds: [bob.id] }] });
+      expect(await shown(carol, conversationId, m.seq)).toMatchObject({
+        body: 'before', reactions: [{ emoji: '👍', userIds: [bob.id] }, { emoji: '😮', userIds: [carol.id] }],
+      });
       expect(await shown(carol, conversationId, m.seq)).not.toHaveProperty('edited');
       expect((await carol.caller.conversations.get({ conversationId })).lastMessage?.seq).toBeLessThan(marker.seq);
-      expect(await shown(alice, conversationId, m.seq)).toMatchObject({ body: 'after', edited: true, reactions: [{ emoji: '🎉', userIds: [bob.id] }] });
+      expect(await shown(alice, conversationId, m.seq)).toMatchObject({
+        body: 'after', edited: true, reactions: [{ emoji: '😮', userIds: [carol.id] }, { emoji: '🎉', userIds: [bob.id] }],
+      });
     } finally {
       await carolEvents.close();
     }

@@ -41,19 +41,21 @@ async function changeMessage(
 ): Promise<Message> {
   const { conversationId, seq, clientId } = request;
   const result = await getDb().$transaction(async (tx) => {
+    // Under the lock, so a retry racing its original finds it; before the membership check, so a
+    // retry is answered with the original even after its sender left.
+    const locked = await lockConversation(tx, conversationId);
     const earlier = await tx.message.findUnique({ where: { senderId_clientId: { senderId: actorId, clientId } } });
     if (earlier) {
       const same = earlier.conversationId === conversationId && earlier.kind === 'change' && Number(earlier.targetSeq) === seq;
       if (!same) throw new AppError('CONFLICT', 'This client id was already used for another message', 'clientId');
       return { message: toMessage(earlier), created: false };
     }
-    const locked = await lockConversation(tx, conversationId);
     const member = locked && (await tx.member.findUnique({ where: { conversationId_userId: { conversationId, userId: actorId } } }));
     if (!locked || !member || member.leftSeq !== null) throw notAMember();
     const row = seq >= member.fromSeq ? await tx.message.findUnique({ where: { conversationId_seq: { conversationId, seq } } }) : null;
     if (!row || row.kind === 'change') throw new AppError('NOT_FOUND', 'No such message', 'seq');
     if (row.kind !== 'text') throw new AppError('BAD_REQUEST', 'Messages about the group cannot be changed', 'seq');
-    const [message] = await foldChanges(tx, [toMessage(row)], null);
+    const [message] = await foldChanges(tx, [row], null);
     if (message.deleted) throw new AppError('CONFLICT', 'This message was deleted', 'seq');
     const now = new Date();
     const { event, body = '' } = await decide({ message, tx, actorId, now });
@@ -70,6 +72,7 @@ async function changeMessage(
       targetSeq: BigInt(seq),
     };
     await append(tx, conversationId, [change]);
+    await tx.message.update({ where: { conversationId_seq: { conversationId, seq } }, data: { changedSeq: change.seq } });
     return { message: toMessage(change), created: true };
   });
   if (result.created) fanout.publish(conversationId, [result.message]);

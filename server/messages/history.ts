@@ -1,28 +1,71 @@
 // History pages by sequence, each message in its current state as the caller may see it.
 import type { ListMessagesInput, Message, MessagePage } from '../../lib/schemas.ts';
-import { applyChanges } from '../../lib/message-changes.ts';
+import { applyChanges, toQuote } from '../../lib/message-changes.ts';
 import type { ReadableRange } from '../conversations/service.ts';
-import { getDb } from '../db/client.ts';
+import { getDb, getPool } from '../db/client.ts';
 import type { Prisma } from '../db/generated/client.ts';
-import { toMessage } from './write.ts';
+import { toMessage, type MessageRow } from './write.ts';
 
 /** A page never holds more rows than this, however many changes lie between its messages. */
 const MAX_PAGE_ROWS = 1000;
 
+/** A stored message with what a page needs to complete it. */
+export type HistoryRow = MessageRow & { changedSeq: bigint | null; replyToSeq: bigint | null };
+
+const COLUMNS = `id, conversation_id AS "conversationId", seq, sender_id AS "senderId", client_id AS "clientId", body, kind,
+  event, created_at AS "createdAt", deleted_at AS "deletedAt", changed_seq AS "changedSeq", reply_to_seq AS "replyToSeq"`;
+
+// One prepared statement per page, read at every opening of a chat: the page's `limit` shown messages
+// (text and system) below $3 and at or above $2, then every row from the first of them up, changes
+// included, newest first up to MAX_PAGE_ROWS.
+const PAGE = `
+  WITH shown AS (
+    SELECT seq FROM messages
+    WHERE conversation_id = $1::uuid AND seq >= $2::bigint AND seq < $3::bigint AND kind <> 'change'
+    ORDER BY seq DESC LIMIT $4
+  )
+  SELECT ${COLUMNS} FROM messages
+  WHERE conversation_id = $1::uuid AND seq >= GREATEST($2::bigint, COALESCE((SELECT min(seq) FROM shown), $2::bigint)) AND seq < $3::bigint
+  ORDER BY seq DESC LIMIT ${MAX_PAGE_ROWS}`;
+
+// A gap fill: the next `limit` seqs after $2 up to $3, changes included.
+const AFTER = `
+  SELECT ${COLUMNS} FROM messages
+  WHERE conversation_id = $1::uuid AND seq > $2::bigint AND seq < $3::bigint
+  ORDER BY seq ASC LIMIT $4`;
+
 /**
  * The messages with every change to them up to `bound` (a former member's departure; null: all)
- * folded in. A change's seq is above its message's, so the changes may lie beyond the page.
+ * folded in. Only those whose changed_seq says they have changes are looked up; a change's seq is
+ * above its message's, so the changes may lie beyond the page.
  */
-export async function foldChanges(db: Prisma.TransactionClient, messages: Message[], bound: bigint | null): Promise<Message[]> {
-  const targets = messages.filter((m) => m.kind === 'text' && !m.deleted).map((m) => BigInt(m.seq));
+export async function foldChanges(db: Prisma.TransactionClient, rows: HistoryRow[], bound: bigint | null): Promise<Message[]> {
+  const messages = rows.map(toMessage);
+  // pg hands bigint columns over as strings, Prisma as bigints.
+  const targets = rows.filter((r) => r.kind === 'text' && r.changedSeq !== null && r.deletedAt == null).map((r) => BigInt(r.seq));
   if (targets.length === 0) return messages;
   const changes = await db.message.findMany({
-    where: { conversationId: messages[0].conversationId, targetSeq: { in: targets }, ...(bound !== null && { seq: { lte: bound } }) },
+    where: { conversationId: rows[0].conversationId, targetSeq: { in: targets }, ...(bound !== null && { seq: { lte: bound } }) },
     orderBy: { seq: 'asc' },
   });
   if (changes.length === 0) return messages;
   const folded = new Map(applyChanges(messages, changes.map(toMessage)).map((m) => [m.seq, m]));
   return messages.map((m) => folded.get(m.seq) ?? m);
+}
+
+/**
+ * Replies get the message they quote, in its state up to `bound` (which may lie before the reader's
+ * window: the quote is part of the reply, as its sender chose to repeat it).
+ */
+async function withQuotes(db: Prisma.TransactionClient, messages: Message[], rows: HistoryRow[], bound: bigint | null): Promise<Message[]> {
+  const replyTo = new Map(rows.filter((r) => r.replyToSeq !== null).map((r) => [Number(r.seq), BigInt(r.replyToSeq!)]));
+  if (replyTo.size === 0) return messages;
+  const quoted = await db.message.findMany({ where: { conversationId: rows[0].conversationId, seq: { in: [...new Set(replyTo.values())] } } });
+  const current = new Map((await foldChanges(db, quoted, bound)).map((m) => [m.seq, m]));
+  return messages.map((m) => {
+    const target = current.get(Number(replyTo.get(m.seq)));
+    return target ? { ...m, replyTo: toQuote(target) } : m;
+  });
 }
 
 /**
@@ -34,29 +77,17 @@ export async function foldChanges(db: Prisma.TransactionClient, messages: Messag
  */
 export async function listMessages(input: ListMessagesInput, view: ReadableRange): Promise<MessagePage> {
   const { conversationId, before, after, limit } = input;
+  // Below this seq: the end of the window, and `before`.
+  const end = [view.toSeq === null ? null : view.toSeq + 1n, before === undefined ? null : BigInt(before)]
+    .filter((x): x is bigint => x !== null)
+    .reduce((a, b) => (b < a ? b : a), 2n ** 62n);
+  const { rows } =
+    after !== undefined
+      ? await getPool().query<HistoryRow>({ name: 'history-after', text: AFTER, values: [conversationId, BigInt(Math.max(after, Number(view.fromSeq) - 1)), end, limit] })
+      : await getPool().query<HistoryRow>({ name: 'history-page', text: PAGE, values: [conversationId, view.fromSeq, end, limit] });
+  if (after === undefined) rows.reverse();
   const db = getDb();
-  const seq = { gte: view.fromSeq, ...(view.toSeq !== null && { lte: view.toSeq }) };
-  let rows;
-  if (after !== undefined) {
-    rows = await db.message.findMany({ where: { conversationId, seq: { ...seq, gt: after } }, orderBy: { seq: 'asc' }, take: limit });
-  } else {
-    const below = before !== undefined ? { lt: before } : {};
-    const shown = await db.message.findMany({
-      where: { conversationId, seq: { ...seq, ...below }, kind: { not: 'change' } },
-      orderBy: { seq: 'desc' },
-      take: limit,
-      select: { seq: true },
-    });
-    const from = shown.at(-1)?.seq ?? view.fromSeq;
-    rows = (
-      await db.message.findMany({
-        where: { conversationId, seq: { ...seq, ...below, gte: from > view.fromSeq ? from : view.fromSeq } },
-        orderBy: { seq: 'desc' },
-        take: MAX_PAGE_ROWS,
-      })
-    ).reverse();
-  }
-  const messages = await foldChanges(db, rows.map(toMessage), view.toSeq);
+  const messages = await withQuotes(db, await foldChanges(db, rows, view.toSeq), rows, view.toSeq);
   const fromSeq = Number(view.fromSeq);
   const first = messages[0]?.seq ?? before ?? (after !== undefined ? after + 1 : fromSeq);
   return { messages, fromSeq, hasMoreBefore: first > fromSeq };

@@ -1,6 +1,7 @@
 // The writes of a conversation's sequence: sends in batches (one statement, one commit), and system messages.
 import { randomUUID } from 'node:crypto';
-import type { ConversationId, Message, SystemEvent, UserId } from '../../lib/schemas.ts';
+import { toQuote } from '../../lib/message-changes.ts';
+import type { ConversationId, Message, Quote, SystemEvent, UserId } from '../../lib/schemas.ts';
 import { getPool } from '../db/client.ts';
 import type { Prisma } from '../db/generated/client.ts';
 import { AppError, notAMember } from '../errors.ts';
@@ -11,6 +12,8 @@ export interface Send {
   senderId: UserId;
   clientId: string;
   body: string;
+  /** A reply: the seq of the message it quotes. */
+  replyToSeq?: number;
 }
 
 export type SendOutcome =
@@ -138,11 +141,50 @@ interface SendRow {
   push_to: string[] | null;
 }
 
-// One prepared call for a whole batch (prisma/migrations/20261202000000_send_batch): 10 round trips
-// and ~7 ms of CPU per message through Prisma's query builder before (bench/capacity.ts).
-const SEND_BATCH = 'SELECT * FROM parley_send($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::bigint[], $6)';
+// One prepared call for a whole batch (prisma/migrations/20261202000000_send_batch, replies since
+// 20261204010000_replies): 10 round trips and ~7 ms of CPU per message through Prisma's query
+// builder before (bench/capacity.ts).
+const SEND_BATCH = 'SELECT * FROM parley_send($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::bigint[], $6::bigint[], $7)';
 
 const CLIENT_ID_TAKEN = () => new AppError('CONFLICT', 'This client id was already used for another message', 'clientId');
+const NO_SUCH_QUOTE = () => new AppError('BAD_REQUEST', 'You can only reply to a message of this chat that you can see', 'replyToSeq');
+
+/**
+ * What the newest text of message (conversation `conv`, seq `seq`) is up to seq `bound`: the body of
+ * its latest edit, or null when it was not edited. The one definition, as SQL over those expressions.
+ */
+export const latestEditBody = (conv: string, seq: string, bound: string) => `
+  (SELECT e.body FROM messages e
+    WHERE e.conversation_id = ${conv} AND e.target_seq = ${seq} AND e.seq <= ${bound} AND e.event->>'type' = 'message.edited'
+    ORDER BY e.seq DESC LIMIT 1)`;
+
+const QUOTES = `
+  SELECT t.ord::int AS ord, m.seq, m.sender_id, m.deleted_at IS NOT NULL AS deleted,
+    COALESCE(CASE WHEN m.deleted_at IS NULL THEN ${latestEditBody('m.conversation_id', 'm.seq', 'c.last_seq')} END, m.body) AS body
+  FROM unnest($1::uuid[], $2::uuid[], $3::bigint[]) WITH ORDINALITY AS t(cid, sender, seq, ord)
+  JOIN members mb ON mb.conversation_id = t.cid AND mb.user_id = t.sender AND mb.from_seq <= t.seq
+  JOIN conversations c ON c.id = t.cid
+  JOIN messages m ON m.conversation_id = t.cid AND m.seq = t.seq AND m.kind <> 'change'`;
+
+/**
+ * The messages that the replies among `sends` quote, by position in `sends`; a reply whose quote the
+ * sender may not see (no such message, a change, before they joined) has none. One query for the
+ * batch, only when it holds replies: the batch's order is fixed already, so this wait reorders nothing.
+ */
+async function quotesFor(sends: Send[]): Promise<Map<number, Quote>> {
+  const replies = sends.flatMap((s, i) => (s.replyToSeq === undefined ? [] : [{ s, i }]));
+  const quotes = new Map<number, Quote>();
+  if (replies.length === 0) return quotes;
+  const { rows } = await getPool().query<{ ord: number; seq: string; sender_id: string; deleted: boolean; body: string }>({
+    name: 'reply-quotes',
+    text: QUOTES,
+    values: [replies.map((r) => r.s.conversationId), replies.map((r) => r.s.senderId), replies.map((r) => r.s.replyToSeq)],
+  });
+  for (const r of rows) {
+    quotes.set(replies[r.ord - 1].i, toQuote({ seq: Number(r.seq), senderId: r.sender_id, body: r.body, ...(r.deleted && { deleted: true }) }));
+  }
+  return quotes;
+}
 
 /**
  * Writes sends to any conversations in one statement and one commit, and returns one outcome per
@@ -163,29 +205,41 @@ export async function writeSends(sends: Send[], ids: Snowflake, now: () => Date 
     }
     return i;
   });
-  const createdAt = now();
-  const { rows } = await getPool().query<SendRow>({
-    name: 'send-batch',
-    text: SEND_BATCH,
-    values: [
-      unique.map((s) => s.conversationId),
-      unique.map((s) => s.senderId),
-      unique.map((s) => s.clientId),
-      unique.map((s) => s.body),
-      unique.map(() => ids.next().toString()),
-      createdAt,
-    ],
-  });
+  const quotes = await quotesFor(unique);
   const outcomes = new Array<SendOutcome>(unique.length);
+  // A reply to a message the sender cannot see fails alone; the rest of the batch is written.
+  const written: number[] = [];
+  unique.forEach((s, i) => {
+    if (s.replyToSeq !== undefined && !quotes.has(i)) outcomes[i] = { ok: false, error: NO_SUCH_QUOTE() };
+    else written.push(i);
+  });
+  const batch = written.map((i) => unique[i]);
+  const createdAt = now();
+  const { rows } = batch.length
+    ? await getPool().query<SendRow>({
+        name: 'send-batch',
+        text: SEND_BATCH,
+        values: [
+          batch.map((s) => s.conversationId),
+          batch.map((s) => s.senderId),
+          batch.map((s) => s.clientId),
+          batch.map((s) => s.body),
+          batch.map(() => ids.next().toString()),
+          batch.map((s) => s.replyToSeq ?? null),
+          createdAt,
+        ],
+      })
+    : { rows: [] as SendRow[] };
   const audiences = new Map<ConversationId, Audience>();
   for (const row of rows) {
     if (row.status === 'audience') {
       audiences.set(row.cid!, { recipients: row.recipients!, pushTo: row.push_to ?? [] });
       continue;
     }
-    const s = unique[row.ord - 1];
-    if (row.status === 'forbidden') outcomes[row.ord - 1] = { ok: false, error: notAMember() };
-    else if (row.status === 'conflict') outcomes[row.ord - 1] = { ok: false, error: CLIENT_ID_TAKEN() };
+    const i = written[row.ord - 1];
+    const s = unique[i];
+    if (row.status === 'forbidden') outcomes[i] = { ok: false, error: notAMember() };
+    else if (row.status === 'conflict') outcomes[i] = { ok: false, error: CLIENT_ID_TAKEN() };
     else {
       const message: Message = {
         id: row.id!,
@@ -198,7 +252,9 @@ export async function writeSends(sends: Send[], ids: Snowflake, now: () => Date 
         event: null,
         createdAt: row.created_at ?? createdAt,
       };
-      outcomes[row.ord - 1] = { ok: true, message, created: row.status === 'created' };
+      const quote = quotes.get(i);
+      if (quote) message.replyTo = quote;
+      outcomes[i] = { ok: true, message, created: row.status === 'created' };
     }
   }
   // A send given twice in the batch gets its first copy's outcome.
