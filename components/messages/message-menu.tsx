@@ -70,9 +70,14 @@ export function MessageMenu({ message, mine, meId, actions, open, onOpenChange }
     if (!open) return setPlace(null);
     if (button.current && menu.current) setPlace(placeMenu(button.current, menu.current, mine));
   }, [open, mine]);
-  // Focus the first reaction when the menu opens; back to the button when it closes from the keyboard.
+  // Focus the first item when the menu opens; back to the button when it closes with the focus in it
+  // (Esc, or an item chosen: the focus would be lost with the menu). A click elsewhere keeps its own.
+  const wasOpen = useRef(false);
   useEffect(() => {
     if (open && place) menu.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (!open && wasOpen.current && lost) button.current?.focus();
+    wasOpen.current = open;
   }, [open, place]);
 
   const current = reactionOf(message, meId);

@@ -13,9 +13,10 @@ export function QuoteBlock({ quote, name, onOpen }: { quote: Quote; name: string
       </span>
     </>
   );
-  const frame = 'block w-full min-w-0 rounded-md border-l-4 border-current bg-black/5 px-2 py-1 text-left dark:bg-white/10';
+  // Lighter than the bubble (darker in dark mode), so the sender's colour keeps its contrast.
+  const frame = 'block w-full min-w-0 rounded-md border-l-4 border-current bg-white/60 px-2 py-1 text-left dark:bg-black/25';
   return onOpen ? (
-    <button type="button" onClick={onOpen} aria-label={`Reply to ${name}: show the message`} className={`${frame} ${nameColour(quote.senderId)} mb-1 hover:bg-black/10 dark:hover:bg-white/15`}>
+    <button type="button" onClick={onOpen} aria-label={`Reply to ${name}: show the message`} className={`${frame} ${nameColour(quote.senderId)} mb-1 hover:bg-white/90 dark:hover:bg-black/40`}>
       {content}
     </button>
   ) : (
