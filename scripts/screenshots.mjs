@@ -139,8 +139,8 @@ for (const scheme of ['light', 'dark']) {
     await page.getByRole('dialog', { name: 'Who reacted' }).waitFor();
     await page.screenshot({ path: `${out}/message-reactions-${label}-${scheme}.png` });
     await page.keyboard.press('Escape');
-    await bubbleOf('Yes! 10am').hover();
-    await bubbleOf('Yes! 10am').getByRole('button', { name: 'Message menu' }).click();
+    await bubbleOf('Yes! 10am').first().hover();
+    await bubbleOf('Yes! 10am').first().getByRole('button', { name: 'Message menu' }).click();
     await page.getByRole('menuitem', { name: 'Reply' }).click();
     await page.getByRole('textbox', { name: 'Message' }).fill('Can we make it 10:30?');
     await page.screenshot({ path: `${out}/message-reply-${label}-${scheme}.png` });

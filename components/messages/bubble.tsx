@@ -88,7 +88,7 @@ export function MessageBubble({ message, mine, status, sender, meId, nameOf, act
         </Frame>
       </div>
       {message.reactions && (
-        <div className="px-2">
+        <div className="relative z-[1] mb-1 px-2">
           <Reactions reactions={message.reactions} meId={meId} nameOf={nameOf} mine={mine} onRemove={() => actions.react(message, null)} />
         </div>
       )}
