@@ -15,6 +15,9 @@ test('scrolling up loads earlier pages in order, without duplicates or jumps', a
     expect(res.ok()).toBe(true);
   }
 
+  // Read elsewhere already: the chat opens at its newest message (unread ones open at the first of them: reading.spec.ts).
+  const read = await bob.context.request.post('/api/trpc/receipts.ack', { data: { json: { receipts: [{ conversationId, readSeq: 120 }] } } });
+  expect(read.ok()).toBe(true);
   await bob.page.goto(`/c/${conversationId}`);
   const log = bob.page.getByRole('log', { name: 'Messages' });
   await expect(log.getByText('message 120', { exact: true })).toBeInViewport();

@@ -97,7 +97,9 @@ test('a reply quotes its message on both sides; its quote jumps to the original,
     mutate<{ seq: number }>(alice, 'messages.send', { conversationId: chat.id, clientId: crypto.randomUUID(), body, replyToSeq });
   const original = await send('The plan, long ago');
   for (let i = 1; i <= 60; i++) await send(`filler ${i}`);
-  await send('About the plan…', original.seq);
+  const latest = await send('About the plan…', original.seq);
+  // Read on another device: the chat opens at its newest message, the original far above.
+  await mutate(bob, 'receipts.ack', { receipts: [{ conversationId: chat.id, readSeq: latest.seq }] });
 
   await bob.page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /Alice Replies/ }).click();
   const reply = bubble(bob.page, 'About the plan…');

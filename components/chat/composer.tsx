@@ -8,8 +8,11 @@ import { CloseIcon, SendIcon } from '../ui/icons.tsx';
 
 const MAX_ROWS_PX = 160;
 
-export function Composer({ conversationId, replyTo, onCancelReply, onSend, onTyping, onStopTyping }: {
+export function Composer({ conversationId, draft = '', onDraftChange, replyTo, onCancelReply, onSend, onTyping, onStopTyping }: {
   conversationId: string;
+  /** The text left unsent in this chat last time; every change is handed to onDraftChange. */
+  draft?: string;
+  onDraftChange?: (text: string) => void;
   /** The message being replied to, with its sender's name; Esc or the × cancels. */
   replyTo?: { quote: Quote; name: string } | null;
   onCancelReply?: () => void;
@@ -19,7 +22,11 @@ export function Composer({ conversationId, replyTo, onCancelReply, onSend, onTyp
   /** Called when typing ends: the message was sent, the box emptied, or focus left. */
   onStopTyping?: () => void;
 }) {
-  const [body, setBody] = useState('');
+  const [body, setBodyState] = useState(draft);
+  const setBody = (text: string) => {
+    setBodyState(text);
+    onDraftChange?.(text);
+  };
   const ref = useRef<HTMLTextAreaElement>(null);
   const tooLong = body.length > MAX_MESSAGE_LENGTH;
   const empty = body.trim().length === 0;
@@ -27,7 +34,13 @@ export function Composer({ conversationId, replyTo, onCancelReply, onSend, onTyp
   // Ready to type when a chat opens (where a keyboard is at hand: on a phone it would cover the
   // chat) and when a reply is started.
   useEffect(() => {
-    if (window.matchMedia('(pointer: fine)').matches) ref.current?.focus();
+    const el = ref.current;
+    if (!el) return;
+    grow();
+    if (window.matchMedia('(pointer: fine)').matches) {
+      el.focus();
+      el.setSelectionRange(el.value.length, el.value.length);
+    }
   }, [conversationId]);
   const replySeq = replyTo?.quote.seq;
   useEffect(() => {

@@ -1,7 +1,7 @@
 'use client';
 // One open conversation: header, history (loaded by sequence as you scroll), and the composer.
 import dynamic from 'next/dynamic';
-import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { PAGE_SIZE } from '@/lib/limits.ts';
 import { toQuote } from '@/lib/message-changes.ts';
 import type { Message } from '@/lib/schemas.ts';
@@ -24,6 +24,8 @@ const GroupInfo = dynamic(() => import('../groups/group-info.tsx').then((m) => m
 const MessageInfo = dynamic(() => import('./message-info.tsx').then((m) => m.MessageInfo));
 
 const NOBODY_TYPING: readonly string[] = [];
+// Opening a chat loads at most this many pages back to find its first unread message.
+const UNREAD_PAGES = 10;
 
 /** Re-renders when the window gains or loses focus or the tab is shown or hidden. */
 function useInFront(conversationId: string): boolean {
@@ -91,6 +93,30 @@ export function ConversationView({ conversationId, me, onBack, client }: {
   const title = summary?.title;
   const peer = summary?.peer;
   const nameOf = namesFrom(members.data ?? (peer ? [{ ...peer, role: 'member', joinedAt: new Date(0), active: true }] : undefined), me.id);
+  // What was unread when the chat opened, found once the first page and the summary are here (older
+  // pages are loaded until the first unread message is held, up to UNREAD_PAGES).
+  const [unread, setUnread] = useState<{ fromSeq: number; count: number } | null | undefined>(undefined);
+  const opened = useRef<{ readSeq: number; count: number } | null>(null);
+  opened.current ??= summary ? { readSeq: summary.readSeq, count: summary.unreadCount } : null;
+  useEffect(() => {
+    const at = opened.current;
+    if (unread !== undefined || !at || !view.loaded) return;
+    if (at.count === 0) return setUnread(null);
+    let cancelled = false;
+    void (async () => {
+      for (let pages = 0; pages < UNREAD_PAGES; pages++) {
+        const held = store.get(conversationId);
+        if (!held.hasMoreBefore || (store.minSeq(conversationId) ?? 0) <= at.readSeq + 1) break;
+        await loadOlder().catch(() => {});
+      }
+      if (cancelled) return;
+      const first = store.get(conversationId).messages.find((m) => m.seq > at.readSeq && m.kind === 'text' && m.senderId !== me.id);
+      setUnread(first ? { fromSeq: first.seq, count: at.count } : null);
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [unread, view.loaded, store, conversationId, loadOlder, me.id]);
   const [replyingTo, setReplyingTo] = useState<Message | null>(null);
   const [jump, setJump] = useState<{ seq: number } | null>(null);
   const showMessage = useCallback(async (seq: number) => {
@@ -159,6 +185,7 @@ export function ConversationView({ conversationId, me, onBack, client }: {
               nameOf={nameOf}
               allDeliveredSeq={summary?.allDeliveredSeq ?? 0}
               allReadSeq={summary?.allReadSeq ?? 0}
+              unread={unread}
               onLoadOlder={loadOlder}
               onBottomVisibleSeq={setBottomVisibleSeq}
               onRetry={(clientId) => void outbox.retry(clientId)}
@@ -173,6 +200,8 @@ export function ConversationView({ conversationId, me, onBack, client }: {
             ) : (
               <Composer
                 conversationId={conversationId}
+                draft={client.drafts.get(conversationId)}
+                onDraftChange={(text) => client.drafts.set(conversationId, text)}
                 replyTo={replyingTo && { quote: toQuote(replyingTo), name: nameOf(replyingTo.senderId) ?? 'Former member' }}
                 onCancelReply={() => setReplyingTo(null)}
                 onSend={(body) => {

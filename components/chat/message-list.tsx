@@ -6,6 +6,7 @@ import type { ConversationMessages, PendingMessage } from '@/lib/sync/message-st
 import { MessageBubble, PendingBubble } from '../messages/bubble.tsx';
 import type { MessageActions } from '../messages/message-menu.tsx';
 import { formatDayLabel, isSameDay } from '../ui/format.ts';
+import { ChevronDownIcon } from '../ui/icons.tsx';
 import { describeSystemEvent, type NameOf } from '../ui/people.ts';
 
 // Start loading the previous page this far (px) before the top is reached.
@@ -17,7 +18,7 @@ const HIGHLIGHT_MS = 1_600;
 
 type Row = { kind: 'message'; message: Message } | { kind: 'pending'; pending: PendingMessage };
 
-export function MessageList({ view, meId, isDirect, nameOf, allDeliveredSeq, allReadSeq, onLoadOlder, onBottomVisibleSeq, onRetry, onDiscard, actions, jump }: {
+export function MessageList({ view, meId, isDirect, nameOf, allDeliveredSeq, allReadSeq, unread, onLoadOlder, onBottomVisibleSeq, onRetry, onDiscard, actions, jump }: {
   view: ConversationMessages;
   meId: string;
   isDirect: boolean;
@@ -26,6 +27,12 @@ export function MessageList({ view, meId, isDirect, nameOf, allDeliveredSeq, all
   /** Every member has messages up to these seqs delivered / read: the ticks. */
   allDeliveredSeq: number;
   allReadSeq: number;
+  /**
+   * What was unread when the chat opened: an "N unread messages" divider goes before fromSeq, and the
+   * chat opens there instead of at the bottom. Undefined while that is not known yet: nothing is
+   * positioned nor reported as seen until it is.
+   */
+  unread: { fromSeq: number; count: number } | null | undefined;
   onLoadOlder: () => Promise<void>;
   /**
    * The newest message whose bottom edge is on screen, whenever it changes; the top seq held when it
@@ -48,6 +55,11 @@ export function MessageList({ view, meId, isDirect, nameOf, allDeliveredSeq, all
     return () => clearTimeout(timer);
   }, [jump]);
   const fromBottom = useRef(0); // scrollHeight - scrollTop, kept across renders
+  const firstSeq = useRef<number | undefined>(undefined);
+  const pendingCount = useRef(0);
+  const positioned = useRef(false);
+  const [atBottom, setAtBottom] = useState(true);
+  const [bottomSeq, setBottomSeq] = useState(0);
   const [loadingOlder, setLoadingOlder] = useState(false);
 
   // The peer's own messages move their watermarks (sending reads everything before it), so in a
@@ -55,31 +67,69 @@ export function MessageList({ view, meId, isDirect, nameOf, allDeliveredSeq, all
   const peerSeqs = isDirect ? view.messages.filter((m) => m.senderId !== meId && m.kind === 'text').map((m) => m.seq - 1) : [];
   const readUpTo = Math.max(allReadSeq, ...peerSeqs);
   const deliveredUpTo = Math.max(allDeliveredSeq, readUpTo);
+  // New messages below what is on screen, for the button that goes down.
+  const below = atBottom ? 0 : view.messages.filter((m) => m.seq > bottomSeq && m.kind === 'text' && m.senderId !== meId).length;
 
   const rows: Row[] = [
     ...view.messages.map((message) => ({ kind: 'message' as const, message })),
     ...view.pending.map((pending) => ({ kind: 'pending' as const, pending })),
   ];
 
-  // After every change: stay pinned to the bottom if we were there; otherwise keep what is on screen
-  // where it was (older messages added above must not push it away).
+  const isAtBottom = (el: HTMLElement) => el.scrollHeight - el.scrollTop - el.clientHeight <= STICKY_BOTTOM;
+
+  // After every change: the first time, open at the unread divider (or the bottom); then stay pinned
+  // to the bottom if we were there; when older messages came in above, keep what is on screen where
+  // it was; when newer ones came in below, leave the view alone (reading history is not disturbed).
   useLayoutEffect(() => {
     const el = ref.current;
-    if (!el) return;
-    if (fromBottom.current - el.clientHeight <= STICKY_BOTTOM) el.scrollTop = el.scrollHeight;
-    else el.scrollTop = el.scrollHeight - fromBottom.current;
+    if (!el || !view.loaded || unread === undefined) return;
+    const divider = el.querySelector<HTMLElement>('[data-unread-divider]');
+    const olderAdded = firstSeq.current !== undefined && (view.messages[0]?.seq ?? Infinity) < firstSeq.current;
+    // Your own send takes you to the bottom, wherever you were reading.
+    const sent = view.pending.length > pendingCount.current;
+    pendingCount.current = view.pending.length;
+    if (sent) el.scrollTop = el.scrollHeight;
+    else if (!positioned.current) {
+      positioned.current = true;
+      if (divider) el.scrollTop = divider.offsetTop - 8;
+      else el.scrollTop = el.scrollHeight;
+    } else if (fromBottom.current - el.clientHeight <= STICKY_BOTTOM) el.scrollTop = el.scrollHeight;
+    else if (olderAdded) el.scrollTop = el.scrollHeight - fromBottom.current;
+    firstSeq.current = view.messages[0]?.seq;
     fromBottom.current = el.scrollHeight - el.scrollTop;
+    setAtBottom(isAtBottom(el));
     reportVisible();
-  }, [view]);
+  }, [view, unread]);
+
+  // The list gets shorter when the composer grows (or the keyboard opens): one at the bottom stays there.
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    let height = el.clientHeight;
+    const observer = new ResizeObserver(() => {
+      if (fromBottom.current - height <= STICKY_BOTTOM) el.scrollTop = el.scrollHeight;
+      height = el.clientHeight;
+      fromBottom.current = el.scrollHeight - el.scrollTop;
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  function toBottom() {
+    const el = ref.current;
+    if (el) el.scrollTo({ top: el.scrollHeight, behavior: 'smooth' });
+  }
 
   function reportVisible() {
     const el = ref.current;
-    if (!el) return;
+    if (!el || !positioned.current) return;
     const viewportBottom = el.getBoundingClientRect().bottom;
     const items = el.querySelectorAll<HTMLElement>('li[data-seq]');
     for (let i = items.length - 1; i >= 0; i--) {
       if (items[i].getBoundingClientRect().bottom <= viewportBottom + 1) {
-        onBottomVisibleSeq(i === items.length - 1 ? Math.max(view.topSeq, Number(items[i].dataset.seq)) : Number(items[i].dataset.seq));
+        const seq = Number(items[i].dataset.seq);
+        setBottomSeq(seq);
+        onBottomVisibleSeq(i === items.length - 1 ? Math.max(view.topSeq, seq) : seq);
         return;
       }
     }
@@ -88,6 +138,7 @@ export function MessageList({ view, meId, isDirect, nameOf, allDeliveredSeq, all
   async function onScroll() {
     const el = ref.current!;
     fromBottom.current = el.scrollHeight - el.scrollTop;
+    setAtBottom(isAtBottom(el));
     reportVisible();
     if (el.scrollTop < LOAD_OLDER_MARGIN && view.hasMoreBefore && !loadingOlder) {
       setLoadingOlder(true);
@@ -100,6 +151,7 @@ export function MessageList({ view, meId, isDirect, nameOf, allDeliveredSeq, all
   }
 
   return (
+    <div className="relative flex min-h-0 flex-1 flex-col">
     <div ref={ref} onScroll={() => void onScroll()} className="chat-wallpaper min-h-0 flex-1 overflow-y-auto px-3 py-2 sm:px-[6%]"
       role="log" aria-label="Messages" aria-live="polite">
       {!view.loaded ? (
@@ -132,6 +184,13 @@ export function MessageList({ view, meId, isDirect, nameOf, allDeliveredSeq, all
                       </span>
                     </li>
                   )}
+                  {unread && row.kind === 'message' && row.message.seq === unread.fromSeq && (
+                    <li data-unread-divider className="flex justify-center py-2">
+                      <span className="rounded-full bg-white/95 px-4 py-1 text-xs font-medium text-brand shadow-sm dark:bg-surface-panel-dark dark:text-emerald-300">
+                        {unread.count === 1 ? '1 unread message' : `${unread.count.toLocaleString()} unread messages`}
+                      </span>
+                    </li>
+                  )}
                   {row.kind === 'message' && row.message.kind === 'system' ? (
                     <li className="flex justify-center py-1" data-seq={row.message.seq}>
                       <span className="max-w-[85%] rounded-md bg-white/95 px-3 py-1 text-center text-xs text-neutral-600 shadow-sm dark:bg-surface-panel-dark dark:text-neutral-300">
@@ -153,6 +212,18 @@ export function MessageList({ view, meId, isDirect, nameOf, allDeliveredSeq, all
           </ol>
         </>
       )}
+    </div>
+    {!atBottom && (
+      <button type="button" onClick={toBottom} aria-label={below ? `Scroll to the newest messages: ${below} new` : 'Scroll to the newest messages'}
+        className="absolute bottom-3 right-4 flex h-10 w-10 items-center justify-center rounded-full bg-surface-panel text-neutral-600 shadow-md ring-1 ring-black/5 hover:bg-white dark:bg-surface-panel-dark dark:text-neutral-300 dark:ring-white/10">
+        <ChevronDownIcon className="h-6 w-6" />
+        {below > 0 && (
+          <span className="absolute -top-2 -right-1 min-w-5 rounded-full bg-brand px-1.5 text-center text-xs font-semibold leading-5 text-white dark:bg-emerald-500 dark:text-neutral-900">
+            {below > 99 ? '99+' : below}
+          </span>
+        )}
+      </button>
+    )}
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { backoffMs } from '@/lib/backoff.ts';
 import type { ServerEvent } from '@/lib/events.ts';
 import type { Presence } from '@/lib/schemas.ts';
+import { DraftStore } from '@/lib/sync/drafts.ts';
 import { MessageStore } from '@/lib/sync/message-store.ts';
 import { PresenceStore } from '@/lib/sync/presence-store.ts';
 import { ReceiptBatcher } from '@/lib/sync/receipt-batcher.ts';
@@ -20,6 +21,7 @@ import { Outbox } from './outbox.ts';
 
 export interface ChatClient {
   store: MessageStore;
+  drafts: DraftStore;
   engine: SyncEngine;
   receipts: ReceiptBatcher;
   outbox: Outbox;
@@ -91,7 +93,7 @@ export function useChatClient(meId: string, openConversationId: string | null): 
     const typingNotifier = new TypingNotifier((conversationId, isTyping) => {
       utils.client.typing.set.mutate({ conversationId, isTyping }).catch(() => {});
     });
-    return { store, engine, receipts, outbox, typing, typingNotifier, presence };
+    return { store, drafts: new DraftStore(meId), engine, receipts, outbox, typing, typingNotifier, presence };
   });
 
   useEffect(() => {

@@ -3,6 +3,7 @@
 import dynamic from 'next/dynamic';
 import { useDeferredValue, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { ConversationSummary, InboxPage, Presence } from '@/lib/schemas.ts';
+import type { DraftStore } from '@/lib/sync/drafts.ts';
 import type { PresenceStore } from '@/lib/sync/presence-store.ts';
 import type { TypingStore } from '@/lib/sync/typing.ts';
 import type { SessionUser } from '@/server/auth/current-user.ts';
@@ -21,8 +22,10 @@ import { BellOffIcon, GroupIcon, SearchIcon } from '../ui/icons.tsx';
 const NewGroup = dynamic(() => import('../groups/new-group.tsx').then((m) => m.NewGroup));
 const SecuritySettings = dynamic(() => import('../settings/security-settings.tsx').then((m) => m.SecuritySettings));
 
-export function Inbox({ me, openId, onOpen, connection, typing, presence }: {
+export function Inbox({ me, openId, onOpen, connection, typing, presence, drafts }: {
   me: SessionUser;
+  /** Unsent text per chat: "Draft: …" in the list. */
+  drafts?: DraftStore;
   openId: string | null;
   onOpen: (id: string) => void;
   connection: ConnectionState;
@@ -48,7 +51,9 @@ export function Inbox({ me, openId, onOpen, connection, typing, presence }: {
   useEffect(() => {
     if (!inbox.data) return;
     saveInboxSnapshot(me.id, inbox.data);
-    setAppBadge(inbox.data.conversations.reduce((sum, c) => sum + c.unreadCount, 0));
+    const unread = inbox.data.conversations.reduce((sum, c) => sum + c.unreadCount, 0);
+    setAppBadge(unread);
+    document.title = unread > 0 ? `(${unread > 999 ? '999+' : unread}) Parley` : 'Parley';
   }, [me.id, inbox.data]);
   const peerIds = (conversations ?? []).flatMap((c) => (c.peer ? [c.peer.id] : [])).sort();
   const presenceOf = usePresence(presence, peerIds);
@@ -112,7 +117,7 @@ export function Inbox({ me, openId, onOpen, connection, typing, presence }: {
           <ul>
             {conversations.map((c) => (
               <li key={c.id}>
-                <ConversationRow conversation={c} active={c.id === openId} meId={me.id} onOpen={onOpen} typing={typing}
+                <ConversationRow conversation={c} active={c.id === openId} meId={me.id} onOpen={onOpen} typing={typing} drafts={drafts}
                   online={isOnline(c.peer && presenceOf(c.peer.id))} />
               </li>
             ))}
@@ -227,6 +232,7 @@ function isOnline(presence: Presence | null | undefined): boolean {
   return presence?.visible === true && presence.online;
 }
 const noSubscription = () => () => {};
+const zero = () => 0;
 
 function ConnectionBadge({ state }: { state: ConnectionState }) {
   if (state === 'online') return null;
@@ -237,8 +243,9 @@ function ConnectionBadge({ state }: { state: ConnectionState }) {
   );
 }
 
-function ConversationRow({ conversation: c, active, meId, onOpen, typing, online = false }: {
+function ConversationRow({ conversation: c, active, meId, onOpen, typing, drafts, online = false }: {
   conversation: ConversationSummary;
+  drafts?: DraftStore;
   active: boolean;
   meId: string;
   onOpen: (id: string) => void;
@@ -246,6 +253,8 @@ function ConversationRow({ conversation: c, active, meId, onOpen, typing, online
   online?: boolean;
 }) {
   const typers = useSyncExternalStore(typing?.subscribe ?? noSubscription, () => typing?.typers(c.id) ?? NOBODY, () => NOBODY);
+  useSyncExternalStore(drafts?.subscribe ?? noSubscription, drafts?.getVersion ?? zero, zero);
+  const draft = active ? '' : (drafts?.get(c.id) ?? '');
   const preview = previewOf(c, meId);
   return (
     <button
@@ -270,6 +279,11 @@ function ConversationRow({ conversation: c, active, meId, onOpen, typing, online
         <span className="mt-0.5 flex items-center justify-between gap-2">
           {typers.length > 0 ? (
             <span className="truncate text-sm font-medium text-brand dark:text-emerald-400">typing…</span>
+          ) : draft ? (
+            <span dir="auto" className="truncate text-sm text-neutral-600 dark:text-neutral-400">
+              <span className="font-medium text-brand dark:text-emerald-400">Draft: </span>
+              {draft}
+            </span>
           ) : (
             <span dir="auto" className="truncate text-sm text-neutral-600 dark:text-neutral-400">{preview}</span>
           )}
