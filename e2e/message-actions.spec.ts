@@ -126,3 +126,23 @@ test('a reply quotes its message on both sides; its quote jumps to the original,
   await expect(bubble(alice.page, 'Count me in').getByRole('button', { name: /^Reply to You/ })).toContainText('About the plan…');
   await expectAccessible(alice.page);
 });
+
+test('a message forwarded to another chat arrives there marked "Forwarded"', async ({ browser }) => {
+  const alice = await registerThroughApi(browser, 'alice', 'Alice Forwards');
+  const bob = await registerThroughApi(browser, 'bob', 'Bob Forwards');
+  const carol = await registerThroughApi(browser, 'carol', 'Carol Forwards');
+  const withCarol = await mutate<{ id: string }>(carol, 'conversations.openDirect', { username: alice.username });
+  await mutate(carol, 'messages.send', { conversationId: withCarol.id, clientId: crypto.randomUUID(), body: 'Hi Alice' });
+  await openChatWith(alice.page, bob);
+  await sendMessage(alice.page, 'Party on Friday at 8');
+  await (await openMenu(alice.page, 'Party on Friday at 8')).getByRole('menuitem', { name: 'Forward' }).click();
+  const dialog = alice.page.getByRole('dialog', { name: 'Forward message to…' });
+  await dialog.getByRole('searchbox', { name: 'Search chats' }).fill('carol');
+  await dialog.getByRole('checkbox').check();
+  await expectAccessible(alice.page);
+  await dialog.getByRole('button', { name: 'Forward' }).click();
+  await expect(dialog).toBeHidden();
+  await carol.page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /Alice Forwards/ }).click();
+  await expect(bubble(carol.page, 'Party on Friday at 8')).toContainText('Forwarded');
+  await expect(bubble(alice.page, 'Party on Friday at 8')).not.toContainText('Forwarded');
+});

@@ -133,6 +133,8 @@ export const sendMessageInput = z.object({
   body: messageBody,
   /** Quotes this earlier message of the conversation (one the sender may see). */
   replyToSeq: z.number().int().positive().optional(),
+  /** Forwarded from another chat: shown with a "Forwarded" mark. */
+  forwarded: z.boolean().optional(),
 });
 export type SendMessageInput = z.infer<typeof sendMessageInput>;
 
@@ -270,6 +272,8 @@ export interface Message {
   createdAt: Date;
   /** A reply: the message it quotes. */
   replyTo?: Quote;
+  /** Forwarded from another chat. */
+  forwarded?: true;
   /**
    * A text message's state after the changes up to changedSeq (absent: none). History pages fold
    * every change the caller may see into it; a client applies later changes it receives itself.

@@ -205,7 +205,7 @@ export function ConversationView({ conversationId, me, onBack, client }: {
                 replyTo={replyingTo && { quote: toQuote(replyingTo), name: nameOf(replyingTo.senderId) ?? 'Former member' }}
                 onCancelReply={() => setReplyingTo(null)}
                 onSend={(body) => {
-                  void outbox.enqueue(conversationId, body, replyingTo ? toQuote(replyingTo) : undefined);
+                  void outbox.enqueue(conversationId, body, replyingTo ? { replyTo: toQuote(replyingTo) } : {});
                   setReplyingTo(null);
                 }}
                 onTyping={() => typingNotifier.typed(conversationId)}

@@ -6,7 +6,7 @@ import { errorMessage, trpc } from '../trpc.tsx';
 import { Avatar } from '../ui/avatar.tsx';
 import { formatDayLabel, formatTime } from '../ui/format.ts';
 import { DoubleTickIcon, TickIcon } from '../ui/icons.tsx';
-import { LinkifiedText } from '../ui/linkified-text.tsx';
+import { MessageText } from '../ui/rich-text.tsx';
 import { SidePanel } from '../ui/side-panel.tsx';
 
 // Receipts of other members do not reach the sender one by one (only when all have moved): look again now and then.
@@ -20,7 +20,7 @@ export function MessageInfo({ conversationId, message, onClose }: { conversation
       {message && (
         <div className="chat-wallpaper flex justify-end px-4 py-6">
           <p dir="auto" className="max-w-[85%] whitespace-pre-wrap rounded-lg rounded-tr-none bg-bubble-out px-2.5 py-1.5 text-[15px] shadow-sm [overflow-wrap:anywhere] dark:bg-bubble-out-dark">
-            <LinkifiedText text={message.body} />
+            <MessageText text={message.body} />
             <span className="ml-2 text-[11px] text-neutral-600 dark:text-neutral-400">{formatTime(message.createdAt)}</span>
           </p>
         </div>

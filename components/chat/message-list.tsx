@@ -169,7 +169,7 @@ export function MessageList({ view, meId, isDirect, nameOf, allDeliveredSeq, all
               This is the beginning of your conversation.
             </p>
           )}
-          <ol className="space-y-1">
+          <ol className="space-y-0.5">
             {rows.map((row, i) => {
               const at = row.kind === 'message' ? row.message.createdAt : row.pending.createdAt;
               const prev = rows[i - 1];
@@ -201,6 +201,8 @@ export function MessageList({ view, meId, isDirect, nameOf, allDeliveredSeq, all
                     <MessageBubble message={row.message} mine={row.message.senderId === meId} meId={meId} nameOf={nameOf} actions={actions}
                       highlighted={highlighted === row.message.seq}
                       status={row.message.seq <= readUpTo ? 'read' : row.message.seq <= deliveredUpTo ? 'delivered' : 'sent'}
+                      first={newDay || !continuesRun(prev, row.message) || unread?.fromSeq === row.message.seq}
+                      avatar={!isDirect && row.message.senderId !== meId}
                       sender={!isDirect && row.message.senderId !== meId && (newDay || !continuesRun(prev, row.message))
                         ? { id: row.message.senderId, name: nameOf(row.message.senderId) ?? 'Former member' } : undefined} />
                   ) : (
@@ -228,7 +230,7 @@ export function MessageList({ view, meId, isDirect, nameOf, allDeliveredSeq, all
   );
 }
 
-/** Whether a group message continues the previous row's run (same sender, no system message between). */
+/** Whether a message continues the previous row's run (same sender, no system message between). */
 function continuesRun(prev: Row | undefined, message: Message): boolean {
   return prev?.kind === 'message' && prev.message.kind === 'text' && prev.message.senderId === message.senderId;
 }

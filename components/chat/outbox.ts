@@ -15,16 +15,17 @@ interface OutboxEntry {
   body: string;
   /** A reply: the message it quotes, as it was when the reply was written. */
   replyTo?: Quote;
+  forwarded?: boolean;
   createdAt: number;
   status: PendingMessage['status'];
   error?: string;
 }
 
-export type SendFn = (input: { conversationId: string; clientId: string; body: string; replyToSeq?: number }) => Promise<Message>;
+export type SendFn = (input: { conversationId: string; clientId: string; body: string; replyToSeq?: number; forwarded?: boolean }) => Promise<Message>;
 
 function toPending(e: OutboxEntry): PendingMessage {
   return {
-    clientId: e.clientId, conversationId: e.conversationId, body: e.body, replyTo: e.replyTo,
+    clientId: e.clientId, conversationId: e.conversationId, body: e.body, replyTo: e.replyTo, forwarded: e.forwarded,
     createdAt: new Date(e.createdAt), status: e.status, error: e.error,
   };
 }
@@ -61,8 +62,10 @@ export class Outbox {
     this.kick();
   }
 
-  async enqueue(conversationId: string, body: string, replyTo?: Quote): Promise<void> {
-    const entry: OutboxEntry = { clientId: newClientId(), conversationId, body, ...(replyTo && { replyTo }), createdAt: Date.now(), status: 'sending' };
+  async enqueue(conversationId: string, body: string, { replyTo, forwarded }: { replyTo?: Quote; forwarded?: boolean } = {}): Promise<void> {
+    const entry: OutboxEntry = {
+      clientId: newClientId(), conversationId, body, ...(replyTo && { replyTo }), ...(forwarded && { forwarded }), createdAt: Date.now(), status: 'sending',
+    };
     this.store.addPending(toPending(entry)); // on screen at once, stored right after
     await (await this.db).put('sends', entry);
     this.kick();
@@ -107,8 +110,8 @@ export class Outbox {
         for (const entry of await this.entries()) {
           if (entry.status !== 'sending') continue;
           try {
-            const { conversationId, clientId, body, replyTo } = entry;
-            const message = await this.send({ conversationId, clientId, body, ...(replyTo && { replyToSeq: replyTo.seq }) });
+            const { conversationId, clientId, body, replyTo, forwarded } = entry;
+            const message = await this.send({ conversationId, clientId, body, ...(replyTo && { replyToSeq: replyTo.seq }), ...(forwarded && { forwarded }) });
             this.accept(message);
             await (await this.db).delete('sends', entry.clientId);
             this.attempt = 0;

@@ -5,8 +5,10 @@ import { useState, type ReactNode } from 'react';
 import type { Message } from '@/lib/schemas.ts';
 import type { PendingMessage } from '@/lib/sync/message-store.ts';
 import { formatTime } from '../ui/format.ts';
-import { AlertIcon, BlockedIcon, ClockIcon, DoubleTickIcon, TickIcon } from '../ui/icons.tsx';
-import { LinkifiedText } from '../ui/linkified-text.tsx';
+import { AlertIcon, BlockedIcon, ClockIcon, DoubleTickIcon, ForwardIcon, TickIcon } from '../ui/icons.tsx';
+import { Avatar } from '../ui/avatar.tsx';
+import { isEmojiOnly } from '../ui/message-text.ts';
+import { MessageText } from '../ui/rich-text.tsx';
 import { nameColour, type NameOf } from '../ui/people.ts';
 import { MessageMenu, useMenuGestures, type MessageActions } from './message-menu.tsx';
 import { QuoteBlock } from './quote.tsx';
@@ -14,11 +16,15 @@ import { Reactions } from './reactions.tsx';
 
 export type TickStatus = 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
 
-/** The bubble's shape and colour; its footer (time, ticks) sits in the bottom right corner. */
-function Frame({ mine, sender, footer, children }: { mine: boolean; sender?: { id: string; name: string }; footer: ReactNode; children: ReactNode }) {
+/**
+ * The bubble's shape and colour; its footer (time, ticks) sits in the bottom right corner. Only the
+ * first bubble of a run from one sender has the tail (a square corner at the top).
+ */
+function Frame({ mine, sender, footer, tail = true, children }: { mine: boolean; sender?: { id: string; name: string }; footer: ReactNode; tail?: boolean; children: ReactNode }) {
+  const corner = tail ? (mine ? 'rounded-tr-none' : 'rounded-tl-none') : '';
   return (
-    <div className={`relative min-w-0 rounded-lg px-2.5 pb-1.5 pt-1.5 text-[15px] shadow-sm ${
-      mine ? 'rounded-tr-none bg-bubble-out dark:bg-bubble-out-dark' : 'rounded-tl-none bg-bubble-in dark:bg-bubble-in-dark'
+    <div className={`relative min-w-0 rounded-lg px-2.5 pb-1.5 pt-1.5 text-[15px] shadow-sm ${corner} ${
+      mine ? 'bg-bubble-out dark:bg-bubble-out-dark' : 'bg-bubble-in dark:bg-bubble-in-dark'
     }`}>
       {sender && <p className={`mb-0.5 text-[13px] font-semibold ${nameColour(sender.id)}`}>{sender.name}</p>}
       {children}
@@ -28,18 +34,22 @@ function Frame({ mine, sender, footer, children }: { mine: boolean; sender?: { i
 }
 
 /** The text with room at its end for the footer, so the time never overlaps the last line. */
-function Body({ children, footerWidth }: { children: ReactNode; footerWidth: string }) {
+function Body({ children, footerWidth, large = false }: { children: ReactNode; footerWidth: string; large?: boolean }) {
   return (
-    <p dir="auto" className="whitespace-pre-wrap [overflow-wrap:anywhere]">
+    <p dir="auto" className={`whitespace-pre-wrap [overflow-wrap:anywhere] ${large ? 'text-[2.5rem] leading-tight' : ''}`}>
       {children}
       <span className={`inline-block ${footerWidth}`} aria-hidden="true" />
     </p>
   );
 }
 
-export function MessageBubble({ message, mine, status, sender, meId, nameOf, actions, highlighted = false }: {
+export function MessageBubble({ message, mine, status, sender, first = true, avatar = false, meId, nameOf, actions, highlighted = false }: {
   message: Message;
   mine: boolean;
+  /** The first of a run of messages from one sender: the tail, and a little more room above. */
+  first?: boolean;
+  /** In groups, incoming runs carry their sender's initials beside the first bubble (room kept beside the rest). */
+  avatar?: boolean;
   /** Just jumped to (from a reply's quote): briefly marked. */
   highlighted?: boolean;
   status: TickStatus;
@@ -64,12 +74,13 @@ export function MessageBubble({ message, mine, status, sender, meId, nameOf, act
   );
   const footerWidth = `${message.edited ? (mine ? 'w-[8.5rem]' : 'w-28') : mine ? 'w-[5.5rem]' : 'w-16'}`;
   return (
-    <li className={`group/row flex flex-col rounded-lg transition-colors duration-700 ${mine ? 'items-end' : 'items-start'} ${sender ? 'pt-1' : ''} ${
+    <li className={`group/row flex flex-col rounded-lg transition-colors duration-700 ${mine ? 'items-end' : 'items-start'} ${first ? 'pt-1.5' : ''} ${
       highlighted ? 'bg-brand/20 dark:bg-emerald-400/20' : ''
     }`} data-seq={message.seq}>
       <div className={`flex max-w-[92%] items-center gap-1 sm:max-w-[70%] ${mine ? 'flex-row' : 'flex-row-reverse'}`} {...gestures}>
         {menu}
-        <Frame mine={mine} sender={sender} footer={footer}>
+        <Frame mine={mine} sender={sender} footer={footer} tail={first}>
+          {message.forwarded && !message.deleted && <Forwarded />}
           {message.replyTo && !message.deleted && (
             <QuoteBlock quote={message.replyTo} name={nameOf(message.replyTo.senderId) ?? 'Former member'} onOpen={() => actions.show(message.replyTo!.seq)} />
           )}
@@ -81,14 +92,19 @@ export function MessageBubble({ message, mine, status, sender, meId, nameOf, act
               </span>
             </Body>
           ) : (
-            <Body footerWidth={footerWidth}>
-              <LinkifiedText text={message.body} />
+            <Body footerWidth={footerWidth} large={isEmojiOnly(message.body)}>
+              <MessageText text={message.body} />
             </Body>
           )}
         </Frame>
+        {avatar && (
+          <span className="w-7 shrink-0 self-start">
+            {first && <Avatar id={message.senderId} name={nameOf(message.senderId) ?? '?'} size="xs" />}
+          </span>
+        )}
       </div>
       {message.reactions && (
-        <div className="relative z-[1] mb-1 px-2">
+        <div className={`relative z-[1] mb-1 px-2 ${avatar ? 'pl-10' : ''}`}>
           <Reactions reactions={message.reactions} meId={meId} nameOf={nameOf} mine={mine} onRemove={() => actions.react(message, null)} />
         </div>
       )}
@@ -108,9 +124,10 @@ export function PendingBubble({ pending, nameOf, onRetry, onDiscard }: { pending
     <li className="flex justify-end">
       <div className="max-w-[92%] sm:max-w-[70%]">
         <Frame mine footer={footer}>
+          {pending.forwarded && <Forwarded />}
           {pending.replyTo && <QuoteBlock quote={pending.replyTo} name={nameOf(pending.replyTo.senderId) ?? 'Former member'} />}
           <Body footerWidth="w-[5.5rem]">
-            <LinkifiedText text={pending.body} />
+            <MessageText text={pending.body} />
           </Body>
           {pending.status === 'failed' && (
             <div role="alert" className="mt-1 flex flex-wrap items-center gap-2 border-t border-black/10 pt-1 text-xs text-red-700 dark:border-white/10 dark:text-red-300">
@@ -122,6 +139,15 @@ export function PendingBubble({ pending, nameOf, onRetry, onDiscard }: { pending
         </Frame>
       </div>
     </li>
+  );
+}
+
+function Forwarded() {
+  return (
+    <p className="mb-0.5 flex items-center gap-1 text-xs italic text-neutral-600 dark:text-neutral-300">
+      <ForwardIcon className="h-3.5 w-3.5" />
+      Forwarded
+    </p>
   );
 }
 

@@ -15,6 +15,7 @@ export interface MessageActions {
   /** False for a former member: they may read and copy, nothing more. */
   canChange: boolean;
   reply(message: Message): void;
+  forward(message: Message): void;
   react(message: Message, emoji: string | null): void;
   copy(message: Message): void;
   edit(message: Message): void;
@@ -35,6 +36,7 @@ function itemsFor(message: Message, mine: boolean, actions: MessageActions): Ite
   const items: Item[] = [];
   if (actions.canChange) items.push({ label: 'Reply', run: () => actions.reply(message) });
   items.push({ label: 'Copy', run: () => actions.copy(message) });
+  items.push({ label: 'Forward', run: () => actions.forward(message) });
   if (!actions.canChange) return items;
   if (mine && age < EDIT_WINDOW_MS) items.push({ label: 'Edit', run: () => actions.edit(message) });
   if (mine) items.push({ label: 'Message info', run: () => actions.info(message) });

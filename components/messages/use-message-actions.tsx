@@ -8,6 +8,7 @@ import { newClientId } from '@/lib/uuid.ts';
 import type { ChatClient } from '../chat/sync.tsx';
 import { errorMessage, trpc } from '../trpc.tsx';
 import { Dialog, DialogActions, dialogButton } from '../ui/dialog.tsx';
+import { ForwardDialog } from './forward-dialog.tsx';
 import type { MessageActions } from './message-menu.tsx';
 
 // A notice ("Copied", or why a change failed) stays this long.
@@ -17,6 +18,7 @@ export function useMessageActions(conversationId: string, client: ChatClient, ha
   const utils = trpc.useUtils();
   const [editing, setEditing] = useState<Message | null>(null);
   const [removing, setRemoving] = useState<Message | null>(null);
+  const [forwarding, setForwarding] = useState<Message | null>(null);
   const [notice, setNotice] = useState<{ text: string; error: boolean } | null>(null);
   useEffect(() => {
     if (!notice) return;
@@ -38,6 +40,7 @@ export function useMessageActions(conversationId: string, client: ChatClient, ha
       ),
     edit: setEditing,
     remove: setRemoving,
+    forward: setForwarding,
   };
 
   const overlay = (
@@ -53,6 +56,14 @@ export function useMessageActions(conversationId: string, client: ChatClient, ha
       {editing && (
         <EditDialog message={editing} onClose={() => setEditing(null)}
           save={(body) => utils.client.messages.edit.mutate({ ...ref(editing), body }).then(accept)} />
+      )}
+      {forwarding && (
+        <ForwardDialog message={forwarding} chats={utils.conversations.list.getData()?.conversations ?? []} onClose={() => setForwarding(null)}
+          onForward={(ids) => {
+            for (const id of ids) void client.outbox.enqueue(id, forwarding.body, { forwarded: true });
+            setForwarding(null);
+            setNotice({ text: ids.length === 1 ? 'Message forwarded' : `Message forwarded to ${ids.length} chats`, error: false });
+          }} />
       )}
       {removing && (
         <ConfirmDelete onClose={() => setRemoving(null)}

@@ -119,3 +119,10 @@ export const BlockedIcon = (p: IconProps) => (
     <path d="m6 6 12 12" />
   </Icon>
 );
+
+export const ForwardIcon = (p: IconProps) => (
+  <Icon {...p} stroke={2}>
+    <path d="M14 5l6 6-6 6" />
+    <path d="M20 11H10a6 6 0 0 0-6 6v2" />
+  </Icon>
+);

@@ -7,6 +7,7 @@ export interface PendingMessage {
   conversationId: string;
   body: string;
   replyTo?: Quote;
+  forwarded?: boolean;
   createdAt: Date;
   status: 'sending' | 'failed';
   error?: string;

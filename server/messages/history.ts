@@ -13,7 +13,7 @@ const MAX_PAGE_ROWS = 1000;
 export type HistoryRow = MessageRow & { changedSeq: bigint | null; replyToSeq: bigint | null };
 
 const COLUMNS = `id, conversation_id AS "conversationId", seq, sender_id AS "senderId", client_id AS "clientId", body, kind,
-  event, created_at AS "createdAt", deleted_at AS "deletedAt", changed_seq AS "changedSeq", reply_to_seq AS "replyToSeq"`;
+  event, created_at AS "createdAt", deleted_at AS "deletedAt", changed_seq AS "changedSeq", reply_to_seq AS "replyToSeq", forwarded`;
 
 // One prepared statement per page, read at every opening of a chat: the page's `limit` shown messages
 // (text and system) below $3 and at or above $2, then every row from the first of them up, changes

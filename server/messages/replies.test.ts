@@ -1,4 +1,4 @@
-// Replies: a message quoting an earlier one of its conversation, only one the sender may see.
+// Replies (a message quoting an earlier one of its conversation, only one the sender may see) and forwards.
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { MessageNewEvent } from '../../lib/events.ts';
@@ -65,5 +65,20 @@ describe('replies', () => {
       messageIds,
     );
     expect(outcomes.map((o) => (o.ok ? [o.message.seq, o.message.replyTo?.seq ?? null] : o.error.code))).toEqual([[2, null], 'BAD_REQUEST', [3, 1], [4, null]]);
+  });
+
+  test('a forwarded message is marked so in its ack, live and in history; others are not', async () => {
+    const { a: alice, b: bob, conversationId } = await createPair('forward');
+    const bobEvents = await EventReader.open(bob.id);
+    try {
+      const forwarded = await alice.caller.messages.send({ conversationId, clientId: randomUUID(), body: 'from elsewhere', forwarded: true });
+      expect(forwarded.forwarded).toBe(true);
+      expect((await bobEvents.next<MessageNewEvent>(isMessageIn(conversationId))).message.forwarded).toBe(true);
+      await send(alice, conversationId, 'my own words');
+      const page = await bob.caller.messages.list({ conversationId });
+      expect(page.messages.map((m) => [m.body, m.forwarded ?? false])).toEqual([['from elsewhere', true], ['my own words', false]]);
+    } finally {
+      await bobEvents.close();
+    }
   });
 });

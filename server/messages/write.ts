@@ -14,6 +14,7 @@ export interface Send {
   body: string;
   /** A reply: the seq of the message it quotes. */
   replyToSeq?: number;
+  forwarded?: boolean;
 }
 
 export type SendOutcome =
@@ -33,6 +34,7 @@ export interface MessageRow {
   /** A change: the seq of the message it changes. */
   targetSeq?: bigint | null;
   deletedAt?: Date | null;
+  forwarded?: boolean;
 }
 
 const KINDS = new Set<string>(['text', 'system', 'change'] satisfies Message['kind'][]);
@@ -51,6 +53,7 @@ export function toMessage(row: MessageRow): Message {
     createdAt: row.createdAt,
   };
   if (row.deletedAt) message.deleted = true;
+  if (row.forwarded) message.forwarded = true;
   return message;
 }
 
@@ -141,10 +144,10 @@ interface SendRow {
   push_to: string[] | null;
 }
 
-// One prepared call for a whole batch (prisma/migrations/20261202000000_send_batch, replies since
-// 20261204010000_replies): 10 round trips and ~7 ms of CPU per message through Prisma's query
+// One prepared call for a whole batch (prisma/migrations/20261202000000_send_batch, replies and
+// forwards since 20261204010000_replies_and_forwards): 10 round trips and ~7 ms of CPU per message through Prisma's query
 // builder before (bench/capacity.ts).
-const SEND_BATCH = 'SELECT * FROM parley_send($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::bigint[], $6::bigint[], $7)';
+const SEND_BATCH = 'SELECT * FROM parley_send($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::bigint[], $6::bigint[], $7::boolean[], $8)';
 
 const CLIENT_ID_TAKEN = () => new AppError('CONFLICT', 'This client id was already used for another message', 'clientId');
 const NO_SUCH_QUOTE = () => new AppError('BAD_REQUEST', 'You can only reply to a message of this chat that you can see', 'replyToSeq');
@@ -226,6 +229,7 @@ export async function writeSends(sends: Send[], ids: Snowflake, now: () => Date 
           batch.map((s) => s.body),
           batch.map(() => ids.next().toString()),
           batch.map((s) => s.replyToSeq ?? null),
+          batch.map((s) => s.forwarded ?? false),
           createdAt,
         ],
       })
@@ -254,6 +258,7 @@ export async function writeSends(sends: Send[], ids: Snowflake, now: () => Date 
       };
       const quote = quotes.get(i);
       if (quote) message.replyTo = quote;
+      if (s.forwarded) message.forwarded = true;
       outcomes[i] = { ok: true, message, created: row.status === 'created' };
     }
   }

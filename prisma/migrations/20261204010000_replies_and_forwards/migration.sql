@@ -1,15 +1,18 @@
--- Replies: a message may quote an earlier one of its conversation, by seq (reply_to_seq). The send
--- statement (20261202000000_send_batch, unchanged otherwise) takes each send's reply as one more
--- array; the caller (server/messages/write.ts) checks in the same batch, before the statement, that
+-- Replies and forwards: a message may quote an earlier one of its conversation, by seq
+-- (reply_to_seq), or be marked as forwarded from another chat. The send statement
+-- (20261202000000_send_batch, unchanged otherwise) takes each send's reply and mark as two more
+-- arrays; the caller (server/messages/write.ts) checks in the same batch, before the statement, that
 -- the sender may see the message replied to.
 
 -- AlterTable
-ALTER TABLE "messages" ADD COLUMN "reply_to_seq" BIGINT;
+ALTER TABLE "messages" ADD COLUMN "reply_to_seq" BIGINT,
+ADD COLUMN "forwarded" BOOLEAN NOT NULL DEFAULT false;
 
 DROP FUNCTION parley_send(uuid[], uuid[], uuid[], text[], bigint[], timestamptz);
 
 CREATE FUNCTION parley_send(
-  p_conversation uuid[], p_sender uuid[], p_client uuid[], p_body text[], p_id bigint[], p_reply bigint[], p_at timestamptz
+  p_conversation uuid[], p_sender uuid[], p_client uuid[], p_body text[], p_id bigint[], p_reply bigint[], p_forwarded boolean[],
+  p_at timestamptz
 ) RETURNS TABLE (ord int, status text, id bigint, seq bigint, created_at timestamptz, body text, cid uuid, recipients uuid[], push_to uuid[])
 LANGUAGE plpgsql
 -- Every row here is reached by its key. The plans are made once per session and kept: made while a
@@ -25,8 +28,9 @@ BEGIN
   -- an array holds, and a nested loop over two steps of a big batch would be quadratic.
   RETURN QUERY
   WITH input AS (
-    SELECT t.ord::int AS ord, t.cid, t.sender, t.client_id, t.body, t.id, t.reply
-    FROM unnest(p_conversation, p_sender, p_client, p_body, p_id, p_reply) WITH ORDINALITY AS t(cid, sender, client_id, body, id, reply, ord)
+    SELECT t.ord::int AS ord, t.cid, t.sender, t.client_id, t.body, t.id, t.reply, t.forwarded
+    FROM unnest(p_conversation, p_sender, p_client, p_body, p_id, p_reply, p_forwarded)
+      WITH ORDINALITY AS t(cid, sender, client_id, body, id, reply, forwarded, ord)
   ), existing AS (
     SELECT i.ord, m.conversation_id = i.cid AS same, m.id, m.seq, m.created_at, m.body
     FROM input i JOIN messages m ON m.sender_id = i.sender AND m.client_id = i.client_id
@@ -47,8 +51,8 @@ BEGIN
     UPDATE conversations c SET last_seq = n.seq, last_at = p_at
     FROM (SELECT cid, max(seq) AS seq FROM numbered GROUP BY cid) n WHERE c.id = n.cid
   ), inserted AS (
-    INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, body, kind, created_at, reply_to_seq)
-    SELECT n.id, n.cid, n.seq, n.sender, n.client_id, n.body, 'text', p_at, n.reply FROM numbered n
+    INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, body, kind, created_at, reply_to_seq, forwarded)
+    SELECT n.id, n.cid, n.seq, n.sender, n.client_id, n.body, 'text', p_at, n.reply, n.forwarded FROM numbered n
   ), own AS (
     -- Sending reads everything before it (the sender's own messages never hold back the "read by
     -- all" ticks), but not someone else's message written just before in the same batch: a send
