@@ -28,12 +28,20 @@ export interface TypingUpdatedEvent {
   isTyping: boolean;
 }
 
+/** The caller changed how a chat sits in their list (pinned, archived, unread, cleared) on one of their devices. */
+export interface ConversationUpdatedEvent {
+  type: 'conversation.updated';
+  conversationId: ConversationId;
+  /** Its history was cleared: drop what is held of it. */
+  cleared?: true;
+}
+
 /** Someone you share a conversation with came online, went offline, or hid their status. */
 export type PresenceUpdatedEvent = { type: 'presence.updated' } & Presence;
 
-export type ServerEvent = HeadsEvent | MessageNewEvent | ReceiptUpdatedEvent | TypingUpdatedEvent | PresenceUpdatedEvent;
+export type ServerEvent = HeadsEvent | BusEvent;
 /** Events that travel over the bus (the heads event is made per subscription). */
-export type BusEvent = MessageNewEvent | ReceiptUpdatedEvent | TypingUpdatedEvent | PresenceUpdatedEvent;
+export type BusEvent = MessageNewEvent | ReceiptUpdatedEvent | TypingUpdatedEvent | PresenceUpdatedEvent | ConversationUpdatedEvent;
 
 /** The tracked id of an event: stable per (conversation, seq) so duplicates are recognisable. */
 export function eventId(event: BusEvent): string {
@@ -46,6 +54,8 @@ export function eventId(event: BusEvent): string {
       return `p:${event.userId}:${event.visible ? `${event.online ? 1 : 0}:${event.lastSeenAt?.getTime() ?? ''}` : 'hidden'}`;
     case 'typing.updated':
       return `t:${event.conversationId}:${event.userId}:${event.isTyping ? 1 : 0}:${Date.now()}`;
+    case 'conversation.updated':
+      return `u:${event.conversationId}:${Date.now()}`;
   }
 }
 

@@ -193,6 +193,14 @@ export const muteDuration = z.enum(['8h', '1w', 'always']).nullable();
 export type MuteDuration = z.infer<typeof muteDuration>;
 export const muteInput = z.object({ conversationId: uuid, duration: muteDuration });
 
+/** The caller's own chat list: pin (at most three), archive, mark unread; any of them at once. */
+export const listStateInput = z
+  .object({ conversationId: uuid, pinned: z.boolean().optional(), archived: z.boolean().optional(), unread: z.boolean().optional() })
+  .refine((i) => i.pinned !== undefined || i.archived !== undefined || i.unread !== undefined, 'Give pinned, archived or unread');
+export type ListStateInput = z.infer<typeof listStateInput>;
+/** Clears the chat's history for the caller; `remove` also takes it off their list until something new is said. */
+export const clearChatInput = z.object({ conversationId: uuid, remove: z.boolean().default(false) });
+
 export const setTypingInput = z.object({ conversationId: uuid, isTyping: z.boolean() });
 export type SetTypingInput = z.infer<typeof setTypingInput>;
 
@@ -326,6 +334,12 @@ export interface ConversationSummary {
   lastSenderName: string | null;
   /** No notifications from it until then (year 9999: always); null when not muted. */
   mutedUntil: Date | null;
+  /** Pinned to the top of the caller's list (at most three), since then. */
+  pinnedAt: Date | null;
+  /** Kept apart in "Archived" (until something new is said in it, unless it is muted). */
+  archived: boolean;
+  /** The caller marked it unread (cleared when they open it). */
+  markedUnread: boolean;
 }
 
 /** One page of the inbox, most recent activity first; `nextCursor` is null on the last page. */

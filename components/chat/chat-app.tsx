@@ -64,8 +64,8 @@ function ChatLayout({ me, initialConversationId, transport }: { me: SessionUser;
   return (
     <div className="mx-auto flex h-full max-w-[1600px] overflow-hidden bg-surface-panel shadow-sm dark:bg-surface-panel-dark">
       <LiveSubscription client={client} transport={transport} />
-      <div className={`${openId ? 'hidden md:flex' : 'flex'} w-full flex-col border-r border-black/10 dark:border-white/10 md:w-[340px] md:shrink-0 lg:w-[400px]`}>
-        <Inbox me={me} openId={openId} onOpen={open} connection={connection} typing={client.typing} presence={client.presence} drafts={client.drafts} />
+      <div className={`${openId ? 'hidden md:flex' : 'flex'} relative w-full flex-col border-r border-black/10 dark:border-white/10 md:w-[340px] md:shrink-0 lg:w-[400px]`}>
+        <Inbox me={me} openId={openId} onOpen={open} connection={connection} client={client} />
       </div>
       <main className={`${openId ? 'flex' : 'hidden md:flex'} min-w-0 flex-1 flex-col`}>
         {openId ? (

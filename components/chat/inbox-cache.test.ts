@@ -9,7 +9,7 @@ const message = (seq: number, body: string): Message => ({
 const summary = (id: string, lastSeq: number, extra: Partial<ConversationSummary> = {}): ConversationSummary => ({
   id, kind: 'group', title: id, description: null, peer: null, role: 'member', memberCount: 3, lastSeq, readSeq: 0,
   allDeliveredSeq: 0, allReadSeq: 0, unreadCount: lastSeq, lastActivityAt: new Date(lastSeq * 1000), lastMessage: message(lastSeq, `#${lastSeq}`),
-  lastSenderName: 'Bob', mutedUntil: null, ...extra,
+  lastSenderName: 'Bob', mutedUntil: null, pinnedAt: null, archived: false, markedUnread: false, ...extra,
 });
 const page = (conversations: ConversationSummary[], nextCursor: string | null = null): InboxPage => ({ conversations, nextCursor });
 const ids = (p: InboxPage) => p.conversations.map((c) => c.id);

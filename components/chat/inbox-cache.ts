@@ -21,6 +21,11 @@ function patch(utils: Utils, conversationId: string, change: (c: ConversationSum
   return true;
 }
 
+/** What the server now says of one conversation (after a change of the caller's own list state). */
+export function applySummary(utils: Utils, summary: ConversationSummary): void {
+  patch(utils, summary.id, () => summary);
+}
+
 /** Only this conversation's mute changed. */
 export function applyMute(utils: Utils, summary: ConversationSummary): void {
   utils.conversations.get.setData({ conversationId: summary.id }, summary);
@@ -91,6 +96,8 @@ export function applyMessages(utils: Utils, conversationId: string, messages: Me
     lastSenderName: sender?.displayName ?? null,
     lastActivityAt: newest.createdAt,
     unreadCount: current.unreadCount + unreadDelta,
+    // Something new brings an archived chat back, unless it is muted (as the server counts it).
+    archived: current.archived && current.mutedUntil !== null,
   };
   setInbox(utils, (list) => [updated, ...list.filter((c) => c.id !== conversationId)]);
   // A group preview needs the sender's name: ask the server when this client does not know it.

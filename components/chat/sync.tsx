@@ -76,6 +76,11 @@ export function useChatClient(meId: string, openConversationId: string | null): 
           if (read) void closeNotifications(receipt.conversationId);
         },
         onTyping: (event) => typing.apply(event),
+        onConversationUpdated: ({ conversationId, cleared }) => {
+          void utils.conversations.get.invalidate({ conversationId });
+          void utils.conversations.list.invalidate();
+          if (cleared) void utils.messages.list.invalidate({ conversationId });
+        },
         onPresence: ({ type: _type, ...update }) => {
           presence.set([update]);
           // Someone who went offline is not typing any more.

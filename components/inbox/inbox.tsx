@@ -3,12 +3,13 @@
 import dynamic from 'next/dynamic';
 import { useDeferredValue, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { ConversationSummary, InboxPage, Presence } from '@/lib/schemas.ts';
-import type { DraftStore } from '@/lib/sync/drafts.ts';
-import type { PresenceStore } from '@/lib/sync/presence-store.ts';
-import type { TypingStore } from '@/lib/sync/typing.ts';
 import type { SessionUser } from '@/server/auth/current-user.ts';
-import { appendPage, newerOf } from '../chat/inbox-cache.ts';
-import { usePresence, type ConnectionState } from '../chat/sync.tsx';
+import { appendPage, applySummary, newerOf } from '../chat/inbox-cache.ts';
+import { ChatFilters, FILTERS, sortForList, type ChatFilter } from './chat-filters.tsx';
+import { usePresence, type ChatClient, type ConnectionState } from '../chat/sync.tsx';
+import { ChatMenu } from './chat-menu.tsx';
+import { ConversationRow } from './conversation-row.tsx';
+import { useNotice } from '../ui/notice.tsx';
 import { NotificationSettings } from '../pwa/notification-settings.tsx';
 import { forgetThisBrowser, setAppBadge } from '../pwa/service-worker.ts';
 import { clearInboxSnapshots, loadInboxSnapshot, saveInboxSnapshot } from './inbox-snapshot.ts';
@@ -16,22 +17,23 @@ import { signOut } from '../auth/session.ts';
 import { errorMessage, trpc } from '../trpc.tsx';
 import { Avatar } from '../ui/avatar.tsx';
 import { formatInboxTime } from '../ui/format.ts';
-import { BellOffIcon, GroupIcon, SearchIcon } from '../ui/icons.tsx';
+import { ArchiveIcon, BackIcon, GroupIcon, SearchIcon } from '../ui/icons.tsx';
 
 // Opened on demand: its code loads then, not with the inbox.
 const NewGroup = dynamic(() => import('../groups/new-group.tsx').then((m) => m.NewGroup));
 const SecuritySettings = dynamic(() => import('../settings/security-settings.tsx').then((m) => m.SecuritySettings));
 
-export function Inbox({ me, openId, onOpen, connection, typing, presence, drafts }: {
+export function Inbox({ me, openId, onOpen, connection, client }: {
   me: SessionUser;
-  /** Unsent text per chat: "Draft: …" in the list. */
-  drafts?: DraftStore;
   openId: string | null;
-  onOpen: (id: string) => void;
+  /** Opens a chat; null closes the open one. */
+  onOpen: (id: string | null) => void;
   connection: ConnectionState;
-  typing: TypingStore;
-  presence: PresenceStore;
+  /** Typing, presence and drafts for the rows; the message store for what the chat menu clears. */
+  client: ChatClient;
 }) {
+  const { typing, presence, drafts } = client;
+  const [notice, notify] = useNotice();
   const [query, setQuery] = useState('');
   const [creatingGroup, setCreatingGroup] = useState(false);
   const [security, setSecurity] = useState(false);
@@ -41,7 +43,20 @@ export function Inbox({ me, openId, onOpen, connection, typing, presence, drafts
   const inbox = trpc.conversations.list.useQuery(undefined, {
     structuralSharing: (cached, fresh) => newerOf(cached as InboxPage | undefined, fresh as InboxPage),
   });
-  const conversations = inbox.data?.conversations;
+  const all = inbox.data?.conversations;
+  const [filter, setFilter] = useState<ChatFilter>('all');
+  const [showArchived, setShowArchived] = useState(false);
+  const archived = all?.filter((c) => c.archived) ?? [];
+  // Pinned chats first (the newest pin on top), then by activity; archived ones apart.
+  const conversations = all && sortForList(all.filter((c) => c.archived === showArchived && FILTERS[filter].keep(c)));
+  // A chat marked unread is read once opened (marking the open chat keeps the mark until it is opened again).
+  const lastOpened = useRef<string | null>(null);
+  useEffect(() => {
+    if (!openId || openId === lastOpened.current || !all) return;
+    lastOpened.current = openId;
+    if (!all.some((c) => c.id === openId && c.markedUnread)) return;
+    void utils.client.conversations.setListState.mutate({ conversationId: openId, unread: false }).then((summary) => applySummary(utils, summary), () => {});
+  }, [openId, all, utils]);
   // Opens with the inbox as last seen (offline, or before the server answers), and keeps that copy.
   useEffect(() => {
     if (utils.conversations.list.getData()) return;
@@ -98,9 +113,30 @@ export function Inbox({ me, openId, onOpen, connection, typing, presence, drafts
           You are offline. Your chats are shown as they were when you were last connected; messages you write are sent when the connection is back.
         </p>
       )}
+      {!deferredQuery && (
+        showArchived ? (
+          <div className="flex items-center gap-2 border-b border-black/5 px-3 py-2 dark:border-white/10">
+            <button type="button" onClick={() => setShowArchived(false)} aria-label="Back to chats" className="rounded-full p-1.5 hover:bg-black/5 dark:hover:bg-white/10">
+              <BackIcon className="h-5 w-5" />
+            </button>
+            <h2 className="font-medium">Archived</h2>
+          </div>
+        ) : (
+          <ChatFilters value={filter} onChange={setFilter} />
+        )
+      )}
+      {notice}
       <nav aria-label="Conversations" className="min-h-0 flex-1 overflow-y-auto">
+        {!deferredQuery && !showArchived && archived.length > 0 && filter === 'all' && (
+          <button type="button" onClick={() => setShowArchived(true)}
+            className="flex w-full items-center gap-3 px-6 py-3 text-left text-sm font-medium hover:bg-black/[.04] dark:hover:bg-white/[.05]">
+            <ArchiveIcon className="h-5 w-5 text-brand dark:text-emerald-400" />
+            <span className="flex-1">Archived</span>
+            <span className="text-xs text-neutral-600 dark:text-neutral-400">{archived.length}</span>
+          </button>
+        )}
         {deferredQuery ? (
-          <SearchResults query={deferredQuery} conversations={conversations ?? []} openId={openId}
+          <SearchResults query={deferredQuery} conversations={all ?? []} openId={openId}
             onOpen={(id) => { setQuery(''); onOpen(id); }} meId={me.id} />
         ) : !conversations ? (
           inbox.isError ? (
@@ -108,7 +144,11 @@ export function Inbox({ me, openId, onOpen, connection, typing, presence, drafts
           ) : (
             <InboxSkeleton />
           )
-        ) : conversations.length === 0 ? (
+        ) : conversations.length === 0 && (showArchived || filter !== 'all') ? (
+          <p className="p-8 text-center text-sm text-neutral-600 dark:text-neutral-400">
+            {showArchived ? 'No archived chats.' : FILTERS[filter].empty}
+          </p>
+        ) : conversations.length === 0 && archived.length === 0 ? (
           <div className="p-8 text-center text-sm text-neutral-600 dark:text-neutral-400">
             <p className="mb-1 font-medium text-neutral-700 dark:text-neutral-200">No conversations yet</p>
             <p>Search for someone by username above to start chatting, or make a group.</p>
@@ -118,7 +158,9 @@ export function Inbox({ me, openId, onOpen, connection, typing, presence, drafts
             {conversations.map((c) => (
               <li key={c.id}>
                 <ConversationRow conversation={c} active={c.id === openId} meId={me.id} onOpen={onOpen} typing={typing} drafts={drafts}
-                  online={isOnline(c.peer && presenceOf(c.peer.id))} />
+                  online={isOnline(c.peer && presenceOf(c.peer.id))} menu={(open, setOpen) => (
+                    <ChatMenu conversation={c} client={client} notify={notify} onOpen={onOpen} openId={openId} open={open} onOpenChange={setOpen} />
+                  )} />
               </li>
             ))}
             {inbox.data?.nextCursor && <MoreChats key={inbox.data.nextCursor} cursor={inbox.data.nextCursor} />}
@@ -226,13 +268,10 @@ function SettingsMenu({ onSecurity }: { onSecurity: () => void }) {
   );
 }
 
-const NOBODY: readonly string[] = [];
 
 function isOnline(presence: Presence | null | undefined): boolean {
   return presence?.visible === true && presence.online;
 }
-const noSubscription = () => () => {};
-const zero = () => 0;
 
 function ConnectionBadge({ state }: { state: ConnectionState }) {
   if (state === 'online') return null;
@@ -241,81 +280,6 @@ function ConnectionBadge({ state }: { state: ConnectionState }) {
       {state === 'connecting' ? 'Connecting…' : 'Offline'}
     </span>
   );
-}
-
-function ConversationRow({ conversation: c, active, meId, onOpen, typing, drafts, online = false }: {
-  conversation: ConversationSummary;
-  drafts?: DraftStore;
-  active: boolean;
-  meId: string;
-  onOpen: (id: string) => void;
-  typing?: TypingStore;
-  online?: boolean;
-}) {
-  const typers = useSyncExternalStore(typing?.subscribe ?? noSubscription, () => typing?.typers(c.id) ?? NOBODY, () => NOBODY);
-  useSyncExternalStore(drafts?.subscribe ?? noSubscription, drafts?.getVersion ?? zero, zero);
-  const draft = active ? '' : (drafts?.get(c.id) ?? '');
-  const preview = previewOf(c, meId);
-  return (
-    <button
-      type="button"
-      onClick={() => onOpen(c.id)}
-      aria-current={active ? 'true' : undefined}
-      className={`flex w-full items-center gap-3 px-3 py-2.5 text-left transition hover:bg-black/[.04] dark:hover:bg-white/[.05] ${active ? 'bg-black/[.06] dark:bg-white/[.08]' : ''}`}
-    >
-      <span className="relative shrink-0">
-        <Avatar id={c.peer?.id ?? c.id} name={c.title} group={c.kind === 'group'} />
-        {online && (
-          <span role="img" aria-label="online" className="absolute bottom-0 right-0 h-3.5 w-3.5 rounded-full border-2 border-surface-panel bg-emerald-500 dark:border-surface-panel-dark" />
-        )}
-      </span>
-      <span className="min-w-0 flex-1 border-b border-black/5 pb-2.5 dark:border-white/5">
-        <span className="flex items-baseline justify-between gap-2">
-          <span className="truncate font-medium">{c.title}</span>
-          <span className={`shrink-0 text-xs ${c.unreadCount > 0 && !c.mutedUntil ? 'font-medium text-brand dark:text-emerald-400' : 'text-neutral-600 dark:text-neutral-400'}`}>
-            {formatInboxTime(c.lastActivityAt)}
-          </span>
-        </span>
-        <span className="mt-0.5 flex items-center justify-between gap-2">
-          {typers.length > 0 ? (
-            <span className="truncate text-sm font-medium text-brand dark:text-emerald-400">typing…</span>
-          ) : draft ? (
-            <span dir="auto" className="truncate text-sm text-neutral-600 dark:text-neutral-400">
-              <span className="font-medium text-brand dark:text-emerald-400">Draft: </span>
-              {draft}
-            </span>
-          ) : (
-            <span dir="auto" className="truncate text-sm text-neutral-600 dark:text-neutral-400">{preview}</span>
-          )}
-          <span className="flex shrink-0 items-center gap-1.5">
-            {c.mutedUntil && <BellOffIcon label="Muted" className="h-4 w-4 text-neutral-400" />}
-            {c.unreadCount > 0 && (
-              <span
-                aria-label={`${c.unreadCount} unread ${c.unreadCount === 1 ? 'message' : 'messages'}`}
-                className={`min-w-5 shrink-0 rounded-full px-1.5 text-center text-xs font-semibold leading-5 ${c.mutedUntil ? 'bg-neutral-400 text-white dark:bg-neutral-500 dark:text-neutral-900' : 'bg-brand text-white dark:bg-emerald-500 dark:text-neutral-900'}`}
-              >
-                {c.unreadCount > 999 ? '999+' : c.unreadCount}
-              </span>
-            )}
-          </span>
-        </span>
-      </span>
-    </button>
-  );
-}
-
-/** "You: …" for your own messages; "Alice: …" in groups; a system message in words ("You added Bob"). */
-function previewOf(c: ConversationSummary, meId: string): string {
-  const m = c.lastMessage;
-  if (!m) return 'No messages yet';
-  if (m.kind === 'system') {
-    // The inbox knows only the actor's name (the sender's); the stored text names everyone.
-    const actorIsMe = m.senderId === meId && c.lastSenderName && m.body.startsWith(c.lastSenderName);
-    return actorIsMe ? `You${m.body.slice(c.lastSenderName!.length)}` : m.body;
-  }
-  if (m.deleted) return m.senderId === meId ? 'You deleted this message' : 'This message was deleted';
-  if (m.senderId === meId) return `You: ${m.body}`;
-  return c.kind === 'group' && c.lastSenderName ? `${c.lastSenderName}: ${m.body}` : m.body;
 }
 
 function SearchResults({ query, conversations, openId, onOpen, meId }: {

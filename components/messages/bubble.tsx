@@ -10,7 +10,8 @@ import { Avatar } from '../ui/avatar.tsx';
 import { isEmojiOnly } from '../ui/message-text.ts';
 import { MessageText } from '../ui/rich-text.tsx';
 import { nameColour, type NameOf } from '../ui/people.ts';
-import { MessageMenu, useMenuGestures, type MessageActions } from './message-menu.tsx';
+import { useMenuGestures } from '../ui/menu.tsx';
+import { MessageMenu, type MessageActions } from './message-menu.tsx';
 import { QuoteBlock } from './quote.tsx';
 import { Reactions } from './reactions.tsx';
 

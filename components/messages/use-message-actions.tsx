@@ -7,27 +7,20 @@ import type { Message } from '@/lib/schemas.ts';
 import { newClientId } from '@/lib/uuid.ts';
 import type { ChatClient } from '../chat/sync.tsx';
 import { errorMessage, trpc } from '../trpc.tsx';
-import { Dialog, DialogActions, dialogButton } from '../ui/dialog.tsx';
+import { ConfirmDialog, Dialog, DialogActions, dialogButton } from '../ui/dialog.tsx';
+import { useNotice } from '../ui/notice.tsx';
 import { ForwardDialog } from './forward-dialog.tsx';
 import type { MessageActions } from './message-menu.tsx';
-
-// A notice ("Copied", or why a change failed) stays this long.
-const NOTICE_MS = 4_000;
 
 export function useMessageActions(conversationId: string, client: ChatClient, handlers: Pick<MessageActions, 'canChange' | 'reply' | 'show' | 'info'>): { actions: MessageActions; overlay: ReactNode } {
   const utils = trpc.useUtils();
   const [editing, setEditing] = useState<Message | null>(null);
   const [removing, setRemoving] = useState<Message | null>(null);
   const [forwarding, setForwarding] = useState<Message | null>(null);
-  const [notice, setNotice] = useState<{ text: string; error: boolean } | null>(null);
-  useEffect(() => {
-    if (!notice) return;
-    const timer = setTimeout(() => setNotice(null), NOTICE_MS);
-    return () => clearTimeout(timer);
-  }, [notice]);
+  const [notice, notify] = useNotice();
 
   const accept = (change: Message) => client.engine.accept(conversationId, [change]);
-  const failed = (err: unknown) => setNotice({ text: errorMessage(err), error: true });
+  const failed = (err: unknown) => notify(errorMessage(err), true);
   const ref = (m: Message) => ({ conversationId, seq: m.seq, clientId: newClientId() });
 
   const actions: MessageActions = {
@@ -35,8 +28,8 @@ export function useMessageActions(conversationId: string, client: ChatClient, ha
     react: (m, emoji) => void utils.client.messages.react.mutate({ ...ref(m), emoji }).then(accept, failed),
     copy: (m) =>
       void navigator.clipboard.writeText(m.body).then(
-        () => setNotice({ text: 'Message copied', error: false }),
-        () => setNotice({ text: 'Could not copy: the browser did not allow it', error: true }),
+        () => notify('Message copied'),
+        () => notify('Could not copy: the browser did not allow it', true),
       ),
     edit: setEditing,
     remove: setRemoving,
@@ -45,14 +38,7 @@ export function useMessageActions(conversationId: string, client: ChatClient, ha
 
   const overlay = (
     <>
-      {notice && (
-        <p role={notice.error ? 'alert' : 'status'}
-          className={`pointer-events-none absolute bottom-20 left-1/2 z-40 max-w-[90%] -translate-x-1/2 rounded-lg px-4 py-2 text-sm shadow-lg ${
-            notice.error ? 'bg-red-700 text-white' : 'bg-neutral-800 text-white dark:bg-neutral-200 dark:text-neutral-900'
-          }`}>
-          {notice.text}
-        </p>
-      )}
+      {notice}
       {editing && (
         <EditDialog message={editing} onClose={() => setEditing(null)}
           save={(body) => utils.client.messages.edit.mutate({ ...ref(editing), body }).then(accept)} />
@@ -62,12 +48,13 @@ export function useMessageActions(conversationId: string, client: ChatClient, ha
           onForward={(ids) => {
             for (const id of ids) void client.outbox.enqueue(id, forwarding.body, { forwarded: true });
             setForwarding(null);
-            setNotice({ text: ids.length === 1 ? 'Message forwarded' : `Message forwarded to ${ids.length} chats`, error: false });
+            notify(ids.length === 1 ? 'Message forwarded' : `Message forwarded to ${ids.length} chats`);
           }} />
       )}
       {removing && (
-        <ConfirmDelete onClose={() => setRemoving(null)}
-          confirm={() => utils.client.messages.delete.mutate(ref(removing)).then(accept)} />
+        <ConfirmDialog title="Delete message?" confirmLabel="Delete for everyone" onClose={() => setRemoving(null)}
+          text="It will be deleted for everyone in this chat. They will see “This message was deleted” in its place."
+          onConfirm={() => utils.client.messages.delete.mutate(ref(removing)).then(accept, (err) => Promise.reject(new Error(errorMessage(err))))} />
       )}
     </>
   );
@@ -117,33 +104,6 @@ function EditDialog({ message, save, onClose }: { message: Message; save: (body:
           <button type="submit" disabled={invalid || saving} className={dialogButton.main}>{saving ? 'Saving…' : 'Save'}</button>
         </DialogActions>
       </form>
-    </Dialog>
-  );
-}
-
-function ConfirmDelete({ confirm, onClose }: { confirm: () => Promise<void>; onClose: () => void }) {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  async function run() {
-    setBusy(true);
-    try {
-      await confirm();
-      onClose();
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-    }
-  }
-  return (
-    <Dialog title="Delete message?" onClose={onClose}>
-      <p className="text-sm text-neutral-700 dark:text-neutral-300">
-        It will be deleted for everyone in this chat. They will see “This message was deleted” in its place.
-      </p>
-      {error && <p role="alert" className="mt-2 text-sm text-red-700 dark:text-red-300">{error}</p>}
-      <DialogActions>
-        <button type="button" autoFocus onClick={onClose} className={dialogButton.quiet}>Cancel</button>
-        <button type="button" disabled={busy} onClick={() => void run()} className={dialogButton.danger}>Delete for everyone</button>
-      </DialogActions>
     </Dialog>
   );
 }

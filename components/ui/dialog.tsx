@@ -1,7 +1,7 @@
 'use client';
 // A modal dialog on the browser's own <dialog>: focus stays inside, Esc and a click outside close it,
 // and focus goes back where it was.
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 
 export function Dialog({ title, onClose, children }: { title: string; onClose: () => void; children: ReactNode }) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -43,3 +43,36 @@ export const dialogButton = {
   main: 'rounded-full bg-brand px-4 py-2 text-sm font-medium text-white hover:bg-brand-dark disabled:opacity-60',
   danger: 'rounded-full bg-red-700 px-4 py-2 text-sm font-medium text-white hover:bg-red-800 disabled:opacity-60',
 };
+
+/** Asks before something that cannot be undone; the safe choice has the focus. */
+export function ConfirmDialog({ title, text, confirmLabel, onConfirm, onClose }: {
+  title: string;
+  text: string;
+  confirmLabel: string;
+  /** Rejects with what to show when it failed (the dialog stays open). */
+  onConfirm: () => Promise<unknown>;
+  onClose: () => void;
+}) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function run() {
+    setBusy(true);
+    try {
+      await onConfirm();
+      onClose();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+      setBusy(false);
+    }
+  }
+  return (
+    <Dialog title={title} onClose={onClose}>
+      <p className="text-sm text-neutral-700 dark:text-neutral-300">{text}</p>
+      {error && <p role="alert" className="mt-2 text-sm text-red-700 dark:text-red-300">{error}</p>}
+      <DialogActions>
+        <button type="button" autoFocus onClick={onClose} className={dialogButton.quiet}>Cancel</button>
+        <button type="button" disabled={busy} onClick={() => void run()} className={dialogButton.danger}>{confirmLabel}</button>
+      </DialogActions>
+    </Dialog>
+  );
+}

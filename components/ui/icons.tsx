@@ -126,3 +126,16 @@ export const ForwardIcon = (p: IconProps) => (
     <path d="M20 11H10a6 6 0 0 0-6 6v2" />
   </Icon>
 );
+
+export const PinIcon = (p: IconProps) => (
+  <Icon {...p} stroke={2}>
+    <path d="M9 4h6l-1 5 3 3H7l3-3z" />
+    <path d="M12 12v8" />
+  </Icon>
+);
+
+export const ArchiveIcon = (p: IconProps) => (
+  <Icon {...p} stroke={2}>
+    <path d="M4 7h16v3H4zM5 10v9h14v-9M10 14h4" />
+  </Icon>
+);

@@ -127,6 +127,17 @@ export class MessageStore {
     this.changed(e);
   }
 
+  /** Drops what is held of a conversation (cleared): it loads afresh when shown. Sends in flight stay. */
+  forget(conversationId: string): void {
+    const e = this.entries.get(conversationId);
+    if (!e) return;
+    e.bySeq.clear();
+    e.contiguousTop = 0;
+    e.loaded = false;
+    e.hasMoreBefore = false;
+    this.changed(e);
+  }
+
   addPending(pending: PendingMessage): void {
     const e = this.entry(pending.conversationId);
     e.pending.set(pending.clientId, pending);

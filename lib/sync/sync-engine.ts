@@ -1,6 +1,6 @@
 // The client half of the sync protocol (docs/api.md): applies live events to the store, resumes from
 // conversation heads, and fills gaps by sequence, so each message shows once and in order.
-import type { PresenceUpdatedEvent, ServerEvent, TypingUpdatedEvent } from '../events.ts';
+import type { ConversationUpdatedEvent, PresenceUpdatedEvent, ServerEvent, TypingUpdatedEvent } from '../events.ts';
 import type { ConversationHead, Message, MessagePage, ReceiptState } from '../schemas.ts';
 import { isRefusal, retryHintMs } from '../api-errors.ts';
 import { backoffMs } from '../backoff.ts';
@@ -20,6 +20,8 @@ export interface SyncHooks {
   onReceipt?(receipt: ReceiptState): void;
   onTyping?(event: TypingUpdatedEvent): void;
   onPresence?(event: PresenceUpdatedEvent): void;
+  /** The user changed how a chat sits in their list on one of their devices (cleared: its history is gone). */
+  onConversationUpdated?(event: ConversationUpdatedEvent): void;
   onError?(error: unknown): void;
 }
 
@@ -61,6 +63,10 @@ export class SyncEngine {
         break;
       case 'presence.updated':
         this.hooks.onPresence?.(event);
+        break;
+      case 'conversation.updated':
+        if (event.cleared) this.store.forget(event.conversationId);
+        this.hooks.onConversationUpdated?.(event);
         break;
     }
   }

@@ -98,14 +98,16 @@ export async function assertMember(userId: UserId, conversationId: ConversationI
   return member.role as MemberRole;
 }
 
-/** For current and former members: what of the history they may read. FORBIDDEN for anyone else. */
+/** For current and former members: what of the history they may read (after what they cleared). FORBIDDEN for anyone else. */
 export async function readableRange(userId: UserId, conversationId: ConversationId): Promise<ReadableRange> {
   const member = await getDb().member.findUnique({
     where: { conversationId_userId: { conversationId, userId } },
-    select: { fromSeq: true, leftSeq: true },
+    select: { fromSeq: true, leftSeq: true, clearedSeq: true },
   });
   if (!member) throw notAMember();
-  return { fromSeq: member.fromSeq, toSeq: member.leftSeq };
+  // A chat the member cleared starts for them after what they cleared.
+  const fromSeq = member.clearedSeq >= member.fromSeq ? member.clearedSeq + 1n : member.fromSeq;
+  return { fromSeq, toSeq: member.leftSeq };
 }
 
 /**
@@ -150,21 +152,33 @@ export async function openDirect(userId: UserId, peerUsername: string): Promise<
 // (last activity, id) after the cursor ($4 microseconds since the epoch, $5 the id); only the chats
 // on it get a last message, a peer, an unread count and aggregates (docs/performance.md).
 const INBOX = `
-  WITH mine AS MATERIALIZED (
+  WITH base AS MATERIALIZED (
     SELECT * FROM (
       SELECT m.conversation_id, m.user_id, m.role, m.left_seq, m.read_seq, m.muted_until, c.kind, c.title, c.description,
+        m.pinned_at, m.archived_at, m.marked_unread, m.cleared_seq, m.hidden_at,
         ${MEMBER_HEAD} AS last_seq,
         CASE WHEN m.left_seq IS NULL THEN c.last_at
           ELSE (SELECT x.created_at FROM messages x WHERE x.conversation_id = c.id AND x.seq = m.left_seq) END AS last_at
       FROM members m JOIN conversations c ON c.id = m.conversation_id
       WHERE m.user_id = $1::uuid AND ($2::uuid IS NULL AND c.last_seq > 0 OR c.id = $2::uuid)
     ) s
-    WHERE $4::bigint IS NULL OR (s.last_at, s.conversation_id) < (timestamptz 'epoch' + $4::bigint * interval '1 microsecond', $5::uuid)
-    ORDER BY s.last_at DESC, s.conversation_id DESC
-    LIMIT $3
+    -- Deleted from the list: back once something was said after.
+    WHERE $2::uuid IS NOT NULL OR s.hidden_at IS NULL OR s.last_at > s.hidden_at
+  ), mine AS MATERIALIZED (
+    -- A page by (last activity, id) after the cursor, pinned chats left out: they come, at most
+    -- three, with the first page.
+    (SELECT * FROM base b
+      WHERE b.pinned_at IS NULL
+        AND ($4::bigint IS NULL OR (b.last_at, b.conversation_id) < (timestamptz 'epoch' + $4::bigint * interval '1 microsecond', $5::uuid))
+      ORDER BY b.last_at DESC, b.conversation_id DESC
+      LIMIT $3)
+    UNION ALL
+    (SELECT * FROM base b WHERE b.pinned_at IS NOT NULL AND $4::bigint IS NULL)
   )
   SELECT m.conversation_id AS id, m.kind, m.role, m.left_seq, ${AS_OF_DEPARTURE},
     CASE WHEN m.muted_until > now() THEN m.muted_until END AS muted_until,
+    m.pinned_at, m.marked_unread,
+    m.archived_at IS NOT NULL AND (m.last_at <= m.archived_at OR COALESCE(m.muted_until > now(), false)) AS archived,
     m.last_seq, m.last_at, (extract(epoch FROM m.last_at) * 1000000)::bigint AS last_at_us,
     m.read_seq, a.all_delivered, a.all_read,
     ${UNREAD[0]}m.last_seq${UNREAD[1]} AS unread,
@@ -181,13 +195,13 @@ const INBOX = `
   ) p ON m.kind = 'direct'
   LEFT JOIN LATERAL (
     SELECT x.* FROM messages x
-    WHERE x.conversation_id = m.conversation_id AND x.seq <= m.last_seq AND x.kind <> 'change'
+    WHERE x.conversation_id = m.conversation_id AND x.seq <= m.last_seq AND x.seq > m.cleared_seq AND x.kind <> 'change'
     ORDER BY x.seq DESC LIMIT 1
   ) lm ON true
   LEFT JOIN LATERAL (SELECT ${latestEditBody('m.conversation_id', 'lm.seq', 'm.last_seq')} AS body) le ON lm.deleted_at IS NULL
   LEFT JOIN users ls ON ls.id = lm.sender_id
   ${AGGREGATE_WATERMARKS}
-  ORDER BY m.last_at DESC, m.conversation_id DESC`;
+  ORDER BY m.pinned_at DESC NULLS LAST, m.last_at DESC, m.conversation_id DESC`;
 
 /** pg hands bigint columns over as strings. */
 interface InboxRow {
@@ -220,6 +234,9 @@ interface InboxRow {
   msg_created_at: Date | null;
   msg_sender_name: string | null;
   muted_until: Date | null;
+  pinned_at: Date | null;
+  archived: boolean;
+  marked_unread: boolean;
 }
 
 /**
@@ -231,10 +248,12 @@ interface InboxRow {
 export async function listInbox(userId: UserId, { cursor, limit }: InboxInput): Promise<InboxPage> {
   const [at, id] = cursor ? cursor.split(':') : [null, null];
   const rows = await inboxRows(userId, null, limit + 1, at, id);
-  const more = rows.length > limit;
-  if (more) rows.pop();
-  const last = rows.at(-1);
-  return { conversations: rows.map(summaryOf), nextCursor: more && last ? `${last.last_at_us}:${last.id}` : null };
+  const pinned = rows.filter((r) => r.pinned_at !== null);
+  const paged = rows.filter((r) => r.pinned_at === null);
+  const more = paged.length > limit;
+  if (more) paged.pop();
+  const last = paged.at(-1);
+  return { conversations: [...pinned, ...paged].map(summaryOf), nextCursor: more && last ? `${last.last_at_us}:${last.id}` : null };
 }
 
 /** One conversation as the inbox shows it, whether or not anything was said in it yet. */
@@ -283,6 +302,9 @@ function summaryOf(r: InboxRow): ConversationSummary {
     lastMessage,
     lastSenderName: r.msg_sender_name,
     mutedUntil: r.muted_until,
+    pinnedAt: r.pinned_at,
+    archived: r.archived,
+    markedUnread: r.marked_unread,
   };
 }
 
