@@ -81,7 +81,8 @@ export function ChatMenu({ conversation: c, client, openId, onOpen, notify, open
 
   return (
     <>
-      <Menu label={`Chat with ${c.title}: actions`} buttonLabel={`Menu of the chat with ${c.title}`} items={items} open={open} onOpenChange={onOpenChange} align="end" />
+      {/* Named without the chat's name: the row (its list item) says which chat it is. */}
+      <Menu label="Chat actions" buttonLabel="Chat menu" items={items} open={open} onOpenChange={onOpenChange} align="end" />
       {confirm && (
         <ConfirmDialog title={confirm.title} text={confirm.text} confirmLabel={confirm.confirmLabel} onClose={() => setConfirm(null)}
           onConfirm={() => confirm.run().catch((err: unknown) => Promise.reject(new Error(errorMessage(err))))} />
