@@ -16,7 +16,11 @@ import type { AppRouter } from '@/server/router.ts';
 
 type WsClient = ReturnType<typeof createWSClient>;
 export type TransportMode = 'ws' | 'sse';
-export type ConnectionState = 'connecting' | 'online' | 'offline';
+/**
+ * online: live events flow; offline: the browser has no network; unreachable: the network is there
+ * but the server does not answer (retrying with backoff); connecting: on the way.
+ */
+export type ConnectionState = 'connecting' | 'online' | 'offline' | 'unreachable';
 
 // This many WebSocket attempts in a row failing while plain HTTP works means something on the way
 // (a proxy, a firewall) blocks WebSockets: use HTTP instead.
@@ -79,6 +83,8 @@ export class Transport {
   private ws: WsClient | null = null;
   private wsLinks = new WeakMap<WsClient, ReturnType<ReturnType<typeof wsLink<AppRouter>>>>();
   private failuresInARow = 0;
+  /** When the socket tries again after a failure (ms since the epoch; 0: not waiting). */
+  private retryAt = 0;
   private wsState: ConnectionState = 'connecting';
   /** The live subscription's own state: a link can be up with the subscription not (yet) running. */
   private subscriptionState: ConnectionState = 'connecting';
@@ -119,8 +125,13 @@ export class Transport {
   getState = (): ConnectionState => {
     const link = this.mode === 'ws' ? this.wsState : 'online';
     const state = link === 'online' ? this.subscriptionState : link;
-    return state === 'connecting' && typeof navigator !== 'undefined' && !navigator.onLine ? 'offline' : state;
+    if (state !== 'online' && typeof navigator !== 'undefined' && !navigator.onLine) return 'offline';
+    // Connecting again after a socket failed (or closed before events flowed): the server is not answering.
+    return state === 'connecting' && this.failuresInARow > 0 ? 'unreachable' : state;
   };
+
+  /** When the next attempt to connect is due (ms since the epoch), while waiting after a failure; else 0. */
+  getRetryAt = (): number => (this.getState() === 'unreachable' ? this.retryAt : 0);
 
   subscribeState = (listener: () => void) => {
     this.stateListeners.add(listener);
@@ -140,6 +151,7 @@ export class Transport {
 
   /** The live subscription reports whether it is running. */
   setSubscriptionState(state: ConnectionState): void {
+    if (state === 'online') this.failuresInARow = 0;
     if (state === this.subscriptionState) return;
     this.subscriptionState = state;
     this.stateChanged();
@@ -161,14 +173,14 @@ export class Transport {
   };
 
   /** A socket waiting out its backoff is replaced by a fresh one that connects now. */
-  retryNow(): void {
+  retryNow = (): void => {
     if (this.mode !== 'ws' || !this.ws) return;
     if (this.ws.connectionState.get().state !== 'connecting') return;
     const stale = this.ws;
     this.ws = null;
     void stale.close();
     this.changed();
-  }
+  };
 
   private wsLinkFor(runtime: Parameters<TRPCLink<AppRouter>>[0]) {
     const client = this.wsClient();
@@ -193,17 +205,20 @@ export class Transport {
       WebSocket: promptCloseWebSocket(),
       lazy: { enabled: true, closeMs: 30_000 },
       keepAlive: { enabled: true, intervalMs: 10_000, pongTimeoutMs: 10_000 },
-      retryDelayMs: backoffMs,
-      onOpen: () => {
-        clearTimeout(stuck);
-        this.failuresInARow = 0;
+      retryDelayMs: (attempt) => {
+        const delay = backoffMs(attempt);
+        this.retryAt = Date.now() + delay;
+        return delay;
       },
+      // A socket that opens is not yet a connection that works (a proxy or a dying server may close it
+      // at once): failures count until events flow (setSubscriptionState).
+      onOpen: () => clearTimeout(stuck),
       onClose: (cause) => (cause?.code === SESSION_ENDED_CLOSE_CODE ? this.sessionEnded() : void this.onWsClosed()),
     }));
     client.connectionState.subscribe({
       next: (s) => {
         if (this.ws !== client) return;
-        this.wsState = s.state === 'pending' ? 'online' : s.error ? 'offline' : 'connecting';
+        this.wsState = s.state === 'pending' ? 'online' : s.error ? 'unreachable' : 'connecting';
         this.stateChanged();
       },
     });
@@ -212,6 +227,7 @@ export class Transport {
 
   private async onWsClosed(): Promise<void> {
     this.failuresInARow += 1;
+    this.stateChanged();
     if (this.mode !== 'ws' || this.failuresInARow < WS_FAILURES_BEFORE_FALLBACK) return;
     // Offline or the server is down: WebSockets are not the problem, keep retrying them.
     const httpWorks = await fetch('/healthz', { cache: 'no-store' }).then((r) => r.ok, () => false);

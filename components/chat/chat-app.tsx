@@ -6,10 +6,12 @@ import { Inbox } from '../inbox/inbox.tsx';
 import { Transport } from '../transport.ts';
 import { isSigningOut } from '../auth/session.ts';
 import { clearInboxSnapshots } from '../inbox/inbox-snapshot.ts';
+import { clearCachedHistories } from './history-cache.ts';
 import { resyncSubscription, startServiceWorker } from '../pwa/service-worker.ts';
 import { TrpcProvider, trpc } from '../trpc.tsx';
 import { ConversationView } from './conversation-view.tsx';
-import { LiveSubscription, useChatClient, useConnectionState } from './sync.tsx';
+import { useConnection } from './connection-banner.tsx';
+import { LiveSubscription, useChatClient } from './sync.tsx';
 
 export function ChatApp({ me, initialConversationId }: { me: SessionUser; initialConversationId: string | null }) {
   const [transport] = useState(() => new Transport());
@@ -19,7 +21,7 @@ export function ChatApp({ me, initialConversationId }: { me: SessionUser; initia
     transport.onSessionEnded = () => {
       if (isSigningOut()) return; // logging out here: signOut goes to the login page itself
       clearInboxSnapshots();
-      window.location.assign('/login?ended=1');
+      void clearCachedHistories().finally(() => window.location.assign('/login?ended=1'));
     };
   }, [transport]);
   return (
@@ -39,7 +41,7 @@ function idFromPath(path: string): string | null {
 
 function ChatLayout({ me, initialConversationId, transport }: { me: SessionUser; initialConversationId: string | null; transport: Transport }) {
   const [openId, setOpenId] = useState(initialConversationId);
-  const connection = useConnectionState(transport);
+  const connection = useConnection(transport);
   const client = useChatClient(me.id, openId);
 
   // The URL names the open conversation, so reloads and shared links land on it.
@@ -56,7 +58,10 @@ function ChatLayout({ me, initialConversationId, transport }: { me: SessionUser;
   // The service worker: offline shell, and notification clicks that open a conversation here.
   const utils = trpc.useUtils();
   useEffect(() => startServiceWorker(me.id, (path) => open(idFromPath(path))), [me.id, open]);
-  useEffect(() => clearInboxSnapshots({ except: me.id }), [me.id]);
+  useEffect(() => {
+    clearInboxSnapshots({ except: me.id });
+    void clearCachedHistories({ except: me.id });
+  }, [me.id]);
   useEffect(() => {
     void resyncSubscription((subscription) => utils.client.push.subscribe.mutate(subscription)).catch(() => {});
   }, [utils]);
@@ -69,7 +74,7 @@ function ChatLayout({ me, initialConversationId, transport }: { me: SessionUser;
       </div>
       <main className={`${openId ? 'flex' : 'hidden md:flex'} min-w-0 flex-1 flex-col`}>
         {openId ? (
-          <ConversationView key={openId} conversationId={openId} me={me} onBack={() => open(null)} client={client} />
+          <ConversationView key={openId} conversationId={openId} me={me} onBack={() => open(null)} client={client} connection={connection} />
         ) : (
           <NoConversation />
         )}

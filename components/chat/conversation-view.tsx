@@ -7,13 +7,15 @@ import { toQuote } from '@/lib/message-changes.ts';
 import type { Message } from '@/lib/schemas.ts';
 import { EMPTY_CONVERSATION } from '@/lib/sync/message-store.ts';
 import type { SessionUser } from '@/server/auth/current-user.ts';
-import { errorMessage, trpc } from '../trpc.tsx';
+import { trpc } from '../trpc.tsx';
 import { Avatar } from '../ui/avatar.tsx';
 import { formatLastSeen, typingLabel } from '../ui/format.ts';
 import { BackIcon } from '../ui/icons.tsx';
 import { namesFrom } from '../ui/people.ts';
 import { useMessageActions } from '../messages/use-message-actions.tsx';
 import { Composer } from './composer.tsx';
+import { loadCachedHistory, saveCachedHistory } from './history-cache.ts';
+import { ConnectionBanner, type Connection } from './connection-banner.tsx';
 import { applyOwnRead } from './inbox-cache.ts';
 import { MuteMenu } from './mute-menu.tsx';
 import { MessageList } from './message-list.tsx';
@@ -26,6 +28,8 @@ const MessageInfo = dynamic(() => import('./message-info.tsx').then((m) => m.Mes
 const NOBODY_TYPING: readonly string[] = [];
 // Opening a chat loads at most this many pages back to find its first unread message.
 const UNREAD_PAGES = 10;
+// A chat's newest messages are kept on this device once they have been still this long.
+const CACHE_AFTER_MS = 1_000;
 
 /** Re-renders when the window gains or loses focus or the tab is shown or hidden. */
 function useInFront(conversationId: string): boolean {
@@ -45,16 +49,20 @@ function useInFront(conversationId: string): boolean {
   return inFront;
 }
 
-export function ConversationView({ conversationId, me, onBack, client }: {
+export function ConversationView({ conversationId, me, onBack, client, connection }: {
   conversationId: string;
   me: SessionUser;
   onBack: () => void;
   client: ChatClient;
+  /** Said here too on phones, where the chat list (which says it) is hidden behind the chat. */
+  connection: Connection;
 }) {
   const utils = trpc.useUtils();
   const { store, engine, receipts, outbox, typing, typingNotifier } = client;
   const typers = useSyncExternalStore(typing.subscribe, () => typing.typers(conversationId), () => NOBODY_TYPING);
   const conversation = trpc.conversations.get.useQuery({ conversationId }, { retry: false });
+  // Until the server answers (or while it cannot be reached), the chat as the chat list has it.
+  const listed = trpc.conversations.list.useQuery(undefined, { enabled: false }).data?.conversations.find((c) => c.id === conversationId);
   const view = useSyncExternalStore(store.subscribe, () => store.get(conversationId), () => EMPTY_CONVERSATION);
 
   // First open: the latest page; live events that arrived before it merge by seq.
@@ -64,10 +72,17 @@ export function ConversationView({ conversationId, me, onBack, client }: {
     store.addMessages(conversationId, loadLatest.data.messages, { hasMoreBefore: loadLatest.data.hasMoreBefore });
     store.raiseFloor(conversationId, loadLatest.data.fromSeq);
   }, [conversationId, loadLatest.data, store]);
-  // Reopened after a while: catch up on anything the live stream could not have added.
+  // Reopened after a while: catch up on anything the live stream could not have added. Opened afresh:
+  // what this device kept shows until the server answers (at once offline).
   useEffect(() => {
     if (store.isLoaded(conversationId)) void engine.fill(conversationId);
-  }, [conversationId, engine, store]);
+    else void loadCachedHistory(me.id, conversationId).then((messages) => store.addCached(conversationId, messages));
+  }, [conversationId, engine, store, me.id]);
+  useEffect(() => {
+    if (!view.loaded || view.messages.length === 0) return;
+    const timer = setTimeout(() => void saveCachedHistory(me.id, conversationId, view.messages), CACHE_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, [view, me.id, conversationId]);
 
   const loadOlder = useCallback(async () => {
     const before = store.minSeq(conversationId);
@@ -87,7 +102,7 @@ export function ConversationView({ conversationId, me, onBack, client }: {
   }, [inFront, bottomVisibleSeq, readSeq, conversationId, receipts, utils]);
 
   const [panel, setPanel] = useState<{ kind: 'group' } | { kind: 'message'; seq: number } | null>(null);
-  const summary = conversation.data;
+  const summary = conversation.data ?? listed;
   const isGroup = summary?.kind === 'group';
   const members = trpc.conversations.members.useQuery({ conversationId }, { enabled: isGroup, retry: false });
   const title = summary?.title;
@@ -100,7 +115,10 @@ export function ConversationView({ conversationId, me, onBack, client }: {
   opened.current ??= summary ? { readSeq: summary.readSeq, count: summary.unreadCount } : null;
   useEffect(() => {
     const at = opened.current;
-    if (unread !== undefined || !at || !view.loaded) return;
+    if (unread !== undefined) return;
+    // The server cannot be reached: open at the bottom of what this device kept.
+    if (loadLatest.error && !view.loaded) return setUnread(null);
+    if (!at || !view.loaded) return;
     if (at.count === 0) return setUnread(null);
     let cancelled = false;
     void (async () => {
@@ -116,7 +134,7 @@ export function ConversationView({ conversationId, me, onBack, client }: {
     return () => {
       cancelled = true;
     };
-  }, [unread, view.loaded, store, conversationId, loadOlder, me.id]);
+  }, [unread, view.loaded, store, conversationId, loadOlder, me.id, loadLatest.error]);
   const [replyingTo, setReplyingTo] = useState<Message | null>(null);
   const [jump, setJump] = useState<{ seq: number } | null>(null);
   const showMessage = useCallback(async (seq: number) => {
@@ -132,14 +150,26 @@ export function ConversationView({ conversationId, me, onBack, client }: {
   });
   const typingNames = typers.map((id) => (id === peer?.id ? peer.displayName : (nameOf(id) ?? 'Someone')));
   const presence = usePresence(client.presence, peer ? [peer.id] : [])(peer?.id ?? '');
-  const status = presence?.visible ? (presence.online ? 'online' : presence.lastSeenAt ? formatLastSeen(presence.lastSeenAt) : null) : null;
+  // What we knew of their presence may be stale while we are not connected ourselves: say nothing then.
+  const status = connection.state === 'online' && presence?.visible ? (presence.online ? 'online' : presence.lastSeenAt ? formatLastSeen(presence.lastSeenAt) : null) : null;
   const memberLine = (members.data ?? [])
     .filter((m) => m.active)
     .map((m) => (m.id === me.id ? 'You' : m.displayName))
     .sort((a, b) => Number(a === 'You') - Number(b === 'You') || a.localeCompare(b))
     .join(', ');
   const subtitle = isGroup ? (summary?.role === null ? 'You are no longer a member' : memberLine) : (status ?? (peer ? `@${peer.username}` : ''));
-  const failed = conversation.error ?? loadLatest.error;
+  // Back in touch with the server: load what could not be loaded.
+  const reconnected = connection.state === 'online';
+  const { isError: latestFailed, refetch: refetchLatest } = loadLatest;
+  const { isError: summaryFailed, refetch: refetchSummary } = conversation;
+  useEffect(() => {
+    if (!reconnected) return;
+    if (latestFailed) void refetchLatest();
+    if (summaryFailed) void refetchSummary();
+  }, [reconnected, latestFailed, summaryFailed, refetchLatest, refetchSummary]);
+  // Only a refusal replaces the chat; a server that cannot be reached leaves what this device has.
+  const refused = [conversation.error, loadLatest.error].find((e) => e?.data?.code === 'FORBIDDEN');
+  const unreachable = !refused && (conversation.error ?? loadLatest.error);
 
   return (
     <div className="relative flex h-full min-h-0 w-full">
@@ -170,14 +200,19 @@ export function ConversationView({ conversationId, me, onBack, client }: {
           )}
           {summary && summary.role !== null && <MuteMenu conversation={summary} />}
         </header>
-        {failed ? (
+        <ConnectionBanner connection={connection} className="md:hidden" />
+        {refused ? (
           <div className="chat-wallpaper flex flex-1 items-center justify-center p-6">
-            <p role="alert" className="rounded-lg bg-white px-4 py-3 text-sm shadow dark:bg-surface-panel-dark">
-              {failed.data?.code === 'FORBIDDEN' ? 'This conversation is not available to you.' : `Could not load this conversation. ${errorMessage(failed)}`}
-            </p>
+            <p role="alert" className="rounded-lg bg-white px-4 py-3 text-sm shadow dark:bg-surface-panel-dark">This conversation is not available to you.</p>
           </div>
         ) : (
           <>
+            {unreachable && !view.loaded && (
+              <p role="status" className="border-b border-black/5 bg-surface px-4 py-2 text-xs text-neutral-700 dark:border-white/5 dark:bg-surface-panel-dark dark:text-neutral-300">
+                {view.messages.length ? 'Showing what this device has of this chat: the server cannot be reached.' : 'This chat loads when the server can be reached.'}{' '}
+                <button type="button" className="font-semibold underline" onClick={() => void loadLatest.refetch()}>Try again</button>
+              </p>
+            )}
             <MessageList
               view={view}
               meId={me.id}

@@ -82,7 +82,7 @@ export function MessageList({ view, meId, isDirect, nameOf, allDeliveredSeq, all
   // it was; when newer ones came in below, leave the view alone (reading history is not disturbed).
   useLayoutEffect(() => {
     const el = ref.current;
-    if (!el || !view.loaded || unread === undefined) return;
+    if (!el || (!view.loaded && view.messages.length === 0) || unread === undefined) return;
     const divider = el.querySelector<HTMLElement>('[data-unread-divider]');
     const olderAdded = firstSeq.current !== undefined && (view.messages[0]?.seq ?? Infinity) < firstSeq.current;
     // Your own send takes you to the bottom, wherever you were reading.
@@ -154,11 +154,14 @@ export function MessageList({ view, meId, isDirect, nameOf, allDeliveredSeq, all
     <div className="relative flex min-h-0 flex-1 flex-col">
     <div ref={ref} onScroll={() => void onScroll()} className="chat-wallpaper min-h-0 flex-1 overflow-y-auto px-3 py-2 sm:px-[6%]"
       role="log" aria-label="Messages" aria-live="polite">
-      {!view.loaded ? (
+      {!view.loaded && view.messages.length === 0 && view.pending.length === 0 ? (
         <p className="mt-8 text-center text-sm text-neutral-600 dark:text-neutral-400" aria-busy="true">Loading messages…</p>
       ) : (
         <>
-          {view.hasMoreBefore ? (
+          {!view.loaded ? (
+            // What this device kept, shown until the server answers: older messages may exist.
+            <p className="py-3 text-center text-xs text-neutral-600 dark:text-neutral-400">Earlier messages load when the server is reachable.</p>
+          ) : view.hasMoreBefore ? (
             <p className="py-3 text-center text-xs text-neutral-600 dark:text-neutral-400">{loadingOlder ? 'Loading earlier messages…' : '\u00a0'}</p>
           ) : rows.length === 0 ? (
             <p className="mx-auto mt-8 max-w-xs rounded-lg bg-amber-50 px-4 py-2 text-center text-sm text-amber-900 shadow-sm dark:bg-amber-950/60 dark:text-amber-100">

@@ -116,9 +116,6 @@ export function LiveSubscription({ client, transport }: { client: ChatClient; tr
   return <Subscription key={generation} client={client} transport={transport} />;
 }
 
-export function useConnectionState(transport: Transport): ConnectionState {
-  return useSyncExternalStore(transport.subscribeState, transport.getState, () => 'connecting');
-}
 
 function Subscription({ client, transport }: { client: ChatClient; transport: Transport }) {
   const failures = useRef(0);

@@ -6,12 +6,14 @@ import type { ConversationSummary, InboxPage, Presence } from '@/lib/schemas.ts'
 import type { SessionUser } from '@/server/auth/current-user.ts';
 import { appendPage, applySummary, newerOf } from '../chat/inbox-cache.ts';
 import { ChatFilters, FILTERS, sortForList, type ChatFilter } from './chat-filters.tsx';
-import { usePresence, type ChatClient, type ConnectionState } from '../chat/sync.tsx';
+import { ConnectionBanner, type Connection } from '../chat/connection-banner.tsx';
+import { usePresence, type ChatClient } from '../chat/sync.tsx';
 import { ChatMenu } from './chat-menu.tsx';
 import { ConversationRow } from './conversation-row.tsx';
 import { useNotice } from '../ui/notice.tsx';
 import { NotificationSettings } from '../pwa/notification-settings.tsx';
 import { forgetThisBrowser, setAppBadge } from '../pwa/service-worker.ts';
+import { clearCachedHistories } from '../chat/history-cache.ts';
 import { clearInboxSnapshots, loadInboxSnapshot, saveInboxSnapshot } from './inbox-snapshot.ts';
 import { signOut } from '../auth/session.ts';
 import { errorMessage, trpc } from '../trpc.tsx';
@@ -28,7 +30,7 @@ export function Inbox({ me, openId, onOpen, connection, client }: {
   openId: string | null;
   /** Opens a chat; null closes the open one. */
   onOpen: (id: string | null) => void;
-  connection: ConnectionState;
+  connection: Connection;
   /** Typing, presence and drafts for the rows; the message store for what the chat menu clears. */
   client: ChatClient;
 }) {
@@ -88,7 +90,6 @@ export function Inbox({ me, openId, onOpen, connection, client }: {
           <p className="truncate font-medium leading-tight">{me.name}</p>
           <p className="truncate text-xs text-neutral-600 dark:text-neutral-400">@{me.username}</p>
         </div>
-        <ConnectionBadge state={connection} />
         <button type="button" onClick={() => setCreatingGroup(true)} aria-label="New group" title="New group"
           className="rounded-full p-2 text-neutral-600 hover:bg-black/5 dark:text-neutral-300 dark:hover:bg-white/10">
           <GroupIcon className="h-5 w-5" />
@@ -108,11 +109,7 @@ export function Inbox({ me, openId, onOpen, connection, client }: {
           />
         </label>
       </div>
-      {connection === 'offline' && (
-        <p role="status" className="border-b border-amber-200 bg-amber-50 px-4 py-2 text-xs text-amber-900 dark:border-amber-900/60 dark:bg-amber-950/40 dark:text-amber-100">
-          You are offline. Your chats are shown as they were when you were last connected; messages you write are sent when the connection is back.
-        </p>
-      )}
+      <ConnectionBanner connection={connection} />
       {!deferredQuery && (
         showArchived ? (
           <div className="flex items-center gap-2 border-b border-black/5 px-3 py-2 dark:border-white/10">
@@ -158,7 +155,7 @@ export function Inbox({ me, openId, onOpen, connection, client }: {
             {conversations.map((c) => (
               <li key={c.id}>
                 <ConversationRow conversation={c} active={c.id === openId} meId={me.id} onOpen={onOpen} typing={typing} drafts={drafts}
-                  online={isOnline(c.peer && presenceOf(c.peer.id))} menu={(open, setOpen) => (
+                  online={connection.state === 'online' && isOnline(c.peer && presenceOf(c.peer.id))} menu={(open, setOpen) => (
                     <ChatMenu conversation={c} client={client} notify={notify} onOpen={onOpen} openId={openId} open={open} onOpenChange={setOpen} />
                   )} />
               </li>
@@ -220,6 +217,7 @@ function SettingsMenu({ onSecurity }: { onSecurity: () => void }) {
     // This browser stops getting this account's pushes and keeps no copy of its inbox.
     await forgetThisBrowser((endpoint) => forgetPush.mutateAsync({ endpoint })).catch(() => {});
     clearInboxSnapshots();
+    await clearCachedHistories();
     await signOut();
   };
   const setVisibility = trpc.presence.setVisibility.useMutation({
@@ -273,14 +271,6 @@ function isOnline(presence: Presence | null | undefined): boolean {
   return presence?.visible === true && presence.online;
 }
 
-function ConnectionBadge({ state }: { state: ConnectionState }) {
-  if (state === 'online') return null;
-  return (
-    <span role="status" className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800 dark:bg-amber-900/60 dark:text-amber-200">
-      {state === 'connecting' ? 'Connecting…' : 'Offline'}
-    </span>
-  );
-}
 
 function SearchResults({ query, conversations, openId, onOpen, meId }: {
   query: string;

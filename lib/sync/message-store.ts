@@ -32,6 +32,8 @@ interface Entry {
   pending: Map<string, PendingMessage>;
   hasMoreBefore: boolean;
   loaded: boolean;
+  /** Seqs held from this device's cache, not the server: the first page replaces them. */
+  cached: Set<number>;
   snapshot: ConversationMessages | null;
 }
 
@@ -100,6 +102,12 @@ export class MessageStore {
    */
   addMessages(conversationId: string, messages: Message[], page?: { hasMoreBefore: boolean }): void {
     const e = this.entry(conversationId);
+    if (page && e.cached.size) {
+      // The server's first page: what the cache showed may not join it (a gap), so it goes; live
+      // messages that came meanwhile stay.
+      for (const seq of e.cached) e.bySeq.delete(seq);
+      e.cached.clear();
+    }
     for (const m of messages) {
       const held = e.bySeq.get(m.seq);
       if (!held || (m.changedSeq ?? 0) >= (held.changedSeq ?? 0)) e.bySeq.set(m.seq, m);
@@ -127,11 +135,26 @@ export class MessageStore {
     this.changed(e);
   }
 
+  /**
+   * Shows what this device kept of a conversation until the server's first page comes (offline, a
+   * server that does not answer). Nothing when anything is held already.
+   */
+  addCached(conversationId: string, messages: Message[]): void {
+    const e = this.entry(conversationId);
+    if (e.loaded || e.bySeq.size > 0 || messages.length === 0) return;
+    for (const m of messages) {
+      e.bySeq.set(m.seq, m);
+      e.cached.add(m.seq);
+    }
+    this.changed(e);
+  }
+
   /** Drops what is held of a conversation (cleared): it loads afresh when shown. Sends in flight stay. */
   forget(conversationId: string): void {
     const e = this.entries.get(conversationId);
     if (!e) return;
     e.bySeq.clear();
+    e.cached.clear();
     e.contiguousTop = 0;
     e.loaded = false;
     e.hasMoreBefore = false;
@@ -160,7 +183,7 @@ export class MessageStore {
   private entry(conversationId: string): Entry {
     let e = this.entries.get(conversationId);
     if (!e) {
-      e = { bySeq: new Map(), contiguousTop: 0, pending: new Map(), hasMoreBefore: false, loaded: false, snapshot: null };
+      e = { bySeq: new Map(), contiguousTop: 0, pending: new Map(), hasMoreBefore: false, loaded: false, cached: new Set(), snapshot: null };
       this.entries.set(conversationId, e);
     }
     return e;
