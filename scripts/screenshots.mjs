@@ -56,6 +56,12 @@ const oldTeam = (await call(alice, 'groups.create', { title: 'Old team', usernam
 await call(carol, 'messages.send', { conversationId: oldTeam.id, clientId: crypto.randomUUID(), body: 'Bye all!' });
 await call(alice, 'groups.removeMember', { conversationId: oldTeam.id, userId: await idOf(oldTeam.id, carol) });
 await call(alice, 'conversations.mute', { conversationId: conv2.id, duration: '8h' });
+// A chat with news Alice has not read: it opens at an "unread messages" divider.
+const dave = await user('dave', 'Dave Unread');
+const conv3 = (await call(dave, 'conversations.openDirect', { username: alice.username })).result.data.json;
+for (const body of ['Morning!', 'Did you see the forecast?', 'Rain all Saturday, it says', 'Shall we move the hike?']) {
+  await call(dave, 'messages.send', { conversationId: conv3.id, clientId: crypto.randomUUID(), body });
+}
 
 for (const scheme of ['light', 'dark']) {
   for (const [label, viewport] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1280, height: 800 }]]) {
@@ -86,6 +92,12 @@ for (const scheme of ['light', 'dark']) {
     await page.getByRole('main').getByText('is typing').waitFor();
     await page.screenshot({ path: `${out}/conversation-typing-${label}-${scheme}.png` });
     await bobPage.close();
+    if (scheme === 'light' && label === 'phone') {
+      // Once: opening reads what comes on screen.
+      await page.goto(`${base}/c/${conv3.id}`);
+      await page.getByRole('log', { name: 'Messages' }).getByText('unread messages').waitFor();
+      await page.screenshot({ path: `${out}/conversation-unread-${label}-${scheme}.png` });
+    }
     await page.goto(`${base}/c/${group.id}`);
     await page.getByRole('log', { name: 'Messages' }).getByText('Perfect, thanks both').waitFor();
     await page.screenshot({ path: `${out}/group-${label}-${scheme}.png` });
@@ -146,6 +158,18 @@ for (const scheme of ['light', 'dark']) {
     await page.screenshot({ path: `${out}/message-reply-${label}-${scheme}.png` });
     await page.getByRole('button', { name: 'Cancel reply' }).click();
     await page.getByRole('textbox', { name: 'Message' }).fill('');
+    // The chat list's menu, and a chat opened at its unread messages.
+    await page.goto(`${base}/`);
+    const carolRow = page.getByRole('navigation', { name: 'Conversations' }).getByRole('listitem').filter({ hasText: 'Did you get my email' });
+    await carolRow.hover();
+    await carolRow.getByRole('button', { name: 'Chat menu' }).click();
+    await page.getByRole('menu', { name: 'Chat actions' }).waitFor();
+    await page.screenshot({ path: `${out}/chat-menu-${label}-${scheme}.png` });
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Unread', exact: true }).click();
+    await page.screenshot({ path: `${out}/chat-filter-unread-${label}-${scheme}.png` });
+    await page.getByRole('button', { name: 'All', exact: true }).click();
+    await page.goto(`${base}/c/${conv.id}`);
     await page.getByLabel('Mute notifications').click();
     await page.getByRole('menuitem', { name: 'For 8 hours' }).waitFor();
     await page.screenshot({ path: `${out}/mute-menu-${label}-${scheme}.png` });

@@ -1,11 +1,9 @@
 'use client';
 // One open conversation: header, history (loaded by sequence as you scroll), and the composer.
 import dynamic from 'next/dynamic';
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { PAGE_SIZE } from '@/lib/limits.ts';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import { toQuote } from '@/lib/message-changes.ts';
 import type { Message } from '@/lib/schemas.ts';
-import { EMPTY_CONVERSATION } from '@/lib/sync/message-store.ts';
 import type { SessionUser } from '@/server/auth/current-user.ts';
 import { trpc } from '../trpc.tsx';
 import { Avatar } from '../ui/avatar.tsx';
@@ -14,22 +12,18 @@ import { BackIcon } from '../ui/icons.tsx';
 import { namesFrom } from '../ui/people.ts';
 import { useMessageActions } from '../messages/use-message-actions.tsx';
 import { Composer } from './composer.tsx';
-import { loadCachedHistory, saveCachedHistory } from './history-cache.ts';
 import { ConnectionBanner, type Connection } from './connection-banner.tsx';
 import { applyOwnRead } from './inbox-cache.ts';
 import { MuteMenu } from './mute-menu.tsx';
 import { MessageList } from './message-list.tsx';
 import { isInFront, usePresence, type ChatClient } from './sync.tsx';
+import { useHistory } from './use-history.ts';
 
 // Panels opened on demand load their code then, not with the chat.
 const GroupInfo = dynamic(() => import('../groups/group-info.tsx').then((m) => m.GroupInfo));
 const MessageInfo = dynamic(() => import('./message-info.tsx').then((m) => m.MessageInfo));
 
 const NOBODY_TYPING: readonly string[] = [];
-// Opening a chat loads at most this many pages back to find its first unread message.
-const UNREAD_PAGES = 10;
-// A chat's newest messages are kept on this device once they have been still this long.
-const CACHE_AFTER_MS = 1_000;
 
 /** Re-renders when the window gains or loses focus or the tab is shown or hidden. */
 function useInFront(conversationId: string): boolean {
@@ -58,38 +52,11 @@ export function ConversationView({ conversationId, me, onBack, client, connectio
   connection: Connection;
 }) {
   const utils = trpc.useUtils();
-  const { store, engine, receipts, outbox, typing, typingNotifier } = client;
+  const { receipts, outbox, typing, typingNotifier } = client;
   const typers = useSyncExternalStore(typing.subscribe, () => typing.typers(conversationId), () => NOBODY_TYPING);
   const conversation = trpc.conversations.get.useQuery({ conversationId }, { retry: false });
   // Until the server answers (or while it cannot be reached), the chat as the chat list has it.
   const listed = trpc.conversations.list.useQuery(undefined, { enabled: false }).data?.conversations.find((c) => c.id === conversationId);
-  const view = useSyncExternalStore(store.subscribe, () => store.get(conversationId), () => EMPTY_CONVERSATION);
-
-  // First open: the latest page; live events that arrived before it merge by seq.
-  const loadLatest = trpc.messages.list.useQuery({ conversationId, limit: PAGE_SIZE }, { enabled: !view.loaded, retry: false });
-  useEffect(() => {
-    if (!loadLatest.data) return;
-    store.addMessages(conversationId, loadLatest.data.messages, { hasMoreBefore: loadLatest.data.hasMoreBefore });
-    store.raiseFloor(conversationId, loadLatest.data.fromSeq);
-  }, [conversationId, loadLatest.data, store]);
-  // Reopened after a while: catch up on anything the live stream could not have added. Opened afresh:
-  // what this device kept shows until the server answers (at once offline).
-  useEffect(() => {
-    if (store.isLoaded(conversationId)) void engine.fill(conversationId);
-    else void loadCachedHistory(me.id, conversationId).then((messages) => store.addCached(conversationId, messages));
-  }, [conversationId, engine, store, me.id]);
-  useEffect(() => {
-    if (!view.loaded || view.messages.length === 0) return;
-    const timer = setTimeout(() => void saveCachedHistory(me.id, conversationId, view.messages), CACHE_AFTER_MS);
-    return () => clearTimeout(timer);
-  }, [view, me.id, conversationId]);
-
-  const loadOlder = useCallback(async () => {
-    const before = store.minSeq(conversationId);
-    if (before === undefined || !store.get(conversationId).hasMoreBefore) return;
-    const page = await utils.client.messages.list.query({ conversationId, before, limit: PAGE_SIZE });
-    store.addMessages(conversationId, page.messages, { hasMoreBefore: page.hasMoreBefore });
-  }, [conversationId, store, utils]);
 
   // Read = open, visible, focused, and the message on screen.
   const inFront = useInFront(conversationId);
@@ -108,40 +75,8 @@ export function ConversationView({ conversationId, me, onBack, client, connectio
   const title = summary?.title;
   const peer = summary?.peer;
   const nameOf = namesFrom(members.data ?? (peer ? [{ ...peer, role: 'member', joinedAt: new Date(0), active: true }] : undefined), me.id);
-  // What was unread when the chat opened, found once the first page and the summary are here (older
-  // pages are loaded until the first unread message is held, up to UNREAD_PAGES).
-  const [unread, setUnread] = useState<{ fromSeq: number; count: number } | null | undefined>(undefined);
-  const opened = useRef<{ readSeq: number; count: number } | null>(null);
-  opened.current ??= summary ? { readSeq: summary.readSeq, count: summary.unreadCount } : null;
-  useEffect(() => {
-    const at = opened.current;
-    if (unread !== undefined) return;
-    // The server cannot be reached: open at the bottom of what this device kept.
-    if (loadLatest.error && !view.loaded) return setUnread(null);
-    if (!at || !view.loaded) return;
-    if (at.count === 0) return setUnread(null);
-    let cancelled = false;
-    void (async () => {
-      for (let pages = 0; pages < UNREAD_PAGES; pages++) {
-        const held = store.get(conversationId);
-        if (!held.hasMoreBefore || (store.minSeq(conversationId) ?? 0) <= at.readSeq + 1) break;
-        await loadOlder().catch(() => {});
-      }
-      if (cancelled) return;
-      const first = store.get(conversationId).messages.find((m) => m.seq > at.readSeq && m.kind === 'text' && m.senderId !== me.id);
-      setUnread(first ? { fromSeq: first.seq, count: at.count } : null);
-    })();
-    return () => {
-      cancelled = true;
-    };
-  }, [unread, view.loaded, store, conversationId, loadOlder, me.id, loadLatest.error]);
+  const { view, latest, loadOlder, unread, jump, showMessage } = useHistory(conversationId, me.id, client, summary, connection.state === 'online');
   const [replyingTo, setReplyingTo] = useState<Message | null>(null);
-  const [jump, setJump] = useState<{ seq: number } | null>(null);
-  const showMessage = useCallback(async (seq: number) => {
-    // Older pages until the message is held (or there is nothing older: it is outside the window).
-    while (!store.has(conversationId, seq) && store.get(conversationId).hasMoreBefore) await loadOlder();
-    setJump({ seq });
-  }, [conversationId, loadOlder, store]);
   const { actions, overlay } = useMessageActions(conversationId, client, {
     canChange: summary?.role !== null,
     reply: setReplyingTo,
@@ -160,16 +95,13 @@ export function ConversationView({ conversationId, me, onBack, client, connectio
   const subtitle = isGroup ? (summary?.role === null ? 'You are no longer a member' : memberLine) : (status ?? (peer ? `@${peer.username}` : ''));
   // Back in touch with the server: load what could not be loaded.
   const reconnected = connection.state === 'online';
-  const { isError: latestFailed, refetch: refetchLatest } = loadLatest;
   const { isError: summaryFailed, refetch: refetchSummary } = conversation;
   useEffect(() => {
-    if (!reconnected) return;
-    if (latestFailed) void refetchLatest();
-    if (summaryFailed) void refetchSummary();
-  }, [reconnected, latestFailed, summaryFailed, refetchLatest, refetchSummary]);
+    if (reconnected && summaryFailed) void refetchSummary();
+  }, [reconnected, summaryFailed, refetchSummary]);
   // Only a refusal replaces the chat; a server that cannot be reached leaves what this device has.
-  const refused = [conversation.error, loadLatest.error].find((e) => e?.data?.code === 'FORBIDDEN');
-  const unreachable = !refused && (conversation.error ?? loadLatest.error);
+  const refused = [conversation.error, latest.error].find((e) => e?.data?.code === 'FORBIDDEN');
+  const unreachable = !refused && (conversation.error ?? latest.error);
 
   return (
     <div className="relative flex h-full min-h-0 w-full">
@@ -210,7 +142,7 @@ export function ConversationView({ conversationId, me, onBack, client, connectio
             {unreachable && !view.loaded && (
               <p role="status" className="border-b border-black/5 bg-surface px-4 py-2 text-xs text-neutral-700 dark:border-white/5 dark:bg-surface-panel-dark dark:text-neutral-300">
                 {view.messages.length ? 'Showing what this device has of this chat: the server cannot be reached.' : 'This chat loads when the server can be reached.'}{' '}
-                <button type="button" className="font-semibold underline" onClick={() => void loadLatest.refetch()}>Try again</button>
+                <button type="button" className="font-semibold underline" onClick={() => void latest.refetch()}>Try again</button>
               </p>
             )}
             <MessageList

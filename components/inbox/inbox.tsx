@@ -1,7 +1,7 @@
 'use client';
 // The inbox: conversations by last activity with preview, time and unread count, and search to start one.
 import dynamic from 'next/dynamic';
-import { useDeferredValue, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useDeferredValue, useEffect, useRef, useState } from 'react';
 import type { ConversationSummary, InboxPage, Presence } from '@/lib/schemas.ts';
 import type { SessionUser } from '@/server/auth/current-user.ts';
 import { appendPage, applySummary, newerOf } from '../chat/inbox-cache.ts';
@@ -18,7 +18,6 @@ import { clearInboxSnapshots, loadInboxSnapshot, saveInboxSnapshot } from './inb
 import { signOut } from '../auth/session.ts';
 import { errorMessage, trpc } from '../trpc.tsx';
 import { Avatar } from '../ui/avatar.tsx';
-import { formatInboxTime } from '../ui/format.ts';
 import { ArchiveIcon, BackIcon, GroupIcon, SearchIcon } from '../ui/icons.tsx';
 
 // Opened on demand: its code loads then, not with the inbox.

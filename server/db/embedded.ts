@@ -1,7 +1,7 @@
 // Zero-setup PostgreSQL: runs the embedded server on the data directory when no DATABASE_URL is given.
 // Its processes are ours (not a library's): every failure is an error with PostgreSQL's own reason,
 // an orphan left by a killed Parley is stopped before a new start, and nothing waits without a bound.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';

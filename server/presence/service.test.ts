@@ -31,7 +31,6 @@ async function openReaders(...users: TestUser[]): Promise<EventReader[]> {
 
 const closeAll = (readers: EventReader[]) => Promise.all(readers.map((r) => r.close()));
 
-const isPresenceOf = (userId: string) => (e: ServerEvent) => e.type === 'presence.updated' && e.userId === userId;
 
 const online = (userId: string): PresenceUpdatedEvent => ({ type: 'presence.updated', userId, visible: true, online: true, lastSeenAt: null });
 const offline = (userId: string, lastSeenAt: Date): PresenceUpdatedEvent => ({ type: 'presence.updated', userId, visible: true, online: false, lastSeenAt });

@@ -1,7 +1,7 @@
 // Receipts: per-member delivered/read watermarks, moved forward only, written in batches across users.
 import type { AckReceiptsInput, ConversationId, ReceiptState, UserId } from '../../lib/schemas.ts';
 import { Batcher, type Written } from '../db/batcher.ts';
-import { AppError, notAMember } from '../errors.ts';
+import { notAMember } from '../errors.ts';
 import { push } from '../push/service.ts';
 import { channels, getBus } from '../realtime/index.ts';
 import { writeAcks, type Ack } from './write.ts';
