@@ -2,7 +2,7 @@
 // grace period, last seen written when the last connection closes, and hidden as the user chooses.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { PresenceUpdatedEvent, ServerEvent } from '../../lib/events.ts';
+import type { PresenceUpdatedEvent } from '../../lib/events.ts';
 import type { ConversationId, Message } from '../../lib/schemas.ts';
 import { getDb } from '../db/client.ts';
 import { env } from '../env.ts';
