@@ -9,19 +9,6 @@ export function isChange(message: Message): message is ChangeMessage {
   return message.kind === 'change';
 }
 
-const EMOJI_PARTS = /^(?:\p{Extended_Pictographic}|\p{Emoji_Component})+$/u;
-const EMOJI_BASE = /\p{Extended_Pictographic}|\p{Regional_Indicator}{2}|\u20E3/u;
-const graphemes = typeof Intl !== 'undefined' && 'Segmenter' in Intl ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : null;
-
-/** One emoji as people see it (a flag, a family, a skin tone and a keycap count as one); nothing else. */
-export function isOneEmoji(text: string): boolean {
-  if (!EMOJI_PARTS.test(text) || !EMOJI_BASE.test(text)) return false;
-  if (!graphemes) return true;
-  let count = 0;
-  for (const _ of graphemes.segment(text)) if (++count > 1) return false;
-  return count === 1;
-}
-
 /** The reactions after `userId` chose `emoji` (null: took theirs back): one per person, newest emoji last. */
 export function withReaction(reactions: readonly Reaction[], userId: UserId, emoji: string | null): Reaction[] {
   const next = reactions.map((r) => ({ emoji: r.emoji, userIds: r.userIds.filter((u) => u !== userId) })).filter((r) => r.userIds.length > 0);

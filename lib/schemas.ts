@@ -1,7 +1,7 @@
 // The API contract: every procedure input and the shapes it returns, shared by client and server.
 import { z } from 'zod';
 import { INBOX_PAGE_MAX, INBOX_PAGE_SIZE, MAX_MESSAGE_LENGTH, MAX_REACTION_LENGTH, PAGE_SIZE, RECEIPTS_PER_CALL } from './limits.ts';
-import { isOneEmoji } from './message-changes.ts';
+import { isOneEmoji } from './emoji.ts';
 
 export type UserId = string & { readonly __brand?: 'UserId' };
 export type ConversationId = string & { readonly __brand?: 'ConversationId' };

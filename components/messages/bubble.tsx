@@ -7,7 +7,7 @@ import type { PendingMessage } from '@/lib/sync/message-store.ts';
 import { formatTime } from '../ui/format.ts';
 import { AlertIcon, BlockedIcon, ClockIcon, DoubleTickIcon, ForwardIcon, TickIcon } from '../ui/icons.tsx';
 import { Avatar } from '../ui/avatar.tsx';
-import { isEmojiOnly } from '../ui/message-text.ts';
+import { isEmojiOnly } from '@/lib/emoji.ts';
 import { MessageText } from '../ui/rich-text.tsx';
 import { nameColour, type NameOf } from '../ui/people.ts';
 import { useMenuGestures } from '../ui/menu.tsx';

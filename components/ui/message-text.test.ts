@@ -1,6 +1,6 @@
 // WhatsApp's formatting and links, parsed into parts that are rendered as text.
 import { describe, expect, test } from 'vitest';
-import { isEmojiOnly, parseMessageText, type TextPart } from './message-text.ts';
+import { parseMessageText, type TextPart } from './message-text.ts';
 
 const t = (text: string, ...styles: ('bold' | 'italic' | 'strike')[]): TextPart => ({ kind: 'text', text, styles });
 const link = (text: string, href = text): TextPart => ({ kind: 'link', text, href });
@@ -33,9 +33,4 @@ describe('parseMessageText', () => {
     expect(parseMessageText('*https://example.com*')).toEqual([t('*'), link('https://example.com'), t('*')]);
     expect(parseMessageText('javascript:alert(1) www')).toEqual([t('javascript:alert(1) www')]);
   });
-});
-
-test('isEmojiOnly: one to three emoji and nothing else', () => {
-  for (const yes of ['👍', '😂😂', '🇫🇷 ❤️ 👨‍👩‍👧']) expect(isEmojiOnly(yes), yes).toBe(true);
-  for (const no of ['', 'hi 👍', '👍👍👍👍', '123', '#', ':)']) expect(isEmojiOnly(no), no).toBe(false);
 });

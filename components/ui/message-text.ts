@@ -99,14 +99,3 @@ function formattedWithLinks(text: string, out: TextPart[]): void {
   }
   if (from < text.length) formatted(text.slice(from), [], out);
 }
-
-/** Whether a message is nothing but one to three emoji (shown large, as WhatsApp does). */
-export function isEmojiOnly(text: string): boolean {
-  const trimmed = text.trim();
-  if (!trimmed || !/^(?:\p{Extended_Pictographic}|\p{Emoji_Component}|\s)+$/u.test(trimmed) || !/\p{Extended_Pictographic}|\p{Regional_Indicator}/u.test(trimmed)) return false;
-  if (/^[\d#*\s]+$/.test(trimmed)) return false;
-  const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-  let n = 0;
-  for (const g of segmenter.segment(trimmed.replace(/\s+/g, ''))) if (g.segment && ++n > 3) return false;
-  return n > 0;
-}
