@@ -1,6 +1,7 @@
 // How live events change the cached inbox and conversation headers (react-query caches), in one place.
 import type { ConversationHead, ConversationSummary, InboxPage, Message, ReceiptState } from '@/lib/schemas.ts';
 import { applyChanges, isChange } from '../../lib/message-changes.ts';
+import type { MessageStore } from '@/lib/sync/message-store.ts';
 import type { trpc } from '../trpc.tsx';
 
 type Utils = ReturnType<typeof trpc.useUtils>;
@@ -21,15 +22,28 @@ function patch(utils: Utils, conversationId: string, change: (c: ConversationSum
   return true;
 }
 
-/** What the server now says of one conversation (after a change of the caller's own list state). */
-export function applySummary(utils: Utils, summary: ConversationSummary): void {
-  patch(utils, summary.id, () => summary);
+/**
+ * The caller changed how a chat sits in their own list (mute, pin, archive, marked unread): the
+ * server's summary replaces the open chat's, and those fields only the listed one's (its other
+ * fields may be newer from live events).
+ */
+export function applyListState(utils: Utils, summary: ConversationSummary): void {
+  const { mutedUntil, pinnedAt, archived, markedUnread } = summary;
+  utils.conversations.get.setData({ conversationId: summary.id }, summary);
+  setInbox(utils, (list) => list.map((c) => (c.id === summary.id ? { ...c, mutedUntil, pinnedAt, archived, markedUnread } : c)));
 }
 
-/** Only this conversation's mute changed. */
-export function applyMute(utils: Utils, summary: ConversationSummary): void {
-  utils.conversations.get.setData({ conversationId: summary.id }, summary);
-  setInbox(utils, (list) => list.map((c) => (c.id === summary.id ? { ...c, mutedUntil: summary.mutedUntil } : c)));
+/**
+ * A chat changed in the caller's list on some device (this one or another): what is shown of it is
+ * fetched again; when its history was cleared, what this device holds of it goes first.
+ */
+export function applyConversationUpdated(utils: Utils, store: MessageStore, conversationId: string, cleared: boolean): Promise<unknown> {
+  if (cleared) store.forget(conversationId);
+  return Promise.all([
+    utils.conversations.get.invalidate({ conversationId }),
+    utils.conversations.list.invalidate(),
+    cleared && utils.messages.list.invalidate({ conversationId }),
+  ]);
 }
 
 const byActivity = (a: ConversationSummary, b: ConversationSummary) =>

@@ -3,7 +3,7 @@
 import { useRef } from 'react';
 import type { ConversationSummary, MuteDuration } from '@/lib/schemas.ts';
 import { errorMessage, trpc } from '../trpc.tsx';
-import { applyMute } from './inbox-cache.ts';
+import { applyListState } from './inbox-cache.ts';
 import { BellIcon, BellOffIcon } from '../ui/icons.tsx';
 
 const CHOICES: { duration: Exclude<MuteDuration, null>; label: string }[] = [
@@ -22,7 +22,7 @@ export function MuteMenu({ conversation }: { conversation: ConversationSummary }
   const menu = useRef<HTMLDetailsElement>(null);
   const mute = trpc.conversations.mute.useMutation({
     onSuccess: (summary) => {
-      applyMute(utils, summary);
+      applyListState(utils, summary);
       if (menu.current) menu.current.open = false;
     },
   });

@@ -15,7 +15,7 @@ import { trpc } from '../trpc.tsx';
 import type { ConnectionState, Transport } from '../transport.ts';
 
 export type { ConnectionState };
-import { applyHeads, applyMessages, applyReceipt, applySystemMessages, inboxOf } from './inbox-cache.ts';
+import { applyConversationUpdated, applyHeads, applyMessages, applyReceipt, applySystemMessages, inboxOf } from './inbox-cache.ts';
 import { Outbox } from './outbox.ts';
 
 
@@ -76,11 +76,7 @@ export function useChatClient(meId: string, openConversationId: string | null): 
           if (read) void closeNotifications(receipt.conversationId);
         },
         onTyping: (event) => typing.apply(event),
-        onConversationUpdated: ({ conversationId, cleared }) => {
-          void utils.conversations.get.invalidate({ conversationId });
-          void utils.conversations.list.invalidate();
-          if (cleared) void utils.messages.list.invalidate({ conversationId });
-        },
+        onConversationUpdated: ({ conversationId, cleared }) => void applyConversationUpdated(utils, store, conversationId, cleared === true),
         onPresence: ({ type: _type, ...update }) => {
           presence.set([update]);
           // Someone who went offline is not typing any more.

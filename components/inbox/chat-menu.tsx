@@ -3,7 +3,7 @@
 // alone), exit a group. What cannot be undone asks first.
 import { useState } from 'react';
 import type { ConversationSummary } from '@/lib/schemas.ts';
-import { applySummary } from '../chat/inbox-cache.ts';
+import { applyConversationUpdated, applyListState } from '../chat/inbox-cache.ts';
 import type { ChatClient } from '../chat/sync.tsx';
 import { errorMessage, trpc } from '../trpc.tsx';
 import { ConfirmDialog } from '../ui/dialog.tsx';
@@ -27,15 +27,13 @@ export function ChatMenu({ conversation: c, client, openId, onOpen, notify, open
     void utils.client.conversations.setListState
       .mutate({ conversationId: c.id, ...state })
       .then((summary) => {
-        applySummary(utils, summary);
+        applyListState(utils, summary);
         if (done) notify(done);
       }, failed);
   /** The chat's history as this device held it is gone: reload it from the server when shown. */
   const cleared = async (remove: boolean) => {
     await utils.client.conversations.clear.mutate({ conversationId: c.id, remove });
-    client.store.forget(c.id);
-    await utils.messages.list.invalidate({ conversationId: c.id });
-    await utils.conversations.list.invalidate();
+    await applyConversationUpdated(utils, client.store, c.id, true);
     if (remove && openId === c.id) onOpen(null);
   };
   const unread = c.unreadCount > 0 || c.markedUnread;

@@ -4,7 +4,7 @@ import dynamic from 'next/dynamic';
 import { useDeferredValue, useEffect, useRef, useState } from 'react';
 import type { ConversationSummary, InboxPage, Presence } from '@/lib/schemas.ts';
 import type { SessionUser } from '@/server/auth/current-user.ts';
-import { appendPage, applySummary, newerOf } from '../chat/inbox-cache.ts';
+import { appendPage, applyListState, newerOf } from '../chat/inbox-cache.ts';
 import { ChatFilters, FILTERS, sortForList, type ChatFilter } from './chat-filters.tsx';
 import { ConnectionBanner, type Connection } from '../chat/connection-banner.tsx';
 import { usePresence, type ChatClient } from '../chat/sync.tsx';
@@ -56,7 +56,7 @@ export function Inbox({ me, openId, onOpen, connection, client }: {
     if (!openId || openId === lastOpened.current || !all) return;
     lastOpened.current = openId;
     if (!all.some((c) => c.id === openId && c.markedUnread)) return;
-    void utils.client.conversations.setListState.mutate({ conversationId: openId, unread: false }).then((summary) => applySummary(utils, summary), () => {});
+    void utils.client.conversations.setListState.mutate({ conversationId: openId, unread: false }).then((summary) => applyListState(utils, summary), () => {});
   }, [openId, all, utils]);
   // Opens with the inbox as last seen (offline, or before the server answers), and keeps that copy.
   useEffect(() => {

@@ -65,7 +65,6 @@ export class SyncEngine {
         this.hooks.onPresence?.(event);
         break;
       case 'conversation.updated':
-        if (event.cleared) this.store.forget(event.conversationId);
         this.hooks.onConversationUpdated?.(event);
         break;
     }

@@ -16,13 +16,13 @@ function tellDevices(userId: UserId, conversationId: ConversationId, cleared = f
 
 /**
  * Pins or unpins, archives or unarchives (archiving unpins), marks unread or read, for current and
- * former members alike. A fourth pin is refused; the pins are counted under a lock on the user's row,
- * so two devices pinning at once cannot make four.
+ * former members alike. A fourth pin is refused; a pin counts the pins under a lock on the user's
+ * row, so two devices pinning at once cannot make four.
  */
 export async function setListState(userId: UserId, input: ListStateInput): Promise<ConversationSummary> {
   const { conversationId, pinned, archived, unread } = input;
   await getDb().$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT 1 FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
+    if (pinned) await tx.$queryRaw`SELECT 1 FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
     const member = await tx.member.findUnique({ where: { conversationId_userId: { conversationId, userId } }, select: { pinnedAt: true } });
     if (!member) throw notAMember();
     if (pinned && member.pinnedAt === null) {
@@ -48,10 +48,12 @@ export async function setListState(userId: UserId, input: ListStateInput): Promi
  * with `remove`, the chat also leaves their list until something new is said in it.
  */
 export async function clearChat(userId: UserId, conversationId: ConversationId, remove: boolean): Promise<void> {
-  const member = await getDb().member.findUnique({ where: { conversationId_userId: { conversationId, userId } }, select: { leftSeq: true } });
+  const member = await getDb().member.findUnique({
+    where: { conversationId_userId: { conversationId, userId } },
+    select: { leftSeq: true, conversation: { select: { lastSeq: true } } },
+  });
   if (!member) throw notAMember();
-  const conversation = await getDb().conversation.findUniqueOrThrow({ where: { id: conversationId }, select: { lastSeq: true } });
-  const head = member.leftSeq ?? conversation.lastSeq;
+  const head = member.leftSeq ?? member.conversation.lastSeq;
   await getDb().member.update({
     where: { conversationId_userId: { conversationId, userId } },
     data: { clearedSeq: head, markedUnread: false, ...(remove && { hiddenAt: new Date(), pinnedAt: null }) },

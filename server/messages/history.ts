@@ -4,7 +4,7 @@ import { applyChanges, toQuote } from '../../lib/message-changes.ts';
 import type { ReadableRange } from '../conversations/service.ts';
 import { getDb, getPool } from '../db/client.ts';
 import type { Prisma } from '../db/generated/client.ts';
-import { toMessage, type MessageRow } from './write.ts';
+import { messageColumns, toMessage, type MessageRow } from './write.ts';
 
 /** A page never holds more rows than this, however many changes lie between its messages. */
 const MAX_PAGE_ROWS = 1000;
@@ -12,8 +12,7 @@ const MAX_PAGE_ROWS = 1000;
 /** A stored message with what a page needs to complete it. */
 export type HistoryRow = MessageRow & { changedSeq: bigint | null; replyToSeq: bigint | null };
 
-const COLUMNS = `id, conversation_id AS "conversationId", seq, sender_id AS "senderId", client_id AS "clientId", body, kind,
-  event, created_at AS "createdAt", deleted_at AS "deletedAt", changed_seq AS "changedSeq", reply_to_seq AS "replyToSeq", forwarded`;
+const COLUMNS = `${messageColumns('x')}, x.changed_seq AS "changedSeq", x.reply_to_seq AS "replyToSeq"`;
 
 // One prepared statement per page, read at every opening of a chat: the page's `limit` shown messages
 // (text and system) below $3 and at or above $2, then every row from the first of them up, changes
@@ -24,13 +23,13 @@ const PAGE = `
     WHERE conversation_id = $1::uuid AND seq >= $2::bigint AND seq < $3::bigint AND kind <> 'change'
     ORDER BY seq DESC LIMIT $4
   )
-  SELECT ${COLUMNS} FROM messages
+  SELECT ${COLUMNS} FROM messages x
   WHERE conversation_id = $1::uuid AND seq >= GREATEST($2::bigint, COALESCE((SELECT min(seq) FROM shown), $2::bigint)) AND seq < $3::bigint
   ORDER BY seq DESC LIMIT ${MAX_PAGE_ROWS}`;
 
 // A gap fill: the next `limit` seqs after $2 up to $3, changes included.
 const AFTER = `
-  SELECT ${COLUMNS} FROM messages
+  SELECT ${COLUMNS} FROM messages x
   WHERE conversation_id = $1::uuid AND seq > $2::bigint AND seq < $3::bigint
   ORDER BY seq ASC LIMIT $4`;
 

@@ -37,6 +37,11 @@ export interface MessageRow {
   forwarded?: boolean;
 }
 
+/** A messages row (table alias `m`) as a MessageRow, in raw SQL. The one list of its columns. */
+export const messageColumns = (m: string) =>
+  `${m}.id, ${m}.conversation_id AS "conversationId", ${m}.seq, ${m}.sender_id AS "senderId", ${m}.client_id AS "clientId", ` +
+  `${m}.body, ${m}.kind, ${m}.event, ${m}.created_at AS "createdAt", ${m}.deleted_at AS "deletedAt", ${m}.forwarded`;
+
 const KINDS = new Set<string>(['text', 'system', 'change'] satisfies Message['kind'][]);
 
 /** A stored row as the API shows it (changes not folded in: see lib/message-changes.ts). */

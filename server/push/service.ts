@@ -14,7 +14,7 @@ import { metrics } from '../metrics.ts';
 import { getPresenceRegistry } from '../realtime/index.ts';
 import { SerialQueues } from '../serial-queues.ts';
 import { snowflakeAt } from '../snowflake.ts';
-import { toMessage, type MessageRow } from '../messages/write.ts';
+import { messageColumns, toMessage, type MessageRow } from '../messages/write.ts';
 
 const log = logger.child({ part: 'push' });
 
@@ -343,8 +343,7 @@ export const push = new PushQueue();
 export async function healMissedPushes(fromMs: number, toMs: number): Promise<number> {
   const now = Date.now();
   const rows = await getDb().$queryRaw<(MessageRow & { target: string })[]>`
-    SELECT msg.id, msg.conversation_id AS "conversationId", msg.seq, msg.sender_id AS "senderId", msg.client_id AS "clientId",
-      msg.body, msg.kind, msg.event, msg.created_at AS "createdAt", m.user_id AS target
+    SELECT ${Prisma.raw(messageColumns('msg'))}, m.user_id AS target
     FROM (SELECT DISTINCT ON (conversation_id) * FROM messages
           WHERE id > ${snowflakeAt(now - fromMs)}::bigint AND id <= ${snowflakeAt(now - toMs)}::bigint AND kind = 'text'
           ORDER BY conversation_id, seq DESC) msg
