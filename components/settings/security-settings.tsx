@@ -1,21 +1,17 @@
 'use client';
 // Devices and security, in the inbox's column: the browsers signed in to this account (log any of them
 // out, or all but this one), the password, and personal access tokens for scripts and bots.
-import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { SessionInfo } from '@/lib/schemas.ts';
 import { errorMessage, trpc, type ApiError } from '../trpc.tsx';
 import { Field } from '../ui/field.tsx';
+import { usePaneEscape } from '../ui/use-dismiss.ts';
 import { formatLastActive } from '../ui/format.ts';
 import { BackIcon, DeviceIcon, KeyIcon } from '../ui/icons.tsx';
 
 export function SecuritySettings({ onClose }: { onClose: () => void }) {
   const back = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    back.current?.focus();
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && !e.defaultPrevented && onClose();
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
+  usePaneEscape(onClose, back);
   const sessions = trpc.auth.sessions.useQuery(undefined, { staleTime: 0 });
   return (
     <>

@@ -1,24 +1,13 @@
 'use client';
 // A panel beside the open conversation (over it, on a phone): group info, message info.
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useRef, type ReactNode } from 'react';
 import { CloseIcon } from './icons.tsx';
+import { usePaneEscape } from './use-dismiss.ts';
 
 /** Opens with the focus on its close button; Esc closes it. */
 export function SidePanel({ title, onClose, children }: { title: string; onClose: () => void; children: ReactNode }) {
   const close = useRef<HTMLButtonElement>(null);
-  const latestOnClose = useRef(onClose);
-  latestOnClose.current = onClose;
-  useEffect(() => {
-    close.current?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      // A dialog or menu open above the panel takes its own Esc.
-      if (e.key !== 'Escape' || e.defaultPrevented || document.querySelector('dialog[open]')) return;
-      e.preventDefault();
-      latestOnClose.current();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  usePaneEscape(onClose, close);
   return (
     <aside aria-label={title}
       className="absolute inset-0 z-30 flex flex-col bg-surface dark:bg-surface-dark md:static md:w-[340px] md:shrink-0 md:border-l md:border-black/10 lg:w-[400px] md:dark:border-white/10">
