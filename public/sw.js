@@ -175,14 +175,29 @@ async function openConversation(url) {
   const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
   const existing = pickWindow(windows, target.pathname);
   if (!existing) return self.clients.openWindow(target.href);
-  // The app opens it without a reload (components/pwa/service-worker.ts listens).
-  existing.postMessage({ type: 'open', path: target.pathname });
   try {
     await existing.focus();
   } catch {
-    // Focus needs a real click on the notification; the conversation is open either way.
+    // Focus needs a real click on the notification; the conversation opens either way.
   }
+  // The app opens it without a reload (components/pwa/service-worker.ts listens and answers). A page
+  // still loading has no listener yet and the message is lost: unanswered, the window is sent there.
+  if (!(await told(existing, { type: 'open', path: target.pathname }))) await existing.navigate(target.href).catch(() => {});
   return existing;
+}
+
+/** Posts a message to a window; true once the page answers on the port sent with it. */
+function told(client, message, timeoutMs = 2000) {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    channel.port1.onmessage = () => {
+      clearTimeout(timer);
+      channel.port1.close();
+      resolve(true);
+    };
+    client.postMessage(message, [channel.port2]);
+  });
 }
 
 self.addEventListener('pushsubscriptionchange', (event) => {

@@ -43,7 +43,10 @@ export function startServiceWorker(userId: string, onOpen: (path: string) => voi
   if (!workerSupported()) return () => {};
   const onMessage = (event: MessageEvent) => {
     const data = event.data as { type?: string; path?: unknown } | null;
-    if (data?.type === 'open' && typeof data.path === 'string') onOpen(data.path);
+    if (data?.type !== 'open' || typeof data.path !== 'string') return;
+    onOpen(data.path);
+    // The worker waits for this; unanswered it would load the page anew on the conversation.
+    event.ports[0]?.postMessage('opened');
   };
   navigator.serviceWorker.addEventListener('message', onMessage);
   void claimCachedPages(userId).then(registerServiceWorker);

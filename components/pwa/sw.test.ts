@@ -11,10 +11,20 @@ interface FakeWindow {
   focused: boolean;
   postMessage: ReturnType<typeof vi.fn>;
   focus: ReturnType<typeof vi.fn>;
+  navigate: ReturnType<typeof vi.fn>;
 }
 
-function windowAt(path: string, focused = false): FakeWindow {
-  return { url: `https://chat.example${path}`, focused, postMessage: vi.fn(), focus: vi.fn(async () => Promise.reject(new Error('not allowed'))) };
+/** A window of the browser; `listening`: the app in it hears the worker (answers on the port sent). */
+function windowAt(path: string, focused = false, { listening = true } = {}): FakeWindow {
+  return {
+    url: `https://chat.example${path}`,
+    focused,
+    postMessage: vi.fn((_message: unknown, [port]: MessagePort[]) => {
+      if (listening) port.postMessage('opened');
+    }),
+    focus: vi.fn(async () => Promise.reject(new Error('not allowed'))),
+    navigate: vi.fn(async () => null),
+  };
 }
 
 /** CacheStorage in memory, keyed by path (what sw.js stores pages under). */
@@ -56,7 +66,18 @@ function loadWorker({
     clients: { matchAll: vi.fn(async () => windows), openWindow: vi.fn(async (url: string) => ({ url })), claim: async () => {} },
   };
   const caches = fakeCaches();
-  const context = vm.createContext({ self: scope, caches: caches.api, fetch, URL, Response, console });
+  const context = vm.createContext({
+    self: scope,
+    caches: caches.api,
+    fetch,
+    URL,
+    Response,
+    MessageChannel,
+    console,
+    // Through the test's globals, so fake timers reach the worker's.
+    setTimeout: (f: () => void, ms: number) => setTimeout(f, ms),
+    clearTimeout: (t: ReturnType<typeof setTimeout>) => clearTimeout(t),
+  });
   vm.runInContext(SOURCE, context);
 
   async function fire(type: string, event: Record<string, unknown>): Promise<void> {
@@ -135,21 +156,35 @@ describe('notification click', () => {
     const [inbox, showing] = [windowAt('/', true), windowAt('/c/c1')];
     const worker = loadWorker({ windows: [inbox, showing] });
     await click(worker);
-    expect(showing.postMessage).toHaveBeenCalledWith({ type: 'open', path: '/c/c1' });
+    expect(showing.postMessage).toHaveBeenCalledWith({ type: 'open', path: '/c/c1' }, [expect.any(MessagePort)]);
     expect(inbox.postMessage).not.toHaveBeenCalled();
     expect(worker.scope.clients.openWindow).not.toHaveBeenCalled();
+    expect(showing.navigate).not.toHaveBeenCalled();
   });
 
   test('else the focused window, else any: it is told to open the conversation, and focus is tried', async () => {
     const [other, focused] = [windowAt('/c/zz'), windowAt('/', true)];
     const worker = loadWorker({ windows: [other, focused] });
     await click(worker);
-    expect(focused.postMessage).toHaveBeenCalledWith({ type: 'open', path: '/c/c1' });
+    expect(focused.postMessage).toHaveBeenCalledWith({ type: 'open', path: '/c/c1' }, [expect.any(MessagePort)]);
     expect(focused.focus).toHaveBeenCalledOnce();
 
     const only = windowAt('/c/zz');
     await click(loadWorker({ windows: [only] }));
-    expect(only.postMessage).toHaveBeenCalledWith({ type: 'open', path: '/c/c1' });
+    expect(only.postMessage).toHaveBeenCalledWith({ type: 'open', path: '/c/c1' }, [expect.any(MessagePort)]);
+  });
+
+  test('a window whose app does not answer (still loading, say) is sent to the conversation', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const loading = windowAt('/', true, { listening: false });
+      const clicked = click(loadWorker({ windows: [loading] }));
+      await vi.advanceTimersByTimeAsync(2_000);
+      await clicked;
+      expect(loading.navigate).toHaveBeenCalledWith('https://chat.example/c/c1');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   test('a window on another page (the login, say) is not the app: a new one opens on the conversation', async () => {
