@@ -18,3 +18,6 @@ export const DELETE_WINDOW_MS = 60 * 60_000;
 export const MAX_REACTION_LENGTH = 32;
 /** A reply shows this much of the message it quotes. */
 export const QUOTE_LENGTH = 200;
+/** Search results per page. */
+export const SEARCH_PAGE_SIZE = 20;
+export const SEARCH_PAGE_MAX = 50;

@@ -1,6 +1,7 @@
 // The API contract: every procedure input and the shapes it returns, shared by client and server.
 import { z } from 'zod';
-import { INBOX_PAGE_MAX, INBOX_PAGE_SIZE, MAX_MESSAGE_LENGTH, MAX_REACTION_LENGTH, PAGE_SIZE, RECEIPTS_PER_CALL } from './limits.ts';
+import { INBOX_PAGE_MAX, INBOX_PAGE_SIZE, MAX_MESSAGE_LENGTH, MAX_REACTION_LENGTH, PAGE_SIZE, RECEIPTS_PER_CALL, SEARCH_PAGE_MAX, SEARCH_PAGE_SIZE } from './limits.ts';
+import { isSearchable } from './search.ts';
 import { isOneEmoji } from './emoji.ts';
 
 export type UserId = string & { readonly __brand?: 'UserId' };
@@ -161,6 +162,18 @@ export const listMessagesInput = z
   })
   .refine((i) => i.before === undefined || i.after === undefined, 'Give before or after, not both');
 export type ListMessagesInput = z.infer<typeof listMessagesInput>;
+
+/**
+ * Messages with these words (each a prefix of a word of the message), in every chat of the caller's or
+ * in one, newest first; `cursor` is the last result's id (the next page is older).
+ */
+export const searchMessagesInput = z.object({
+  query: z.string().max(200, 'A search is at most 200 characters').refine(isSearchable, 'Search for a word of two letters or more'),
+  conversationId: uuid.optional(),
+  cursor: z.string().regex(/^\d{1,20}$/, 'Not a cursor').optional(),
+  limit: z.number().int().min(1).max(SEARCH_PAGE_MAX).default(SEARCH_PAGE_SIZE),
+});
+export type SearchMessagesInput = z.infer<typeof searchMessagesInput>;
 
 export const presenceVisibility = z.enum(['everyone', 'contacts', 'nobody']);
 export type PresenceVisibility = z.infer<typeof presenceVisibility>;
@@ -365,6 +378,27 @@ export interface ReceiptState {
   readSeq: number;
   allDeliveredSeq: number;
   allReadSeq: number;
+}
+
+/** A message found by a search, as it reads now (edited: its latest text), with where it is. */
+export interface SearchHit {
+  id: string;
+  conversationId: ConversationId;
+  /** The chat's name as the caller sees it (a direct chat: the other person's name). */
+  conversationTitle: string;
+  conversationKind: 'direct' | 'group';
+  seq: number;
+  senderId: UserId;
+  senderName: string;
+  body: string;
+  createdAt: Date;
+  edited?: true;
+}
+
+export interface SearchPage {
+  hits: SearchHit[];
+  /** Pass as `cursor` for older results; null: there are none. */
+  nextCursor: string | null;
 }
 
 export interface MessagePage {

@@ -37,8 +37,17 @@ const lastEventBefore = (field: string, types: string[]) => `
     WHERE x.conversation_id = c.id AND x.kind = 'system' AND x.seq <= m.left_seq
       AND x.event->>'type' IN (${types.map((t) => `'${t}'`).join(', ')})
     ORDER BY x.seq DESC LIMIT 1)`;
+/** A group's name as member row `m` sees it (conversation `c`): `title` now, or when they left. */
+export const titleAsSeen = (title: string) =>
+  `CASE WHEN m.left_seq IS NULL THEN ${title} ELSE ${lastEventBefore('title', ['group.created', 'group.renamed'])} END`;
+/** The other person of a direct conversation (`m`, `user`'s member row; `kind`, its kind), as `p`. */
+export const directPeer = (user: string, kind = 'm.kind') => `
+  LEFT JOIN LATERAL (
+    SELECT u.id, u.username, u.display_name FROM members om JOIN users u ON u.id = om.user_id
+    WHERE om.conversation_id = m.conversation_id AND om.user_id <> ${user} LIMIT 1
+  ) p ON ${kind} = 'direct'`;
 const AS_OF_DEPARTURE = `
-  CASE WHEN m.left_seq IS NULL THEN m.title ELSE ${lastEventBefore('title', ['group.created', 'group.renamed'])} END AS title,
+  ${titleAsSeen('m.title')} AS title,
   CASE WHEN m.left_seq IS NULL THEN m.description ELSE ${lastEventBefore('description', ['group.created', 'group.described'])} END AS description,
   CASE WHEN m.left_seq IS NULL THEN a.member_count ELSE
     (SELECT count(*)::int FROM members x
@@ -189,10 +198,7 @@ const INBOX = `
     ls.display_name AS msg_sender_name
   FROM mine m
   JOIN conversations c ON c.id = m.conversation_id
-  LEFT JOIN LATERAL (
-    SELECT u.id, u.username, u.display_name FROM members om JOIN users u ON u.id = om.user_id
-    WHERE om.conversation_id = m.conversation_id AND om.user_id <> $1::uuid LIMIT 1
-  ) p ON m.kind = 'direct'
+  ${directPeer('$1::uuid')}
   LEFT JOIN LATERAL (
     SELECT x.* FROM messages x
     WHERE x.conversation_id = m.conversation_id AND x.seq <= m.last_seq AND x.seq > m.cleared_seq AND x.kind <> 'change'

@@ -1,8 +1,9 @@
-// Messages procedures: send, history, changes (edit, delete for everyone, react), and who has a message.
-import { deleteMessageInput, editMessageInput, listMessagesInput, messageInfoInput, reactInput, sendMessageInput } from '../../lib/schemas.ts';
+// Messages procedures: send, history, changes (edit, delete for everyone, react), search, and who has a message.
+import { deleteMessageInput, editMessageInput, listMessagesInput, messageInfoInput, reactInput, searchMessagesInput, sendMessageInput } from '../../lib/schemas.ts';
 import { authedProcedure, readerProcedure, router } from '../trpc.ts';
 import { deleteForEveryone, editMessage, react } from './changes.ts';
 import { listMessages } from './history.ts';
+import { searchMessages } from './search.ts';
 import { getMessageInfo, sendMessage } from './service.ts';
 
 export const messagesRouter = router({
@@ -14,4 +15,6 @@ export const messagesRouter = router({
   edit: authedProcedure.input(editMessageInput).mutation(({ ctx, input }) => editMessage(ctx.userId, input)),
   delete: authedProcedure.input(deleteMessageInput).mutation(({ ctx, input }) => deleteForEveryone(ctx.userId, input)),
   react: authedProcedure.input(reactInput).mutation(({ ctx, input }) => react(ctx.userId, input)),
+  // Over every chat of the caller's, or one (then refused like `list` to a non-member).
+  search: authedProcedure.input(searchMessagesInput).query(({ ctx, input }) => searchMessages(ctx.userId, input)),
 });

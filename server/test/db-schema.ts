@@ -92,6 +92,7 @@ interface DmmfField {
 interface DmmfModel {
   name: string;
   dbName: string | null;
+  documentation?: string;
   fields: DmmfField[];
 }
 
@@ -167,6 +168,10 @@ export function shapeFromPrismaSchema(prismaSchema: string): SchemaShape {
       if (!base) throw new Error(`db-schema: type ${f.type} of ${model.name}.${f.name} is not mapped yet`);
       const type = f.isList ? `${base}[]` : base;
       shape.set(`${table}.column ${column.get(f.name)}`, describeColumn(type, f.isRequired || f.isList, expectedDefault(f)));
+    }
+    // Indexes Prisma cannot state (on an expression): `/// SQL index: name (col, (expression))`.
+    for (const [, name, columns] of (model.documentation ?? '').matchAll(/^SQL index: (\w+) \((.*)\)$/gm)) {
+      shape.set(`${table}.index ${name}`, describeIndex(false, columns.split(', ')));
     }
     for (const f of model.fields) {
       if (f.kind !== 'object' || !f.relationFromFields?.length) continue;

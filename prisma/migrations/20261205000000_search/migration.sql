@@ -1,0 +1,19 @@
+-- Search (server/messages/search.ts, server/users/service.ts). All three extensions ship with
+-- PostgreSQL and are trusted: the database's owner may create them, no superuser needed.
+CREATE EXTENSION IF NOT EXISTS unaccent;
+CREATE EXTENSION IF NOT EXISTS btree_gin;
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
+-- Words as written, in any language: no stemming and no stop words (a chat mixes languages, and
+-- "ok" or "to" are what people search for), lower case and without accents ("cafe" finds "café").
+CREATE TEXT SEARCH CONFIGURATION parley_search (COPY = simple);
+ALTER TEXT SEARCH CONFIGURATION parley_search ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple;
+
+-- Messages by conversation and words together: a search runs over the chats the caller may read,
+-- each one's posting list intersected with the words' inside the index. Texts and edits only
+-- (system lines are never results; reactions and deletions have no text).
+CREATE INDEX "messages_search_idx" ON "messages" USING gin ("conversation_id", to_tsvector('parley_search', "body")) WHERE "kind" <> 'system';
+
+-- People by any part of their name or username (ILIKE '%…%').
+CREATE INDEX "users_display_name_trgm_idx" ON "users" USING gin ("display_name" gin_trgm_ops);
+CREATE INDEX "users_username_trgm_idx" ON "users" USING gin ("username" gin_trgm_ops);
