@@ -100,8 +100,12 @@ test('a reply quotes its message on both sides; its quote jumps to the original,
   const latest = await send('About the plan…', original.seq);
   // Read on another device: the chat opens at its newest message, the original far above.
   await mutate(bob, 'receipts.ack', { receipts: [{ conversationId: chat.id, readSeq: latest.seq }] });
+  // His open app has heard of it (else it would open at the first unread message, far up).
+  const row = bob.page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /Alice Replies/ });
+  await expect(row).toContainText('About the plan…');
+  await expect(row.getByLabel(/unread message/)).toHaveCount(0);
 
-  await bob.page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /Alice Replies/ }).click();
+  await row.click();
   const reply = bubble(bob.page, 'About the plan…');
   await expect(reply.getByRole('button', { name: 'Reply to Alice Replies: show the message' })).toContainText('The plan, long ago');
   await expect(log(bob.page).getByText('The plan, long ago', { exact: true })).toHaveCount(1); // only in the quote

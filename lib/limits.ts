@@ -1,6 +1,8 @@
 // The contract's numbers, apart from its schemas: the browser needs these without shipping zod.
 export const MAX_MESSAGE_LENGTH = 4000;
 export const PAGE_SIZE = 50;
+/** The most messages one history call may ask for. */
+export const PAGE_MAX = 100;
 /** The sender repeats "typing" at most this often while typing; receivers forget it after TYPING_TTL_MS. */
 export const TYPING_REPEAT_MS = 3_000;
 export const TYPING_TTL_MS = 6_000;

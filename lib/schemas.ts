@@ -1,6 +1,6 @@
 // The API contract: every procedure input and the shapes it returns, shared by client and server.
 import { z } from 'zod';
-import { INBOX_PAGE_MAX, INBOX_PAGE_SIZE, MAX_MESSAGE_LENGTH, MAX_REACTION_LENGTH, PAGE_SIZE, RECEIPTS_PER_CALL, SEARCH_PAGE_MAX, SEARCH_PAGE_SIZE } from './limits.ts';
+import { INBOX_PAGE_MAX, INBOX_PAGE_SIZE, MAX_MESSAGE_LENGTH, MAX_REACTION_LENGTH, PAGE_MAX, PAGE_SIZE, RECEIPTS_PER_CALL, SEARCH_PAGE_MAX, SEARCH_PAGE_SIZE } from './limits.ts';
 import { isSearchable } from './search.ts';
 import { isOneEmoji } from './emoji.ts';
 
@@ -158,14 +158,14 @@ export const listMessagesInput = z
     conversationId: uuid,
     before: z.number().int().positive().optional(),
     after: z.number().int().nonnegative().optional(),
-    limit: z.number().int().min(1).max(100).default(PAGE_SIZE),
+    limit: z.number().int().min(1).max(PAGE_MAX).default(PAGE_SIZE),
   })
   .refine((i) => i.before === undefined || i.after === undefined, 'Give before or after, not both');
 export type ListMessagesInput = z.infer<typeof listMessagesInput>;
 
 /**
  * Messages with these words (each a prefix of a word of the message), in every chat of the caller's or
- * in one, newest first; `cursor` is the last result's id (the next page is older).
+ * in one, newest first; `cursor` is the last page's `nextCursor` (the next page is older).
  */
 export const searchMessagesInput = z.object({
   query: z.string().max(200, 'A search is at most 200 characters').refine(isSearchable, 'Search for a word of two letters or more'),
@@ -382,7 +382,6 @@ export interface ReceiptState {
 
 /** A message found by a search, as it reads now (edited: its latest text), with where it is. */
 export interface SearchHit {
-  id: string;
   conversationId: ConversationId;
   /** The chat's name as the caller sees it (a direct chat: the other person's name). */
   conversationTitle: string;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { highlight, isSearchable, MAX_SEARCH_TERMS, searchTerms } from './search.ts';
+import { highlight, isSearchable, MAX_SEARCH_TERMS, searchTerms, snippet } from './search.ts';
 
 describe('search terms', () => {
   test('words of letters and digits, lower case, without accents, each once; anything else separates', () => {
@@ -25,5 +25,14 @@ describe('highlight', () => {
   test('no terms or no match: one plain run', () => {
     expect(highlight('hello', [])).toEqual([{ text: 'hello', match: false }]);
     expect(highlight('', ['x'])).toEqual([]);
+  });
+});
+
+describe('snippet', () => {
+  test('starts a little before the first match, at a word, with an ellipsis; short texts whole', () => {
+    const long = `${'lorem ipsum dolor sit amet '.repeat(4)}the meeting is at noon`;
+    expect(snippet(long, ['meeting'])).toBe('…ipsum dolor sit amet the meeting is at noon');
+    expect(snippet('see you at the meeting', ['meeting'])).toBe('see you at the meeting');
+    expect(snippet('line one\n\nline   two', ['nothing'])).toBe('line one line two');
   });
 });

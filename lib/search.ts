@@ -35,3 +35,18 @@ export function highlight(text: string, terms: string[]): { text: string; match:
   if (at < text.length) runs.push({ text: text.slice(at), match: false });
   return runs;
 }
+
+/**
+ * The part of `text` to show in a list of results, on one line: from a word at most `lead` characters
+ * before the first marked one (an ellipsis where that cuts the start), so the match is in view.
+ */
+export function snippet(text: string, terms: string[], lead = 30): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const runs = highlight(flat, terms);
+  const first = runs.findIndex((r) => r.match);
+  const at = runs.slice(0, Math.max(first, 0)).reduce((n, r) => n + r.text.length, 0);
+  if (first < 0 || at <= lead) return flat;
+  // From the first word that starts within `lead` of the match.
+  const space = flat.indexOf(' ', at - lead);
+  return `…${flat.slice(space < 0 || space >= at ? at : space + 1)}`;
+}

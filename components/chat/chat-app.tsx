@@ -41,12 +41,16 @@ function idFromPath(path: string): string | null {
 
 function ChatLayout({ me, initialConversationId, transport }: { me: SessionUser; initialConversationId: string | null; transport: Transport }) {
   const [openId, setOpenId] = useState(initialConversationId);
+  // A message to show in the open chat (a search result): a new object each time, so a second pick
+  // of the same message goes there again.
+  const [focus, setFocus] = useState<{ seq: number } | null>(null);
   const connection = useConnection(transport);
   const client = useChatClient(me.id, openId);
 
   // The URL names the open conversation, so reloads and shared links land on it.
-  const open = useCallback((id: string | null) => {
+  const open = useCallback((id: string | null, seq?: number) => {
     setOpenId(id);
+    setFocus(seq === undefined ? null : { seq });
     if (location.pathname !== pathFor(id)) history.pushState(null, '', pathFor(id));
   }, []);
   useEffect(() => {
@@ -74,7 +78,7 @@ function ChatLayout({ me, initialConversationId, transport }: { me: SessionUser;
       </div>
       <main className={`${openId ? 'flex' : 'hidden md:flex'} min-w-0 flex-1 flex-col`}>
         {openId ? (
-          <ConversationView key={openId} conversationId={openId} me={me} onBack={() => open(null)} client={client} connection={connection} />
+          <ConversationView key={openId} conversationId={openId} me={me} onBack={() => open(null)} client={client} connection={connection} focus={focus} />
         ) : (
           <NoConversation />
         )}

@@ -8,7 +8,7 @@ import type { SessionUser } from '@/server/auth/current-user.ts';
 import { trpc } from '../trpc.tsx';
 import { Avatar } from '../ui/avatar.tsx';
 import { formatLastSeen, typingLabel } from '../ui/format.ts';
-import { BackIcon } from '../ui/icons.tsx';
+import { BackIcon, SearchIcon } from '../ui/icons.tsx';
 import { namesFrom } from '../ui/people.ts';
 import { useMessageActions } from '../messages/use-message-actions.tsx';
 import { Composer } from './composer.tsx';
@@ -22,6 +22,7 @@ import { useHistory } from './use-history.ts';
 // Panels opened on demand load their code then, not with the chat.
 const GroupInfo = dynamic(() => import('../groups/group-info.tsx').then((m) => m.GroupInfo));
 const MessageInfo = dynamic(() => import('./message-info.tsx').then((m) => m.MessageInfo));
+const ChatSearch = dynamic(() => import('../search/chat-search.tsx').then((m) => m.ChatSearch));
 
 const NOBODY_TYPING: readonly string[] = [];
 
@@ -43,13 +44,15 @@ function useInFront(conversationId: string): boolean {
   return inFront;
 }
 
-export function ConversationView({ conversationId, me, onBack, client, connection }: {
+export function ConversationView({ conversationId, me, onBack, client, connection, focus = null }: {
   conversationId: string;
   me: SessionUser;
   onBack: () => void;
   client: ChatClient;
   /** Said here too on phones, where the chat list (which says it) is hidden behind the chat. */
   connection: Connection;
+  /** A message to go to (a search result), once the chat has loaded. */
+  focus?: { seq: number } | null;
 }) {
   const utils = trpc.useUtils();
   const { receipts, outbox, typing, typingNotifier } = client;
@@ -68,7 +71,7 @@ export function ConversationView({ conversationId, me, onBack, client, connectio
     applyOwnRead(utils, conversationId, bottomVisibleSeq);
   }, [inFront, bottomVisibleSeq, readSeq, conversationId, receipts, utils]);
 
-  const [panel, setPanel] = useState<{ kind: 'group' } | { kind: 'message'; seq: number } | null>(null);
+  const [panel, setPanel] = useState<{ kind: 'group' } | { kind: 'message'; seq: number } | { kind: 'search' } | null>(null);
   const summary = conversation.data ?? listed;
   const isGroup = summary?.kind === 'group';
   const members = trpc.conversations.members.useQuery({ conversationId }, { enabled: isGroup, retry: false });
@@ -83,6 +86,13 @@ export function ConversationView({ conversationId, me, onBack, client, connectio
     show: (seq) => void showMessage(seq),
     info: (m) => setPanel({ kind: 'message', seq: m.seq }),
   });
+  // After the list has placed itself (at the unread divider or the bottom), or it would move away again.
+  const placed = view.loaded && unread !== undefined;
+  useEffect(() => {
+    if (focus && placed) void showMessage(focus.seq);
+    // Once per request and placement: showMessage changes with nothing that matters here.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focus, placed]);
   const typingNames = typers.map((id) => (id === peer?.id ? peer.displayName : (nameOf(id) ?? 'Someone')));
   const presence = usePresence(client.presence, peer ? [peer.id] : [])(peer?.id ?? '');
   // What we knew of their presence may be stale while we are not connected ourselves: say nothing then.
@@ -130,6 +140,10 @@ export function ConversationView({ conversationId, me, onBack, client, connectio
           ) : (
             <span className="h-4 w-40 animate-pulse rounded bg-black/10 dark:bg-white/10" aria-label="Loading conversation" />
           )}
+          <button type="button" onClick={() => setPanel({ kind: 'search' })} aria-label="Search messages" title="Search messages"
+            className="rounded-full p-2 text-neutral-600 hover:bg-black/5 dark:text-neutral-300 dark:hover:bg-white/10">
+            <SearchIcon className="h-5 w-5" />
+          </button>
           {summary && summary.role !== null && <MuteMenu conversation={summary} />}
         </header>
         <ConnectionBanner connection={connection} className="md:hidden" />
@@ -185,6 +199,9 @@ export function ConversationView({ conversationId, me, onBack, client, connectio
       {overlay}
       {panel?.kind === 'group' && summary && (
         <GroupInfo conversation={summary} members={members.data} meId={me.id} onClose={() => setPanel(null)} />
+      )}
+      {panel?.kind === 'search' && (
+        <ChatSearch conversationId={conversationId} meId={me.id} onPick={(seq) => void showMessage(seq)} onClose={() => setPanel(null)} />
       )}
       {panel?.kind === 'message' && (
         <MessageInfo conversationId={conversationId} message={view.messages.find((m) => m.seq === panel.seq)} onClose={() => setPanel(null)} />

@@ -2,7 +2,7 @@
 // An open chat's history: the latest page (what this device kept meanwhile, at once offline), older
 // pages, where it opens (the first unread message), and jumps to a message far up.
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { PAGE_SIZE } from '@/lib/limits.ts';
+import { PAGE_MAX, PAGE_SIZE } from '@/lib/limits.ts';
 import type { ConversationSummary } from '@/lib/schemas.ts';
 import { EMPTY_CONVERSATION } from '@/lib/sync/message-store.ts';
 import { trpc } from '../trpc.tsx';
@@ -43,10 +43,10 @@ export function useHistory(conversationId: string, meId: string, client: ChatCli
     if (connected && latestFailed) void refetchLatest();
   }, [connected, latestFailed, refetchLatest]);
 
-  const loadOlder = useCallback(async () => {
+  const loadOlder = useCallback(async (limit = PAGE_SIZE) => {
     const before = store.minSeq(conversationId);
     if (before === undefined || !store.get(conversationId).hasMoreBefore) return;
-    const page = await utils.client.messages.list.query({ conversationId, before, limit: PAGE_SIZE });
+    const page = await utils.client.messages.list.query({ conversationId, before, limit });
     store.addMessages(conversationId, page.messages, { hasMoreBefore: page.hasMoreBefore });
   }, [conversationId, store, utils]);
 
@@ -78,10 +78,11 @@ export function useHistory(conversationId: string, meId: string, client: ChatCli
     };
   }, [unread, view.loaded, store, conversationId, loadOlder, meId, latestFailed]);
 
-  // A message far up (the one a reply quotes): older pages until it is held, then the list goes there.
+  // A message far up (the one a reply quotes, a search result): older pages, of the most one call
+  // may ask for, until it is held; then the list goes there.
   const [jump, setJump] = useState<{ seq: number } | null>(null);
   const showMessage = useCallback(async (seq: number) => {
-    while (!store.has(conversationId, seq) && store.get(conversationId).hasMoreBefore) await loadOlder();
+    while (!store.has(conversationId, seq) && store.get(conversationId).hasMoreBefore) await loadOlder(PAGE_MAX);
     setJump({ seq });
   }, [conversationId, loadOlder, store]);
 

@@ -17,7 +17,10 @@ import { clearCachedHistories } from '../chat/history-cache.ts';
 import { clearInboxSnapshots, loadInboxSnapshot, saveInboxSnapshot } from './inbox-snapshot.ts';
 import { signOut } from '../auth/session.ts';
 import { errorMessage, trpc } from '../trpc.tsx';
+import { isSearchable } from '@/lib/search.ts';
+import { MessageHits } from '../search/message-hits.tsx';
 import { Avatar } from '../ui/avatar.tsx';
+import { LoadMore } from '../ui/load-more.tsx';
 import { ArchiveIcon, BackIcon, GroupIcon, SearchIcon } from '../ui/icons.tsx';
 
 // Opened on demand: its code loads then, not with the inbox.
@@ -27,8 +30,8 @@ const SecuritySettings = dynamic(() => import('../settings/security-settings.tsx
 export function Inbox({ me, openId, onOpen, connection, client }: {
   me: SessionUser;
   openId: string | null;
-  /** Opens a chat; null closes the open one. */
-  onOpen: (id: string | null) => void;
+  /** Opens a chat (at one of its messages when `seq` is given); null closes the open one. */
+  onOpen: (id: string | null, seq?: number) => void;
   connection: Connection;
   /** Typing, presence and drafts for the rows; the message store for what the chat menu clears. */
   client: ChatClient;
@@ -98,7 +101,7 @@ export function Inbox({ me, openId, onOpen, connection, client }: {
       <div className="border-b border-black/5 px-3 py-2 dark:border-white/10">
         <label className="flex items-center gap-2 rounded-lg bg-surface px-3 py-1.5 dark:bg-surface-dark">
           <SearchIcon className="h-4 w-4 text-neutral-600 dark:text-neutral-400" />
-          <span className="sr-only">Search people and chats</span>
+          <span className="sr-only">Search people, chats and messages</span>
           <input
             type="search"
             value={query}
@@ -132,8 +135,12 @@ export function Inbox({ me, openId, onOpen, connection, client }: {
           </button>
         )}
         {deferredQuery ? (
-          <SearchResults query={deferredQuery} conversations={all ?? []} openId={openId}
-            onOpen={(id) => { setQuery(''); onOpen(id); }} meId={me.id} />
+          <SearchResults query={deferredQuery} conversations={all ?? []} openId={openId} meId={me.id}
+            onOpen={(id, seq) => {
+              // A chat found by name clears the search; a message keeps the results, to pick another.
+              if (seq === undefined) setQuery('');
+              onOpen(id, seq);
+            }} />
         ) : !conversations ? (
           inbox.isError ? (
             <p className="p-6 text-center text-sm text-red-600">Could not load your conversations. {errorMessage(inbox.error)}</p>
@@ -170,38 +177,11 @@ export function Inbox({ me, openId, onOpen, connection, client }: {
 /** The end of the loaded chats: the next page loads as it scrolls into view. */
 function MoreChats({ cursor }: { cursor: string }) {
   const utils = trpc.useUtils();
-  const end = useRef<HTMLLIElement>(null);
-  const [failed, setFailed] = useState(false);
-  const loading = useRef(false);
   const load = async () => {
-    if (loading.current) return;
-    loading.current = true;
-    setFailed(false);
-    try {
-      const page = await utils.client.conversations.list.query({ cursor });
-      utils.conversations.list.setData(undefined, (loaded) => appendPage(loaded, page));
-    } catch {
-      setFailed(true);
-    } finally {
-      loading.current = false;
-    }
+    const page = await utils.client.conversations.list.query({ cursor });
+    utils.conversations.list.setData(undefined, (loaded) => appendPage(loaded, page));
   };
-  useEffect(() => {
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) void load();
-    });
-    if (end.current) observer.observe(end.current);
-    return () => observer.disconnect();
-  }, []); // one observer per cursor: the component is keyed by it
-  return (
-    <li ref={end} className="px-4 py-3 text-center text-sm text-neutral-600 dark:text-neutral-400">
-      {failed ? (
-        <button type="button" onClick={() => void load()} className="underline">Could not load more chats. Try again</button>
-      ) : (
-        <span role="status">Loading more chats…</span>
-      )}
-    </li>
-  );
+  return <LoadMore load={load} what="chats" />;
 }
 
 const VISIBILITY_LABEL = { everyone: 'Everyone', contacts: 'People I chat with', nobody: 'Nobody' } as const;
@@ -275,7 +255,8 @@ function SearchResults({ query, conversations, openId, onOpen, meId }: {
   query: string;
   conversations: ConversationSummary[];
   openId: string | null;
-  onOpen: (id: string) => void;
+  /** Opens a chat, at one of its messages when `seq` is given. */
+  onOpen: (id: string, seq?: number) => void;
   meId: string;
 }) {
   const people = trpc.users.search.useQuery({ query }, { placeholderData: (prev) => prev });
@@ -333,6 +314,12 @@ function SearchResults({ query, conversations, openId, onOpen, meId }: {
           </ul>
         )}
       </section>
+      {isSearchable(query) && (
+        <section aria-label="Messages">
+          <h2 className="px-4 pb-1 pt-3 text-xs font-semibold uppercase tracking-wide text-brand dark:text-emerald-400">Messages</h2>
+          <MessageHits query={query} meId={meId} onPick={(hit) => onOpen(hit.conversationId, hit.seq)} />
+        </section>
+      )}
     </div>
   );
 }

@@ -1,13 +1,18 @@
 'use client';
-// A panel beside the open conversation (over it, on a phone): group info, message info.
-import { useRef, type ReactNode } from 'react';
+// A panel beside the open conversation (over it, on a phone): group info, message info, search.
+import { useRef, type ReactNode, type RefObject } from 'react';
 import { CloseIcon } from './icons.tsx';
 import { usePaneEscape } from './use-dismiss.ts';
 
-/** Opens with the focus on its close button; Esc closes it. */
-export function SidePanel({ title, onClose, children }: { title: string; onClose: () => void; children: ReactNode }) {
+/** Opens with the focus on its close button (or on `focus`); Esc closes it. */
+export function SidePanel({ title, onClose, focus, children }: {
+  title: string;
+  onClose: () => void;
+  focus?: RefObject<HTMLElement | null>;
+  children: ReactNode;
+}) {
   const close = useRef<HTMLButtonElement>(null);
-  usePaneEscape(onClose, close);
+  usePaneEscape(onClose, focus ?? close);
   return (
     <aside aria-label={title}
       className="absolute inset-0 z-30 flex flex-col bg-surface dark:bg-surface-dark md:static md:w-[340px] md:shrink-0 md:border-l md:border-black/10 lg:w-[400px] md:dark:border-white/10">

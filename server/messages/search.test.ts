@@ -62,8 +62,9 @@ describe('messages.search', () => {
     await owner.caller.messages.edit({ conversationId, seq: middle.seq, clientId: randomUUID(), body: `${w} two, edited` });
     await fanout.idle();
     const seqs = async (user: typeof owner) => (await user.caller.messages.search({ query: w })).hits.map((h) => [h.seq, h.body]);
-    expect(await seqs(stays)).toEqual([[after.seq, `${w} three`], [middle.seq, `${w} two, edited`], [early.seq, `${w} one`]]);
-    expect(await seqs(late)).toEqual([[after.seq, `${w} three`], [middle.seq, `${w} two, edited`]]);
+    // An edited message is found where its text was written: at its edit (at most 15 minutes later).
+    expect(await seqs(stays)).toEqual([[middle.seq, `${w} two, edited`], [after.seq, `${w} three`], [early.seq, `${w} one`]]);
+    expect(await seqs(late)).toEqual([[middle.seq, `${w} two, edited`], [after.seq, `${w} three`]]);
     expect(await seqs(leaves)).toEqual([[middle.seq, `${w} two`], [early.seq, `${w} one`]]);
     await stays.caller.conversations.clear({ conversationId, remove: false });
     expect(await seqs(stays)).toEqual([]);
