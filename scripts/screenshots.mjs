@@ -130,6 +130,17 @@ for (const scheme of ['light', 'dark']) {
     await page.getByRole('searchbox').fill('a');
     await page.getByRole('region', { name: 'People' }).getByRole('button').first().waitFor().catch(() => {});
     await page.screenshot({ path: `${out}/search-${label}-${scheme}.png` });
+    // Messages found from the chat list, and within one chat.
+    await page.getByRole('searchbox').fill('maps');
+    await page.getByRole('region', { name: 'Messages' }).getByRole('button').first().waitFor();
+    await page.screenshot({ path: `${out}/search-messages-${label}-${scheme}.png` });
+    await page.getByRole('searchbox').fill('');
+    await page.goto(`${base}/c/${group.id}`);
+    await page.getByRole('button', { name: 'Search messages' }).click();
+    const searchPanel = page.getByRole('complementary', { name: 'Search messages' });
+    await searchPanel.getByRole('searchbox').fill('tea');
+    await searchPanel.getByRole('button', { name: /Bob Builder/ }).waitFor();
+    await page.screenshot({ path: `${out}/search-chat-${label}-${scheme}.png` });
     // The message menu, the edit dialog, deleting for everyone, who reacted, and a reply being written.
     await page.goto(`${base}/c/${conv.id}`);
     const bubbleOf = (text) => page.getByRole('log', { name: 'Messages' }).locator('li[data-seq]', { hasText: text });

@@ -1,8 +1,9 @@
 // What one account (before login: one address) may ask of an instance: a bucket of call units that
 // refills at CALLS_PER_SECOND_PER_USER (200) and holds five seconds' worth (a bot pipelining 800 sends
 // at once fits), shared by its HTTP requests and all its sockets. A call costs 1 unit, a page of the
-// inbox 25 (each reads and sends up to 200 conversations: bench/inbox.ts, tens of milliseconds), anything that checks or hashes a password
-// 100 (argon2 takes a core for tens of milliseconds). Past it, a socket's calls are refused with
+// inbox or of search results 25 (each reads up to 200 conversations, or words over every chat of the
+// caller: bench/inbox.ts, bench/search.ts, up to tens of milliseconds), anything that checks or hashes
+// a password 100 (argon2 takes a core for tens of milliseconds). Past it, a socket's calls are refused with
 // TOO_MANY_REQUESTS and when to retry, and the socket is not read until the bucket has refilled; an
 // HTTP call waits for its units. Either way a flood costs the server little more than the calls it
 // is allowed, and other people keep their share of the core (bench/abuse.ts).
@@ -15,6 +16,7 @@ export const PASSWORD_COST = 100;
 /** Units per call, by procedure (1 unless named). */
 const COSTS: Record<string, number> = {
   'conversations.list': 25,
+  'messages.search': 25,
   'messages.list': 2,
   'users.search': 2,
   'auth.register': PASSWORD_COST,

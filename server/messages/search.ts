@@ -6,13 +6,13 @@ import { getPool } from '../db/client.ts';
 
 /**
  * Not prepared: how a search is best run depends on its words, and only a plan made for them knows
- * (PostgreSQL's statistics of the index hold how common each word is). A rare word: the rows of the
- * caller's chats with it, from messages_search_idx (conversation and words in one GIN index), sorted.
- * A common one: the newest messages first, each checked, until a page is full. In every plan, a row
- * counts only in the part of its chat the caller may read (from joining or after what they cleared,
- * up to leaving), as the message it is or edits, and only if that is how the message reads now to
- * the caller (its newest edit they may see, else itself) and not deleted. Then the chat's name and
- * the sender's, for the page alone. All chats: newest first by id; one chat: by seq.
+ * (PostgreSQL's statistics of messages_search_idx hold how common each word is). A rare word: the
+ * rows with it from the index, those of the caller's chats, sorted. A common one: the newest messages
+ * first, each checked against its stored words, until a page is full. In every plan a row counts
+ * only in the part of its chat the caller may read (from joining or after what they cleared, up to
+ * leaving), as the message it is or edits, if that is how the message reads now to the caller (no
+ * newer edit they may see) and it is not deleted. Then the chat's name and the sender's, for the
+ * page alone. All chats: newest first by id; one chat: by seq.
  */
 const statement = (oneChat: boolean) => {
   const order = oneChat ? 'h.seq' : 'h.id';
@@ -22,16 +22,15 @@ const statement = (oneChat: boolean) => {
     FROM messages h
     JOIN members m ON m.conversation_id = h.conversation_id AND m.user_id = $1::uuid
     JOIN messages t ON t.conversation_id = h.conversation_id AND t.seq = COALESCE(h.target_seq, h.seq)
-    WHERE h.kind <> 'system' AND to_tsvector('parley_search', h.body) @@ to_tsquery('parley_search', $2)
+    WHERE h.search_vector @@ to_tsquery('parley_search', $2) AND h.kind <> 'system'
+      AND (h.target_seq IS NULL OR h.event->>'type' = 'message.edited')
       ${oneChat ? 'AND h.conversation_id = $5::uuid' : ''}
       AND ($3::bigint IS NULL OR ${order} < $3::bigint)
       AND t.seq >= GREATEST(m.from_seq, m.cleared_seq + 1) AND (m.left_seq IS NULL OR h.seq <= m.left_seq)
       AND t.kind = 'text' AND t.deleted_at IS NULL
-      AND h.seq = CASE WHEN t.changed_seq IS NULL THEN t.seq ELSE COALESCE(
-        (SELECT max(e.seq) FROM messages e
-          WHERE e.conversation_id = t.conversation_id AND e.target_seq = t.seq AND e.event->>'type' = 'message.edited'
-            AND (m.left_seq IS NULL OR e.seq <= m.left_seq)),
-        t.seq) END
+      AND NOT (t.changed_seq IS NOT NULL AND EXISTS (SELECT 1 FROM messages e
+        WHERE e.conversation_id = t.conversation_id AND e.target_seq = t.seq AND e.seq > h.seq
+          AND e.event->>'type' = 'message.edited' AND (m.left_seq IS NULL OR e.seq <= m.left_seq)))
     ORDER BY ${order} DESC LIMIT $4
   )
   SELECT f.position, f.conversation_id, f.seq, f.sender_id, f.created_at, f.body, f.edited, c.kind,

@@ -92,7 +92,6 @@ interface DmmfField {
 interface DmmfModel {
   name: string;
   dbName: string | null;
-  documentation?: string;
   fields: DmmfField[];
 }
 
@@ -115,7 +114,30 @@ const require = createRequire(import.meta.url);
 
 function parseSchema(prismaSchema: string): Dmmf {
   const wasm = require('@prisma/prisma-schema-wasm') as { get_dmmf(params: string): string };
-  return JSON.parse(wasm.get_dmmf(JSON.stringify({ prismaSchema }))) as Dmmf;
+  const dmmf = JSON.parse(wasm.get_dmmf(JSON.stringify({ prismaSchema }))) as Dmmf;
+  for (const model of dmmf.datamodel.models) model.fields.push(...unsupportedFields(prismaSchema, model.name));
+  return dmmf;
+}
+
+/**
+ * The DMMF leaves out Unsupported("type") fields (a column Prisma Client never reads, such as a
+ * generated tsvector); read them from the model's text: `name Unsupported("t")? @default(dbgenerated("…")) @map("col")`.
+ */
+function unsupportedFields(prismaSchema: string, modelName: string): DmmfField[] {
+  const body = new RegExp(`^model ${modelName} \\{([\\s\\S]*?)^\\}`, 'm').exec(prismaSchema)?.[1] ?? '';
+  return [...body.matchAll(/^\s*(\w+)\s+Unsupported\("([^"]+)"\)(\?)?(.*)$/gm)].map(([, name, type, optional, rest]) => {
+    const generated = /@default\(dbgenerated\("((?:[^"\\]|\\.)*)"\)\)/.exec(rest)?.[1];
+    return {
+      name,
+      dbName: /@map\("([^"]+)"\)/.exec(rest)?.[1] ?? null,
+      kind: 'unsupported',
+      type,
+      isList: false,
+      isRequired: optional !== '?',
+      hasDefaultValue: generated !== undefined,
+      default: generated === undefined ? undefined : { name: 'dbgenerated', args: [generated] },
+    };
+  });
 }
 
 /** How a column default reads, in the words both sides can be brought to. */
@@ -164,14 +186,16 @@ export function shapeFromPrismaSchema(prismaSchema: string): SchemaShape {
     for (const f of model.fields) {
       if (f.kind === 'object') continue;
       const base =
-        f.kind === 'enum' ? enumOf.get(f.type)! : f.nativeType ? nativeType(f.nativeType[0], f.nativeType[1]) : DEFAULT_TYPES[f.type];
+        f.kind === 'enum'
+          ? enumOf.get(f.type)!
+          : f.kind === 'unsupported'
+            ? f.type // Unsupported("tsvector"): the type as PostgreSQL names it
+            : f.nativeType
+              ? nativeType(f.nativeType[0], f.nativeType[1])
+              : DEFAULT_TYPES[f.type];
       if (!base) throw new Error(`db-schema: type ${f.type} of ${model.name}.${f.name} is not mapped yet`);
       const type = f.isList ? `${base}[]` : base;
       shape.set(`${table}.column ${column.get(f.name)}`, describeColumn(type, f.isRequired || f.isList, expectedDefault(f)));
-    }
-    // Indexes Prisma cannot state (on an expression): `/// SQL index: name (col, (expression))`.
-    for (const [, name, columns] of (model.documentation ?? '').matchAll(/^SQL index: (\w+) \((.*)\)$/gm)) {
-      shape.set(`${table}.index ${name}`, describeIndex(false, columns.split(', ')));
     }
     for (const f of model.fields) {
       if (f.kind !== 'object' || !f.relationFromFields?.length) continue;
