@@ -155,6 +155,31 @@ export async function openLoop(count: number, ratePerS: number, steps: ((i: numb
 }
 
 /** Nearest-rank percentile of sorted values. */
+/**
+ * A server for one user who calls back to back, far past the call budget a person gets (the budget
+ * would make the calls wait, and a bench time the wait), as that user.
+ */
+export async function unbudgetedApi(databaseUrl: string, authSecret: string, token: string): Promise<ReturnType<typeof apiAt>> {
+  const server = new ServerProcess(await freePort(), {
+    DATABASE_URL: databaseUrl, AUTH_SECRET: authSecret, NODE_ENV: 'production', LOG_LEVEL: 'error', CALLS_PER_SECOND_PER_USER: '1000000',
+  });
+  await server.start();
+  onCleanup(() => server.stop('SIGTERM'));
+  return apiAt(server, token);
+}
+
+/** How long `calls` calls took one after another (ms, sorted), after `warm` untimed ones (plans, pool, JIT). */
+export async function timeCalls(call: () => Promise<unknown>, calls: number, warm: number): Promise<number[]> {
+  for (let i = 0; i < warm; i++) await call();
+  const samples: number[] = [];
+  for (let i = 0; i < calls; i++) {
+    const t0 = performance.now();
+    await call();
+    samples.push(performance.now() - t0);
+  }
+  return samples.sort((a, b) => a - b);
+}
+
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];

@@ -9,8 +9,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { freePort, ServerProcess } from '../server/test/cluster-harness.ts';
-import { apiAt, freshDatabase, makeUsers, ms, onCleanup, percentile, runBench, writeResults } from './harness.ts';
+import { freshDatabase, makeUsers, ms, percentile, runBench, timeCalls, unbudgetedApi, writeResults } from './harness.ts';
 
 const CHATS = Number(process.env.BENCH_INBOX_CHATS ?? 500);
 const MESSAGES = Number(process.env.BENCH_INBOX_MESSAGES ?? 1_000_000);
@@ -52,25 +51,9 @@ async function main(): Promise<number> {
   }
   const seededS = (performance.now() - seedStart) / 1000;
 
-  // One user calls back to back here, far past the call budget a person gets (an inbox page costs 25
-  // of 200 units a second): the budget would make every call wait, and the bench time the wait.
-  const server = new ServerProcess(await freePort(), {
-    DATABASE_URL: databaseUrl, AUTH_SECRET: authSecret, NODE_ENV: 'production', LOG_LEVEL: 'error', CALLS_PER_SECOND_PER_USER: '1000000',
-  });
-  await server.start();
-  onCleanup(() => server.stop('SIGTERM'));
-  const api = apiAt(server, me.token);
-
-  const time = async (call: () => Promise<unknown>) => {
-    for (let i = 0; i < 10; i++) await call(); // warm: plans, pool, JIT
-    const samples: number[] = [];
-    for (let i = 0; i < CALLS; i++) {
-      const t0 = performance.now();
-      await call();
-      samples.push(performance.now() - t0);
-    }
-    return samples.sort((a, b) => a - b);
-  };
+  // An inbox page costs 25 of a person's 200 units a second: this server has no budget.
+  const api = await unbudgetedApi(databaseUrl, authSecret, me.token);
+  const time = (call: () => Promise<unknown>) => timeCalls(call, CALLS, 10);
   const inbox = await api.conversations.list.query();
   const inboxMs = await time(() => api.conversations.list.query());
   const bigPageMs = await time(() => api.conversations.list.query({ limit: 200 }));

@@ -11,8 +11,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { freePort, ServerProcess } from '../server/test/cluster-harness.ts';
-import { apiAt, freshDatabase, makeUsers, ms, onCleanup, percentile, runBench, writeResults } from './harness.ts';
+import { freshDatabase, makeUsers, ms, percentile, runBench, timeCalls, unbudgetedApi, writeResults } from './harness.ts';
 
 const MESSAGES = Number(process.env.BENCH_SEARCH_MESSAGES ?? 1_000_000);
 const CHATS = Number(process.env.BENCH_SEARCH_CHATS ?? 500);
@@ -79,25 +78,10 @@ async function main(): Promise<number> {
   }
   const seededS = (performance.now() - seedStart) / 1000;
 
-  // One user calls back to back, far past the call budget a person gets: the budget would make the
-  // calls wait, and the bench time the wait.
-  const server = new ServerProcess(await freePort(), {
-    DATABASE_URL: databaseUrl, AUTH_SECRET: authSecret, NODE_ENV: 'production', LOG_LEVEL: 'error', CALLS_PER_SECOND_PER_USER: '1000000',
-  });
-  await server.start();
-  onCleanup(() => server.stop('SIGTERM'));
-  const api = apiAt(server, me.token);
-
+  const api = await unbudgetedApi(databaseUrl, authSecret, me.token);
   const time = async (input: { query: string; conversationId?: string }) => {
     const first = await api.messages.search.query(input);
-    for (let i = 0; i < 5; i++) await api.messages.search.query(input); // warm: plans, pool
-    const samples: number[] = [];
-    for (let i = 0; i < CALLS; i++) {
-      const t0 = performance.now();
-      await api.messages.search.query(input);
-      samples.push(performance.now() - t0);
-    }
-    return { samples: samples.sort((a, b) => a - b), found: first.hits.length };
+    return { samples: await timeCalls(() => api.messages.search.query(input), CALLS, 5), found: first.hits.length };
   };
   const cases: { measure: string; input: { query: string; conversationId?: string } }[] = [
     { measure: `the most common word ("${words[1]}", in about half the messages)`, input: { query: words[1] } },
