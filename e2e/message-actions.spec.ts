@@ -1,5 +1,6 @@
 // Message actions between two people: reactions, edit and delete for everyone reach the other side
-// live, through the menu (hover, right click or keyboard), which closes on Esc and outside clicks.
+// live (delete for me only my own devices), through the menu (hover, right click or keyboard), which
+// closes on Esc and outside clicks.
 import { expect, test, type Page } from './fixtures/test.ts';
 import { expectAccessible } from './fixtures/axe.ts';
 import { mutate, openChatWith, registerThroughApi, sendMessage } from './fixtures/users.ts';
@@ -50,9 +51,11 @@ test('a reaction, an edit and a deletion for everyone show up live on the other 
   await expect(bubble(bob.page, 'Lunch at 1pm?').getByRole('button', { name: 'Reactions: 👍 1' })).toBeVisible();
 
   // Deleting for everyone asks first; then it is gone on both sides, and from Bob's chat list.
-  await (await openMenu(alice.page, 'Wrong chat, sorry')).getByRole('menuitem', { name: 'Delete for everyone' }).click();
+  await (await openMenu(alice.page, 'Wrong chat, sorry')).getByRole('menuitem', { name: 'Delete' }).click();
   const confirm = alice.page.getByRole('dialog', { name: 'Delete message?' });
   await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await expect(confirm.getByRole('button', { name: 'Delete for me' })).toBeVisible();
+  await expectAccessible(alice.page);
   await confirm.getByRole('button', { name: 'Delete for everyone' }).click();
   await expect(log(alice.page).getByText('You deleted this message')).toBeVisible();
   await expect(log(bob.page).getByText('This message was deleted')).toBeVisible();
@@ -64,6 +67,75 @@ test('a reaction, an edit and a deletion for everyone show up live on the other 
   await expect(bubble(bob.page, 'Lunch at 1pm?')).toContainText('Edited');
   await expect(bubble(bob.page, 'Lunch at 1pm?').getByRole('button', { name: 'Reactions: 👍 1' })).toBeVisible();
   await expect(log(bob.page).getByText('This message was deleted')).toBeVisible();
+});
+
+test('delete for me: the message leaves every device of mine, live and after a reload, and nobody else’s', async ({ browser }) => {
+  const alice = await registerThroughApi(browser, 'alice', 'Alice Keeps');
+  const bob = await registerThroughApi(browser, 'bob', 'Bob Tidies');
+  await openChatWith(alice.page, bob);
+  await sendMessage(alice.page, 'Keep this one');
+  await sendMessage(alice.page, 'An embarrassing typo');
+  const bobChat = bob.page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /Alice Keeps/ });
+  await bobChat.click();
+  await expect(bubble(bob.page, 'An embarrassing typo')).toBeVisible();
+  const second = await bob.context.newPage();
+  await second.goto(bob.page.url());
+  await expect(bubble(second, 'An embarrassing typo')).toBeVisible();
+
+  // Not his message: only "Delete for me" is offered.
+  await (await openMenu(bob.page, 'An embarrassing typo')).getByRole('menuitem', { name: 'Delete' }).click();
+  const confirm = bob.page.getByRole('dialog', { name: 'Delete message?' });
+  await expect(confirm.getByRole('button', { name: 'Delete for everyone' })).toHaveCount(0);
+  await confirm.getByRole('button', { name: 'Delete for me' }).click();
+  await expect(confirm).toBeHidden();
+  await expect(log(bob.page).getByText('An embarrassing typo')).toHaveCount(0);
+  await expect(log(second).getByText('An embarrassing typo')).toHaveCount(0);
+  await expect(bobChat).toContainText('Keep this one');
+  await expect(bubble(alice.page, 'An embarrassing typo')).toBeVisible();
+
+  await bob.page.reload();
+  await expect(bubble(bob.page, 'Keep this one')).toBeVisible();
+  await expect(log(bob.page).getByText('An embarrassing typo')).toHaveCount(0);
+  // Messages go on after it as before.
+  await sendMessage(alice.page, 'And one more');
+  await expect(bubble(bob.page, 'And one more')).toBeVisible();
+});
+
+test('the emoji picker: any emoji into the composer where the cursor is, and any emoji as a reaction', async ({ browser }) => {
+  const alice = await registerThroughApi(browser, 'alice', 'Alice Emoji');
+  const bob = await registerThroughApi(browser, 'bob', 'Bob Emoji');
+  await openChatWith(alice.page, bob);
+  const box = alice.page.getByRole('textbox', { name: 'Message' });
+  await box.fill('Pizza tonight?');
+  await box.press('Home');
+  for (let i = 0; i < 'Pizza'.length; i++) await box.press('ArrowRight');
+  await alice.page.getByRole('button', { name: 'Emoji', exact: true }).click();
+  const picker = alice.page.getByRole('dialog', { name: 'Emoji' });
+  const search = picker.getByRole('combobox', { name: 'Search' });
+  await expect(search).toBeFocused();
+  await expectAccessible(alice.page);
+  await search.fill('pizza');
+  await picker.getByRole('option', { name: '🍕, pizza' }).click();
+  await expect(box).toHaveValue('Pizza🍕 tonight?');
+  // Esc closes it, and typing goes on in the box.
+  await alice.page.keyboard.press('Escape');
+  await expect(picker).toBeHidden();
+  await expect(box).toBeFocused();
+  await box.press('Enter');
+  await expect(bubble(alice.page, 'Pizza🍕 tonight?')).toBeVisible();
+
+  // Bob reacts with an emoji that is not in the quick row; a click outside closes the picker unused.
+  await bob.page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /Alice Emoji/ }).click();
+  await (await openMenu(bob.page, 'Pizza🍕 tonight?')).getByRole('menuitem', { name: 'More reactions' }).click();
+  const reactWith = bob.page.getByRole('dialog', { name: 'React with' });
+  await reactWith.getByRole('combobox', { name: 'Search' }).fill('pizza');
+  await reactWith.getByRole('option', { name: '🍕, pizza' }).click();
+  await expect(reactWith).toBeHidden();
+  await expect(bubble(alice.page, 'Pizza🍕 tonight?').getByRole('button', { name: 'Reactions: 🍕 1' })).toBeVisible();
+  await bob.page.getByRole('button', { name: 'Emoji', exact: true }).click();
+  await expect(bob.page.getByRole('dialog', { name: 'Emoji' }).getByRole('combobox', { name: 'Search' })).toBeVisible();
+  await bob.page.getByRole('log', { name: 'Messages' }).click({ position: { x: 5, y: 5 } });
+  await expect(bob.page.getByRole('dialog', { name: 'Emoji' })).toBeHidden();
 });
 
 test('the message menu opens from the keyboard and by right click, and closes on Esc and outside clicks', async ({ browser }) => {

@@ -28,12 +28,14 @@ export interface TypingUpdatedEvent {
   isTyping: boolean;
 }
 
-/** The caller changed how a chat sits in their list (pinned, archived, unread, cleared) on one of their devices. */
+/** The caller changed how a chat sits in their list (pinned, archived, unread, cleared) or hid messages of it, on one of their devices. */
 export interface ConversationUpdatedEvent {
   type: 'conversation.updated';
   conversationId: ConversationId;
   /** Its history was cleared: drop what is held of it. */
   cleared?: true;
+  /** These messages were deleted for the caller alone: hide them. */
+  hidden?: number[];
 }
 
 /** Someone you share a conversation with came online, went offline, or hid their status. */

@@ -23,3 +23,5 @@ export const QUOTE_LENGTH = 200;
 /** Search results per page. */
 export const SEARCH_PAGE_SIZE = 20;
 export const SEARCH_PAGE_MAX = 50;
+/** Messages one "Delete for me" may hide at once. */
+export const MAX_HIDE = 100;

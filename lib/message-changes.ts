@@ -32,6 +32,8 @@ export function reactionOf(message: Message, userId: UserId): string | null {
 export function applyChange(target: Message, change: ChangeMessage): Message {
   const c = change.event;
   if (target.seq !== c.targetSeq || change.seq <= (target.changedSeq ?? 0)) return target;
+  // Hidden for the caller: later changes move its changedSeq and nothing else.
+  if (target.hidden) return { ...target, changedSeq: change.seq };
   switch (c.type) {
     case 'message.edited':
       return target.deleted ? { ...target, changedSeq: change.seq } : { ...target, body: change.body, edited: true, changedSeq: change.seq };
@@ -62,6 +64,12 @@ export function applyChanges(messages: readonly Message[], changes: readonly Mes
     if (i !== undefined) shown[i] = applyChange(shown[i], change);
   }
   return shown;
+}
+
+/** A message deleted for the caller alone: it keeps its place in the sequence, nothing of what it said. */
+export function hiddenForMe(message: Message): Message {
+  const { edited: _edited, reactions: _reactions, replyTo: _replyTo, forwarded: _forwarded, ...rest } = message;
+  return { ...rest, body: '', hidden: true };
 }
 
 /** What a reply shows of the message it quotes, in that message's current state (text cut to QUOTE_LENGTH). */

@@ -1,6 +1,6 @@
 // The API contract: every procedure input and the shapes it returns, shared by client and server.
 import { z } from 'zod';
-import { INBOX_PAGE_MAX, INBOX_PAGE_SIZE, MAX_MESSAGE_LENGTH, MAX_REACTION_LENGTH, PAGE_MAX, PAGE_SIZE, RECEIPTS_PER_CALL, SEARCH_PAGE_MAX, SEARCH_PAGE_SIZE } from './limits.ts';
+import { INBOX_PAGE_MAX, INBOX_PAGE_SIZE, MAX_HIDE, MAX_MESSAGE_LENGTH, MAX_REACTION_LENGTH, PAGE_MAX, PAGE_SIZE, RECEIPTS_PER_CALL, SEARCH_PAGE_MAX, SEARCH_PAGE_SIZE } from './limits.ts';
 import { isSearchable } from './search.ts';
 import { isOneEmoji } from './emoji.ts';
 
@@ -145,6 +145,12 @@ export const editMessageInput = z.object({ ...messageRef, body: messageBody });
 export type EditMessageInput = z.infer<typeof editMessageInput>;
 export const deleteMessageInput = z.object(messageRef);
 export type DeleteMessageInput = z.infer<typeof deleteMessageInput>;
+/** "Delete for me": these messages of the chat leave the caller's view alone (up to 100 at once). */
+export const hideMessagesInput = z.object({
+  conversationId: uuid,
+  seqs: z.array(z.number().int().positive()).min(1, 'Name a message').max(MAX_HIDE, `At most ${MAX_HIDE} messages at once`),
+});
+export type HideMessagesInput = z.infer<typeof hideMessagesInput>;
 export const reactInput = z.object({
   ...messageRef,
   /** null takes the caller's reaction back. */
@@ -303,6 +309,8 @@ export interface Message {
   deleted?: true;
   reactions?: Reaction[];
   changedSeq?: number;
+  /** Deleted for the caller alone ("Delete for me"): not shown, and with no text; it keeps its seq. */
+  hidden?: true;
 }
 
 /** Someone who is or was in a conversation. */

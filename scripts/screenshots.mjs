@@ -154,7 +154,7 @@ for (const scheme of ['light', 'dark']) {
     await page.keyboard.press('Escape');
     await bubbleOf('Perfect. I will').hover();
     await bubbleOf('Perfect. I will').getByRole('button', { name: 'Message menu' }).click();
-    await page.getByRole('menuitem', { name: 'Delete for everyone' }).click();
+    await page.getByRole('menuitem', { name: 'Delete' }).click();
     await page.getByRole('dialog', { name: 'Delete message?' }).waitFor();
     await page.screenshot({ path: `${out}/message-delete-${label}-${scheme}.png` });
     await page.keyboard.press('Escape');

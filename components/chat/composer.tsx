@@ -1,10 +1,13 @@
 'use client';
-// The composer: Enter sends, Shift+Enter starts a new line; empty and oversized messages are refused here too.
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+// The composer: Enter sends, Shift+Enter starts a new line; empty and oversized messages are refused
+// here too. The emoji button opens the picker above it; a pick goes in where the cursor was.
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { MAX_MESSAGE_LENGTH } from '@/lib/limits.ts';
 import type { Quote } from '@/lib/schemas.ts';
 import { QuoteBlock } from '../messages/quote.tsx';
-import { CloseIcon, SendIcon } from '../ui/icons.tsx';
+import { EmojiPicker } from '../ui/emoji-picker.tsx';
+import { CloseIcon, SendIcon, SmileyIcon } from '../ui/icons.tsx';
+import { useDismiss } from '../ui/use-dismiss.ts';
 
 const MAX_ROWS_PX = 160;
 
@@ -28,6 +31,16 @@ export function Composer({ conversationId, draft = '', onDraftChange, replyTo, o
     onDraftChange?.(text);
   };
   const ref = useRef<HTMLTextAreaElement>(null);
+  const [picking, setPicking] = useState(false);
+  const pickerButton = useRef<HTMLButtonElement>(null);
+  const picker = useRef<HTMLDivElement>(null);
+  // Closed from inside it (Esc, the button): typing goes on in the box. A click elsewhere keeps its focus.
+  const closePicker = useCallback(() => {
+    const inside = picker.current?.contains(document.activeElement) || document.activeElement === pickerButton.current;
+    setPicking(false);
+    if (inside) ref.current?.focus();
+  }, []);
+  useDismiss(picking, [picker, pickerButton], closePicker);
   const tooLong = body.length > MAX_MESSAGE_LENGTH;
   const empty = body.trim().length === 0;
 
@@ -62,6 +75,20 @@ export function Composer({ conversationId, draft = '', onDraftChange, replyTo, o
     requestAnimationFrame(grow);
   }
 
+  /** The emoji goes where the cursor is (or over the selection); the picker stays open for more. */
+  function insert(emoji: string) {
+    const el = ref.current;
+    const start = el?.selectionStart ?? body.length;
+    const end = el?.selectionEnd ?? body.length;
+    const text = body.slice(0, start) + emoji + body.slice(end);
+    setBody(text);
+    onTyping?.();
+    requestAnimationFrame(() => {
+      el?.setSelectionRange(start + emoji.length, start + emoji.length);
+      grow();
+    });
+  }
+
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
     if (e.key === 'Escape' && replyTo) {
       e.preventDefault();
@@ -76,7 +103,7 @@ export function Composer({ conversationId, draft = '', onDraftChange, replyTo, o
 
   return (
     <form
-      className="shrink-0 border-t border-black/5 bg-surface px-3 py-2 dark:border-white/5 dark:bg-surface-panel-dark"
+      className="relative shrink-0 border-t border-black/5 bg-surface px-3 py-2 dark:border-white/5 dark:bg-surface-panel-dark"
       onSubmit={(e) => {
         e.preventDefault();
         submit();
@@ -98,7 +125,17 @@ export function Composer({ conversationId, draft = '', onDraftChange, replyTo, o
           </button>
         </div>
       )}
+      {picking && (
+        <div ref={picker} role="dialog" aria-label="Emoji" className="absolute bottom-full left-2 z-20 mb-2">
+          <EmojiPicker onPick={insert} />
+        </div>
+      )}
       <div className="flex items-end gap-2">
+        <button type="button" ref={pickerButton} aria-label="Emoji" aria-expanded={picking} title="Emoji"
+          onClick={() => (picking ? closePicker() : setPicking(true))}
+          className={`flex h-[42px] w-[42px] shrink-0 items-center justify-center rounded-full text-neutral-600 hover:bg-black/5 dark:text-neutral-300 dark:hover:bg-white/10 ${picking ? 'bg-black/5 dark:bg-white/10' : ''}`}>
+          <SmileyIcon className="h-6 w-6" />
+        </button>
         <textarea
           ref={ref}
           rows={1}

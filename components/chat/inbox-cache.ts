@@ -1,6 +1,7 @@
 // How live events change the cached inbox and conversation headers (react-query caches), in one place.
 import type { ConversationHead, ConversationSummary, InboxPage, Message, ReceiptState } from '@/lib/schemas.ts';
 import { applyChanges, isChange } from '../../lib/message-changes.ts';
+import type { ConversationUpdatedEvent } from '@/lib/events.ts';
 import type { MessageStore } from '@/lib/sync/message-store.ts';
 import type { trpc } from '../trpc.tsx';
 
@@ -35,10 +36,12 @@ export function applyListState(utils: Utils, summary: ConversationSummary): void
 
 /**
  * A chat changed in the caller's list on some device (this one or another): what is shown of it is
- * fetched again; when its history was cleared, what this device holds of it goes first.
+ * fetched again; when its history was cleared, what this device holds of it goes first; messages
+ * deleted for the caller are hidden at once (the chat's preview may be one of them).
  */
-export function applyConversationUpdated(utils: Utils, store: MessageStore, conversationId: string, cleared: boolean): Promise<unknown> {
+export function applyConversationUpdated(utils: Utils, store: MessageStore, { conversationId, cleared, hidden }: Omit<ConversationUpdatedEvent, 'type'>): Promise<unknown> {
   if (cleared) store.forget(conversationId);
+  if (hidden) store.hide(conversationId, hidden);
   return Promise.all([
     utils.conversations.get.invalidate({ conversationId }),
     utils.conversations.list.invalidate(),

@@ -76,7 +76,7 @@ export function useChatClient(meId: string, openConversationId: string | null): 
           if (read) void closeNotifications(receipt.conversationId);
         },
         onTyping: (event) => typing.apply(event),
-        onConversationUpdated: ({ conversationId, cleared }) => void applyConversationUpdated(utils, store, conversationId, cleared === true),
+        onConversationUpdated: (event) => void applyConversationUpdated(utils, store, event),
         onPresence: ({ type: _type, ...update }) => {
           presence.set([update]);
           // Someone who went offline is not typing any more.

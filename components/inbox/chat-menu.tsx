@@ -33,7 +33,7 @@ export function ChatMenu({ conversation: c, client, openId, onOpen, notify, open
   /** The chat's history as this device held it is gone: reload it from the server when shown. */
   const cleared = async (remove: boolean) => {
     await utils.client.conversations.clear.mutate({ conversationId: c.id, remove });
-    await applyConversationUpdated(utils, client.store, c.id, true);
+    await applyConversationUpdated(utils, client.store, { conversationId: c.id, cleared: true });
     if (remove && openId === c.id) onOpen(null);
   };
   const unread = c.unreadCount > 0 || c.markedUnread;

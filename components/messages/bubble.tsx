@@ -63,9 +63,7 @@ export function MessageBubble({ message, mine, status, sender, first = true, ava
   const [menuOpen, setMenuOpen] = useState(false);
   const gestures = useMenuGestures(() => setMenuOpen(true));
   const at = message.createdAt;
-  const menu = !message.deleted && (
-    <MessageMenu message={message} mine={mine} meId={meId} actions={actions} open={menuOpen} onOpenChange={setMenuOpen} />
-  );
+  const menu = <MessageMenu message={message} mine={mine} meId={meId} actions={actions} open={menuOpen} onOpenChange={setMenuOpen} />;
   const footer = (
     <>
       {message.edited && <span>Edited</span>}

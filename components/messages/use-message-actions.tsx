@@ -1,13 +1,15 @@
 'use client';
-// What the message menu does: reactions, copy, edit (a dialog), delete for everyone (asks first).
+// What the message menu does: reactions (any emoji from the picker), copy, edit (a dialog), delete for me or for everyone (asks first).
 // Each change the server accepts goes into the message store at once, as its event will.
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { MAX_MESSAGE_LENGTH } from '@/lib/limits.ts';
 import type { Message } from '@/lib/schemas.ts';
 import { newClientId } from '@/lib/uuid.ts';
+import { applyConversationUpdated } from '../chat/inbox-cache.ts';
 import type { ChatClient } from '../chat/sync.tsx';
 import { errorMessage, trpc } from '../trpc.tsx';
 import { ConfirmDialog, Dialog, DialogActions, dialogButton } from '../ui/dialog.tsx';
+import { EmojiPicker } from '../ui/emoji-picker.tsx';
 import { useNotice } from '../ui/notice.tsx';
 import { ForwardDialog } from './forward-dialog.tsx';
 import type { MessageActions } from './message-menu.tsx';
@@ -15,24 +17,32 @@ import type { MessageActions } from './message-menu.tsx';
 export function useMessageActions(conversationId: string, client: ChatClient, handlers: Pick<MessageActions, 'canChange' | 'reply' | 'show' | 'info'>): { actions: MessageActions; overlay: ReactNode } {
   const utils = trpc.useUtils();
   const [editing, setEditing] = useState<Message | null>(null);
-  const [removing, setRemoving] = useState<Message | null>(null);
+  const [removing, setRemoving] = useState<{ message: Message; forEveryone: boolean } | null>(null);
   const [forwarding, setForwarding] = useState<Message | null>(null);
+  const [reacting, setReacting] = useState<Message | null>(null);
   const [notice, notify] = useNotice();
 
   const accept = (change: Message) => client.engine.accept(conversationId, [change]);
   const failed = (err: unknown) => notify(errorMessage(err), true);
   const ref = (m: Message) => ({ conversationId, seq: m.seq, clientId: newClientId() });
+  const rejectWithMessage = (err: unknown) => Promise.reject(new Error(errorMessage(err)));
+  const hide = (m: Message) =>
+    utils.client.messages.hide.mutate({ conversationId, seqs: [m.seq] }).then(
+      () => applyConversationUpdated(utils, client.store, { conversationId, hidden: [m.seq] }),
+      rejectWithMessage,
+    );
 
   const actions: MessageActions = {
     ...handlers,
     react: (m, emoji) => void utils.client.messages.react.mutate({ ...ref(m), emoji }).then(accept, failed),
+    chooseReaction: setReacting,
     copy: (m) =>
       void navigator.clipboard.writeText(m.body).then(
         () => notify('Message copied'),
         () => notify('Could not copy: the browser did not allow it', true),
       ),
     edit: setEditing,
-    remove: setRemoving,
+    remove: (message, forEveryone) => setRemoving({ message, forEveryone }),
     forward: setForwarding,
   };
 
@@ -43,6 +53,14 @@ export function useMessageActions(conversationId: string, client: ChatClient, ha
         <EditDialog message={editing} onClose={() => setEditing(null)}
           save={(body) => utils.client.messages.edit.mutate({ ...ref(editing), body }).then(accept)} />
       )}
+      {reacting && (
+        <Dialog title="React with" onClose={() => setReacting(null)}>
+          <EmojiPicker onPick={(emoji) => {
+            actions.react(reacting, emoji);
+            setReacting(null);
+          }} />
+        </Dialog>
+      )}
       {forwarding && (
         <ForwardDialog message={forwarding} chats={utils.conversations.list.getData()?.conversations ?? []} onClose={() => setForwarding(null)}
           onForward={(ids) => {
@@ -52,9 +70,15 @@ export function useMessageActions(conversationId: string, client: ChatClient, ha
           }} />
       )}
       {removing && (
-        <ConfirmDialog title="Delete message?" confirmLabel="Delete for everyone" onClose={() => setRemoving(null)}
-          text="It will be deleted for everyone in this chat. They will see “This message was deleted” in its place."
-          onConfirm={() => utils.client.messages.delete.mutate(ref(removing)).then(accept, (err) => Promise.reject(new Error(errorMessage(err))))} />
+        <ConfirmDialog title="Delete message?" onClose={() => setRemoving(null)}
+          {...(removing.forEveryone
+            ? {
+              text: 'Delete it for everyone in this chat (they will see “This message was deleted” in its place), or only from your devices.',
+              confirmLabel: 'Delete for everyone',
+              onConfirm: () => utils.client.messages.delete.mutate(ref(removing.message)).then(accept, rejectWithMessage),
+              also: { label: 'Delete for me', run: () => hide(removing.message) },
+            }
+            : { text: 'It will be deleted from your devices. Others in the chat keep it.', confirmLabel: 'Delete for me', onConfirm: () => hide(removing.message) })} />
       )}
     </>
   );

@@ -42,23 +42,29 @@ export const dialogButton = {
   quiet: 'rounded-full px-4 py-2 text-sm font-medium text-brand hover:bg-brand/10 dark:text-emerald-400 dark:hover:bg-white/10',
   main: 'rounded-full bg-brand px-4 py-2 text-sm font-medium text-white hover:bg-brand-dark disabled:opacity-60',
   danger: 'rounded-full bg-red-700 px-4 py-2 text-sm font-medium text-white hover:bg-red-800 disabled:opacity-60',
+  quietDanger: 'rounded-full px-4 py-2 text-sm font-medium text-red-700 ring-1 ring-inset ring-red-700/40 hover:bg-red-700/10 disabled:opacity-60 dark:text-red-300 dark:ring-red-300/40 dark:hover:bg-white/10',
 };
 
-/** Asks before something that cannot be undone; the safe choice has the focus. */
-export function ConfirmDialog({ title, text, confirmLabel, onConfirm, onClose }: {
+type Confirmation = { label: string; /** Rejects with what to show when it failed (the dialog stays open). */ run: () => Promise<unknown> };
+
+/**
+ * Asks before something that cannot be undone; the safe choice has the focus. `also`: a second way
+ * to go ahead (delete for me beside delete for everyone).
+ */
+export function ConfirmDialog({ title, text, confirmLabel, onConfirm, also, onClose }: {
   title: string;
   text: string;
   confirmLabel: string;
-  /** Rejects with what to show when it failed (the dialog stays open). */
-  onConfirm: () => Promise<unknown>;
+  onConfirm: Confirmation['run'];
+  also?: Confirmation;
   onClose: () => void;
 }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  async function run() {
+  async function run(action: Confirmation['run']) {
     setBusy(true);
     try {
-      await onConfirm();
+      await action();
       onClose();
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
@@ -71,7 +77,8 @@ export function ConfirmDialog({ title, text, confirmLabel, onConfirm, onClose }:
       {error && <p role="alert" className="mt-2 text-sm text-red-700 dark:text-red-300">{error}</p>}
       <DialogActions>
         <button type="button" autoFocus onClick={onClose} className={dialogButton.quiet}>Cancel</button>
-        <button type="button" disabled={busy} onClick={() => void run()} className={dialogButton.danger}>{confirmLabel}</button>
+        {also && <button type="button" disabled={busy} onClick={() => void run(also.run)} className={dialogButton.quietDanger}>{also.label}</button>}
+        <button type="button" disabled={busy} onClick={() => void run(onConfirm)} className={dialogButton.danger}>{confirmLabel}</button>
       </DialogActions>
     </Dialog>
   );

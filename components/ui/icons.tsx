@@ -139,3 +139,17 @@ export const ArchiveIcon = (p: IconProps) => (
     <path d="M4 7h16v3H4zM5 10v9h14v-9M10 14h4" />
   </Icon>
 );
+
+export const SmileyIcon = (p: IconProps) => (
+  <Icon {...p} stroke={1.8}>
+    <circle cx="12" cy="12" r="9" />
+    <path d="M8.5 14.5a4.5 4.5 0 0 0 7 0" />
+    <path d="M9 9.5h.01M15 9.5h.01" strokeWidth={2.6} />
+  </Icon>
+);
+
+export const PlusIcon = (p: IconProps) => (
+  <Icon {...p} stroke={2}>
+    <path d="M12 5v14M5 12h14" />
+  </Icon>
+);

@@ -1,5 +1,5 @@
 // The one owner of a conversation's messages on a client: committed ones keyed by seq, plus sends in flight.
-import { applyChanges, toQuote } from '../message-changes.ts';
+import { applyChanges, hiddenForMe, toQuote } from '../message-changes.ts';
 import type { Message, Quote } from '../schemas.ts';
 
 export interface PendingMessage {
@@ -14,7 +14,7 @@ export interface PendingMessage {
 }
 
 export interface ConversationMessages {
-  /** Committed messages to show in sequence order, each once, with the changes held applied. */
+  /** Committed messages to show in sequence order, each once, with the changes held applied (none deleted for me). */
   messages: Message[];
   /** The highest seq held (a change after the last message shown counts). */
   topSeq: number;
@@ -39,13 +39,16 @@ interface Entry {
 
 export const EMPTY_CONVERSATION: ConversationMessages = Object.freeze({ messages: [], topSeq: 0, pending: [], hasMoreBefore: false, loaded: false });
 
-/** A reply whose quoted message is held shows that message as it is now (edited or deleted since). */
+/**
+ * A reply whose quoted message is held shows that message as it is now (edited or deleted since);
+ * one the reader deleted for themselves still shows as quoted (the reply repeats it).
+ */
 function withCurrentQuotes(messages: Message[]): Message[] {
   if (!messages.some((m) => m.replyTo)) return messages;
   const bySeq = new Map(messages.map((m) => [m.seq, m]));
   return messages.map((m) => {
     const target = m.replyTo && bySeq.get(m.replyTo.seq);
-    return target ? { ...m, replyTo: toQuote(target) } : m;
+    return target && !target.hidden ? { ...m, replyTo: toQuote(target) } : m;
   });
 }
 
@@ -65,7 +68,7 @@ export class MessageStore {
     if (e.snapshot) return e.snapshot;
     const held = [...e.bySeq.values()].sort((a, b) => a.seq - b.seq);
     return (e.snapshot = {
-      messages: withCurrentQuotes(applyChanges(held, held)),
+      messages: withCurrentQuotes(applyChanges(held, held)).filter((m) => !m.hidden),
       topSeq: held.at(-1)?.seq ?? 0,
       pending: [...e.pending.values()],
       hasMoreBefore: e.hasMoreBefore,
@@ -110,7 +113,8 @@ export class MessageStore {
     }
     for (const m of messages) {
       const held = e.bySeq.get(m.seq);
-      if (!held || (m.changedSeq ?? 0) >= (held.changedSeq ?? 0)) e.bySeq.set(m.seq, m);
+      // Deleted for me stays so, whatever copy comes later (a live event sent again, an older page).
+      if (!held || (m.changedSeq ?? 0) >= (held.changedSeq ?? 0)) e.bySeq.set(m.seq, held?.hidden && !m.hidden ? hiddenForMe(m) : m);
       e.pending.delete(m.clientId);
     }
     if (page) {
@@ -147,6 +151,21 @@ export class MessageStore {
       e.cached.add(m.seq);
     }
     this.changed(e);
+  }
+
+  /** Messages deleted for this user alone: held as stubs (their seqs keep the sequence whole), not shown. */
+  hide(conversationId: string, seqs: number[]): void {
+    const e = this.entries.get(conversationId);
+    if (!e) return;
+    let changed = false;
+    for (const seq of seqs) {
+      const held = e.bySeq.get(seq);
+      if (held && held.kind === 'text' && !held.hidden) {
+        e.bySeq.set(seq, hiddenForMe(held));
+        changed = true;
+      }
+    }
+    if (changed) this.changed(e);
   }
 
   /** Drops what is held of a conversation (cleared): it loads afresh when shown. Sends in flight stay. */

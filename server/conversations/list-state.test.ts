@@ -1,9 +1,9 @@
 // The caller's own chat list: pins (at most three, first on the first page), archive (until news,
-// unless muted), marked unread, and chats cleared or deleted for the caller alone.
+// unless muted), marked unread, chats cleared or deleted, and messages deleted, for the caller alone.
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { ConversationUpdatedEvent } from '../../lib/events.ts';
-import { createPair, createUser, EventReader, expectTRPCError, releaseServices, send, type TestUser } from '../test/helpers.ts';
+import { createGroup, createPair, createUser, EventReader, expectTRPCError, releaseServices, send, type TestUser } from '../test/helpers.ts';
 
 afterAll(releaseServices);
 
@@ -83,5 +83,73 @@ describe('conversations.clear', () => {
     const back = (await alice.caller.conversations.list()).conversations.find((c) => c.id === conversationId);
     expect(back).toMatchObject({ unreadCount: 1, lastMessage: { body: 'new' } });
     expect((await alice.caller.messages.list({ conversationId })).messages.map((m) => m.body)).toEqual(['new']);
+  });
+});
+
+describe('messages.hide (delete for me)', () => {
+  test('hides messages of either sender from the caller alone: a stub in history, past them in the preview and search; their devices hear of it', async () => {
+    const { a: alice, b: bob, conversationId } = await createPair('hide');
+    const mine = await send(alice, conversationId, 'my secret plan');
+    const theirs = await send(bob, conversationId, 'their secret reply');
+    await send(bob, conversationId, 'something else');
+    const last = await send(bob, conversationId, 'the last secret');
+    const devices = await EventReader.open(alice.id);
+    try {
+      await alice.caller.messages.hide({ conversationId, seqs: [mine.seq, theirs.seq, last.seq] });
+      const event = await devices.next<ConversationUpdatedEvent>((e) => e.type === 'conversation.updated' && e.conversationId === conversationId);
+      expect(event.hidden).toEqual([mine.seq, theirs.seq, last.seq]);
+    } finally {
+      await devices.close();
+    }
+    // Alice: the seqs stay (gapless), with nothing of what they said.
+    const page = await alice.caller.messages.list({ conversationId });
+    expect(page.messages.map((m) => [m.seq, m.body, m.hidden ?? false])).toEqual([
+      [mine.seq, '', true],
+      [theirs.seq, '', true],
+      [theirs.seq + 1, 'something else', false],
+      [last.seq, '', true],
+    ]);
+    expect((await alice.caller.messages.list({ conversationId, after: mine.seq - 1 })).messages.filter((m) => m.hidden).map((m) => m.seq)).toEqual([mine.seq, theirs.seq, last.seq]);
+    expect((await alice.caller.conversations.get({ conversationId })).lastMessage).toMatchObject({ body: 'something else' });
+    expect((await alice.caller.messages.search({ query: 'secret' })).hits).toEqual([]);
+    // Bob keeps everything.
+    expect((await bob.caller.messages.list({ conversationId })).messages.every((m) => !m.hidden)).toBe(true);
+    expect((await bob.caller.conversations.get({ conversationId })).lastMessage).toMatchObject({ body: 'the last secret' });
+    expect((await bob.caller.messages.search({ query: 'secret' })).hits).toHaveLength(3);
+    // Again: nothing changes.
+    await alice.caller.messages.hide({ conversationId, seqs: [mine.seq] });
+    expect((await alice.caller.messages.list({ conversationId })).messages.filter((m) => m.hidden)).toHaveLength(3);
+  });
+
+  test('later changes to a hidden message keep it hidden', async () => {
+    const { a: alice, b: bob, conversationId } = await createPair('hidech');
+    const m = await send(bob, conversationId, 'before the edit');
+    await alice.caller.messages.hide({ conversationId, seqs: [m.seq] });
+    await bob.caller.messages.edit({ conversationId, seq: m.seq, clientId: randomUUID(), body: 'after the edit' });
+    await bob.caller.messages.react({ conversationId, seq: m.seq, clientId: randomUUID(), emoji: '👍' });
+    const [held] = (await alice.caller.messages.list({ conversationId })).messages;
+    expect(held).toMatchObject({ seq: m.seq, body: '', hidden: true });
+    expect(held.reactions).toBeUndefined();
+    expect(held.edited).toBeUndefined();
+    expect((await alice.caller.messages.search({ query: 'after' })).hits).toEqual([]);
+  });
+
+  test('only text messages the caller may read; a bad seq refuses the whole call and hides nothing', async () => {
+    const { users: [owner, member, other], conversationId } = await createGroup('hidebad', 3);
+    const said = await send(member, conversationId, 'said in the group');
+    const reaction = await member.caller.messages.react({ conversationId, seq: said.seq, clientId: randomUUID(), emoji: '👍' });
+    await expectTRPCError(owner.caller.messages.hide({ conversationId, seqs: [said.seq, 1] }), 'NOT_FOUND'); // 1: "created"
+    await expectTRPCError(owner.caller.messages.hide({ conversationId, seqs: [said.seq, reaction.seq] }), 'NOT_FOUND');
+    await expectTRPCError(owner.caller.messages.hide({ conversationId, seqs: [said.seq, reaction.seq + 100] }), 'NOT_FOUND');
+    await expectTRPCError(owner.caller.messages.hide({ conversationId, seqs: [] }), 'BAD_REQUEST');
+    expect((await owner.caller.messages.list({ conversationId })).messages.some((m) => m.hidden)).toBe(false);
+    const outsider = await createUser('hideout');
+    await expectTRPCError(outsider.caller.messages.hide({ conversationId, seqs: [said.seq] }), 'FORBIDDEN');
+    // A former member, within what they may read.
+    await other.caller.groups.leave({ conversationId });
+    const after = await send(member, conversationId, 'said after they left');
+    await expectTRPCError(other.caller.messages.hide({ conversationId, seqs: [after.seq] }), 'NOT_FOUND');
+    await other.caller.messages.hide({ conversationId, seqs: [said.seq] });
+    expect((await other.caller.messages.list({ conversationId })).messages.find((m) => m.seq === said.seq)).toMatchObject({ hidden: true });
   });
 });

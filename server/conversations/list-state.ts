@@ -1,17 +1,17 @@
-// How each member keeps their chat list: pin (at most three), archive, mark unread, and clear or delete
-// a chat for themselves alone. Other members see nothing of it; the member's other devices hear of it.
-import type { ConversationId, ConversationSummary, ListStateInput, UserId } from '../../lib/schemas.ts';
+// How each member keeps their chat list: pin (at most three), archive, mark unread, clear or delete a
+// chat, and delete messages of it, for themselves alone. Other members see nothing of it; the member's other devices hear of it.
+import type { ConversationId, ConversationSummary, HideMessagesInput, ListStateInput, UserId } from '../../lib/schemas.ts';
 import { getDb } from '../db/client.ts';
 import { AppError, notAMember } from '../errors.ts';
 import { ackReceipts } from '../receipts/service.ts';
 import { channels, getBus } from '../realtime/index.ts';
-import { getConversation } from './service.ts';
+import { getConversation, type ReadableRange } from './service.ts';
 
 export const MAX_PINNED = 3;
 
-/** The member's other devices refresh what they show of the chat. */
-function tellDevices(userId: UserId, conversationId: ConversationId, cleared = false): void {
-  void getBus().publish(channels.user(userId), { type: 'conversation.updated', conversationId, ...(cleared && { cleared: true as const }) });
+/** The member's other devices refresh what they show of the chat (and drop what was cleared or hidden). */
+function tellDevices(userId: UserId, conversationId: ConversationId, change: { cleared?: true; hidden?: number[] } = {}): void {
+  void getBus().publish(channels.user(userId), { type: 'conversation.updated', conversationId, ...change });
 }
 
 /**
@@ -60,5 +60,24 @@ export async function clearChat(userId: UserId, conversationId: ConversationId, 
   });
   // What was cleared counts as read (on every device, with the receipts' own events).
   if (head > 0n) await ackReceipts(userId, { receipts: [{ conversationId, deliveredSeq: Number(head), readSeq: Number(head) }] });
-  tellDevices(userId, conversationId, true);
+  tellDevices(userId, conversationId, { cleared: true });
+}
+
+/**
+ * "Delete for me": text messages of the caller's window (any sender's, deleted for everyone or not)
+ * leave their view alone. A seq that is not such a message refuses the whole call; hiding one twice
+ * is harmless.
+ */
+export async function hideMessages(userId: UserId, { conversationId, seqs }: HideMessagesInput, view: ReadableRange): Promise<void> {
+  const wanted = [...new Set(seqs)].map(BigInt);
+  const found = await getDb().message.findMany({
+    where: { conversationId, seq: { in: wanted, gte: view.fromSeq, ...(view.toSeq !== null && { lte: view.toSeq }) }, kind: 'text' },
+    select: { seq: true },
+  });
+  if (found.length < wanted.length) {
+    const known = new Set(found.map((m) => m.seq));
+    throw new AppError('NOT_FOUND', `No message ${wanted.find((s) => !known.has(s))} in this chat to delete`, 'seqs');
+  }
+  await getDb().hiddenMessage.createMany({ data: wanted.map((seq) => ({ conversationId, userId, seq })), skipDuplicates: true });
+  tellDevices(userId, conversationId, { hidden: wanted.map(Number).sort((a, b) => a - b) });
 }

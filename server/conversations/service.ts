@@ -202,6 +202,7 @@ const INBOX = `
   LEFT JOIN LATERAL (
     SELECT x.* FROM messages x
     WHERE x.conversation_id = m.conversation_id AND x.seq <= m.last_seq AND x.seq > m.cleared_seq AND x.kind <> 'change'
+      AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.conversation_id = x.conversation_id AND h.user_id = m.user_id AND h.seq = x.seq)
     ORDER BY x.seq DESC LIMIT 1
   ) lm ON true
   LEFT JOIN LATERAL (SELECT ${latestEditBody('m.conversation_id', 'lm.seq', 'm.last_seq')} AS body) le ON lm.deleted_at IS NULL

@@ -1,6 +1,6 @@
 // History pages by sequence, each message in its current state as the caller may see it.
-import type { ListMessagesInput, Message, MessagePage } from '../../lib/schemas.ts';
-import { applyChanges, toQuote } from '../../lib/message-changes.ts';
+import type { ListMessagesInput, Message, MessagePage, UserId } from '../../lib/schemas.ts';
+import { applyChanges, hiddenForMe, toQuote } from '../../lib/message-changes.ts';
 import type { ReadableRange } from '../conversations/service.ts';
 import { getDb, getPool } from '../db/client.ts';
 import type { Prisma } from '../db/generated/client.ts';
@@ -10,9 +10,11 @@ import { messageColumns, toMessage, type MessageRow } from './write.ts';
 const MAX_PAGE_ROWS = 1000;
 
 /** A stored message with what a page needs to complete it. */
-export type HistoryRow = MessageRow & { changedSeq: bigint | null; replyToSeq: bigint | null };
+export type HistoryRow = MessageRow & { changedSeq: bigint | null; replyToSeq: bigint | null; hidden?: boolean };
 
-const COLUMNS = `${messageColumns('x')}, x.changed_seq AS "changedSeq", x.reply_to_seq AS "replyToSeq"`;
+// With whether the reader ($5) deleted it for themselves.
+const COLUMNS = `${messageColumns('x')}, x.changed_seq AS "changedSeq", x.reply_to_seq AS "replyToSeq",
+  EXISTS (SELECT 1 FROM hidden_messages h WHERE h.conversation_id = x.conversation_id AND h.user_id = $5::uuid AND h.seq = x.seq) AS hidden`;
 
 // One prepared statement per page, read at every opening of a chat: the page's `limit` shown messages
 // (text and system) below $3 and at or above $2, then every row from the first of them up, changes
@@ -74,7 +76,7 @@ async function withQuotes(db: Prisma.TransactionClient, messages: Message[], row
  * never looks empty; a page after `after` fills a gap by seq, changes and all. Sequences are
  * gapless, so "more before" is simply "first seq > fromSeq".
  */
-export async function listMessages(input: ListMessagesInput, view: ReadableRange): Promise<MessagePage> {
+export async function listMessages(readerId: UserId, input: ListMessagesInput, view: ReadableRange): Promise<MessagePage> {
   const { conversationId, before, after, limit } = input;
   // Below this seq: the end of the window, and `before`.
   const end = [view.toSeq === null ? null : view.toSeq + 1n, before === undefined ? null : BigInt(before)]
@@ -82,11 +84,12 @@ export async function listMessages(input: ListMessagesInput, view: ReadableRange
     .reduce((a, b) => (b < a ? b : a), 2n ** 62n);
   const { rows } =
     after !== undefined
-      ? await getPool().query<HistoryRow>({ name: 'history-after', text: AFTER, values: [conversationId, BigInt(Math.max(after, Number(view.fromSeq) - 1)), end, limit] })
-      : await getPool().query<HistoryRow>({ name: 'history-page', text: PAGE, values: [conversationId, view.fromSeq, end, limit] });
+      ? await getPool().query<HistoryRow>({ name: 'history-after', text: AFTER, values: [conversationId, BigInt(Math.max(after, Number(view.fromSeq) - 1)), end, limit, readerId] })
+      : await getPool().query<HistoryRow>({ name: 'history-page', text: PAGE, values: [conversationId, view.fromSeq, end, limit, readerId] });
   if (after === undefined) rows.reverse();
   const db = getDb();
-  const messages = await withQuotes(db, await foldChanges(db, rows, view.toSeq), rows, view.toSeq);
+  const hidden = new Set(rows.filter((r) => r.hidden).map((r) => Number(r.seq)));
+  const messages = (await withQuotes(db, await foldChanges(db, rows, view.toSeq), rows, view.toSeq)).map((m) => (hidden.has(m.seq) ? hiddenForMe(m) : m));
   const fromSeq = Number(view.fromSeq);
   const first = messages[0]?.seq ?? before ?? (after !== undefined ? after + 1 : fromSeq);
   return { messages, fromSeq, hasMoreBefore: first > fromSeq };

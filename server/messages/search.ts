@@ -11,8 +11,9 @@ import { getPool } from '../db/client.ts';
  * first, each checked against its stored words, until a page is full. In every plan a row counts
  * only in the part of its chat the caller may read (from joining or after what they cleared, up to
  * leaving), as the message it is or edits, if that is how the message reads now to the caller (no
- * newer edit they may see) and it is not deleted. Then the chat's name and the sender's, for the
- * page alone. All chats: newest first by id; one chat: by seq.
+ * newer edit they may see) and it is not deleted (for everyone, or by the caller for themselves).
+ * Then the chat's name and the sender's, for the page alone. All chats: newest first by id; one
+ * chat: by seq.
  */
 const statement = (oneChat: boolean) => {
   const order = oneChat ? 'h.seq' : 'h.id';
@@ -28,6 +29,7 @@ const statement = (oneChat: boolean) => {
       AND ($3::bigint IS NULL OR ${order} < $3::bigint)
       AND t.seq >= GREATEST(m.from_seq, m.cleared_seq + 1) AND (m.left_seq IS NULL OR h.seq <= m.left_seq)
       AND t.kind = 'text' AND t.deleted_at IS NULL
+      AND NOT EXISTS (SELECT 1 FROM hidden_messages d WHERE d.conversation_id = t.conversation_id AND d.user_id = $1::uuid AND d.seq = t.seq)
       AND NOT (t.changed_seq IS NOT NULL AND EXISTS (SELECT 1 FROM messages e
         WHERE e.conversation_id = t.conversation_id AND e.target_seq = t.seq AND e.seq > h.seq
           AND e.event->>'type' = 'message.edited' AND (m.left_seq IS NULL OR e.seq <= m.left_seq)))
