@@ -167,6 +167,11 @@ for (const scheme of ['light', 'dark']) {
     await page.getByRole('menuitem', { name: 'Reply' }).click();
     await page.getByRole('textbox', { name: 'Message' }).fill('Can we make it 10:30?');
     await page.screenshot({ path: `${out}/message-reply-${label}-${scheme}.png` });
+    await page.getByRole('button', { name: 'Emoji', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Emoji' }).getByRole('combobox', { name: 'Search' }).waitFor();
+    await page.getByRole('dialog', { name: 'Emoji' }).getByRole('tab').first().waitFor();
+    await page.screenshot({ path: `${out}/emoji-picker-${label}-${scheme}.png` });
+    await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'Cancel reply' }).click();
     await page.getByRole('textbox', { name: 'Message' }).fill('');
     // The chat list's menu, and a chat opened at its unread messages.

@@ -57,17 +57,17 @@ export function MessageMenu({ message, mine, meId, actions, open, onOpenChange }
       header={(choose) =>
         actions.canChange && !message.deleted && (
           <>
-            <div className="flex justify-between px-2 py-1" role="group" aria-label="React">
+            <div className="flex items-center justify-between px-2 py-1" role="group" aria-label="React">
               {QUICK_REACTIONS.map((emoji) => (
                 <button key={emoji} type="button" role="menuitem" aria-label={current === emoji ? `Remove reaction ${emoji}` : `React ${emoji}`}
                   onClick={() => choose(() => actions.react(message, current === emoji ? null : emoji))}
-                  className={`rounded-full p-1 text-xl leading-none transition hover:scale-110 hover:bg-black/5 dark:hover:bg-white/10 ${current === emoji ? 'bg-brand/15 dark:bg-white/15' : ''}`}>
+                  className={`rounded-full p-0.5 text-xl leading-none transition hover:scale-110 hover:bg-black/5 dark:hover:bg-white/10 ${current === emoji ? 'bg-brand/15 dark:bg-white/15' : ''}`}>
                   {emoji}
                 </button>
               ))}
               <button type="button" role="menuitem" aria-label="More reactions" title="More reactions"
                 onClick={() => choose(() => actions.chooseReaction(message))}
-                className="rounded-full p-1.5 text-neutral-600 hover:bg-black/5 dark:text-neutral-300 dark:hover:bg-white/10">
+                className="rounded-full p-1 text-neutral-600 hover:bg-black/5 dark:text-neutral-300 dark:hover:bg-white/10">
                 <PlusIcon className="h-5 w-5" />
               </button>
             </div>
