@@ -23,9 +23,6 @@ test('a word found in any chat opens its message, far up in the chat; within a c
   await expect(hit).toContainText('Shall we meet at Café Luna on Friday?');
   await expect(hit.locator('mark')).toHaveText(['Café', 'Luna']);
   await expectAccessible(page);
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await expectAccessible(page);
-  await page.emulateMedia({ colorScheme: 'light' });
 
   await hit.click();
   const target = log(page).locator(`li[data-seq="${found.seq}"]`);

@@ -21,7 +21,7 @@ export function MessageInfo({ conversationId, message, onClose }: { conversation
         <div className="chat-wallpaper flex justify-end px-4 py-6">
           <p dir="auto" className="max-w-[85%] whitespace-pre-wrap rounded-lg rounded-tr-none bg-bubble-out px-2.5 py-1.5 text-[15px] shadow-sm [overflow-wrap:anywhere] dark:bg-bubble-out-dark">
             <MessageText text={message.body} />
-            <span className="ml-2 text-[11px] text-neutral-600 dark:text-neutral-400">{formatTime(message.createdAt)}</span>
+            <span className="ml-2 text-[11px] text-neutral-600 dark:text-neutral-300">{formatTime(message.createdAt)}</span>
           </p>
         </div>
       )}

@@ -40,7 +40,7 @@ export function ConversationRow({ conversation: c, active, meId, onOpen, typing,
         type="button"
         onClick={() => onOpen(c.id)}
         aria-current={active ? 'true' : undefined}
-        className={`flex w-full items-center gap-3 px-3 py-2.5 text-left transition hover:bg-black/[.04] dark:hover:bg-white/[.05] ${active ? 'bg-black/[.06] dark:bg-white/[.08]' : ''}`}
+        className={`flex w-full items-center gap-3 px-3 py-2.5 text-left transition hover:bg-black/[.04] dark:hover:bg-white/[.04] ${active ? 'bg-black/[.06] dark:bg-white/[.06]' : ''}`}
       >
         <span className="relative shrink-0">
           <Avatar id={c.peer?.id ?? c.id} name={c.title} group={c.kind === 'group'} />

@@ -1,7 +1,7 @@
 'use client';
 // The inbox: conversations by last activity with preview, time and unread count, and search to start one.
 import dynamic from 'next/dynamic';
-import { useDeferredValue, useEffect, useRef, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useRef, useState } from 'react';
 import type { ConversationSummary, InboxPage, Presence } from '@/lib/schemas.ts';
 import type { SessionUser } from '@/server/auth/current-user.ts';
 import { appendPage, applyListState, newerOf } from '../chat/inbox-cache.ts';
@@ -11,6 +11,7 @@ import { usePresence, type ChatClient } from '../chat/sync.tsx';
 import { ChatMenu } from './chat-menu.tsx';
 import { ConversationRow } from './conversation-row.tsx';
 import { useNotice } from '../ui/notice.tsx';
+import { useDismiss } from '../ui/use-dismiss.ts';
 import { NotificationSettings } from '../pwa/notification-settings.tsx';
 import { forgetThisBrowser, setAppBadge } from '../pwa/service-worker.ts';
 import { clearCachedHistories } from '../chat/history-cache.ts';
@@ -202,8 +203,19 @@ function SettingsMenu({ onSecurity }: { onSecurity: () => void }) {
   const setVisibility = trpc.presence.setVisibility.useMutation({
     onSuccess: ({ visibility }) => utils.users.me.setData(undefined, (m) => (m ? { ...m, presenceVisibility: visibility } : m)),
   });
+  // A popover like the others: Esc or a press outside closes it (Esc gives the focus back to it).
+  const details = useRef<HTMLDetailsElement>(null);
+  const [open, setOpen] = useState(false);
+  const close = useCallback(() => {
+    const el = details.current;
+    if (!el) return;
+    const inside = el.contains(document.activeElement);
+    el.open = false;
+    if (inside) el.querySelector('summary')?.focus();
+  }, []);
+  useDismiss(open, [details], close);
   return (
-    <details className="relative">
+    <details ref={details} className="relative" onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary className="cursor-pointer list-none rounded-md px-2 py-1 text-sm text-neutral-600 hover:bg-black/5 dark:text-neutral-300 dark:hover:bg-white/10">
         Settings
       </summary>

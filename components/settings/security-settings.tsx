@@ -34,7 +34,7 @@ export function SecuritySettings({ onClose }: { onClose: () => void }) {
         </Section>
         <Section title="Access tokens">
           <p className="px-4 pb-2 text-sm text-neutral-600 dark:text-neutral-400">
-            For scripts and bots: send one as <code className="rounded bg-black/5 px-1 dark:bg-white/10">Authorization: Bearer …</code>. Each works until you revoke it.
+            For scripts and bots: send one as <code className="rounded bg-black/5 px-1 dark:bg-white/10 dark:text-neutral-200">Authorization: Bearer …</code>. Each works until you revoke it.
           </p>
           {sessions.data ? (
             <Tokens tokens={sessions.data.filter((s) => s.kind === 'token')} />
