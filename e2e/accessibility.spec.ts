@@ -1,5 +1,6 @@
 // Every screen through axe-core, light and dark (e2e/fixtures/axe.ts): the ones the feature specs
-// do not check on their way. Popovers close on Esc and on a click outside.
+// do not check on their way. Popovers close on Esc and on a click outside; a failed form puts the
+// focus on its first error.
 import { expect, test, type Page } from './fixtures/test.ts';
 import { expectAccessible } from './fixtures/axe.ts';
 import { mutate, query, registerThroughApi, type TestUser } from './fixtures/users.ts';
@@ -13,8 +14,11 @@ test('sign-in and registration pages, errors included', async ({ page }) => {
   await expect(page.getByRole('button', { name: 'Log in' })).toBeVisible();
   await expectAccessible(page, 'main');
   await page.goto('/register');
+  await page.getByLabel('Username').fill('ok_name');
   await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByRole('alert').first()).toBeVisible();
+  // The focus goes to the first field in error.
+  await expect(page.getByLabel('Display name')).toBeFocused();
+  await expect(page.getByLabel('Display name')).toHaveAttribute('aria-invalid', 'true');
   await expectAccessible(page, 'main');
 });
 

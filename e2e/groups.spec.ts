@@ -46,7 +46,11 @@ test('Alice makes a group with Bob and Carol, they talk, she removes Carol, and 
   const info = alice.page.getByRole('complementary', { name: 'Group info' });
   await expect(info.getByText('3 members', { exact: true })).toBeVisible();
   await info.getByLabel('Manage Carol Group').click();
-  await info.getByRole('menuitem', { name: 'Remove Carol Group' }).click();
+  await alice.page.getByRole('menuitem', { name: 'Remove Carol Group' }).click();
+  // Removing asks first.
+  const confirm = alice.page.getByRole('dialog', { name: 'Remove Carol Group?' });
+  await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await confirm.getByRole('button', { name: 'Remove' }).click();
   await expect(info.getByText('2 members', { exact: true })).toBeVisible();
   await alice.page.getByRole('button', { name: 'Close group info' }).click();
   await expect(log(alice.page).getByText('You removed Carol Group')).toBeVisible();

@@ -157,7 +157,8 @@ test('a push shows a notification with its title and tag; clicking it opens the 
       }),
     );
     await cdp.send('ServiceWorker.enable');
-    await cdp.send('ServiceWorker.deliverPushMessage', { origin: E2E_URL, registrationId: await registrationId, data: JSON.stringify(payload) });
+    const deliver = async (data: unknown) =>
+      cdp.send('ServiceWorker.deliverPushMessage', { origin: E2E_URL, registrationId: await registrationId, data: JSON.stringify(data) });
     // Read from the page (any page of the origin sees its registration's notifications), not from a
     // worker handle: the context may still list a worker version that is no longer the active one.
     const notifications = () =>
@@ -165,7 +166,13 @@ test('a push shows a notification with its title and tag; clicking it opens the 
         const registration = await navigator.serviceWorker.getRegistration('/');
         return (await registration!.getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag }));
       });
-    await expect.poll(notifications).toEqual([{ title: 'Alice Push', body: 'are you there?', tag: `c:${chat.id}` }]);
+    // DevTools' delivery reports nothing: Chromium looks the registration up in its storage and drops
+    // the push if that fails, and a busy CI lost the first one seconds after the worker took over.
+    // So it is delivered again until it shows; still one notification (its tag replaces a copy).
+    await expect(async () => {
+      if ((await notifications()).length === 0) await deliver(payload);
+      expect(await notifications()).toEqual([{ title: 'Alice Push', body: 'are you there?', tag: `c:${chat.id}` }]);
+    }).toPass({ intervals: [1_000, 2_000, 3_000], timeout: 15_000 });
 
     // Bob has Parley open again; the click (fired in the worker: nothing can click a system
     // notification from a test) opens the conversation in that window.
@@ -189,9 +196,9 @@ test('a push shows a notification with its title and tag; clicking it opens the 
     // itself): the message's notification, then the close.
     const [, closing] = pushService.payloadsFor(subscription.endpoint);
     await page.goto('/robots.txt');
-    await cdp.send('ServiceWorker.deliverPushMessage', { origin: E2E_URL, registrationId: await registrationId, data: JSON.stringify(payload) });
+    await deliver(payload);
     await expect.poll(notifications).toHaveLength(1);
-    await cdp.send('ServiceWorker.deliverPushMessage', { origin: E2E_URL, registrationId: await registrationId, data: JSON.stringify(closing) });
+    await deliver(closing);
     await expect.poll(notifications).toEqual([]);
     await page.goto('/');
 

@@ -1,10 +1,10 @@
 'use client';
 // The registration form: validates as the server does, shows each field's error inline, then signs in.
 import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { registerInput } from '@/lib/schemas.ts';
 import { trpc, TrpcProvider, errorMessage } from '../trpc.tsx';
-import { Field, SubmitButton } from '../ui/field.tsx';
+import { Field, SubmitButton, useFocusFirstError } from '../ui/field.tsx';
 import { signInWithPassword } from './session.ts';
 
 type Errors = Partial<Record<'username' | 'displayName' | 'password' | 'form', string>>;
@@ -22,6 +22,8 @@ function RegisterFormInner() {
   const register = trpc.auth.register.useMutation();
   const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, errors);
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -60,7 +62,7 @@ function RegisterFormInner() {
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate>
+    <form ref={formRef} onSubmit={onSubmit} noValidate>
       <Field label="Username" name="username" autoComplete="username" autoCapitalize="none" error={errors.username}
         hint="3–32 letters, digits, dots or underscores" required autoFocus />
       <Field label="Display name" name="displayName" autoComplete="name" error={errors.displayName} required />

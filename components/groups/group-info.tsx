@@ -5,6 +5,8 @@ import { useState, type ReactNode } from 'react';
 import type { ConversationSummary, MemberSummary, UserSummary } from '@/lib/schemas.ts';
 import { errorMessage, trpc } from '../trpc.tsx';
 import { Avatar } from '../ui/avatar.tsx';
+import { ConfirmDialog } from '../ui/dialog.tsx';
+import { Menu, useMenuGestures } from '../ui/menu.tsx';
 import { PeoplePicker } from './people-picker.tsx';
 import { SidePanel } from '../ui/side-panel.tsx';
 
@@ -114,10 +116,13 @@ function MemberRow({ member: m, meId, conversationId, canManage, onChanged }: {
 }) {
   const setRole = trpc.groups.setRole.useMutation({ onSuccess: onChanged });
   const remove = trpc.groups.removeMember.useMutation({ onSuccess: onChanged });
-  const error = setRole.error ?? remove.error;
+  const [menuOpen, setMenuOpen] = useState(false);
+  const [confirmRemove, setConfirmRemove] = useState(false);
+  const gestures = useMenuGestures(() => setMenuOpen(true));
+  const error = setRole.error;
   const name = m.id === meId ? 'You' : m.displayName;
   return (
-    <li className="flex items-center gap-3 px-6 py-2">
+    <li className="group/row flex items-center gap-3 px-6 py-2" {...(canManage ? gestures : {})}>
       <Avatar id={m.id} name={m.displayName} />
       <span className="min-w-0 flex-1">
         <span className="block truncate font-medium">{name}</span>
@@ -130,24 +135,19 @@ function MemberRow({ member: m, meId, conversationId, canManage, onChanged }: {
         </span>
       )}
       {canManage && (
-        <details className="relative shrink-0">
-          <summary aria-label={`Manage ${m.displayName}`}
-            className="cursor-pointer list-none rounded-full px-2 py-1 text-neutral-600 dark:text-neutral-400 hover:bg-black/5 dark:hover:bg-white/10">
-            ⋯
-          </summary>
-          <div role="menu" className="absolute right-0 z-20 mt-1 w-48 rounded-lg bg-surface-panel py-1 text-sm shadow-lg ring-1 ring-black/10 dark:bg-surface-panel-dark dark:ring-white/10">
-            <button type="button" role="menuitem" disabled={setRole.isPending}
-              onClick={() => setRole.mutate({ conversationId, userId: m.id, role: m.role === 'admin' ? 'member' : 'admin' })}
-              className="block w-full px-4 py-2 text-left hover:bg-black/5 dark:hover:bg-white/10">
-              {m.role === 'admin' ? 'Dismiss as admin' : 'Make group admin'}
-            </button>
-            <button type="button" role="menuitem" disabled={remove.isPending}
-              onClick={() => remove.mutate({ conversationId, userId: m.id })}
-              className="block w-full px-4 py-2 text-left text-red-600 hover:bg-black/5 dark:text-red-400 dark:hover:bg-white/10">
-              Remove {m.displayName}
-            </button>
-          </div>
-        </details>
+        <Menu label="Member actions" buttonLabel={`Manage ${m.displayName}`} open={menuOpen} onOpenChange={setMenuOpen} align="end"
+          items={[
+            {
+              label: m.role === 'admin' ? 'Dismiss as admin' : 'Make group admin',
+              run: () => setRole.mutate({ conversationId, userId: m.id, role: m.role === 'admin' ? 'member' : 'admin' }),
+            },
+            { label: `Remove ${m.displayName}`, danger: true, run: () => setConfirmRemove(true) },
+          ]} />
+      )}
+      {confirmRemove && (
+        <ConfirmDialog title={`Remove ${m.displayName}?`} confirmLabel="Remove" onClose={() => setConfirmRemove(false)}
+          text="They will no longer get this group's messages. They keep what was said until now."
+          onConfirm={() => remove.mutateAsync({ conversationId, userId: m.id }).catch((err: unknown) => Promise.reject(new Error(errorMessage(err))))} />
       )}
     </li>
   );

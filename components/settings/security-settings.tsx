@@ -4,7 +4,7 @@
 import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { SessionInfo } from '@/lib/schemas.ts';
 import { errorMessage, trpc, type ApiError } from '../trpc.tsx';
-import { Field } from '../ui/field.tsx';
+import { Field, useFocusFirstError } from '../ui/field.tsx';
 import { usePaneEscape } from '../ui/use-dismiss.ts';
 import { formatLastActive } from '../ui/format.ts';
 import { BackIcon, DeviceIcon, KeyIcon } from '../ui/icons.tsx';
@@ -142,6 +142,7 @@ function ChangePassword() {
     setDone(undefined);
     change.mutate({ currentPassword: String(data.get('currentPassword')), newPassword: String(data.get('newPassword')) });
   };
+  useFocusFirstError(form, change.error);
   const general = change.error && !fieldErrorOf(change.error, 'currentPassword') && !fieldErrorOf(change.error, 'newPassword') ? errorMessage(change.error) : undefined;
   return (
     <form ref={form} onSubmit={onSubmit} className="px-4" noValidate>

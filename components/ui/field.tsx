@@ -1,5 +1,12 @@
-// A labelled form field with its inline error.
-import { useId, type InputHTMLAttributes } from 'react';
+// A labelled form field with its inline error; a form that failed puts the focus on its first error.
+import { useEffect, useId, type InputHTMLAttributes, type RefObject } from 'react';
+
+/** Each time `failed` turns up anew (an error object or message), the focus goes to the form's first invalid field. */
+export function useFocusFirstError(form: RefObject<HTMLFormElement | null>, failed: unknown): void {
+  useEffect(() => {
+    if (failed) form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [form, failed]);
+}
 
 export function Field({ label, error, hint, ...input }: { label: string; error?: string; hint?: string } & InputHTMLAttributes<HTMLInputElement>) {
   const id = useId();
