@@ -1,5 +1,6 @@
 // How each member keeps their chat list: pin (at most three), archive, mark unread, clear or delete a
-// chat, and delete messages of it, for themselves alone. Other members see nothing of it; the member's other devices hear of it.
+// chat, and delete messages of it, for themselves alone. Other members see nothing of it; the
+// member's other devices hear of it.
 import type { ConversationId, ConversationSummary, HideMessagesInput, ListStateInput, UserId } from '../../lib/schemas.ts';
 import { getDb } from '../db/client.ts';
 import { AppError, notAMember } from '../errors.ts';
