@@ -4,7 +4,8 @@ import { useDeferredValue, useState } from 'react';
 import type { UserSummary } from '@/lib/schemas.ts';
 import { trpc } from '../trpc.tsx';
 import { Avatar } from '../ui/avatar.tsx';
-import { CheckIcon, CloseIcon, SearchIcon } from '../ui/icons.tsx';
+import { CheckIcon, CloseIcon } from '../ui/icons.tsx';
+import { SearchBox } from '../ui/search-box.tsx';
 
 export function PeoplePicker({ picked, onChange, exclude = [] }: {
   picked: UserSummary[];
@@ -39,12 +40,7 @@ export function PeoplePicker({ picked, onChange, exclude = [] }: {
         </ul>
       )}
       <div className="px-3 py-2">
-        <label className="flex items-center gap-2 rounded-lg bg-surface px-3 py-1.5 dark:bg-surface-dark">
-          <SearchIcon className="h-4 w-4 text-neutral-600 dark:text-neutral-400" />
-          <span className="sr-only">Search people to add</span>
-          <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="Search name or username"
-            className="w-full bg-transparent py-1 text-[15px] outline-none placeholder:text-neutral-600 dark:placeholder:text-neutral-400" />
-        </label>
+        <SearchBox label="Search people to add" value={query} onChange={setQuery} placeholder="Search name or username" />
       </div>
       <div className="min-h-0 flex-1 overflow-y-auto">
         {!deferred ? (

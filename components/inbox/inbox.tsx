@@ -22,7 +22,8 @@ import { isSearchable } from '@/lib/search.ts';
 import { MessageHits } from '../search/message-hits.tsx';
 import { Avatar } from '../ui/avatar.tsx';
 import { LoadMore } from '../ui/load-more.tsx';
-import { ArchiveIcon, BackIcon, GroupIcon, SearchIcon } from '../ui/icons.tsx';
+import { SearchBox } from '../ui/search-box.tsx';
+import { ArchiveIcon, BackIcon, GroupIcon } from '../ui/icons.tsx';
 
 // Opened on demand: its code loads then, not with the inbox.
 const NewGroup = dynamic(() => import('../groups/new-group.tsx').then((m) => m.NewGroup));
@@ -100,17 +101,7 @@ export function Inbox({ me, openId, onOpen, connection, client }: {
         <SettingsMenu onSecurity={() => setSecurity(true)} />
       </header>
       <div className="border-b border-black/5 px-3 py-2 dark:border-white/10">
-        <label className="flex items-center gap-2 rounded-lg bg-surface px-3 py-1.5 dark:bg-surface-dark">
-          <SearchIcon className="h-4 w-4 text-neutral-600 dark:text-neutral-400" />
-          <span className="sr-only">Search people, chats and messages</span>
-          <input
-            type="search"
-            value={query}
-            onChange={(e) => setQuery(e.target.value)}
-            placeholder="Search or start a new chat"
-            className="w-full bg-transparent py-1 text-[15px] outline-none placeholder:text-neutral-600 dark:placeholder:text-neutral-400"
-          />
-        </label>
+        <SearchBox label="Search people, chats and messages" value={query} onChange={setQuery} placeholder="Search or start a new chat" />
       </div>
       <ConnectionBanner connection={connection} />
       {!deferredQuery && (
