@@ -8,6 +8,7 @@ import { EMPTY_CONVERSATION } from '@/lib/sync/message-store.ts';
 import { trpc } from '../trpc.tsx';
 import { loadCachedHistory, saveCachedHistory } from './history-cache.ts';
 import type { ChatClient } from './sync.tsx';
+import { unreadDivider } from './unread-divider.ts';
 
 // Opening a chat loads at most this many pages back to find its first unread message.
 const UNREAD_PAGES = 10;
@@ -70,8 +71,9 @@ export function useHistory(conversationId: string, meId: string, client: ChatCli
         await loadOlder().catch(() => {});
       }
       if (cancelled) return;
-      const first = store.get(conversationId).messages.find((m) => m.seq > at.readSeq && m.kind === 'text' && m.senderId !== meId);
-      setUnread(first ? { fromSeq: first.seq, count: at.count } : null);
+      const held = store.get(conversationId);
+      const complete = !held.hasMoreBefore || (store.minSeq(conversationId) ?? Infinity) <= at.readSeq + 1;
+      setUnread(unreadDivider(held.messages, meId, at, complete));
     })();
     return () => {
       cancelled = true;
