@@ -31,8 +31,4 @@ export function TrpcProvider({ children, transport }: { children: ReactNode; tra
   );
 }
 
-/** The message to show a person for a failed call. */
-export function errorMessage(err: unknown): string {
-  if (err && typeof err === 'object' && 'message' in err && typeof err.message === 'string' && err.message) return err.message;
-  return 'Something went wrong. Try again.';
-}
+export { errorMessage } from '@/lib/api-errors.ts';

@@ -1,4 +1,10 @@
-// What a failed call's error says about trying again, for the browser's retry loops (outbox, receipts).
+// What a failed call's error says: to a person, and about trying again (the outbox's and receipts' retry loops).
+
+/** The message to show a person for a failed call. */
+export function errorMessage(err: unknown): string {
+  if (err && typeof err === 'object' && 'message' in err && typeof err.message === 'string' && err.message) return err.message;
+  return 'Something went wrong. Try again.';
+}
 
 // Errors worth retrying: the server or the way to it had a problem, not the request.
 const TRANSIENT = new Set(['INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE', 'TOO_MANY_REQUESTS', 'TIMEOUT', 'CLIENT_CLOSED_REQUEST']);

@@ -64,16 +64,12 @@ export function useHistory(conversationId: string, meId: string, client: ChatCli
     if (!at || !view.loaded) return;
     if (at.count === 0) return setUnread(null);
     let cancelled = false;
+    // Every message after the read watermark is held (nothing older, or the oldest held is the first unread).
+    const allUnreadHeld = () => !store.get(conversationId).hasMoreBefore || (store.minSeq(conversationId) ?? 0) <= at.readSeq + 1;
     void (async () => {
-      for (let pages = 0; pages < UNREAD_PAGES; pages++) {
-        const held = store.get(conversationId);
-        if (!held.hasMoreBefore || (store.minSeq(conversationId) ?? 0) <= at.readSeq + 1) break;
-        await loadOlder().catch(() => {});
-      }
+      for (let pages = 0; pages < UNREAD_PAGES && !allUnreadHeld(); pages++) await loadOlder().catch(() => {});
       if (cancelled) return;
-      const held = store.get(conversationId);
-      const complete = !held.hasMoreBefore || (store.minSeq(conversationId) ?? Infinity) <= at.readSeq + 1;
-      setUnread(unreadDivider(held.messages, meId, at, complete));
+      setUnread(unreadDivider(store.get(conversationId).messages, meId, at, allUnreadHeld()));
     })();
     return () => {
       cancelled = true;

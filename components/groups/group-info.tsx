@@ -147,7 +147,7 @@ function MemberRow({ member: m, meId, conversationId, canManage, onChanged }: {
       {confirmRemove && (
         <ConfirmDialog title={`Remove ${m.displayName}?`} confirmLabel="Remove" onClose={() => setConfirmRemove(false)}
           text="They will no longer get this group's messages. They keep what was said until now."
-          onConfirm={() => remove.mutateAsync({ conversationId, userId: m.id }).catch((err: unknown) => Promise.reject(new Error(errorMessage(err))))} />
+          onConfirm={() => remove.mutateAsync({ conversationId, userId: m.id })} />
       )}
     </li>
   );

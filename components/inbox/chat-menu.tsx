@@ -83,7 +83,7 @@ export function ChatMenu({ conversation: c, client, openId, onOpen, notify, open
       <Menu label="Chat actions" buttonLabel="Chat menu" items={items} open={open} onOpenChange={onOpenChange} align="end" />
       {confirm && (
         <ConfirmDialog title={confirm.title} text={confirm.text} confirmLabel={confirm.confirmLabel} onClose={() => setConfirm(null)}
-          onConfirm={() => confirm.run().catch((err: unknown) => Promise.reject(new Error(errorMessage(err))))} />
+          onConfirm={confirm.run} />
       )}
     </>
   );

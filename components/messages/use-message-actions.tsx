@@ -25,12 +25,8 @@ export function useMessageActions(conversationId: string, client: ChatClient, ha
   const accept = (change: Message) => client.engine.accept(conversationId, [change]);
   const failed = (err: unknown) => notify(errorMessage(err), true);
   const ref = (m: Message) => ({ conversationId, seq: m.seq, clientId: newClientId() });
-  const rejectWithMessage = (err: unknown) => Promise.reject(new Error(errorMessage(err)));
   const hide = (m: Message) =>
-    utils.client.messages.hide.mutate({ conversationId, seqs: [m.seq] }).then(
-      () => applyConversationUpdated(utils, client.store, { conversationId, hidden: [m.seq] }),
-      rejectWithMessage,
-    );
+    utils.client.messages.hide.mutate({ conversationId, seqs: [m.seq] }).then(() => applyConversationUpdated(utils, client.store, { conversationId, hidden: [m.seq] }));
 
   const actions: MessageActions = {
     ...handlers,
@@ -75,7 +71,7 @@ export function useMessageActions(conversationId: string, client: ChatClient, ha
             ? {
               text: 'Delete it for everyone in this chat (they will see “This message was deleted” in its place), or only from your devices.',
               confirmLabel: 'Delete for everyone',
-              onConfirm: () => utils.client.messages.delete.mutate(ref(removing.message)).then(accept, rejectWithMessage),
+              onConfirm: () => utils.client.messages.delete.mutate(ref(removing.message)).then(accept),
               also: { label: 'Delete for me', run: () => hide(removing.message) },
             }
             : { text: 'It will be deleted from your devices. Others in the chat keep it.', confirmLabel: 'Delete for me', onConfirm: () => hide(removing.message) })} />

@@ -2,6 +2,7 @@
 // A modal dialog on the browser's own <dialog>: focus stays inside, Esc and a click outside close it,
 // and focus goes back where it was.
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { errorMessage } from '@/lib/api-errors.ts';
 
 export function Dialog({ title, onClose, children }: { title: string; onClose: () => void; children: ReactNode }) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -45,7 +46,7 @@ export const dialogButton = {
   quietDanger: 'rounded-full px-4 py-2 text-sm font-medium text-red-700 ring-1 ring-inset ring-red-700/40 hover:bg-red-700/10 disabled:opacity-60 dark:text-red-300 dark:ring-red-300/40 dark:hover:bg-white/10',
 };
 
-type Confirmation = { label: string; /** Rejects with what to show when it failed (the dialog stays open). */ run: () => Promise<unknown> };
+type Confirmation = { label: string; /** When it fails, the dialog stays open and says why (the server's message). */ run: () => Promise<unknown> };
 
 /**
  * Asks before something that cannot be undone; the safe choice has the focus. `also`: a second way
@@ -67,7 +68,7 @@ export function ConfirmDialog({ title, text, confirmLabel, onConfirm, also, onCl
       await action();
       onClose();
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorMessage(err));
       setBusy(false);
     }
   }
