@@ -78,7 +78,11 @@ export function ConversationView({ conversationId, me, onBack, client, connectio
   const title = summary?.title;
   const peer = summary?.peer;
   const nameOf = namesFrom(members.data ?? (peer ? [{ ...peer, role: 'member', joinedAt: new Date(0), active: true }] : undefined), me.id);
-  const { view, latest, loadOlder, unread, jump, showMessage } = useHistory(conversationId, me.id, client, summary, connection.state === 'online');
+  // Where the chat opens (its unread messages) is the server's say: the chat list may be the copy
+  // last seen on this device, from before news or a read elsewhere (CI opened chats read elsewhere
+  // at their "first unread"). The list's copy only when the server cannot answer.
+  const opening = conversation.data ?? (conversation.isError ? listed : undefined);
+  const { view, latest, loadOlder, unread, jump, showMessage } = useHistory(conversationId, me.id, client, opening, connection.state === 'online');
   const [replyingTo, setReplyingTo] = useState<Message | null>(null);
   const { actions, overlay } = useMessageActions(conversationId, client, {
     canChange: summary?.role !== null,
