@@ -4,9 +4,10 @@
 //   npm run bench:pages
 //
 // The production build (`npm start`, which builds when the sources changed) on a fresh database; one
-// user with one chat; Chromium from CHROMIUM_PATH (/usr/bin/chromium). Lighthouse is fetched by npx
+// user with one chat; BENCH_LIGHTHOUSE_DIR keeps Lighthouse's whole reports there. Chromium from CHROMIUM_PATH (/usr/bin/chromium). Lighthouse is fetched by npx
 // at a pinned version on first use (it is a bench tool, not a dependency of the app).
 import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium, type BrowserContext } from '@playwright/test';
@@ -70,11 +71,12 @@ async function scriptsOf(context: BrowserContext, url: string) {
 const METRICS = ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift', 'speed-index'] as const;
 
 /** Lighthouse's mobile performance score, and the metrics it is made of (ms; CLS unitless). */
-function lighthouse(url: string, cookie?: string) {
+function lighthouse(page: string, url: string, cookie?: string) {
   const args = ['-y', LIGHTHOUSE, url, '--only-categories=performance', '--output=json', '--quiet', `--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run`];
   if (cookie) args.push(`--extra-headers=${JSON.stringify({ Cookie: cookie })}`);
   const r = spawnSync('npx', args, { env: { ...process.env, CHROME_PATH: CHROMIUM }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`lighthouse: ${r.stderr.slice(-500)}`);
+  if (process.env.BENCH_LIGHTHOUSE_DIR) writeFileSync(`${process.env.BENCH_LIGHTHOUSE_DIR}/${page}.json`, r.stdout);
   const report = JSON.parse(r.stdout) as { categories: { performance: { score: number } }; audits: Record<string, { numericValue: number }> };
   const metrics = Object.fromEntries(METRICS.map((m) => [m, Math.round(report.audits[m].numericValue * 1000) / 1000]));
   return { score: Math.round(report.categories.performance.score * 100), metrics };
@@ -97,7 +99,7 @@ async function main(): Promise<number> {
   const rows = [];
   for (const p of pages) {
     const scripts = await scriptsOf(p.context, p.url);
-    const audit = process.env.BENCH_LIGHTHOUSE === '1' ? lighthouse(p.url, p.cookie) : null;
+    const audit = process.env.BENCH_LIGHTHOUSE === '1' ? lighthouse(p.page, p.url, p.cookie) : null;
     rows.push({ page: p.page, ...scripts, lighthouse: audit?.score ?? null, metrics: audit?.metrics ?? null });
   }
 

@@ -29,9 +29,26 @@ function useSecondsUntil(at: number): number {
   return Math.max(0, Math.ceil((at - now) / 1_000));
 }
 
+// A connection made within this long is not news: every page load connects, and a banner that
+// comes and goes at once only moves the page about.
+const CONNECTING_QUIET_MS = 1_500;
+
+/** Whether `on` has held for `ms` (false again as soon as it stops). */
+function useHeldFor(on: boolean, ms: number): boolean {
+  const [held, setHeld] = useState(false);
+  useEffect(() => {
+    setHeld(false);
+    if (!on) return;
+    const timer = setTimeout(() => setHeld(true), ms);
+    return () => clearTimeout(timer);
+  }, [on, ms]);
+  return on && held;
+}
+
 export function ConnectionBanner({ connection, className = '' }: { connection: Connection; className?: string }) {
   const seconds = useSecondsUntil(connection.state === 'unreachable' ? connection.retryAt : 0);
-  if (connection.state === 'online') return null;
+  const slowConnect = useHeldFor(connection.state === 'connecting', CONNECTING_QUIET_MS);
+  if (connection.state === 'online' || (connection.state === 'connecting' && !slowConnect)) return null;
   const tone = 'border-b border-amber-200 bg-amber-50 px-4 py-2 text-xs text-amber-900 dark:border-amber-900/60 dark:bg-amber-950/40 dark:text-amber-100';
   return (
     <div role="status" className={`${tone} flex items-center justify-between gap-3 ${className}`}>

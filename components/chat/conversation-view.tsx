@@ -150,7 +150,10 @@ export function ConversationView({ conversationId, me, onBack, client, connectio
           </button>
           {summary && summary.role !== null && <MuteMenu conversation={summary} />}
         </header>
-        <ConnectionBanner connection={connection} className="md:hidden" />
+        {/* Over the top of the chat, not above it: its coming and going does not move the messages. */}
+        <div className="relative z-10 md:hidden">
+          <ConnectionBanner connection={connection} className="absolute inset-x-0 top-0 shadow-sm" />
+        </div>
         {refused ? (
           <div className="chat-wallpaper flex flex-1 items-center justify-center p-6">
             <p role="alert" className="rounded-lg bg-white px-4 py-3 text-sm shadow dark:bg-surface-panel-dark">This conversation is not available to you.</p>
