@@ -49,11 +49,10 @@ export const password = z
   .refine((p) => /[a-zA-Z]/.test(p) && /[^a-zA-Z]/.test(p), 'Password needs letters and at least one digit or symbol')
   .refine((p) => !LONE_SURROGATE.test(p) && !p.includes('\u0000'), 'Password contains a character that cannot be used');
 
-export const registerInput = z.object({
-  username,
-  displayName: lineText('Display name').trim().min(1, 'Display name is required').max(64, 'Display name must be at most 64 characters'),
-  password,
-});
+const displayName = lineText('Display name').trim().min(1, 'Display name is required').max(64, 'Display name must be at most 64 characters');
+export const ABOUT_MAX = 140;
+
+export const registerInput = z.object({ username, displayName, password });
 export type RegisterInput = z.infer<typeof registerInput>;
 
 export const loginInput = z.object({ username, password: z.string().min(1).max(200) });
@@ -79,6 +78,15 @@ export interface SessionInfo {
   /** The session this call came through. */
   current: boolean;
 }
+
+/** A profile change: what is given changes, the rest stays. */
+export const updateProfileInput = z.object({
+  displayName: displayName.optional(),
+  about: lineText('About').trim().max(ABOUT_MAX, `About must be at most ${ABOUT_MAX} characters`).optional(),
+});
+export type UpdateProfileInput = z.infer<typeof updateProfileInput>;
+
+export const userProfileInput = z.object({ userId: uuid });
 
 export const searchUsersInput = z.object({ query: lineText('Search').trim().min(1).max(32) });
 
@@ -245,9 +253,17 @@ export interface UserSummary {
 }
 
 export interface Me extends UserSummary {
+  about: string;
   presenceVisibility: PresenceVisibility;
   /** Whether push notifications show the sender and text. */
   pushPreviews: boolean;
+}
+
+/** Another person as their contact panel shows them (their presence comes from presence.get). */
+export interface UserProfile extends UserSummary {
+  about: string;
+  /** Groups both the caller and this person are members of now, by title (none for oneself). */
+  sharedGroups: { id: ConversationId; title: string }[];
 }
 
 export type MemberRole = 'owner' | 'admin' | 'member';

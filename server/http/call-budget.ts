@@ -19,6 +19,7 @@ const COSTS: Record<string, number> = {
   'messages.search': 25,
   'messages.list': 2,
   'users.search': 2,
+  'users.profile': 2,
   'auth.register': PASSWORD_COST,
   'auth.createToken': PASSWORD_COST,
   'auth.changePassword': PASSWORD_COST,

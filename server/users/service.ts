@@ -1,6 +1,7 @@
-// People: finding other users to talk to.
-import type { Me, UserId, UserSummary } from '../../lib/schemas.ts';
+// People: finding other users to talk to, and profiles (one's own, and another's contact panel).
+import type { ConversationId, Me, UpdateProfileInput, UserId, UserProfile, UserSummary } from '../../lib/schemas.ts';
 import { getDb } from '../db/client.ts';
+import { AppError } from '../errors.ts';
 
 const SEARCH_LIMIT = 20;
 
@@ -23,7 +24,41 @@ export async function searchUsers(callerId: UserId, query: string): Promise<User
 export async function getMe(userId: UserId): Promise<Me | null> {
   const me = await getDb().user.findUnique({
     where: { id: userId },
-    select: { id: true, username: true, displayName: true, presenceVisibility: true, pushPreviews: true },
+    select: ME,
   });
-  return me && { ...me, presenceVisibility: me.presenceVisibility as Me['presenceVisibility'] };
+  return me && asMe(me);
 }
+
+const ME = { id: true, username: true, displayName: true, about: true, presenceVisibility: true, pushPreviews: true } as const;
+const asMe = (me: Omit<Me, 'presenceVisibility'> & { presenceVisibility: string }): Me => ({ ...me, presenceVisibility: me.presenceVisibility as Me['presenceVisibility'] });
+
+/**
+ * Changes the caller's name and "about" line (what is given). Others see the new name wherever
+ * their app next loads it from the server (their chat list, a chat's header); nothing is pushed.
+ */
+export async function updateProfile(userId: UserId, input: UpdateProfileInput): Promise<Me> {
+  const me = await getDb().user.update({ where: { id: userId }, data: input, select: ME });
+  return asMe(me);
+}
+
+/**
+ * Another person's contact panel: who they are and the groups the caller shares with them now.
+ * Any signed-in person may look anyone up (names and usernames are found by search anyway).
+ */
+export async function getProfile(callerId: UserId, userId: UserId): Promise<UserProfile> {
+  const db = getDb();
+  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, username: true, displayName: true, about: true } });
+  if (!user) throw new AppError('NOT_FOUND', 'No such user');
+  const shared = await db.conversation.findMany({
+    where: {
+      kind: 'group',
+      AND: [{ members: { some: { userId: callerId, leftSeq: null } } }, { members: { some: { userId, leftSeq: null } } }],
+    },
+    select: { id: true, title: true },
+    orderBy: { title: 'asc' },
+    take: SHARED_GROUPS_LIMIT,
+  });
+  return { ...user, sharedGroups: userId === callerId ? [] : shared.map((g) => ({ id: g.id as ConversationId, title: g.title ?? '' })) };
+}
+
+const SHARED_GROUPS_LIMIT = 50;
