@@ -78,7 +78,7 @@ function ChatLayout({ me, initialConversationId, transport }: { me: SessionUser;
       </div>
       <main className={`${openId ? 'flex' : 'hidden md:flex'} min-w-0 flex-1 flex-col`}>
         {openId ? (
-          <ConversationView key={openId} conversationId={openId} me={me} onBack={() => open(null)} client={client} connection={connection} focus={focus} />
+          <ConversationView key={openId} conversationId={openId} me={me} onBack={() => open(null)} onOpenChat={open} client={client} connection={connection} focus={focus} />
         ) : (
           <NoConversation />
         )}

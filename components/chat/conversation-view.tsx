@@ -23,6 +23,7 @@ import { useHistory } from './use-history.ts';
 const GroupInfo = dynamic(() => import('../groups/group-info.tsx').then((m) => m.GroupInfo));
 const MessageInfo = dynamic(() => import('./message-info.tsx').then((m) => m.MessageInfo));
 const ChatSearch = dynamic(() => import('../search/chat-search.tsx').then((m) => m.ChatSearch));
+const ContactInfo = dynamic(() => import('../people/contact-info.tsx').then((m) => m.ContactInfo));
 
 const NOBODY_TYPING: readonly string[] = [];
 
@@ -44,10 +45,12 @@ function useInFront(conversationId: string): boolean {
   return inFront;
 }
 
-export function ConversationView({ conversationId, me, onBack, client, connection, focus = null }: {
+export function ConversationView({ conversationId, me, onBack, onOpenChat, client, connection, focus = null }: {
   conversationId: string;
   me: SessionUser;
   onBack: () => void;
+  /** Opens another chat (a group in common, from the contact's panel). */
+  onOpenChat: (conversationId: string) => void;
   client: ChatClient;
   /** Said here too on phones, where the chat list (which says it) is hidden behind the chat. */
   connection: Connection;
@@ -71,7 +74,7 @@ export function ConversationView({ conversationId, me, onBack, client, connectio
     applyOwnRead(utils, conversationId, bottomVisibleSeq);
   }, [inFront, bottomVisibleSeq, readSeq, conversationId, receipts, utils]);
 
-  const [panel, setPanel] = useState<{ kind: 'group' } | { kind: 'message'; seq: number } | { kind: 'search' } | null>(null);
+  const [panel, setPanel] = useState<{ kind: 'group' } | { kind: 'contact' } | { kind: 'message'; seq: number } | { kind: 'search' } | null>(null);
   const summary = conversation.data ?? listed;
   const isGroup = summary?.kind === 'group';
   const members = trpc.conversations.members.useQuery({ conversationId }, { enabled: isGroup, retry: false });
@@ -135,9 +138,9 @@ export function ConversationView({ conversationId, me, onBack, client, connectio
                   <p className="truncate text-xs text-neutral-600 dark:text-neutral-400" aria-live="polite">{subtitle}</p>
                 )}
               </div>
-              {/* The whole title area opens the group's info, as in WhatsApp. */}
-              {isGroup && (
-                <button type="button" onClick={() => setPanel({ kind: 'group' })} aria-label="Group info"
+              {/* The whole title area opens the group's or the contact's info, as in WhatsApp. */}
+              {(isGroup || peer) && (
+                <button type="button" onClick={() => setPanel({ kind: isGroup ? 'group' : 'contact' })} aria-label={isGroup ? 'Group info' : 'Contact info'}
                   className="absolute inset-0 rounded-md focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand" />
               )}
             </div>
@@ -206,6 +209,9 @@ export function ConversationView({ conversationId, me, onBack, client, connectio
       {overlay}
       {panel?.kind === 'group' && summary && (
         <GroupInfo conversation={summary} members={members.data} meId={me.id} onClose={() => setPanel(null)} />
+      )}
+      {panel?.kind === 'contact' && peer && (
+        <ContactInfo person={peer} status={status} onOpenChat={onOpenChat} onClose={() => setPanel(null)} />
       )}
       {panel?.kind === 'search' && (
         <ChatSearch conversationId={conversationId} meId={me.id} onPick={(seq) => void showMessage(seq)} onClose={() => setPanel(null)} />

@@ -1,11 +1,12 @@
 'use client';
 // Group info: name and description (admins edit them), members with their roles, adding, removing,
 // promoting and demoting (admins), and leaving (anyone).
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import type { ConversationSummary, MemberSummary, UserSummary } from '@/lib/schemas.ts';
 import { errorMessage, trpc } from '../trpc.tsx';
 import { Avatar } from '../ui/avatar.tsx';
 import { ConfirmDialog } from '../ui/dialog.tsx';
+import { EditableText } from '../ui/editable-text.tsx';
 import { Menu, useMenuGestures } from '../ui/menu.tsx';
 import { PeoplePicker } from './people-picker.tsx';
 import { SidePanel } from '../ui/side-panel.tsx';
@@ -173,46 +174,3 @@ function AddMembers({ conversationId, exclude, onDone }: { conversationId: strin
 }
 
 /** Text that admins can edit in place. */
-function EditableText({ label, value, editable, maxLength, multiline = false, onSave, children }: {
-  label: string;
-  value: string;
-  editable: boolean;
-  maxLength: number;
-  multiline?: boolean;
-  onSave: (value: string) => Promise<unknown>;
-  children: ReactNode;
-}) {
-  const [draft, setDraft] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  if (draft === null) {
-    return (
-      <div className="flex w-full items-start justify-center gap-2">
-        <div className="min-w-0 flex-1">{children}</div>
-        {editable && (
-          <button type="button" onClick={() => { setDraft(value); setError(null); }} aria-label={`Edit ${label.toLowerCase()}`}
-            className="shrink-0 rounded px-2 py-0.5 text-sm text-brand hover:bg-black/5 dark:text-emerald-400 dark:hover:bg-white/10">
-            Edit
-          </button>
-        )}
-      </div>
-    );
-  }
-  const Field = multiline ? 'textarea' : 'input';
-  return (
-    <form className="w-full text-left" onSubmit={(e) => {
-      e.preventDefault();
-      onSave(draft).then(() => setDraft(null), (err: unknown) => setError(errorMessage(err)));
-    }}>
-      <label className="block">
-        <span className="sr-only">{label}</span>
-        <Field value={draft} maxLength={maxLength} autoFocus onChange={(e) => setDraft(e.target.value)}
-          className="w-full resize-none rounded-md border border-brand bg-white px-3 py-2 outline-none dark:bg-neutral-900" />
-      </label>
-      {error && <p role="alert" className="mt-1 text-sm text-red-600">{error}</p>}
-      <div className="mt-2 flex justify-end gap-3">
-        <button type="button" onClick={() => setDraft(null)} className="text-sm text-neutral-600 underline dark:text-neutral-300">Cancel</button>
-        <button type="submit" className="rounded-full bg-brand px-4 py-1 text-sm font-medium text-white">Save</button>
-      </div>
-    </form>
-  );
-}

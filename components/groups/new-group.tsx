@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import type { UserSummary } from '@/lib/schemas.ts';
 import { errorMessage, trpc } from '../trpc.tsx';
-import { BackIcon } from '../ui/icons.tsx';
+import { DrawerHeader } from '../ui/drawer.tsx';
 import { PeoplePicker } from './people-picker.tsx';
 
 export function NewGroup({ onClose, onCreated }: { onClose: () => void; onCreated: (conversationId: string) => void }) {
@@ -20,12 +20,7 @@ export function NewGroup({ onClose, onCreated }: { onClose: () => void; onCreate
 
   return (
     <>
-      <header className="flex h-16 shrink-0 items-center gap-3 bg-brand px-3 text-white dark:bg-surface-panel-dark">
-        <button type="button" onClick={onClose} aria-label="Back to chats" className="rounded-full p-1.5 hover:bg-white/10">
-          <BackIcon className="h-6 w-6" />
-        </button>
-        <h2 className="text-lg font-medium">New group</h2>
-      </header>
+      <DrawerHeader title="New group" onClose={onClose} />
       <form
         className="flex min-h-0 flex-1 flex-col"
         onSubmit={(e) => {

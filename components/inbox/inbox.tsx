@@ -28,6 +28,7 @@ import { ArchiveIcon, BackIcon, GroupIcon } from '../ui/icons.tsx';
 // Opened on demand: its code loads then, not with the inbox.
 const NewGroup = dynamic(() => import('../groups/new-group.tsx').then((m) => m.NewGroup));
 const SecuritySettings = dynamic(() => import('../settings/security-settings.tsx').then((m) => m.SecuritySettings));
+const ProfileSettings = dynamic(() => import('../settings/profile-settings.tsx').then((m) => m.ProfileSettings));
 
 export function Inbox({ me, openId, onOpen, connection, client }: {
   me: SessionUser;
@@ -42,7 +43,10 @@ export function Inbox({ me, openId, onOpen, connection, client }: {
   const [notice, notify] = useNotice();
   const [query, setQuery] = useState('');
   const [creatingGroup, setCreatingGroup] = useState(false);
-  const [security, setSecurity] = useState(false);
+  // A page over the chat list (the new group's is `creatingGroup`).
+  const [drawer, setDrawer] = useState<'profile' | 'security' | null>(null);
+  // The name as the server has it now (the page's session says what it was at sign-in).
+  const myName = trpc.users.me.useQuery().data?.displayName ?? me.name;
   const deferredQuery = useDeferredValue(query.trim());
   const utils = trpc.useUtils();
   // A refetch that left before a live message arrived must not take the inbox back (inbox-cache.ts).
@@ -79,7 +83,8 @@ export function Inbox({ me, openId, onOpen, connection, client }: {
   const peerIds = (conversations ?? []).flatMap((c) => (c.peer ? [c.peer.id] : [])).sort();
   const presenceOf = usePresence(presence, peerIds);
 
-  if (security) return <SecuritySettings onClose={() => setSecurity(false)} />;
+  if (drawer === 'security') return <SecuritySettings onClose={() => setDrawer(null)} />;
+  if (drawer === 'profile') return <ProfileSettings onClose={() => setDrawer(null)} />;
   if (creatingGroup) {
     return (
       <NewGroup onClose={() => setCreatingGroup(false)} onCreated={(id) => { setCreatingGroup(false); onOpen(id); }} />
@@ -89,16 +94,19 @@ export function Inbox({ me, openId, onOpen, connection, client }: {
   return (
     <>
       <header className="flex h-16 shrink-0 items-center gap-3 bg-surface px-4 dark:bg-surface-panel-dark">
-        <Avatar id={me.id} name={me.name} size="sm" />
-        <div className="min-w-0 flex-1">
-          <p className="truncate font-medium leading-tight">{me.name}</p>
-          <p className="truncate text-xs text-neutral-600 dark:text-neutral-400">@{me.username}</p>
-        </div>
+        <button type="button" onClick={() => setDrawer('profile')} aria-label={`Your profile, ${myName}`} title="Profile"
+          className="-ml-1 flex min-w-0 flex-1 items-center gap-3 rounded-lg p-1 text-left hover:bg-black/5 dark:hover:bg-white/10">
+          <Avatar id={me.id} name={myName} size="sm" />
+          <span className="min-w-0 flex-1">
+            <span className="block truncate font-medium leading-tight">{myName}</span>
+            <span className="block truncate text-xs text-neutral-600 dark:text-neutral-400">@{me.username}</span>
+          </span>
+        </button>
         <button type="button" onClick={() => setCreatingGroup(true)} aria-label="New group" title="New group"
           className="rounded-full p-2 text-neutral-600 hover:bg-black/5 dark:text-neutral-300 dark:hover:bg-white/10">
           <GroupIcon className="h-5 w-5" />
         </button>
-        <SettingsMenu onSecurity={() => setSecurity(true)} />
+        <SettingsMenu onOpen={setDrawer} />
       </header>
       <div className="border-b border-black/5 px-3 py-2 dark:border-white/10">
         <SearchBox label="Search people, chats and messages" value={query} onChange={setQuery} placeholder="Search or start a new chat" />
@@ -178,7 +186,7 @@ function MoreChats({ cursor }: { cursor: string }) {
 
 const VISIBILITY_LABEL = { everyone: 'Everyone', contacts: 'People I chat with', nobody: 'Nobody' } as const;
 
-function SettingsMenu({ onSecurity }: { onSecurity: () => void }) {
+function SettingsMenu({ onOpen }: { onOpen: (page: 'profile' | 'security') => void }) {
   const me = trpc.users.me.useQuery();
   const utils = trpc.useUtils();
   const forgetPush = trpc.push.unsubscribe.useMutation();
@@ -225,16 +233,19 @@ function SettingsMenu({ onSecurity }: { onSecurity: () => void }) {
           </select>
         </label>
         <NotificationSettings />
-        <button
-          type="button"
-          onClick={(e) => {
-            e.currentTarget.closest('details')?.removeAttribute('open');
-            onSecurity();
-          }}
-          className="mt-3 w-full rounded-md px-2 py-1.5 text-left hover:bg-black/5 dark:hover:bg-white/10"
-        >
-          Devices and security
-        </button>
+        {(['profile', 'security'] as const).map((page) => (
+          <button
+            key={page}
+            type="button"
+            onClick={(e) => {
+              e.currentTarget.closest('details')?.removeAttribute('open');
+              onOpen(page);
+            }}
+            className="mt-3 w-full rounded-md px-2 py-1.5 text-left hover:bg-black/5 dark:hover:bg-white/10"
+          >
+            {page === 'profile' ? 'Profile' : 'Devices and security'}
+          </button>
+        ))}
         <button
           type="button"
           onClick={() => void logOut()}

@@ -5,23 +5,14 @@ import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { SessionInfo } from '@/lib/schemas.ts';
 import { errorMessage, trpc, type ApiError } from '../trpc.tsx';
 import { Field, useFocusFirstError } from '../ui/field.tsx';
-import { usePaneEscape } from '../ui/use-dismiss.ts';
+import { Drawer, DrawerSection as Section } from '../ui/drawer.tsx';
 import { formatLastActive } from '../ui/format.ts';
-import { BackIcon, DeviceIcon, KeyIcon } from '../ui/icons.tsx';
+import { DeviceIcon, KeyIcon } from '../ui/icons.tsx';
 
 export function SecuritySettings({ onClose }: { onClose: () => void }) {
-  const back = useRef<HTMLButtonElement>(null);
-  usePaneEscape(onClose, back);
   const sessions = trpc.auth.sessions.useQuery(undefined, { staleTime: 0 });
   return (
-    <>
-      <header className="flex h-16 shrink-0 items-center gap-3 bg-brand px-3 text-white dark:bg-surface-panel-dark">
-        <button ref={back} type="button" onClick={onClose} aria-label="Back to chats" className="rounded-full p-1.5 hover:bg-white/10">
-          <BackIcon className="h-6 w-6" />
-        </button>
-        <h2 className="text-lg font-medium">Devices and security</h2>
-      </header>
-      <div className="min-h-0 flex-1 overflow-y-auto bg-surface dark:bg-surface-dark">
+    <Drawer title="Devices and security" onClose={onClose}>
         <Section title="Signed-in devices">
           {sessions.data ? (
             <Devices sessions={sessions.data.filter((s) => s.kind === 'browser')} />
@@ -42,17 +33,7 @@ export function SecuritySettings({ onClose }: { onClose: () => void }) {
             <Loading failed={sessions.error} retry={() => void sessions.refetch()} />
           )}
         </Section>
-      </div>
-    </>
-  );
-}
-
-function Section({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <section aria-label={title} className="mb-2 bg-surface-panel pb-3 dark:bg-surface-panel-dark">
-      <h3 className="px-4 pb-2 pt-4 text-xs font-semibold uppercase tracking-wide text-brand dark:text-emerald-400">{title}</h3>
-      {children}
-    </section>
+    </Drawer>
   );
 }
 
