@@ -38,12 +38,17 @@ export interface ConversationUpdatedEvent {
   hidden?: number[];
 }
 
+/** The caller's contacts or the people they block changed, on one of their devices. */
+export interface PeopleUpdatedEvent {
+  type: 'people.updated';
+}
+
 /** Someone you share a conversation with came online, went offline, or hid their status. */
 export type PresenceUpdatedEvent = { type: 'presence.updated' } & Presence;
 
 export type ServerEvent = HeadsEvent | BusEvent;
 /** Events that travel over the bus (the heads event is made per subscription). */
-export type BusEvent = MessageNewEvent | ReceiptUpdatedEvent | TypingUpdatedEvent | PresenceUpdatedEvent | ConversationUpdatedEvent;
+export type BusEvent = MessageNewEvent | ReceiptUpdatedEvent | TypingUpdatedEvent | PresenceUpdatedEvent | ConversationUpdatedEvent | PeopleUpdatedEvent;
 
 /** The tracked id of an event: stable per (conversation, seq) so duplicates are recognisable. */
 export function eventId(event: BusEvent): string {
@@ -58,6 +63,8 @@ export function eventId(event: BusEvent): string {
       return `t:${event.conversationId}:${event.userId}:${event.isTyping ? 1 : 0}:${Date.now()}`;
     case 'conversation.updated':
       return `u:${event.conversationId}:${Date.now()}`;
+    case 'people.updated':
+      return `k:${Date.now()}`;
   }
 }
 

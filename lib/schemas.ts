@@ -87,6 +87,10 @@ export const updateProfileInput = z.object({
 export type UpdateProfileInput = z.infer<typeof updateProfileInput>;
 
 export const userProfileInput = z.object({ userId: uuid });
+/** A person named by id (contacts.remove, contacts.block, contacts.unblock). */
+export const personInput = z.object({ userId: uuid });
+/** A person named by username (contacts.add). */
+export const addContactInput = z.object({ username });
 
 export const searchUsersInput = z.object({ query: lineText('Search').trim().min(1).max(32) });
 
@@ -264,6 +268,10 @@ export interface UserProfile extends UserSummary {
   about: string;
   /** Groups both the caller and this person are members of now, by title (none for oneself). */
   sharedGroups: { id: ConversationId; title: string }[];
+  /** In the caller's contact list. */
+  isContact: boolean;
+  /** The caller blocked them. */
+  blocked: boolean;
 }
 
 export type MemberRole = 'owner' | 'admin' | 'member';

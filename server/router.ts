@@ -10,10 +10,12 @@ import { syncRouter } from './sync/router.ts';
 import { createCallerFactory, router } from './trpc.ts';
 import { typingRouter } from './typing/router.ts';
 import { usersRouter } from './users/router.ts';
+import { contactsRouter } from './contacts/router.ts';
 
 export const appRouter = router({
   auth: authRouter,
   users: usersRouter,
+  contacts: contactsRouter,
   conversations: conversationsRouter,
   groups: groupsRouter,
   messages: messagesRouter,

@@ -61,13 +61,15 @@ export const MEMBER_HEAD = 'COALESCE(m.left_seq, c.last_seq)';
 
 /**
  * How many messages member row `m` has not read, up to seq `upTo`: text from others after their
- * read watermark (system messages are nobody's unread), counted up to `cap` when one is given. The
+ * read watermark (system messages are nobody's unread) that they have not hidden (deleted for
+ * themselves, or withheld from them: server/contacts), counted up to `cap` when one is given. The
  * one definition of "unread", as SQL text around `upTo` (for prepared statements) and as a Prisma
  * fragment.
  */
 function unreadAround(cap?: number): [string, string] {
   const from = `messages x WHERE x.conversation_id = m.conversation_id AND x.seq > m.read_seq AND x.seq <= `;
-  const rest = ` AND x.kind = 'text' AND x.sender_id <> m.user_id`;
+  const rest = ` AND x.kind = 'text' AND x.sender_id <> m.user_id
+    AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.conversation_id = x.conversation_id AND h.user_id = m.user_id AND h.seq = x.seq)`;
   return cap === undefined
     ? [`(SELECT count(*)::int FROM ${from}`, `${rest})`]
     : [`(SELECT count(*)::int FROM (SELECT 1 FROM ${from}`, `${rest} LIMIT ${Math.trunc(cap)}) capped)`];

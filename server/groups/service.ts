@@ -13,6 +13,7 @@ import type {
   UpdateGroupInput,
   UserId,
 } from '../../lib/schemas.ts';
+import { blocksAmong } from '../contacts/service.ts';
 import { getConversation } from '../conversations/service.ts';
 import { getDb } from '../db/client.ts';
 import type { Prisma } from '../db/generated/client.ts';
@@ -48,11 +49,18 @@ function groupFull(): AppError {
 }
 
 /** The users behind these usernames; NOT_FOUND (naming them) if any does not exist. */
-async function usersByName(tx: Tx, usernames: string[]): Promise<{ id: string; displayName: string }[]> {
+/** The people `actorId` names to add to a group: each must exist, and no block may stand between them. */
+async function usersByName(tx: Tx, actorId: UserId, usernames: string[]): Promise<{ id: string; displayName: string }[]> {
   const wanted = [...new Set(usernames)];
   const users = await tx.user.findMany({ where: { username: { in: wanted } }, select: { id: true, username: true, displayName: true } });
   const missing = wanted.filter((u) => !users.some((x) => x.username === u));
   if (missing.length) throw new AppError('NOT_FOUND', `No user named ${missing.join(', ')}`, 'usernames');
+  const { blockedMe, iBlocked } = await blocksAmong(actorId, users.map((u) => u.id));
+  const unblockFirst = users.filter((u) => iBlocked.has(u.id));
+  if (unblockFirst.length) throw new AppError('FORBIDDEN', `You blocked ${names(unblockFirst)}: unblock them to add them`, 'usernames');
+  // Said as WhatsApp says it: that they could not be added, not why.
+  const refused = users.filter((u) => blockedMe.has(u.id));
+  if (refused.length) throw new AppError('FORBIDDEN', `Could not add ${names(refused)}`, 'usernames');
   return users;
 }
 
@@ -115,7 +123,7 @@ export async function createGroup(ownerId: UserId, input: CreateGroupInput): Pro
   const conversationId = randomUUID();
   const messages = await getDb().$transaction(async (tx) => {
     const owner = await tx.user.findUniqueOrThrow({ where: { id: ownerId }, select: { displayName: true } });
-    const others = (await usersByName(tx, input.usernames)).filter((u) => u.id !== ownerId);
+    const others = (await usersByName(tx, ownerId, input.usernames)).filter((u) => u.id !== ownerId);
     if (others.length + 1 > env.GROUP_MAX_MEMBERS) throw groupFull();
     await tx.conversation.create({ data: { id: conversationId, kind: 'group', title: input.title, description: input.description || null } });
     await tx.member.createMany({
@@ -158,7 +166,7 @@ export async function updateGroup(actorId: UserId, input: UpdateGroupInput): Pro
 export async function addMembers(actorId: UserId, input: AddMembersInput): Promise<ConversationSummary> {
   await changeGroup(actorId, input.conversationId, async (g) => {
     requireAdmin(g, 'add members');
-    const added = (await usersByName(g.tx, input.usernames)).filter((u) => !g.members.has(u.id));
+    const added = (await usersByName(g.tx, actorId, input.usernames)).filter((u) => !g.members.has(u.id));
     if (added.length === 0) return;
     if (g.members.size + added.length > env.GROUP_MAX_MEMBERS) throw groupFull();
     const seq = g.record(

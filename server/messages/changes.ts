@@ -9,7 +9,8 @@ import { AppError, notAMember } from '../errors.ts';
 import { push } from '../push/service.ts';
 import { fanout } from './fanout.ts';
 import { messageIds } from './service.ts';
-import { append, lockConversation, toMessage, type MessageRow } from './write.ts';
+import { directBlocks } from '../contacts/service.ts';
+import { append, lockConversation, toMessage, YOU_BLOCKED, type MessageRow } from './write.ts';
 import { foldChanges } from './history.ts';
 
 type Tx = Prisma.TransactionClient;
@@ -52,6 +53,10 @@ async function changeMessage(
     }
     const member = locked && (await tx.member.findUnique({ where: { conversationId_userId: { conversationId, userId: actorId } } }));
     if (!locked || !member || member.leftSeq !== null) throw notAMember();
+    // A one-to-one chat under a block takes no changes from either side (docs/api.md, "Blocking").
+    const blocks = locked.kind === 'direct' ? await directBlocks(conversationId, actorId) : null;
+    if (blocks?.iBlocked) throw YOU_BLOCKED();
+    if (blocks?.theyBlocked) throw new AppError('FORBIDDEN', 'Messages of this chat cannot be changed now', 'seq');
     const row = seq >= member.fromSeq ? await tx.message.findUnique({ where: { conversationId_seq: { conversationId, seq } } }) : null;
     if (!row || row.kind === 'change') throw new AppError('NOT_FOUND', 'No such message', 'seq');
     if (row.kind !== 'text') throw new AppError('BAD_REQUEST', 'Messages about the group cannot be changed', 'seq');

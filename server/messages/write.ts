@@ -139,7 +139,7 @@ export interface WrittenSends {
 
 interface SendRow {
   ord: number;
-  status: 'created' | 'existing' | 'conflict' | 'forbidden' | 'audience';
+  status: 'created' | 'existing' | 'conflict' | 'forbidden' | 'blocked' | 'audience';
   id: string | null;
   seq: string | null;
   created_at: Date | null;
@@ -155,6 +155,8 @@ interface SendRow {
 const SEND_BATCH = 'SELECT * FROM parley_send($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::bigint[], $6::bigint[], $7::boolean[], $8)';
 
 const CLIENT_ID_TAKEN = () => new AppError('CONFLICT', 'This client id was already used for another message', 'clientId');
+/** The sender blocked the other person of this one-to-one chat (server/contacts). */
+export const YOU_BLOCKED = () => new AppError('FORBIDDEN', 'You blocked this person: unblock them to write to them');
 const NO_SUCH_QUOTE = () => new AppError('BAD_REQUEST', 'You can only reply to a message of this chat that you can see', 'replyToSeq');
 
 /**
@@ -248,6 +250,7 @@ export async function writeSends(sends: Send[], ids: Snowflake, now: () => Date 
     const i = written[row.ord - 1];
     const s = unique[i];
     if (row.status === 'forbidden') outcomes[i] = { ok: false, error: notAMember() };
+    else if (row.status === 'blocked') outcomes[i] = { ok: false, error: YOU_BLOCKED() };
     else if (row.status === 'conflict') outcomes[i] = { ok: false, error: CLIENT_ID_TAKEN() };
     else {
       const message: Message = {

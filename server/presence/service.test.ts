@@ -193,7 +193,7 @@ describe('presence visibility', () => {
     }
   });
 
-  test("'contacts' shows the status to contacts and hides it from strangers; 'everyone' (the default) shows it to both", async () => {
+  test("'contacts' shows the status to people in the user's contact list, not to other chat partners or strangers; 'everyone' (the default) shows it to all", async () => {
     const { a: alice, b: bob } = await createPair('pcon');
     const stranger = await createUser('pconx');
     await presenceTracker.connected(alice.id, randomUUID());
@@ -205,12 +205,16 @@ describe('presence visibility', () => {
 
     await alice.caller.presence.setVisibility({ visibility: 'contacts' });
     expect(await alice.caller.users.me()).toMatchObject({ presenceVisibility: 'contacts' });
+    // Chatting with her does not make Bob a contact: her contact list does.
+    expect(await bob.caller.presence.get({ userIds: [alice.id] })).toEqual([{ userId: alice.id, visible: false }]);
+    await alice.caller.contacts.add({ username: bob.username });
     expect(await bob.caller.presence.get({ userIds: [alice.id] })).toEqual(shown);
     expect(await stranger.caller.presence.get({ userIds: [alice.id] })).toEqual([{ userId: alice.id, visible: false }]);
   });
 
   test("switching to 'nobody' tells contacts to forget the status; switching back shows it to them again", async () => {
     const { a: alice, b: bob } = await createPair('pswitch');
+    await alice.caller.contacts.add({ username: bob.username });
     await presenceTracker.connected(alice.id, randomUUID());
     const [bobEvents] = await openReaders(bob);
     try {

@@ -12,27 +12,36 @@ const log = logger.child({ part: 'presence' });
 export const OFFLINE_GRACE_MS = 1_500;
 
 /**
- * The people who share a conversation with the user now: who may see their status when they allow
- * "people I chat with". With `directOnly`, the people they have a one-to-one chat with: the only
- * ones told about changes. The app shows presence only there, and telling a 500-member group of
- * every reconnect would cost 500 events for nothing shown.
+ * Whether viewer `viewer` may see the status of user row `u` (SQL over those expressions): themselves;
+ * else unless `u` blocked them, as `u` allows: everyone, their contacts (people in their contact
+ * list), or nobody. The one definition of who sees whose presence.
  */
-async function contactsOf(userId: UserId, { directOnly = false } = {}): Promise<string[]> {
-  const rows = await getDb().$queryRaw<{ user_id: string }[]>`
-    SELECT DISTINCT other.user_id FROM members mine
-    JOIN members other ON other.conversation_id = mine.conversation_id AND other.user_id <> mine.user_id
-      AND other.left_seq IS NULL
-    JOIN conversations c ON c.id = mine.conversation_id AND (c.kind = 'direct' OR NOT ${directOnly})
-    WHERE mine.user_id = ${userId}::uuid AND mine.left_seq IS NULL`;
+const mayView = (viewer: string) => `
+  (u.id = ${viewer} OR NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = u.id AND b.blocked_id = ${viewer})
+    AND (u.presence_visibility = 'everyone'
+      OR u.presence_visibility = 'contacts' AND EXISTS (SELECT 1 FROM contacts k WHERE k.owner_id = u.id AND k.contact_id = ${viewer})))`;
+
+/**
+ * The people with a one-to-one chat with the user now (the only ones told about changes: the app
+ * shows presence only there, and telling a 500-member group of every reconnect would cost 500
+ * events for nothing shown); with `visibleOnly`, those of them who may see it.
+ */
+async function partnersOf(userId: UserId, { visibleOnly = false } = {}): Promise<string[]> {
+  const rows = await getDb().$queryRawUnsafe<{ user_id: string }[]>(
+    `SELECT DISTINCT other.user_id FROM members mine
+      JOIN members other ON other.conversation_id = mine.conversation_id AND other.user_id <> mine.user_id AND other.left_seq IS NULL
+      JOIN conversations c ON c.id = mine.conversation_id AND c.kind = 'direct'
+      JOIN users u ON u.id = mine.user_id
+      WHERE mine.user_id = $1::uuid AND mine.left_seq IS NULL AND ($2::boolean OR ${mayView('other.user_id')})`,
+    userId,
+    !visibleOnly,
+  );
   return rows.map((r) => r.user_id);
 }
 
 async function announce(userId: UserId, online: boolean, lastSeenAt: Date | null): Promise<void> {
-  const user = await getDb().user.findUnique({ where: { id: userId }, select: { presenceVisibility: true } });
-  // A hidden status is never sent, not even to contacts.
-  if (!user || user.presenceVisibility === 'nobody') return;
-  const contacts = await contactsOf(userId, { directOnly: true });
-  void getBus().publish(contacts.map(channels.user), { type: 'presence.updated', userId, visible: true, online, lastSeenAt });
+  const viewers = await partnersOf(userId, { visibleOnly: true });
+  void getBus().publish(viewers.map(channels.user), { type: 'presence.updated', userId, visible: true, online, lastSeenAt });
 }
 
 async function markLastSeen(userIds: string[], at: Date): Promise<void> {
@@ -105,27 +114,29 @@ export const presenceTracker = new PresenceTracker();
 
 /** What the caller may see of each user's presence. */
 export async function getPresence(callerId: UserId, userIds: string[]): Promise<Presence[]> {
-  const db = getDb();
-  const users = await db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, lastSeenAt: true, presenceVisibility: true } });
-  const contacts = new Set(await contactsOf(callerId));
-  const online = await getPresenceRegistry().online(users.map((u) => u.id));
-  return users.map((u): Presence => {
-    const visible =
-      u.id === callerId || u.presenceVisibility === 'everyone' || (u.presenceVisibility === 'contacts' && contacts.has(u.id));
-    if (!visible) return { userId: u.id, visible: false };
-    return { userId: u.id, visible: true, online: online.has(u.id), lastSeenAt: u.lastSeenAt };
-  });
+  const users = await getDb().$queryRawUnsafe<{ id: string; last_seen_at: Date | null; visible: boolean }[]>(
+    `SELECT u.id, u.last_seen_at, ${mayView('$1::uuid')} AS visible FROM users u WHERE u.id = ANY ($2::uuid[])`,
+    callerId,
+    userIds,
+  );
+  const online = await getPresenceRegistry().online(users.filter((u) => u.visible).map((u) => u.id));
+  return users.map((u): Presence => (u.visible ? { userId: u.id, visible: true, online: online.has(u.id), lastSeenAt: u.last_seen_at } : { userId: u.id, visible: false }));
+}
+
+/** Tells each of `viewerIds` what they may now see of `userId`'s status (after a rule changed). */
+export async function tellPresence(userId: UserId, viewerIds: string[]): Promise<void> {
+  const bus = getBus();
+  await Promise.all(
+    viewerIds.map(async (viewerId) => {
+      const [presence] = await getPresence(viewerId, [userId]);
+      if (presence) await bus.publish([channels.user(viewerId)], { type: 'presence.updated', ...presence });
+    }),
+  );
 }
 
 export async function setPresenceVisibility(userId: UserId, visibility: PresenceVisibility): Promise<{ visibility: PresenceVisibility }> {
   await getDb().user.update({ where: { id: userId }, data: { presenceVisibility: visibility } });
-  if (visibility === 'nobody') {
-    // Contacts forget what they were shown.
-    const contacts = await contactsOf(userId, { directOnly: true });
-    void getBus().publish(contacts.map(channels.user), { type: 'presence.updated', userId, visible: false });
-  } else {
-    const [me] = await getPresence(userId, [userId]);
-    if (me.visible) await announce(userId, me.online, me.lastSeenAt);
-  }
+  // Each one-to-one partner learns what they may see now (those who may no longer forget it).
+  await tellPresence(userId, await partnersOf(userId));
   return { visibility };
 }

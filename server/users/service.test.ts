@@ -79,6 +79,7 @@ describe('users', () => {
     expect(await alice.caller.users.profile({ userId: bob.id })).toEqual({
       id: bob.id, username: bob.username, displayName: bob.displayName, about: 'Bob here',
       sharedGroups: [{ id: also.id, title: 'A also' }, { id: both.id, title: 'B both' }],
+      isContact: false, blocked: false,
     });
     // Bob sees the same groups from his side; and nobody shares groups with themselves.
     expect((await bob.caller.users.profile({ userId: alice.id })).sharedGroups.map((g) => g.title)).toEqual(['A also', 'B both']);

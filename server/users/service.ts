@@ -42,12 +42,21 @@ export async function updateProfile(userId: UserId, input: UpdateProfileInput): 
 }
 
 /**
- * Another person's contact panel: who they are and the groups the caller shares with them now.
+ * Another person's contact panel: who they are, the groups the caller shares with them now, and
+ * whether the caller has them as a contact or blocked them.
  * Any signed-in person may look anyone up (names and usernames are found by search anyway).
  */
 export async function getProfile(callerId: UserId, userId: UserId): Promise<UserProfile> {
   const db = getDb();
-  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, username: true, displayName: true, about: true } });
+  const user = await db.user.findUnique({
+    where: { id: userId },
+    select: {
+      id: true, username: true, displayName: true, about: true,
+      contactOf: { where: { ownerId: callerId }, select: { ownerId: true } },
+      blockedBy: { where: { blockerId: callerId }, select: { blockerId: true } },
+      blocking: { where: { blockedId: callerId }, select: { blockedId: true } },
+    },
+  });
   if (!user) throw new AppError('NOT_FOUND', 'No such user');
   const shared = await db.conversation.findMany({
     where: {
@@ -58,7 +67,15 @@ export async function getProfile(callerId: UserId, userId: UserId): Promise<User
     orderBy: { title: 'asc' },
     take: SHARED_GROUPS_LIMIT,
   });
-  return { ...user, sharedGroups: userId === callerId ? [] : shared.map((g) => ({ id: g.id as ConversationId, title: g.title ?? '' })) };
+  const { contactOf, blockedBy, blocking, ...person } = user;
+  return {
+    ...person,
+    // Someone who blocked the caller shows them no about line (as if they had none).
+    about: blocking.length ? '' : person.about,
+    sharedGroups: userId === callerId ? [] : shared.map((g) => ({ id: g.id as ConversationId, title: g.title ?? '' })),
+    isContact: contactOf.length > 0,
+    blocked: blockedBy.length > 0,
+  };
 }
 
 const SHARED_GROUPS_LIMIT = 50;
