@@ -11,6 +11,8 @@ import { formatLastSeen, typingLabel } from '../ui/format.ts';
 import { BackIcon, SearchIcon } from '../ui/icons.tsx';
 import { namesFrom } from '../ui/people.ts';
 import { useMessageActions } from '../messages/use-message-actions.tsx';
+import { BlockedBar, StrangerNotice } from '../people/chat-notices.tsx';
+import { useBlocks, useIsContact } from '../people/use-people.ts';
 import { Composer } from './composer.tsx';
 import { ConnectionBanner, type Connection } from './connection-banner.tsx';
 import { applyOwnRead } from './inbox-cache.ts';
@@ -80,6 +82,9 @@ export function ConversationView({ conversationId, me, onBack, onOpenChat, clien
   const members = trpc.conversations.members.useQuery({ conversationId }, { enabled: isGroup, retry: false });
   const title = summary?.title;
   const peer = summary?.peer;
+  const direct = summary?.kind === 'direct' && peer ? peer : null;
+  const iBlock = useBlocks(direct?.id);
+  const isContact = useIsContact(direct?.id);
   const nameOf = namesFrom(members.data ?? (peer ? [{ ...peer, role: 'member', joinedAt: new Date(0), active: true }] : undefined), me.id);
   // Where the chat opens (its unread messages) is the server's say: the chat list may be the copy
   // last seen on this device, from before news or a read elsewhere (CI opened chats read elsewhere
@@ -169,6 +174,10 @@ export function ConversationView({ conversationId, me, onBack, onOpenChat, clien
                 <button type="button" className="font-semibold underline" onClick={() => void latest.refetch()}>Try again</button>
               </p>
             )}
+            {/* Someone new wrote first: say so until the caller answers, adds or blocks them. */}
+            {direct && isContact === false && iBlock === false && view.loaded && view.messages.length > 0 && view.messages.every((m) => m.senderId !== me.id) && (
+              <StrangerNotice person={direct} />
+            )}
             <MessageList
               view={view}
               meId={me.id}
@@ -184,7 +193,9 @@ export function ConversationView({ conversationId, me, onBack, onOpenChat, clien
               actions={actions}
               jump={jump}
             />
-            {summary && summary.role === null ? (
+            {direct && iBlock ? (
+              <BlockedBar person={direct} />
+            ) : summary && summary.role === null ? (
               <p role="status" className="shrink-0 border-t border-black/5 bg-surface px-4 py-4 text-center text-sm text-neutral-600 dark:border-white/5 dark:bg-surface-panel-dark dark:text-neutral-300">
                 You can’t send messages to this group because you’re no longer a member.
               </p>

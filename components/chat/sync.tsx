@@ -15,6 +15,7 @@ import { trpc } from '../trpc.tsx';
 import type { ConnectionState, Transport } from '../transport.ts';
 
 export type { ConnectionState };
+import { refreshPeople } from '../people/use-people.ts';
 import { applyConversationUpdated, applyHeads, applyMessages, applyReceipt, applySystemMessages, inboxOf } from './inbox-cache.ts';
 import { Outbox } from './outbox.ts';
 
@@ -51,8 +52,9 @@ export function useChatClient(meId: string, openConversationId: string | null): 
       {
         onHeads: (heads) => {
           applyHeads(utils, heads);
-          // Heads follow every (re)subscription: presence events may have been missed meanwhile.
+          // Heads follow every (re)subscription: presence and people events may have been missed meanwhile.
           void utils.presence.get.invalidate();
+          void refreshPeople(utils);
           // Once the inbox has them, this device has every conversation's news: delivered.
           void utils.conversations.list.invalidate().then(() => {
             for (const h of heads) if (h.deliveredSeq < h.lastSeq) receipts.delivered(h.id, h.lastSeq);
@@ -77,6 +79,7 @@ export function useChatClient(meId: string, openConversationId: string | null): 
         },
         onTyping: (event) => typing.apply(event),
         onConversationUpdated: (event) => void applyConversationUpdated(utils, store, event),
+        onPeopleUpdated: () => void refreshPeople(utils),
         onPresence: ({ type: _type, ...update }) => {
           presence.set([update]);
           // Someone who went offline is not typing any more.

@@ -16,8 +16,10 @@ export function PeoplePicker({ picked, onChange, exclude = [] }: {
   const [query, setQuery] = useState('');
   const deferred = useDeferredValue(query.trim());
   const results = trpc.users.search.useQuery({ query: deferred }, { enabled: deferred.length > 0, placeholderData: (prev) => prev });
+  // Before a search: the caller's contacts.
+  const contacts = trpc.contacts.list.useQuery(undefined, { enabled: deferred.length === 0 });
   const pickedIds = new Set(picked.map((u) => u.id));
-  const offered = (results.data ?? []).filter((u) => !exclude.includes(u.id));
+  const offered = ((deferred ? results.data : contacts.data) ?? []).filter((u) => !exclude.includes(u.id));
 
   function toggle(user: UserSummary) {
     onChange(pickedIds.has(user.id) ? picked.filter((u) => u.id !== user.id) : [...picked, user]);
@@ -43,14 +45,16 @@ export function PeoplePicker({ picked, onChange, exclude = [] }: {
         <SearchBox label="Search people to add" value={query} onChange={setQuery} placeholder="Search name or username" />
       </div>
       <div className="min-h-0 flex-1 overflow-y-auto">
-        {!deferred ? (
-          <p className="px-4 py-3 text-sm text-neutral-600 dark:text-neutral-400">Type a name or username to find people.</p>
-        ) : results.isPending ? (
+        {!deferred && offered.length === 0 ? (
+          <p className="px-4 py-3 text-sm text-neutral-600 dark:text-neutral-400">
+            {contacts.isPending ? 'Loading your contacts…' : 'Type a name or username to find people.'}
+          </p>
+        ) : deferred && results.isPending ? (
           <p className="px-4 py-3 text-sm text-neutral-600 dark:text-neutral-400">Searching…</p>
         ) : offered.length === 0 ? (
           <p className="px-4 py-3 text-sm text-neutral-600 dark:text-neutral-400">No one found for “{deferred}”.</p>
         ) : (
-          <ul aria-label="People found">
+          <ul aria-label={deferred ? 'People found' : 'Contacts'}>
             {offered.map((u) => {
               const on = pickedIds.has(u.id);
               return (

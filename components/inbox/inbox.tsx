@@ -29,6 +29,7 @@ import { ArchiveIcon, BackIcon, GroupIcon } from '../ui/icons.tsx';
 const NewGroup = dynamic(() => import('../groups/new-group.tsx').then((m) => m.NewGroup));
 const SecuritySettings = dynamic(() => import('../settings/security-settings.tsx').then((m) => m.SecuritySettings));
 const ProfileSettings = dynamic(() => import('../settings/profile-settings.tsx').then((m) => m.ProfileSettings));
+const ContactsPage = dynamic(() => import('../people/contacts-page.tsx').then((m) => m.ContactsPage));
 
 export function Inbox({ me, openId, onOpen, connection, client }: {
   me: SessionUser;
@@ -44,7 +45,7 @@ export function Inbox({ me, openId, onOpen, connection, client }: {
   const [query, setQuery] = useState('');
   const [creatingGroup, setCreatingGroup] = useState(false);
   // A page over the chat list (the new group's is `creatingGroup`).
-  const [drawer, setDrawer] = useState<'profile' | 'security' | null>(null);
+  const [drawer, setDrawer] = useState<Page | null>(null);
   // The name as the server has it now (the page's session says what it was at sign-in).
   const myName = trpc.users.me.useQuery().data?.displayName ?? me.name;
   const deferredQuery = useDeferredValue(query.trim());
@@ -85,6 +86,7 @@ export function Inbox({ me, openId, onOpen, connection, client }: {
 
   if (drawer === 'security') return <SecuritySettings onClose={() => setDrawer(null)} />;
   if (drawer === 'profile') return <ProfileSettings onClose={() => setDrawer(null)} />;
+  if (drawer === 'contacts') return <ContactsPage onClose={() => setDrawer(null)} onOpenChat={(id) => { setDrawer(null); onOpen(id); }} />;
   if (creatingGroup) {
     return (
       <NewGroup onClose={() => setCreatingGroup(false)} onCreated={(id) => { setCreatingGroup(false); onOpen(id); }} />
@@ -184,9 +186,13 @@ function MoreChats({ cursor }: { cursor: string }) {
   return <LoadMore load={load} what="chats" />;
 }
 
-const VISIBILITY_LABEL = { everyone: 'Everyone', contacts: 'People I chat with', nobody: 'Nobody' } as const;
+const VISIBILITY_LABEL = { everyone: 'Everyone', contacts: 'My contacts', nobody: 'Nobody' } as const;
 
-function SettingsMenu({ onOpen }: { onOpen: (page: 'profile' | 'security') => void }) {
+/** The pages Settings opens over the chat list. */
+const PAGES = { profile: 'Profile', contacts: 'Contacts', security: 'Devices and security' } as const;
+type Page = keyof typeof PAGES;
+
+function SettingsMenu({ onOpen }: { onOpen: (page: Page) => void }) {
   const me = trpc.users.me.useQuery();
   const utils = trpc.useUtils();
   const forgetPush = trpc.push.unsubscribe.useMutation();
@@ -233,7 +239,7 @@ function SettingsMenu({ onOpen }: { onOpen: (page: 'profile' | 'security') => vo
           </select>
         </label>
         <NotificationSettings />
-        {(['profile', 'security'] as const).map((page) => (
+        {(Object.keys(PAGES) as Page[]).map((page) => (
           <button
             key={page}
             type="button"
@@ -243,7 +249,7 @@ function SettingsMenu({ onOpen }: { onOpen: (page: 'profile' | 'security') => vo
             }}
             className="mt-3 w-full rounded-md px-2 py-1.5 text-left hover:bg-black/5 dark:hover:bg-white/10"
           >
-            {page === 'profile' ? 'Profile' : 'Devices and security'}
+            {PAGES[page]}
           </button>
         ))}
         <button

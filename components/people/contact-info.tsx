@@ -1,10 +1,14 @@
 'use client';
 // Contact info, beside a one-to-one chat: who the person is (name, username, about line, online or
-// last seen as their privacy allows) and the groups shared with them, each a way into that chat.
-import type { UserSummary } from '@/lib/schemas.ts';
+// last seen as their privacy allows), the groups shared with them (each a way into that chat), and
+// adding them to contacts or blocking them.
+import { useState } from 'react';
+import type { UserProfile, UserSummary } from '@/lib/schemas.ts';
 import { errorMessage, trpc } from '../trpc.tsx';
 import { Avatar } from '../ui/avatar.tsx';
 import { SidePanel } from '../ui/side-panel.tsx';
+import { BlockConfirm } from './block-confirm.tsx';
+import { usePeopleActions } from './use-people.ts';
 
 export function ContactInfo({ person, status, onOpenChat, onClose }: {
   /** Who, as the chat already knows them: shown at once, the rest when the profile arrives. */
@@ -57,8 +61,43 @@ export function ContactInfo({ person, status, onOpenChat, onClose }: {
               </ul>
             </section>
           )}
+          {profile.data && <PersonActions profile={profile.data} />}
         </>
       )}
     </SidePanel>
+  );
+}
+
+const action = 'flex w-full items-center px-6 py-3 text-left text-[15px] hover:bg-black/[.04] disabled:opacity-60 dark:hover:bg-white/[.05]';
+
+function PersonActions({ profile }: { profile: UserProfile }) {
+  const people = usePeopleActions();
+  const [confirmBlock, setConfirmBlock] = useState(false);
+  const busy = Object.values(people).some((m) => m.isPending);
+  const failed = Object.values(people).find((m) => m.error)?.error;
+  const name = profile.displayName;
+  return (
+    <section aria-label="Actions" className="mt-2 bg-surface-panel py-2 dark:bg-surface-panel-dark">
+      {profile.isContact ? (
+        <button type="button" disabled={busy} onClick={() => people.remove.mutate({ userId: profile.id })} className={`${action} text-brand dark:text-emerald-400`}>
+          Remove from contacts
+        </button>
+      ) : (
+        <button type="button" disabled={busy} onClick={() => people.add.mutate({ username: profile.username })} className={`${action} text-brand dark:text-emerald-400`}>
+          Add to contacts
+        </button>
+      )}
+      {profile.blocked ? (
+        <button type="button" disabled={busy} onClick={() => people.unblock.mutate({ userId: profile.id })} className={`${action} text-red-700 dark:text-red-300`}>
+          Unblock {name}
+        </button>
+      ) : (
+        <button type="button" disabled={busy} onClick={() => setConfirmBlock(true)} className={`${action} text-red-700 dark:text-red-300`}>
+          Block {name}
+        </button>
+      )}
+      {failed && <p role="alert" className="px-6 pb-2 text-sm text-red-700 dark:text-red-300">{errorMessage(failed)}</p>}
+      {confirmBlock && <BlockConfirm person={profile} onClose={() => setConfirmBlock(false)} />}
+    </section>
   );
 }

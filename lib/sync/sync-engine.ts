@@ -22,6 +22,8 @@ export interface SyncHooks {
   onPresence?(event: PresenceUpdatedEvent): void;
   /** The user changed how a chat sits in their list on one of their devices (cleared: its history is gone). */
   onConversationUpdated?(event: ConversationUpdatedEvent): void;
+  /** The user's contacts or the people they block changed on one of their devices. */
+  onPeopleUpdated?(): void;
   onError?(error: unknown): void;
 }
 
@@ -66,6 +68,9 @@ export class SyncEngine {
         break;
       case 'conversation.updated':
         this.hooks.onConversationUpdated?.(event);
+        break;
+      case 'people.updated':
+        this.hooks.onPeopleUpdated?.();
         break;
     }
   }
