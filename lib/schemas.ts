@@ -52,7 +52,12 @@ export const password = z
 const displayName = lineText('Display name').trim().min(1, 'Display name is required').max(64, 'Display name must be at most 64 characters');
 export const ABOUT_MAX = 140;
 
-export const registerInput = z.object({ username, displayName, password });
+/** How people may get an account here (server/admin): anyone, with an invite link, or nobody. */
+export const registrationMode = z.enum(['open', 'invite', 'closed']);
+export type RegistrationMode = z.infer<typeof registrationMode>;
+const inviteCode = z.string().trim().min(1).max(100);
+
+export const registerInput = z.object({ username, displayName, password, invite: inviteCode.optional() });
 export type RegisterInput = z.infer<typeof registerInput>;
 
 export const loginInput = z.object({ username, password: z.string().min(1).max(200) });
@@ -87,6 +92,24 @@ export const updateProfileInput = z.object({
 export type UpdateProfileInput = z.infer<typeof updateProfileInput>;
 
 export const userProfileInput = z.object({ userId: uuid });
+export const setRegistrationInput = z.object({ mode: registrationMode });
+export const createInviteInput = z.object({
+  /** How many accounts it may open (null: any number). */
+  maxUses: z.number().int().min(1).max(1000).nullable().default(1),
+  /** For how long it works (null: until revoked). */
+  expiresInHours: z.number().int().min(1).max(24 * 365).nullable().default(24 * 7),
+});
+export type CreateInviteInput = z.infer<typeof createInviteInput>;
+export const inviteIdInput = z.object({ inviteId: uuid });
+export const adminUsersInput = z.object({
+  query: lineText('Search').trim().max(64).optional(),
+  cursor: z.string().max(200).nullish(),
+  limit: z.number().int().min(1).max(100).default(50),
+});
+export type AdminUsersInput = z.infer<typeof adminUsersInput>;
+export const setDisabledInput = z.object({ userId: uuid, disabled: z.boolean() });
+export const setAdminInput = z.object({ userId: uuid, admin: z.boolean() });
+
 /** A person named by id (contacts.remove, contacts.block, contacts.unblock). */
 export const personInput = z.object({ userId: uuid });
 /** A person named by username (contacts.add). */
@@ -256,8 +279,12 @@ export interface UserSummary {
   displayName: string;
 }
 
+export type AccountRole = 'admin' | 'user';
+
 export interface Me extends UserSummary {
   about: string;
+  /** 'admin': administers this instance (server/admin). */
+  role: AccountRole;
   presenceVisibility: PresenceVisibility;
   /** Whether push notifications show the sender and text. */
   pushPreviews: boolean;
@@ -272,6 +299,37 @@ export interface UserProfile extends UserSummary {
   isContact: boolean;
   /** The caller blocked them. */
   blocked: boolean;
+}
+
+/** An account as the admin page lists it. */
+export interface AdminUser extends UserSummary {
+  role: AccountRole;
+  disabled: boolean;
+  createdAt: Date;
+  /** When their last connection closed (null: never, or online now). */
+  lastSeenAt: Date | null;
+  online: boolean;
+}
+
+export interface InviteInfo {
+  id: string;
+  maxUses: number | null;
+  uses: number;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  createdAt: Date;
+  createdBy: UserSummary | null;
+  /** Usable now: not revoked, not expired, not used up. */
+  active: boolean;
+}
+
+export interface InstanceFigures {
+  registration: RegistrationMode;
+  users: number;
+  disabledUsers: number;
+  messages: number;
+  /** The instances that said they are alive in the last minute, with their live connections. */
+  instances: { id: string; host: string; connections: number; startedAt: Date; seenAt: Date }[];
 }
 
 export type MemberRole = 'owner' | 'admin' | 'member';

@@ -3,12 +3,13 @@
 import path from 'node:path';
 import { setTimeout as pause } from 'node:timers/promises';
 import next from 'next';
+import { startInstanceHeartbeat } from './admin/service.ts';
 import { closeDb } from './db/client.ts';
 import { withDeadline } from './deadline.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
 import { env, publishResolvedEnv } from './env.ts';
-import { createParleyServer } from './http/server.ts';
+import { createParleyServer, liveConnectionCount } from './http/server.ts';
 import { logger } from './logger.ts';
 import { stopSends } from './messages/service.ts';
 import { stopAcks } from './receipts/service.ts';
@@ -51,6 +52,7 @@ export async function boot(onCleanup: (stop: () => Promise<void>) => void): Prom
     fallback: (req, res) => void handle(req, res),
   });
   let stopping = false;
+  let stopHeartbeat = async () => {};
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -65,6 +67,7 @@ export async function boot(onCleanup: (stop: () => Promise<void>) => void): Prom
     // Pushes already started may finish; a push lost here is a notification, not a message.
     await Promise.race([push.idle(), pause(PUSH_DRAIN_MS, undefined, { ref: false })]);
     await server.close();
+    await stopHeartbeat();
     await closeBus();
     await closeDb();
     await embedded?.stop();
@@ -80,6 +83,7 @@ export async function boot(onCleanup: (stop: () => Promise<void>) => void): Prom
     );
     server.http.listen(env.PORT, env.HOST, resolve);
   });
+  stopHeartbeat = startInstanceHeartbeat(liveConnectionCount);
   await withDeadline(busReady, BUS_READY_MS, `Redis at REDIS_URL did not answer within ${BUS_READY_MS / 1000} s: start it or fix REDIS_URL`);
   log.info({ url: env.publicUrl }, `Parley is ready at ${env.publicUrl}`);
 }

@@ -11,11 +11,13 @@ import { createCallerFactory, router } from './trpc.ts';
 import { typingRouter } from './typing/router.ts';
 import { usersRouter } from './users/router.ts';
 import { contactsRouter } from './contacts/router.ts';
+import { adminRouter } from './admin/router.ts';
 
 export const appRouter = router({
   auth: authRouter,
   users: usersRouter,
   contacts: contactsRouter,
+  admin: adminRouter,
   conversations: conversationsRouter,
   groups: groupsRouter,
   messages: messagesRouter,

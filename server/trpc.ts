@@ -3,6 +3,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { conversationIdInput, type UserId } from '../lib/schemas.ts';
+import { isAdmin } from './admin/service.ts';
 import { assertMember, readableRange } from './conversations/service.ts';
 import { budgetKey, costOf, spend, type CallBudget } from './http/call-budget.ts';
 import { AppError, TRPC_CODE_OF } from './errors.ts';
@@ -82,6 +83,12 @@ export const publicProcedure = t.procedure.use(errorMapping).use(budget);
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.userId) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Log in first' });
   return next({ ctx: { ...ctx, userId: ctx.userId } });
+});
+
+/** For the instance's administration (server/admin): the caller must be an admin, and not disabled. */
+export const adminProcedure = authedProcedure.use(async ({ ctx, next }) => {
+  if (!(await isAdmin(ctx.userId))) throw new AppError('FORBIDDEN', 'Only an admin of this server can do that');
+  return next();
 });
 
 /** For procedures that change one conversation: the caller must be a current member (ctx.role). */

@@ -21,8 +21,9 @@ export function LoginForm() {
       router.refresh();
     } else {
       setBusy(false);
-      // next-auth reports our rate-limit refusal by its message; anything else is a wrong password.
-      setError(error.startsWith('Too many') ? error : 'Wrong username or password');
+      // next-auth reports our refusals (too many tries, a disabled account) by their message;
+      // anything else is a wrong password.
+      setError(error.startsWith('Too many') || error.startsWith('This account') ? error : 'Wrong username or password');
     }
   }
 

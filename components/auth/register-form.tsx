@@ -9,15 +9,16 @@ import { signInWithPassword } from './session.ts';
 
 type Errors = Partial<Record<'username' | 'displayName' | 'password' | 'form', string>>;
 
-export function RegisterForm() {
+/** `invite`: the code of the invite link the page was opened with. */
+export function RegisterForm({ invite }: { invite?: string }) {
   return (
     <TrpcProvider>
-      <RegisterFormInner />
+      <RegisterFormInner invite={invite} />
     </TrpcProvider>
   );
 }
 
-function RegisterFormInner() {
+function RegisterFormInner({ invite }: { invite?: string }) {
   const router = useRouter();
   const register = trpc.auth.register.useMutation();
   const [errors, setErrors] = useState<Errors>({});
@@ -32,6 +33,7 @@ function RegisterFormInner() {
       username: String(form.get('username') ?? ''),
       displayName: String(form.get('displayName') ?? ''),
       password: String(form.get('password') ?? ''),
+      ...(invite ? { invite } : {}),
     };
     // The same schema the server applies, so most mistakes are caught without a round trip.
     const parsed = registerInput.safeParse(values);
@@ -47,7 +49,9 @@ function RegisterFormInner() {
       await register.mutateAsync(parsed.data);
     } catch (err) {
       const data = (err as { data?: { field?: string } }).data;
-      setErrors({ [data?.field ?? 'form']: errorMessage(err) });
+      // An invite that no longer works is about the whole form (the code is not a field).
+      const field = data?.field === 'invite' ? 'form' : data?.field;
+      setErrors({ [field ?? 'form']: errorMessage(err) });
       setBusy(false);
       return;
     }
@@ -63,6 +67,7 @@ function RegisterFormInner() {
 
   return (
     <form ref={formRef} onSubmit={onSubmit} noValidate>
+      {invite && <p className="mb-4 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900 dark:bg-emerald-950/50 dark:text-emerald-100">You were invited to this server.</p>}
       <Field label="Username" name="username" autoComplete="username" autoCapitalize="none" error={errors.username}
         hint="3–32 letters, digits, dots or underscores" required autoFocus />
       <Field label="Display name" name="displayName" autoComplete="name" error={errors.displayName} required />

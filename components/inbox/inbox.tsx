@@ -30,6 +30,7 @@ const NewGroup = dynamic(() => import('../groups/new-group.tsx').then((m) => m.N
 const SecuritySettings = dynamic(() => import('../settings/security-settings.tsx').then((m) => m.SecuritySettings));
 const ProfileSettings = dynamic(() => import('../settings/profile-settings.tsx').then((m) => m.ProfileSettings));
 const ContactsPage = dynamic(() => import('../people/contacts-page.tsx').then((m) => m.ContactsPage));
+const AdminPage = dynamic(() => import('../admin/admin-page.tsx').then((m) => m.AdminPage));
 
 export function Inbox({ me, openId, onOpen, connection, client }: {
   me: SessionUser;
@@ -86,6 +87,7 @@ export function Inbox({ me, openId, onOpen, connection, client }: {
 
   if (drawer === 'security') return <SecuritySettings onClose={() => setDrawer(null)} />;
   if (drawer === 'profile') return <ProfileSettings onClose={() => setDrawer(null)} />;
+  if (drawer === 'admin') return <AdminPage meId={me.id} onClose={() => setDrawer(null)} />;
   if (drawer === 'contacts') return <ContactsPage onClose={() => setDrawer(null)} onOpenChat={(id) => { setDrawer(null); onOpen(id); }} />;
   if (creatingGroup) {
     return (
@@ -189,7 +191,7 @@ function MoreChats({ cursor }: { cursor: string }) {
 const VISIBILITY_LABEL = { everyone: 'Everyone', contacts: 'My contacts', nobody: 'Nobody' } as const;
 
 /** The pages Settings opens over the chat list. */
-const PAGES = { profile: 'Profile', contacts: 'Contacts', security: 'Devices and security' } as const;
+const PAGES = { profile: 'Profile', contacts: 'Contacts', security: 'Devices and security', admin: 'Administration' } as const;
 type Page = keyof typeof PAGES;
 
 function SettingsMenu({ onOpen }: { onOpen: (page: Page) => void }) {
@@ -239,7 +241,7 @@ function SettingsMenu({ onOpen }: { onOpen: (page: Page) => void }) {
           </select>
         </label>
         <NotificationSettings />
-        {(Object.keys(PAGES) as Page[]).map((page) => (
+        {(Object.keys(PAGES) as Page[]).filter((page) => page !== 'admin' || me.data?.role === 'admin').map((page) => (
           <button
             key={page}
             type="button"

@@ -2,11 +2,14 @@
 // browsers and tokens) and password changes. Browsers log in and out through next-auth.
 import { changePasswordInput, createAccessTokenInput, createTokenInput, endSessionInput, registerInput } from '../../lib/schemas.ts';
 import { authedProcedure, publicProcedure, router } from '../trpc.ts';
+import { getRegistration } from '../admin/service.ts';
 import { changePassword, createApiToken, register } from './service.ts';
 import { createAccessToken, endSession, endSessions, listSessions } from './sessions.ts';
 
 export const authRouter = router({
   register: publicProcedure.input(registerInput).mutation(({ ctx, input }) => register(input, ctx.clientAddress)),
+  /** How people may register here, for the registration page: 'open', 'invite' or 'closed'. */
+  registration: publicProcedure.query(async () => ({ mode: await getRegistration() })),
   createToken: publicProcedure.input(createTokenInput).mutation(({ ctx, input }) => createApiToken(input, ctx.clientAddress)),
   sessions: authedProcedure.query(({ ctx }) => listSessions(ctx.userId, ctx.sessionId)),
   createAccessToken: authedProcedure.input(createAccessTokenInput).mutation(({ ctx, input }) => createAccessToken(ctx.userId, input.name)),

@@ -1,6 +1,7 @@
 // Accounts: registration, password checks (argon2id) and changes, and personal access tokens for bots and scripts.
 import { randomUUID } from 'node:crypto';
 import type { ChangePasswordInput, CreateTokenInput, LoginInput, RegisterInput, SessionInfo, UserSummary } from '../../lib/schemas.ts';
+import { admitRegistration } from '../admin/service.ts';
 import { getDb } from '../db/client.ts';
 import { AppError } from '../errors.ts';
 import { LIMITS, reserve, reserveAll, type Limit } from '../rate-limits.ts';
@@ -12,21 +13,26 @@ import { createAccessToken, endSessions } from './sessions.ts';
 export async function register(input: RegisterInput, clientAddress: string | null = null): Promise<UserSummary> {
   await assertStrongPassword(input.password, [input.username, input.displayName]);
   if (clientAddress) await reserve(LIMITS.registrationsPerAddress, clientAddress);
-  const db = getDb();
   const passwordHash = await hashPassword(input.password);
   try {
-    const user = await db.user.create({
-      data: { id: randomUUID(), username: input.username, displayName: input.displayName, passwordHash },
-      select: { id: true, username: true, displayName: true },
+    return await getDb().$transaction(async (tx) => {
+      // Open, by invite, or closed (server/admin); the first account administers the instance.
+      const { role } = await admitRegistration(tx, input.invite);
+      return tx.user.create({
+        data: { id: randomUUID(), username: input.username, displayName: input.displayName, passwordHash, role },
+        select: { id: true, username: true, displayName: true },
+      });
     });
-    return user;
   } catch (err) {
     if ((err as { code?: string }).code === 'P2002') throw new AppError('CONFLICT', 'That username is taken', 'username');
     throw err;
   }
 }
 
-/** The user, if the password is right; null otherwise (never says which part was wrong); RATE_LIMITED after too many failures. */
+/**
+ * The user, if the password is right; null otherwise (never says which part was wrong); RATE_LIMITED
+ * after too many failures; FORBIDDEN for a disabled account.
+ */
 export async function verifyCredentials(input: LoginInput, clientAddress: string | null = null): Promise<UserSummary | null> {
   // Counted per username before the password is checked (guesses sent at once cannot all pass), and
   // taken back when it was right: only failures use up the budget, so an attacker cannot lock out an
@@ -36,7 +42,7 @@ export async function verifyCredentials(input: LoginInput, clientAddress: string
     [LIMITS.failedLogins, input.username],
     ...(clientAddress ? [[LIMITS.failedLoginsPerAddress, clientAddress] as [Limit, string]] : []),
   ]);
-  let user: { id: string; username: string; displayName: string; passwordHash: string } | null;
+  let user: { id: string; username: string; displayName: string; passwordHash: string; disabledAt: Date | null } | null;
   let ok: boolean;
   try {
     user = await getDb().user.findUnique({ where: { username: input.username } });
@@ -47,6 +53,8 @@ export async function verifyCredentials(input: LoginInput, clientAddress: string
   }
   if (!user || !ok) return null;
   await takeBack(); // a right password uses up nothing
+  // Said only to someone who knows the password.
+  if (user.disabledAt) throw new AppError('FORBIDDEN', 'This account is disabled: ask the administrator of this server');
   return { id: user.id, username: user.username, displayName: user.displayName };
 }
 

@@ -207,6 +207,19 @@ async function ensureDatabase(port: number): Promise<void> {
   }
 }
 
+/**
+ * The embedded database of a Parley running now on this data directory (its PostgreSQL's port is
+ * in postmaster.pid), for tools that run beside it (npm run admin); null when none runs.
+ */
+export function runningEmbeddedUrl(dataDir: string): string | null {
+  const pidFile = path.join(clusterFiles(dataDir).dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const [pid, port] = [Number(lines[0]), Number(lines[3])];
+  if (!Number.isInteger(pid) || !isAlive(pid) || !Number.isInteger(port)) return null;
+  return `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
+}
+
 export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promise<EmbeddedDatabase> {
   const files = clusterFiles(dataDir);
   if (files.runAs) log.info({ user: files.runAs.name, pgdata: files.dataDir, bin: files.binDir }, 'running as root: PostgreSQL runs as an unprivileged user');

@@ -53,6 +53,9 @@ export interface ParleyServer {
  */
 export const MAX_CONNECTIONS_PER_USER = 20;
 const connectionsOf = new Map<UserId, number>();
+let liveConnections = 0;
+/** This instance's live connections now (the admin page's figures: server/admin). */
+export const liveConnectionCount = () => liveConnections;
 const mayConnect = (userId: UserId) => (connectionsOf.get(userId) ?? 0) < MAX_CONNECTIONS_PER_USER;
 
 /**
@@ -61,6 +64,7 @@ const mayConnect = (userId: UserId) => (connectionsOf.get(userId) ?? 0) < MAX_CO
  */
 function trackLiveConnection({ userId, sessionId }: Caller, connectionId: string, close: () => void, onClose: (closed: () => void) => void): void {
   connectionsOf.set(userId, (connectionsOf.get(userId) ?? 0) + 1);
+  liveConnections += 1;
   metrics.openConnections.inc();
   void presenceTracker.connected(userId, connectionId).catch((err) => logger.warn({ err }, 'presence connect failed'));
   // Ending the session (logging out, here or elsewhere) closes it.
@@ -70,6 +74,7 @@ function trackLiveConnection({ userId, sessionId }: Caller, connectionId: string
     const left = (connectionsOf.get(userId) ?? 1) - 1;
     if (left > 0) connectionsOf.set(userId, left);
     else connectionsOf.delete(userId);
+    liveConnections -= 1;
     metrics.openConnections.dec();
     void presenceTracker.disconnected(userId, connectionId).catch((err) => logger.warn({ err }, 'presence disconnect failed'));
   });

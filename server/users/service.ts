@@ -29,8 +29,12 @@ export async function getMe(userId: UserId): Promise<Me | null> {
   return me && asMe(me);
 }
 
-const ME = { id: true, username: true, displayName: true, about: true, presenceVisibility: true, pushPreviews: true } as const;
-const asMe = (me: Omit<Me, 'presenceVisibility'> & { presenceVisibility: string }): Me => ({ ...me, presenceVisibility: me.presenceVisibility as Me['presenceVisibility'] });
+const ME = { id: true, username: true, displayName: true, about: true, role: true, presenceVisibility: true, pushPreviews: true } as const;
+const asMe = (me: Omit<Me, 'presenceVisibility' | 'role'> & { presenceVisibility: string; role: string }): Me => ({
+  ...me,
+  role: me.role === 'admin' ? 'admin' : 'user',
+  presenceVisibility: me.presenceVisibility as Me['presenceVisibility'],
+});
 
 /**
  * Changes the caller's name and "about" line (what is given). Others see the new name wherever
