@@ -77,6 +77,23 @@ test('an admin made on the command line lets people in by invite only, and disab
     await expect(carolPage.getByRole('alert').filter({ hasText: 'This account is disabled' })).toBeVisible();
     await page.getByRole('button', { name: 'Enable Carol Invited' }).click();
     await expect(page.getByRole('list', { name: 'Accounts' })).not.toContainText('Disabled');
+
+    // Carol forgot her password: Alice makes her a reset link, Carol chooses a new one through it.
+    await page.getByRole('button', { name: 'Password reset link for Carol Invited' }).click();
+    const reset = await page.getByRole('textbox', { name: 'Password reset link for Carol Invited' }).inputValue();
+    expect(reset).toMatch(/\/reset\/[\w-]+$/);
+    await carolPage.goto(new URL(reset).pathname);
+    await expect(carolPage.getByRole('heading', { name: 'Choose a new password' })).toBeVisible();
+    await expectAccessible(carolPage);
+    await carolPage.getByLabel('New password').fill('password1');
+    await carolPage.getByRole('button', { name: 'Set password' }).click();
+    await expect(carolPage.getByLabel('New password')).toBeFocused();
+    await carolPage.getByLabel('New password').fill('a fresh start for carol 9');
+    await carolPage.getByRole('button', { name: 'Set password' }).click();
+    await expect(carolPage.getByRole('navigation', { name: 'Conversations' })).toBeVisible();
+    // The link worked once.
+    await late.goto(new URL(reset).pathname);
+    await expect(late.getByRole('heading', { name: 'This link does not work' })).toBeVisible();
   } finally {
     // The other tests register freely.
     adminCli('registration', 'open');

@@ -56,3 +56,33 @@ test('Alice edits her name and about line; Bob sees them on her contact panel wi
   await expect(bob.page.getByRole('main').getByRole('heading', { name: 'Hiking club' })).toBeVisible();
   await expect(bob.page).toHaveURL(new RegExp(`/c/${group.id}$`));
 });
+
+test('Bob deletes his account from his profile: his password is asked for, he is signed out, and Alice keeps his messages under "Deleted account"', async ({ browser }) => {
+  const alice = await registerThroughApi(browser, 'alice', 'Alice Stays');
+  const bob = await registerThroughApi(browser, 'bob', 'Bob Leaves');
+  await openChatWith(bob.page, alice);
+  await bob.page.getByRole('textbox', { name: 'Message' }).fill('goodbye, Alice');
+  await bob.page.getByRole('textbox', { name: 'Message' }).press('Enter');
+  await expect(alice.page.getByRole('navigation', { name: 'Conversations' })).toContainText('goodbye, Alice');
+
+  await bob.page.getByRole('button', { name: /Your profile/ }).click();
+  await bob.page.getByRole('button', { name: 'Delete my account' }).click();
+  const dialog = bob.page.getByRole('dialog', { name: 'Delete your account?' });
+  await dialog.getByLabel('Password').fill('not my password 1');
+  await dialog.getByRole('button', { name: 'Delete my account' }).click();
+  await expect(dialog.getByText('That is not your password')).toBeVisible();
+  await expect(dialog.getByLabel('Password')).toBeFocused();
+  await expectAccessible(bob.page);
+  await dialog.getByLabel('Password').fill(bob.password);
+  await dialog.getByRole('button', { name: 'Delete my account' }).click();
+  await expect(bob.page).toHaveURL(/\/login/);
+  await bob.page.getByLabel('Username').fill(bob.username);
+  await bob.page.getByLabel('Password').fill(bob.password);
+  await bob.page.getByRole('button', { name: 'Log in' }).click();
+  await expect(bob.page.getByRole('alert').filter({ hasText: 'Wrong username or password' })).toBeVisible();
+
+  await alice.page.reload();
+  await alice.page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /Deleted account/ }).click();
+  await expect(alice.page.getByRole('main').getByRole('heading', { name: 'Deleted account' })).toBeVisible();
+  await expect(alice.page.getByRole('log', { name: 'Messages' }).getByText('goodbye, Alice')).toBeVisible();
+});

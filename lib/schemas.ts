@@ -109,6 +109,16 @@ export const adminUsersInput = z.object({
 export type AdminUsersInput = z.infer<typeof adminUsersInput>;
 export const setDisabledInput = z.object({ userId: uuid, disabled: z.boolean() });
 export const setAdminInput = z.object({ userId: uuid, admin: z.boolean() });
+export const userIdInput = z.object({ userId: uuid });
+export const deleteAccountInput = z.object({ password: z.string().min(1, 'Enter your password').max(200) });
+/** The name a deleted account shows under (its messages stay). */
+export const DELETED_ACCOUNT_NAME = 'Deleted account';
+
+/** A password reset link's token (the last part of /reset/<token>). */
+const resetToken = z.string().trim().min(1).max(100);
+export const resetTokenInput = z.object({ token: resetToken });
+export const resetPasswordInput = z.object({ token: resetToken, newPassword: password });
+export type ResetPasswordInput = z.infer<typeof resetPasswordInput>;
 
 /** A person named by id (contacts.remove, contacts.block, contacts.unblock). */
 export const personInput = z.object({ userId: uuid });
@@ -305,6 +315,8 @@ export interface UserProfile extends UserSummary {
 export interface AdminUser extends UserSummary {
   role: AccountRole;
   disabled: boolean;
+  /** Deleted: anonymised, never to be enabled again. */
+  deleted: boolean;
   createdAt: Date;
   /** When their last connection closed (null: never, or online now). */
   lastSeenAt: Date | null;

@@ -96,12 +96,10 @@ function Invites() {
   const [hours, setHours] = useState('168');
   const create = trpc.admin.createInvite.useMutation({ onSuccess: () => void utils.admin.invites.invalidate() });
   const revoke = trpc.admin.revokeInvite.useMutation({ onSuccess: () => void utils.admin.invites.invalidate() });
-  const [copied, setCopied] = useState(false);
   return (
     <DrawerSection title="Invite links">
       <form className="flex flex-wrap items-end gap-2 px-4" onSubmit={(e) => {
         e.preventDefault();
-        setCopied(false);
         create.mutate({ maxUses: uses ? Number(uses) : null, expiresInHours: hours ? Number(hours) : null });
       }}>
         <label className="text-sm">
@@ -122,16 +120,8 @@ function Invites() {
       </form>
       {create.error && <p role="alert" className="px-4 pt-2 text-sm text-red-700 dark:text-red-300">{errorMessage(create.error)}</p>}
       {create.data && (
-        <div className="mx-4 mt-3 rounded-lg bg-emerald-50 p-3 text-sm text-emerald-950 dark:bg-emerald-950/50 dark:text-emerald-50">
-          <p className="mb-1 font-medium">Send this link to the person you invite. It is shown only now.</p>
-          <div className="flex items-center gap-2">
-            <input readOnly value={create.data.url} aria-label="New invite link" onFocus={(e) => e.currentTarget.select()}
-              className="min-w-0 flex-1 rounded border border-emerald-300 bg-white px-2 py-1 font-mono text-xs text-neutral-900 dark:border-emerald-800 dark:bg-neutral-900 dark:text-neutral-100" />
-            <button type="button" className={`${smallButton} text-emerald-900 dark:text-emerald-100`}
-              onClick={() => void navigator.clipboard?.writeText(create.data.url).then(() => setCopied(true), () => {})}>
-              {copied ? 'Copied' : 'Copy'}
-            </button>
-          </div>
+        <div className="mx-4 mt-3">
+          <ShownOnce key={create.data.url} label="New invite link" url={create.data.url} note="Send this link to the person you invite. It is shown only now." />
         </div>
       )}
       {invites.error ? <Failed error={invites.error} retry={() => void invites.refetch()} /> : invites.data && invites.data.length > 0 && (
@@ -206,8 +196,10 @@ function AccountRow({ user, me }: { user: AdminUser; me: boolean }) {
   const refresh = { onSuccess: () => void Promise.all([utils.admin.users.invalidate(), utils.admin.figures.invalidate()]) };
   const setDisabled = trpc.admin.setDisabled.useMutation(refresh);
   const setAdmin = trpc.admin.setAdmin.useMutation(refresh);
-  const [confirm, setConfirm] = useState(false);
-  const failed = setDisabled.error ?? setAdmin.error;
+  const resetLink = trpc.admin.createResetLink.useMutation();
+  const deleteUser = trpc.admin.deleteUser.useMutation(refresh);
+  const [confirm, setConfirm] = useState<'disable' | 'delete' | null>(null);
+  const failed = setDisabled.error ?? setAdmin.error ?? resetLink.error;
   const seen = user.online ? 'online' : user.lastSeenAt ? formatLastSeen(user.lastSeenAt) : 'never connected';
   return (
     <li className="px-4 py-2">
@@ -217,13 +209,19 @@ function AccountRow({ user, me }: { user: AdminUser; me: boolean }) {
           <span className="block truncate text-[15px]">
             {user.displayName}
             {user.role === 'admin' && <span className="ml-2 rounded bg-emerald-100 px-1.5 py-0.5 text-xs font-medium text-emerald-900 dark:bg-emerald-900/60 dark:text-emerald-100">Admin</span>}
-            {user.disabled && <span className="ml-2 rounded bg-red-100 px-1.5 py-0.5 text-xs font-medium text-red-900 dark:bg-red-900/60 dark:text-red-100">Disabled</span>}
+            {(user.disabled || user.deleted) && (
+              <span className="ml-2 rounded bg-red-100 px-1.5 py-0.5 text-xs font-medium text-red-900 dark:bg-red-900/60 dark:text-red-100">{user.deleted ? 'Deleted' : 'Disabled'}</span>
+            )}
           </span>
           <span className={`block truncate text-xs ${muted}`}>@{user.username} · {me ? 'you' : seen}</span>
         </span>
       </div>
-      {!me && (
-        <div className="mt-1 flex justify-end gap-1">
+      {!me && !user.deleted && (
+        <div className="mt-1 flex flex-wrap justify-end gap-1">
+          <button type="button" disabled={resetLink.isPending} onClick={() => resetLink.mutate({ userId: user.id })}
+            className={`${smallButton} text-brand dark:text-emerald-400`} aria-label={`Password reset link for ${user.displayName}`}>
+            Reset link
+          </button>
           <button type="button" disabled={setAdmin.isPending} onClick={() => setAdmin.mutate({ userId: user.id, admin: user.role !== 'admin' })}
             className={`${smallButton} text-brand dark:text-emerald-400`} aria-label={`${user.role === 'admin' ? 'Remove admin' : 'Make admin'}: ${user.displayName}`}>
             {user.role === 'admin' ? 'Remove admin' : 'Make admin'}
@@ -234,18 +232,48 @@ function AccountRow({ user, me }: { user: AdminUser; me: boolean }) {
               Enable
             </button>
           ) : (
-            <button type="button" onClick={() => setConfirm(true)} className={`${smallButton} text-red-700 dark:text-red-300`} aria-label={`Disable ${user.displayName}`}>
+            <button type="button" onClick={() => setConfirm('disable')} className={`${smallButton} text-red-700 dark:text-red-300`} aria-label={`Disable ${user.displayName}`}>
               Disable
             </button>
           )}
+          <button type="button" onClick={() => setConfirm('delete')} className={`${smallButton} text-red-700 dark:text-red-300`} aria-label={`Delete ${user.displayName}`}>
+            Delete
+          </button>
         </div>
       )}
+      {resetLink.data && (
+        <ShownOnce label={`Password reset link for ${user.displayName}`} url={resetLink.data.url}
+          note={`Give it to ${user.displayName} yourself: it sets a new password once, until ${resetLink.data.expiresAt.toLocaleString()}, and signs them out everywhere.`} />
+      )}
       {failed && <p role="alert" className="pt-1 text-sm text-red-700 dark:text-red-300">{errorMessage(failed)}</p>}
-      {confirm && (
-        <ConfirmDialog title={`Disable ${user.displayName}?`} confirmLabel="Disable" onClose={() => setConfirm(false)}
+      {confirm === 'disable' && (
+        <ConfirmDialog title={`Disable ${user.displayName}?`} confirmLabel="Disable" onClose={() => setConfirm(null)}
           text="They are signed out of every device at once and cannot sign in until an admin enables the account again. Their messages stay."
           onConfirm={() => setDisabled.mutateAsync({ userId: user.id, disabled: true })} />
       )}
+      {confirm === 'delete' && (
+        <ConfirmDialog title={`Delete ${user.displayName}?`} confirmLabel="Delete" onClose={() => setConfirm(null)}
+          text="This cannot be undone. They leave every group and are signed out everywhere; their name, about line and contacts are erased. What they said stays, under “Deleted account”."
+          onConfirm={() => deleteUser.mutateAsync({ userId: user.id })} />
+      )}
     </li>
+  );
+}
+
+/** A link the server shows only now (an invite, a password reset): selectable, with Copy. */
+function ShownOnce({ label, url, note }: { label: string; url: string; note: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <div className="mt-2 rounded-lg bg-emerald-50 p-3 text-sm text-emerald-950 dark:bg-emerald-950/50 dark:text-emerald-50">
+      <p className="mb-1 font-medium">{note}</p>
+      <div className="flex items-center gap-2">
+        <input readOnly value={url} aria-label={label} onFocus={(e) => e.currentTarget.select()}
+          className="min-w-0 flex-1 rounded border border-emerald-300 bg-white px-2 py-1 font-mono text-xs text-neutral-900 dark:border-emerald-800 dark:bg-neutral-900 dark:text-neutral-100" />
+        <button type="button" className={`${smallButton} text-emerald-900 dark:text-emerald-100`}
+          onClick={() => void navigator.clipboard?.writeText(url).then(() => setCopied(true), () => {})}>
+          {copied ? 'Copied' : 'Copy'}
+        </button>
+      </div>
+    </div>
   );
 }

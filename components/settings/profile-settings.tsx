@@ -1,9 +1,16 @@
 'use client';
-// One's own profile, in the chat list's column: name and about line (each edited in place), and the
-// username people find one by (fixed).
+// One's own profile, in the chat list's column: name and about line (each edited in place), the
+// username people find one by (fixed), and deleting the account.
+import { useRef, useState } from 'react';
 import type { Me } from '@/lib/schemas.ts';
 import { ABOUT_MAX } from '@/lib/schemas.ts';
+import { errorMessage } from '@/lib/api-errors.ts';
+import { signOut } from '../auth/session.ts';
+import { clearCachedHistories } from '../chat/history-cache.ts';
+import { clearInboxSnapshots } from '../inbox/inbox-snapshot.ts';
 import { trpc } from '../trpc.tsx';
+import { Dialog, DialogActions, dialogButton } from '../ui/dialog.tsx';
+import { Field, useFocusFirstError } from '../ui/field.tsx';
 import { Avatar } from '../ui/avatar.tsx';
 import { Drawer, DrawerSection } from '../ui/drawer.tsx';
 import { EditableText } from '../ui/editable-text.tsx';
@@ -45,8 +52,56 @@ export function ProfileSettings({ onClose }: { onClose: () => void }) {
             <p className="px-4 text-[15px]">@{profile.username}</p>
             <p className="mt-2 px-4 text-xs text-neutral-600 dark:text-neutral-400">People find you by it. It cannot be changed.</p>
           </DrawerSection>
+          <DeleteAccount />
         </>
       )}
     </Drawer>
+  );
+}
+
+function DeleteAccount() {
+  const [asking, setAsking] = useState(false);
+  return (
+    <DrawerSection title="Delete account">
+      <p className="px-4 text-sm text-neutral-700 dark:text-neutral-300">
+        You leave every group and are signed out everywhere; your name, about line and contacts are erased. What you
+        said stays with the people you said it to, under “Deleted account”.
+      </p>
+      <button type="button" onClick={() => setAsking(true)}
+        className="mx-4 mt-3 rounded-full px-3 py-1.5 text-sm font-medium text-red-700 ring-1 ring-inset ring-red-700/40 hover:bg-red-700/10 dark:text-red-300 dark:ring-red-300/40">
+        Delete my account
+      </button>
+      {asking && <DeleteAccountDialog onClose={() => setAsking(false)} />}
+    </DrawerSection>
+  );
+}
+
+function DeleteAccountDialog({ onClose }: { onClose: () => void }) {
+  const remove = trpc.auth.deleteAccount.useMutation();
+  const [password, setPassword] = useState('');
+  const form = useRef<HTMLFormElement>(null);
+  useFocusFirstError(form, remove.error);
+  return (
+    <Dialog title="Delete your account?" onClose={onClose}>
+      <form ref={form} onSubmit={(e) => {
+        e.preventDefault();
+        remove.mutate({ password }, {
+          // This device keeps nothing of the account either.
+          onSuccess: async () => {
+            clearInboxSnapshots();
+            await clearCachedHistories();
+            await signOut();
+          },
+        });
+      }}>
+        <p className="mb-4 text-sm text-neutral-700 dark:text-neutral-300">This cannot be undone. Enter your password to go on.</p>
+        <Field label="Password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)}
+          required autoFocus error={remove.error ? errorMessage(remove.error) : undefined} />
+        <DialogActions>
+          <button type="button" onClick={onClose} className={dialogButton.quiet}>Cancel</button>
+          <button type="submit" disabled={remove.isPending || !password} className={dialogButton.danger}>Delete my account</button>
+        </DialogActions>
+      </form>
+    </Dialog>
   );
 }

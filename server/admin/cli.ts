@@ -11,8 +11,9 @@ import { migrate } from '../db/migrate.ts';
 import { env, publishResolvedEnv } from '../env.ts';
 import { logger } from '../logger.ts';
 import { closeBus } from '../realtime/index.ts';
+import { createResetLink } from '../auth/password-reset.ts';
 import { inviteUrl } from './router.ts';
-import { createInvite, instanceFigures, listUsers, setAdmin, setDisabled, setRegistration } from './service.ts';
+import { createInvite, deleteUser, instanceFigures, listUsers, setAdmin, setDisabled, setRegistration } from './service.ts';
 
 const USAGE = `Usage: npm run admin -- <command>
 
@@ -25,6 +26,8 @@ const USAGE = `Usage: npm run admin -- <command>
   enable <username>
   make-admin <username>
   remove-admin <username>              (the last admin stays one)
+  reset-link <username>                a one-time link to choose a new password (24 hours)
+  delete <username>                    erase the account (what it said stays, as "Deleted account")
 `;
 
 class UsageError extends Error {}
@@ -81,6 +84,13 @@ async function run(command: string | undefined, args: string[]): Promise<string>
     case 'remove-admin':
       await setAdmin(null, await userIdOf(args[0]), command === 'make-admin');
       return `${args[0]}: ${command === 'make-admin' ? 'admin' : 'no longer an admin'}`;
+    case 'delete':
+      await deleteUser(null, await userIdOf(args[0]));
+      return `${args[0]}: deleted`;
+    case 'reset-link': {
+      const { url, expiresAt } = await createResetLink(null, await userIdOf(args[0]));
+      return `${url}\n(works once, until ${expiresAt.toISOString()})`;
+    }
     default:
       throw new UsageError(command ? `Unknown command: ${command}` : 'Give a command');
   }

@@ -5,6 +5,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { AdminUser, AdminUsersInput, CreateInviteInput, InstanceFigures, InviteInfo, RegistrationMode, UserId } from '../../lib/schemas.ts';
+import { deleteAccount } from '../auth/delete-account.ts';
 import { endSessions } from '../auth/sessions.ts';
 import { getDb } from '../db/client.ts';
 import type { Prisma } from '../db/generated/client.ts';
@@ -102,7 +103,7 @@ export async function listUsers(input: AdminUsersInput): Promise<{ users: AdminU
       ...(q ? { OR: [{ username: { contains: q.toLowerCase() } }, { displayName: { contains: q, mode: 'insensitive' } }] } : {}),
       ...(input.cursor ? { username: { gt: input.cursor } } : {}),
     },
-    select: { id: true, username: true, displayName: true, role: true, disabledAt: true, createdAt: true, lastSeenAt: true },
+    select: { id: true, username: true, displayName: true, role: true, disabledAt: true, deletedAt: true, createdAt: true, lastSeenAt: true },
     orderBy: { username: 'asc' },
     take: input.limit + 1,
   });
@@ -111,17 +112,28 @@ export async function listUsers(input: AdminUsersInput): Promise<{ users: AdminU
   return {
     users: page.map((u) => ({
       id: u.id, username: u.username, displayName: u.displayName, role: u.role === 'admin' ? 'admin' : 'user',
-      disabled: u.disabledAt !== null, createdAt: u.createdAt, lastSeenAt: u.lastSeenAt, online: online.has(u.id),
+      disabled: u.disabledAt !== null, deleted: u.deletedAt !== null, createdAt: u.createdAt, lastSeenAt: u.lastSeenAt, online: online.has(u.id),
     })),
     nextCursor: rows.length > input.limit ? page[page.length - 1].username : null,
   };
 }
 
+/** The account an admin acts on: another one, that exists and was not deleted. */
 async function otherAccount(actorId: UserId | null, userId: UserId, what: string) {
   if (actorId === userId) throw new AppError('BAD_REQUEST', `You cannot ${what} yourself`, 'userId');
-  const user = await getDb().user.findUnique({ where: { id: userId }, select: { id: true, role: true } });
+  const user = await getDb().user.findUnique({ where: { id: userId }, select: { id: true, role: true, deletedAt: true } });
   if (!user) throw new AppError('NOT_FOUND', 'No such user', 'userId');
+  if (user.deletedAt) throw new AppError('BAD_REQUEST', 'This account was deleted', 'userId');
   return user;
+}
+
+/** Deletes another account (server/auth/delete-account.ts); the last admin stays. */
+export async function deleteUser(actorId: UserId | null, userId: UserId): Promise<void> {
+  const user = await otherAccount(actorId, userId, 'delete');
+  if (user.role === 'admin' && (await getDb().user.count({ where: { role: 'admin' } })) <= 1) {
+    throw new AppError('BAD_REQUEST', 'The last admin cannot be deleted', 'userId');
+  }
+  await deleteAccount(userId);
 }
 
 /**

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChangePasswordInput, CreateTokenInput, LoginInput, RegisterInput, SessionInfo, UserSummary } from '../../lib/schemas.ts';
 import { admitRegistration } from '../admin/service.ts';
+import { deleteAccount } from './delete-account.ts';
 import { getDb } from '../db/client.ts';
 import { AppError } from '../errors.ts';
 import { LIMITS, reserve, reserveAll, type Limit } from '../rate-limits.ts';
@@ -79,4 +80,13 @@ export async function changePassword(userId: string, sessionId: string | null, i
   }
   await getDb().user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(input.newPassword) } });
   return { endedSessions: await endSessions(userId, { except: sessionId }) };
+}
+
+/** Deletes the caller's account (server/auth/delete-account.ts); their password is needed (a wrong one counts as a failed login). */
+export async function deleteOwnAccount(userId: string, password: string, clientAddress: string | null = null): Promise<void> {
+  const me = await getDb().user.findUniqueOrThrow({ where: { id: userId }, select: { username: true } });
+  if (!(await verifyCredentials({ username: me.username, password }, clientAddress))) {
+    throw new AppError('BAD_REQUEST', 'That is not your password', 'password');
+  }
+  await deleteAccount(userId);
 }

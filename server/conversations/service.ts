@@ -142,8 +142,8 @@ export async function listMembers(conversationId: ConversationId, view: Readable
 /** The direct conversation between two users, created on first use; the same one every time. */
 export async function openDirect(userId: UserId, peerUsername: string): Promise<ConversationSummary> {
   const db = getDb();
-  const peer = await db.user.findUnique({ where: { username: peerUsername }, select: { id: true } });
-  if (!peer) throw new AppError('NOT_FOUND', `No user named ${peerUsername}`, 'username');
+  const peer = await db.user.findUnique({ where: { username: peerUsername }, select: { id: true, deletedAt: true } });
+  if (!peer || peer.deletedAt) throw new AppError('NOT_FOUND', `No user named ${peerUsername}`, 'username');
   if (peer.id === userId) throw new AppError('BAD_REQUEST', 'You cannot start a conversation with yourself', 'username');
   const directKey = [userId, peer.id].sort().join(':');
   // Insert-or-nothing on the unique key, so two people opening it at once still get one conversation.

@@ -23,6 +23,8 @@ const COSTS: Record<string, number> = {
   'auth.register': PASSWORD_COST,
   'auth.createToken': PASSWORD_COST,
   'auth.changePassword': PASSWORD_COST,
+  'auth.resetPassword': PASSWORD_COST,
+  'auth.deleteAccount': PASSWORD_COST,
 };
 export const costOf = (path: string) => COSTS[path] ?? 1;
 

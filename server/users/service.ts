@@ -10,6 +10,7 @@ export async function searchUsers(callerId: UserId, query: string): Promise<User
   return getDb().user.findMany({
     where: {
       id: { not: callerId },
+      disabledAt: null, // disabled and deleted accounts cannot chat
       OR: [
         { username: { startsWith: q.toLowerCase() } },
         { displayName: { contains: q, mode: 'insensitive' } },
