@@ -1,4 +1,6 @@
-// People: one's own profile (name and about line, edited in place) and another's contact panel.
+// People: one's own profile (name and about line, edited in place), another's contact panel, and
+// leaving: the data export and deleting one's account.
+import { readFileSync } from 'node:fs';
 import { expectAccessible } from './fixtures/axe.ts';
 import { expect, test } from './fixtures/test.ts';
 import { mutate, openChatWith, registerThroughApi } from './fixtures/users.ts';
@@ -66,6 +68,11 @@ test('Bob deletes his account from his profile: his password is asked for, he is
   await expect(alice.page.getByRole('navigation', { name: 'Conversations' })).toContainText('goodbye, Alice');
 
   await bob.page.getByRole('button', { name: /Your profile/ }).click();
+  // First he keeps a copy of his data.
+  const [download] = await Promise.all([bob.page.waitForEvent('download'), bob.page.getByRole('link', { name: 'Download as JSON' }).click()]);
+  const data = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { profile: { username: string }; chats: { messages: { text: string }[] }[] };
+  expect(data.profile.username).toBe(bob.username);
+  expect(data.chats.flatMap((c) => c.messages.map((m) => m.text))).toEqual(['goodbye, Alice']);
   await bob.page.getByRole('button', { name: 'Delete my account' }).click();
   const dialog = bob.page.getByRole('dialog', { name: 'Delete your account?' });
   await dialog.getByLabel('Password').fill('not my password 1');

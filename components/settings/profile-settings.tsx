@@ -1,6 +1,6 @@
 'use client';
 // One's own profile, in the chat list's column: name and about line (each edited in place), the
-// username people find one by (fixed), and deleting the account.
+// username people find one by (fixed), downloading one's data, and deleting the account.
 import { useRef, useState } from 'react';
 import type { Me } from '@/lib/schemas.ts';
 import { ABOUT_MAX } from '@/lib/schemas.ts';
@@ -51,6 +51,17 @@ export function ProfileSettings({ onClose }: { onClose: () => void }) {
           <DrawerSection title="Username">
             <p className="px-4 text-[15px]">@{profile.username}</p>
             <p className="mt-2 px-4 text-xs text-neutral-600 dark:text-neutral-400">People find you by it. It cannot be changed.</p>
+          </DrawerSection>
+          <DrawerSection title="Your data">
+            <p className="px-4 text-sm text-neutral-700 dark:text-neutral-300">Your profile, contacts and every chat with what you can read in it.</p>
+            <div className="mt-2 flex flex-wrap gap-2 px-4">
+              <a href="/api/export?format=html" download className="rounded-full px-3 py-1.5 text-sm font-medium text-brand ring-1 ring-inset ring-brand/40 hover:bg-brand/10 dark:text-emerald-400 dark:ring-emerald-400/40">
+                Download to read
+              </a>
+              <a href="/api/export" download className="rounded-full px-3 py-1.5 text-sm font-medium text-brand ring-1 ring-inset ring-brand/40 hover:bg-brand/10 dark:text-emerald-400 dark:ring-emerald-400/40">
+                Download as JSON
+              </a>
+            </div>
           </DrawerSection>
           <DeleteAccount />
         </>

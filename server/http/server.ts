@@ -19,6 +19,7 @@ import { startHealing } from '../sync/healer.ts';
 import { env } from '../env.ts';
 import { appRouter } from '../router.ts';
 import { rootContext } from '../trpc.ts';
+import { handleExportRequest } from '../users/export.ts';
 import { handleHealthRequest } from './health.ts';
 import { serveSocket } from './live-socket.ts';
 import { clientAddressOf, noteClientAddress } from './client-address.ts';
@@ -108,6 +109,7 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
     if (req.url?.startsWith(`${TRPC_HTTP_PATH}/`)) return trpcHttp(req, res);
     // Liveness (also the browser's probe for "HTTP works, WebSockets do not"), readiness, metrics.
     if (handleHealthRequest(req, res, () => !accepting)) return;
+    if (handleExportRequest(req, res, budget)) return;
     if (options.fallback) {
       applyPagePolicy(req, res, headers);
       return options.fallback(req, res);
