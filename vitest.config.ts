@@ -5,7 +5,13 @@ import { defineConfig } from 'vitest/config';
 // Tests that run whole server processes and inject faults, or change the instance for everyone (its
 // registration mode, its admins): they need the machine to themselves, so they run after everything
 // else, one file at a time.
-const SYSTEM_TESTS = ['server/delivery.property.test.ts', 'server/delivery-healing.property.test.ts', 'server/cluster.test.ts', 'server/admin/registration.test.ts'];
+const SYSTEM_TESTS = [
+  'server/delivery.property.test.ts',
+  'server/delivery-healing.property.test.ts',
+  'server/cluster.test.ts',
+  'server/nginx.test.ts',
+  'server/admin/registration.test.ts',
+];
 
 export default defineConfig({
   test: {
