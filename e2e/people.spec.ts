@@ -50,6 +50,12 @@ test('Alice edits her name and about line; Bob sees them on her contact panel wi
   await expect(panel.getByRole('region', { name: 'About' })).toContainText('Out hiking');
   await expect(panel.getByRole('region', { name: 'Groups in common' })).toContainText('1 group in common');
   await expect(bob.page.getByRole('button', { name: 'Close contact info' })).toBeFocused();
+  // Her chat's notifications are muted from here too.
+  const notifications = panel.getByRole('region', { name: 'Notifications' });
+  await expect(notifications).toContainText('On');
+  await notifications.getByLabel('Mute notifications').click();
+  await notifications.getByRole('menuitem', { name: 'Always' }).click();
+  await expect(notifications).toContainText('Muted');
   await expectAccessible(bob.page);
   await bob.page.keyboard.press('Escape');
   await expect(panel).toHaveCount(0);

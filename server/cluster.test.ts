@@ -10,7 +10,7 @@ import { getDb } from './db/client.ts';
 import { toMessage } from './messages/write.ts';
 import { OFFLINE_GRACE_MS } from './presence/service.ts';
 import { freePort, RedisProcess, ServerProcess, waitUntil } from './test/cluster-harness.ts';
-import { createGroup, createPair, EventQueue, releaseServices, type TestUser } from './test/helpers.ts';
+import { createGroup, createPair, createUser, EventQueue, releaseServices, type TestUser } from './test/helpers.ts';
 import { connectClient, goOffline, sendUntilAcked, type SendRecord, type SimClient as HarnessClient } from './test/sim-client.ts';
 
 const PRESENCE_TTL_MS = 3_000;
@@ -288,6 +288,25 @@ describe('two instances sharing PostgreSQL and a Redis', { timeout: 30_000 }, ()
     expect(await bobOnB.events.next((e) => e.type === 'typing.updated')).toMatchObject({ userId: alice.id, isTyping: false });
     // Typing goes to the others only: the typist's own connection hears nothing.
     expect(aliceOnA.events.events.filter((e) => e.type === 'typing.updated')).toEqual([]);
+  });
+
+  test('a block made on A holds on B at once: what the blocked person sends there is withheld from the blocker on A', async () => {
+    await bothUp();
+    const { a: alice, b: bob, conversationId } = await createPair('clblk');
+    const carol = await createUser('clblc');
+    const { id: marker } = await carol.caller.conversations.openDirect({ username: alice.username });
+    const [aliceOnA, bobOnB, carolOnB] = await Promise.all([
+      connect(alice, 'alice-A', [conversationId, marker], a.wsUrl),
+      connect(bob, 'bob-B', [conversationId], b.wsUrl),
+      connect(carol, 'carol-B', [marker], b.wsUrl),
+    ]);
+    await aliceOnA.trpc.contacts.block.mutate({ userId: bob.id });
+    const withheld = await bobOnB.trpc.messages.send.mutate({ conversationId, clientId: randomUUID(), body: 'right after the block' });
+    expect(withheld.seq).toBe(1);
+    // The next message Alice hears of is Carol's, sent after Bob's: his never came.
+    await carolOnB.trpc.messages.send.mutate({ conversationId: marker, clientId: randomUUID(), body: 'marker' });
+    const next = await aliceOnA.events.next((e) => e.type === 'message.new', 10_000);
+    expect(next.type === 'message.new' && next.message.body).toBe('marker');
   });
 
   test('a user connecting on A is announced online to a contact on B', async () => {

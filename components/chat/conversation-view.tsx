@@ -222,7 +222,7 @@ export function ConversationView({ conversationId, me, onBack, onOpenChat, clien
         <GroupInfo conversation={summary} members={members.data} meId={me.id} onClose={() => setPanel(null)} />
       )}
       {panel?.kind === 'contact' && peer && (
-        <ContactInfo person={peer} status={status} onOpenChat={onOpenChat} onClose={() => setPanel(null)} />
+        <ContactInfo person={peer} chat={summary?.role !== null ? summary : undefined} status={status} onOpenChat={onOpenChat} onClose={() => setPanel(null)} />
       )}
       {panel?.kind === 'search' && (
         <ChatSearch conversationId={conversationId} meId={me.id} onPick={(seq) => void showMessage(seq)} onClose={() => setPanel(null)} />

@@ -12,7 +12,7 @@ const CHOICES: { duration: Exclude<MuteDuration, null>; label: string }[] = [
   { duration: 'always', label: 'Always' },
 ];
 
-function mutedLabel(until: Date): string {
+export function mutedLabel(until: Date): string {
   if (until.getUTCFullYear() >= 9999) return 'Muted';
   return `Muted until ${until.toLocaleString(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit' })}`;
 }

@@ -3,16 +3,19 @@
 // last seen as their privacy allows), the groups shared with them (each a way into that chat), and
 // adding them to contacts or blocking them.
 import { useState } from 'react';
-import type { UserProfile, UserSummary } from '@/lib/schemas.ts';
+import type { ConversationSummary, UserProfile, UserSummary } from '@/lib/schemas.ts';
+import { MuteMenu, mutedLabel } from '../chat/mute-menu.tsx';
 import { errorMessage, trpc } from '../trpc.tsx';
 import { Avatar } from '../ui/avatar.tsx';
 import { SidePanel } from '../ui/side-panel.tsx';
 import { BlockConfirm } from './block-confirm.tsx';
 import { usePeopleActions } from './use-people.ts';
 
-export function ContactInfo({ person, status, onOpenChat, onClose }: {
+export function ContactInfo({ person, chat, status, onOpenChat, onClose }: {
   /** Who, as the chat already knows them: shown at once, the rest when the profile arrives. */
   person: UserSummary;
+  /** The one-to-one chat with them (its notifications are muted here too). */
+  chat: ConversationSummary | undefined;
   /** "online", "last seen …", or nothing (hidden, or not known while we are not connected). */
   status: string | null;
   onOpenChat: (conversationId: string) => void;
@@ -45,6 +48,15 @@ export function ContactInfo({ person, status, onOpenChat, onClose }: {
               <p role="status" className={muted}>Loading…</p>
             )}
           </section>
+          {chat && (
+            <section aria-label="Notifications" className="mt-2 flex items-center gap-3 bg-surface-panel px-6 py-3 dark:bg-surface-panel-dark">
+              <span className="min-w-0 flex-1">
+                <span className="block text-[15px]">Notifications</span>
+                <span className={`block ${muted}`}>{chat.mutedUntil ? mutedLabel(chat.mutedUntil) : 'On'}</span>
+              </span>
+              <MuteMenu conversation={chat} />
+            </section>
+          )}
           {groups && groups.length > 0 && (
             <section aria-label="Groups in common" className="mt-2 bg-surface-panel py-3 dark:bg-surface-panel-dark">
               <h4 className={`px-6 pb-2 ${muted}`}>{groups.length} {groups.length === 1 ? 'group' : 'groups'} in common</h4>
