@@ -167,11 +167,14 @@ test('a reply quotes its message on both sides; its quote jumps to the original,
   const chat = await mutate<{ id: string }>(alice, 'conversations.openDirect', { username: bob.username });
   const send = (body: string, replyToSeq?: number) =>
     mutate<{ seq: number }>(alice, 'messages.send', { conversationId: chat.id, clientId: crypto.randomUUID(), body, replyToSeq });
+  // Bob's app is closed meanwhile: an open one would hold every message it heard of live.
+  await bob.page.goto('about:blank');
   const original = await send('The plan, long ago');
   for (let i = 1; i <= 60; i++) await send(`filler ${i}`);
   const latest = await send('About the plan…', original.seq);
   // Read on another device: the chat opens at its newest message, the original far above.
   await mutate(bob, 'receipts.ack', { receipts: [{ conversationId: chat.id, readSeq: latest.seq }] });
+  await bob.page.goto('/');
   // His open app has heard of it (else it would open at the first unread message, far up).
   const row = bob.page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /Alice Replies/ });
   await expect(row).toContainText('About the plan…');
