@@ -5,15 +5,14 @@
 // user afterwards.
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import WebSocket from 'ws';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { issueSessionToken } from './auth/session.ts';
-import { CallBudget } from './http/call-budget.ts';
-import { createParleyServer, TRPC_HTTP_PATH, TRPC_WS_PATH, type ParleyServer } from './http/server.ts';
+import { TRPC_HTTP_PATH, TRPC_WS_PATH } from './http/server.ts';
+import { serverForTests } from './test/http-server.ts';
 import { appRouter } from './router.ts';
-import { createGroup, createPair, createUser, releaseServices, send, type TestUser } from './test/helpers.ts';
+import { createGroup, createPair, createUser, send, type TestUser } from './test/helpers.ts';
 
 const SEED = 20261202;
 // The fuzzer calls from an address of its own (any 127/8 address is this machine), so the limits per
@@ -23,19 +22,7 @@ const HTTP_CALLS = 1_500;
 const WS_CALLS = 1_000;
 const ANSWER_TIMEOUT_MS = 10_000;
 
-let server: ParleyServer;
-let origin: string;
-beforeAll(async () => {
-  // A budget far above the default: the fuzzer makes in seconds what one account may make in minutes
-  // (and would then mostly meet TOO_MANY_REQUESTS); the budget has tests of its own (http/server.test.ts).
-  server = createParleyServer({ allowedOrigins: [], callBudget: new CallBudget(1_000_000) });
-  await new Promise<void>((resolve) => server.http.listen(0, '127.0.0.1', resolve));
-  origin = `127.0.0.1:${(server.http.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  await server.close();
-  await releaseServices();
-});
+const served = serverForTests();
 
 interface Call {
   path: string;
@@ -123,7 +110,7 @@ async function overHttp(token: string, call: Call): Promise<{ status: number; co
   const input = JSON.stringify({ json: call.input });
   const path = `${TRPC_HTTP_PATH}/${call.path}${call.type === 'query' ? `?input=${encodeURIComponent(input)}` : ''}`;
   const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const [host, port] = origin.split(':');
+    const [host, port] = served.host().split(':');
     const req = http.request(
       { host, port, path, method: call.type === 'query' ? 'GET' : 'POST', localAddress: FUZZER_ADDRESS, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } },
       (res) => {
@@ -145,7 +132,7 @@ async function overHttp(token: string, call: Call): Promise<{ status: number; co
 
 /** One socket, speaking tRPC's wire protocol by hand; resolves each call with its answer's error code. */
 async function socketAs(token: string) {
-  const ws = new WebSocket(`ws://${origin}${TRPC_WS_PATH}`, { headers: { authorization: `Bearer ${token}` }, localAddress: FUZZER_ADDRESS });
+  const ws = new WebSocket(`ws://${served.host()}${TRPC_WS_PATH}`, { headers: { authorization: `Bearer ${token}` }, localAddress: FUZZER_ADDRESS });
   const waiting = new Map<number, (code: string | null) => void>();
   ws.on('message', (data) => {
     const text = String(data);

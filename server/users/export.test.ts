@@ -1,24 +1,13 @@
 // "Export my data" over HTTP: what the caller may read and nothing else, changes folded, in JSON or
 // as an HTML page with every text escaped.
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { issueSessionToken } from '../auth/session.ts';
-import { CallBudget } from '../http/call-budget.ts';
-import { createParleyServer, type ParleyServer } from '../http/server.ts';
-import { createUser, releaseServices, send } from '../test/helpers.ts';
+import { serverForTests } from '../test/http-server.ts';
+import { createUser, send } from '../test/helpers.ts';
 
-let server: ParleyServer;
-let base: string;
-beforeAll(async () => {
-  server = createParleyServer({ allowedOrigins: [], callBudget: new CallBudget(1_000_000) });
-  await new Promise<void>((resolve) => server.http.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.http.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  await server.close();
-  await releaseServices();
-});
+const served = serverForTests();
+const base = () => `http://${served.host()}`;
 
 interface Export {
   profile: { username: string; displayName: string; about: string };
@@ -29,7 +18,7 @@ interface Export {
 
 async function exportOf(user: { id: string; username: string; displayName: string }, format = 'json') {
   const token = await issueSessionToken(user);
-  return fetch(`${base}/api/export${format === 'html' ? '?format=html' : ''}`, { headers: { authorization: `Bearer ${token}` } });
+  return fetch(`${base()}/api/export${format === 'html' ? '?format=html' : ''}`, { headers: { authorization: `Bearer ${token}` } });
 }
 
 describe('GET /api/export', () => {
@@ -93,7 +82,7 @@ describe('GET /api/export', () => {
   });
 
   test('needs a signed-in caller', async () => {
-    expect((await fetch(`${base}/api/export`)).status).toBe(401);
-    expect((await fetch(`${base}/api/export`, { headers: { authorization: 'Bearer nonsense' } })).status).toBe(401);
+    expect((await fetch(`${base()}/api/export`)).status).toBe(401);
+    expect((await fetch(`${base()}/api/export`, { headers: { authorization: 'Bearer nonsense' } })).status).toBe(401);
   });
 });

@@ -5,13 +5,12 @@
 // what was withheld from them left out). Streamed chat by chat, so a long history never sits in memory.
 import type http from 'node:http';
 import type { ConversationSummary, Message, UserId } from '../../lib/schemas.ts';
-import { callerFromHeaders } from '../auth/session.ts';
 import { listBlocked, listContacts } from '../contacts/service.ts';
 import { getConversation, listMembers, readableRange } from '../conversations/service.ts';
 import { getDb } from '../db/client.ts';
 import { AppError } from '../errors.ts';
-import { budgetKey, spend, type CallBudget } from '../http/call-budget.ts';
-import { clientAddressOf } from '../http/client-address.ts';
+import type { CallBudget } from '../http/call-budget.ts';
+import { routeCaller } from '../http/http-route.ts';
 import { logger } from '../logger.ts';
 import { listMessages } from '../messages/history.ts';
 import { getMe } from './service.ts';
@@ -120,14 +119,8 @@ export function handleExportRequest(req: http.IncomingMessage, res: http.ServerR
   if (url.pathname !== EXPORT_PATH) return false;
   void (async () => {
     if (req.method !== 'GET') return void res.writeHead(405, { allow: 'GET' }).end();
-    const caller = await callerFromHeaders(req.headers);
-    if (!caller) return void res.writeHead(401, { 'content-type': 'text/plain' }).end('Log in first');
-    try {
-      await spend(budget, budgetKey(caller.userId, clientAddressOf(req.headers)), EXPORT_COST);
-    } catch (err) {
-      const wait = err instanceof AppError ? (err.retryAfterMs ?? 1000) : 1000;
-      return void res.writeHead(429, { 'retry-after': String(Math.ceil(wait / 1000)), 'content-type': 'text/plain' }).end('Too many requests. Try again in a moment.');
-    }
+    const caller = await routeCaller(req, res, budget, EXPORT_COST);
+    if (!caller) return;
     const format = url.searchParams.get('format') === 'html' ? 'html' : 'json';
     const { username } = (await getMe(caller.userId))!;
     res.writeHead(200, {
