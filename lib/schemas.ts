@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { INBOX_PAGE_MAX, INBOX_PAGE_SIZE, MAX_HIDE, MAX_MESSAGE_LENGTH, MAX_REACTION_LENGTH, PAGE_MAX, PAGE_SIZE, RECEIPTS_PER_CALL, SEARCH_PAGE_MAX, SEARCH_PAGE_SIZE } from './limits.ts';
 import { isSearchable } from './search.ts';
 import { isOneEmoji } from './emoji.ts';
+import type { MediaSummary } from './media.ts';
 
 export type UserId = string & { readonly __brand?: 'UserId' };
 export type ConversationId = string & { readonly __brand?: 'ConversationId' };
@@ -169,20 +170,36 @@ export type SetRoleInput = z.infer<typeof setRoleInput>;
 
 export const messageInfoInput = z.object({ conversationId: uuid, seq: z.number().int().positive() });
 
-export const messageBody = multilineText('Message')
-  .refine((b) => b.trim().length > 0, 'Message is empty')
-  .refine((b) => b.length <= MAX_MESSAGE_LENGTH, `Message is longer than ${MAX_MESSAGE_LENGTH} characters`);
+/** A message's text, which may be empty (a photo without a caption): messageBody where it may not. */
+const messageText = multilineText('Message').refine((b) => b.length <= MAX_MESSAGE_LENGTH, `Message is longer than ${MAX_MESSAGE_LENGTH} characters`);
+export const messageBody = messageText.refine((b) => b.trim().length > 0, 'Message is empty');
 
-export const sendMessageInput = z.object({
-  conversationId: uuid,
-  clientId: uuid,
-  body: messageBody,
-  /** Quotes this earlier message of the conversation (one the sender may see). */
-  replyToSeq: z.number().int().positive().optional(),
-  /** Forwarded from another chat: shown with a "Forwarded" mark. */
-  forwarded: z.boolean().optional(),
-});
+export const sendMessageInput = z
+  .object({
+    conversationId: uuid,
+    clientId: uuid,
+    /** The text; with media, its caption (may be empty then). */
+    body: messageText.default(''),
+    /** Media the sender completed (media.complete), or may see in a message (forwarding it). */
+    mediaId: uuid.optional(),
+    /** Quotes this earlier message of the conversation (one the sender may see). */
+    replyToSeq: z.number().int().positive().optional(),
+    /** Forwarded from another chat: shown with a "Forwarded" mark. */
+    forwarded: z.boolean().optional(),
+  })
+  .refine((i) => i.mediaId !== undefined || i.body.trim().length > 0, { message: 'Message is empty', path: ['body'] });
 export type SendMessageInput = z.infer<typeof sendMessageInput>;
+
+/** An upload (tus, at UPLOADS_PATH) finished: what the page measured of a video or recording helps lay it out. */
+export const completeUploadInput = z.object({
+  uploadId: z.string().regex(/^[0-9a-f]{32}$/, 'Not an upload id'),
+  /** A recording made in the app: a voice note. */
+  voice: z.boolean().optional(),
+  durationMs: z.number().int().min(0).max(24 * 3600_000).optional(),
+  width: z.number().int().min(1).max(16_384).optional(),
+  height: z.number().int().min(1).max(16_384).optional(),
+});
+export type CompleteUploadInput = z.infer<typeof completeUploadInput>;
 
 /** A message of a conversation, by its seq, changed by the caller; clientId makes a retry return the original change. */
 const messageRef = { conversationId: uuid, seq: z.number().int().positive(), clientId: uuid };
@@ -395,6 +412,8 @@ export interface Message {
   replyTo?: Quote;
   /** Forwarded from another chat. */
   forwarded?: true;
+  /** A photo, video, voice note or file (body is then its caption); gone once deleted for everyone. */
+  media?: MediaSummary;
   /**
    * A text message's state after the changes up to changedSeq (absent: none). History pages fold
    * every change the caller may see into it; a client applies later changes it receives itself.

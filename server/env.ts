@@ -35,6 +35,21 @@ const envSchema = z.object({
   SEND_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1_200),
   // Call units one account (or, before login, one address) may spend per second on an instance (server/http/call-budget.ts).
   CALLS_PER_SECOND_PER_USER: z.coerce.number().int().min(10).default(200),
+  // Media (server/media): the largest upload of each kind and what one account may store, in MB.
+  MEDIA_MAX_IMAGE_MB: z.coerce.number().min(0.1).default(16),
+  MEDIA_MAX_VIDEO_MB: z.coerce.number().min(0.1).default(64),
+  MEDIA_MAX_AUDIO_MB: z.coerce.number().min(0.1).default(16),
+  MEDIA_MAX_FILE_MB: z.coerce.number().min(0.1).default(100),
+  MEDIA_QUOTA_MB: z.coerce.number().min(1).default(2048),
+  // An S3-compatible store for media, shared by every instance (unset: files under DATA_DIR/media).
+  MEDIA_S3_BUCKET: z.string().min(1).optional(),
+  MEDIA_S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  MEDIA_S3_REGION: z.string().min(1).default('us-east-1'),
+  MEDIA_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  MEDIA_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  // Bucket in the path, as MinIO and most self-hosted stores want (default: when an endpoint is set).
+  MEDIA_S3_FORCE_PATH_STYLE: z.stringbool().optional(),
+  MEDIA_S3_PREFIX: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 }).refine((e) => !e.VAPID_PUBLIC_KEY === !e.VAPID_PRIVATE_KEY, {
   message: 'Set both VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY, or neither (a pair is then generated)',

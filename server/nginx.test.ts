@@ -1,14 +1,18 @@
 // The nginx configuration docs/operations.md gives, exercised: Debian's nginx in front of two
 // instances on Redis, with the documented server block as written (only its addresses changed for
 // this machine). WebSockets upgrade through it, the SSE fallback streams through it, health checks
-// answer through it, and with one instance gone it goes on serving from the other.
+// answer through it, uploads go through it in chunks that land on either instance (sharing an S3
+// store, s3rver here), and with one instance gone it goes on serving from the other.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import S3rver from 's3rver';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { mediaUrl } from '../lib/media.ts';
+import { TusClient } from './test/tus-client.ts';
 import type { MessageNewEvent, ServerEvent } from '../lib/events.ts';
 import { issueSessionToken } from './auth/session.ts';
 import { TRPC_HTTP_PATH, TRPC_WS_PATH } from './http/server.ts';
@@ -41,6 +45,7 @@ let b: ServerProcess;
 let nginx: ChildProcess;
 let dir: string;
 let base: string;
+let s3: S3rver;
 
 async function accepting(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -52,14 +57,20 @@ async function accepting(port: number): Promise<boolean> {
 beforeAll(async () => {
   redis = new RedisProcess(await freePort());
   await redis.start();
-  const settings = { REDIS_URL: redis.url, TRUST_PROXY: 'true' };
+  dir = mkdtempSync(path.join(os.tmpdir(), 'parley-nginx-'));
+  chmodSync(dir, 0o711); // nginx's workers drop root and reach their temp files through it
+  s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: path.join(dir, 's3'), configureBuckets: [{ name: 'parley' }] });
+  const { port: s3Port } = await s3.run();
+  const media = {
+    MEDIA_MAX_FILE_MB: '100', MEDIA_QUOTA_MB: '1000', MEDIA_S3_BUCKET: 'parley', MEDIA_S3_ENDPOINT: `http://127.0.0.1:${s3Port}`, MEDIA_S3_ACCESS_KEY_ID: 'S3RVER', MEDIA_S3_SECRET_ACCESS_KEY: 'S3RVER',
+  };
+  const settings = { REDIS_URL: redis.url, TRUST_PROXY: 'true', ...media };
   a = new ServerProcess(await freePort(), { ...settings, NODE_ID: NODE_IDS.A });
   b = new ServerProcess(await freePort(), { ...settings, NODE_ID: NODE_IDS.B });
   await Promise.all([a.start(), b.start()]);
 
   const port = await freePort();
   base = `127.0.0.1:${port}`;
-  dir = mkdtempSync(path.join(os.tmpdir(), 'parley-nginx-'));
   const temp = path.join(dir, 'temp');
   mkdirSync(temp);
   chmodSync(temp, 0o777); // nginx's workers drop root
@@ -82,6 +93,7 @@ afterAll(async () => {
   nginx?.kill('SIGQUIT');
   await Promise.all([a?.dispose(), b?.dispose()]);
   await redis?.dispose();
+  await s3?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
   await releaseServices();
 }, 30_000);
@@ -162,6 +174,31 @@ test('the SSE fallback streams through nginx: each event arrives as it happens, 
   } finally {
     abort.abort();
     await reading;
+  }
+});
+
+test('an upload through nginx goes on whichever instance each chunk reaches, and either serves the media', async () => {
+  const { a: alice, b: bob, conversationId } = await createPair('ngup');
+  const token = await issueSessionToken(alice);
+  const client = new TusClient(`http://${base}`, token);
+  const bytes = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(9 * 1024 * 1024)]);
+  const chunk = 4 * 1024 * 1024;
+  const { id, response } = await client.create(bytes.length, 'minutes.pdf');
+  expect(response.status, await response.text()).toBe(201);
+  // nginx hands the requests to A and B in turn: creation, chunks and checks each land on either.
+  for (let offset = 0; offset < bytes.length; offset += chunk) {
+    expect(await client.offset(id!)).toBe(offset);
+    const patched = await client.patch(id!, offset, bytes.subarray(offset, offset + chunk));
+    expect(patched.status, await patched.text()).toBe(204);
+  }
+  const media = (await mutate(token, 'media.complete', { uploadId: id })) as { id: string; size: number };
+  expect(media.size).toBe(bytes.length);
+  await mutate(token, 'messages.send', { conversationId, clientId: randomUUID(), body: '', mediaId: media.id });
+  const bobs = await issueSessionToken(bob);
+  for (let i = 0; i < 2; i++) {
+    const got = await fetch(`http://${base}${mediaUrl(media.id)}`, { headers: { authorization: `Bearer ${bobs}` } });
+    expect(got.status).toBe(200);
+    expect(Buffer.from(await got.arrayBuffer()).equals(bytes)).toBe(true);
   }
 });
 

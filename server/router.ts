@@ -12,6 +12,7 @@ import { typingRouter } from './typing/router.ts';
 import { usersRouter } from './users/router.ts';
 import { contactsRouter } from './contacts/router.ts';
 import { adminRouter } from './admin/router.ts';
+import { mediaRouter } from './media/router.ts';
 
 export const appRouter = router({
   auth: authRouter,
@@ -21,6 +22,7 @@ export const appRouter = router({
   conversations: conversationsRouter,
   groups: groupsRouter,
   messages: messagesRouter,
+  media: mediaRouter,
   receipts: receiptsRouter,
   presence: presenceRouter,
   push: pushRouter,

@@ -1,5 +1,6 @@
 // Conversations: opening direct chats, the inbox, membership checks, heads for resume, and read watermarks.
 import { randomUUID } from 'node:crypto';
+import type { MediaSummary } from '../../lib/media.ts';
 import type {
   MuteDuration,
   ConversationHead,
@@ -195,7 +196,7 @@ const INBOX = `
     ${UNREAD[0]}m.last_seq${UNREAD[1]} AS unread,
     p.id AS peer_id, p.username AS peer_username, p.display_name AS peer_display_name,
     lm.id AS msg_id, lm.seq AS msg_seq, lm.sender_id AS msg_sender_id, lm.client_id AS msg_client_id,
-    COALESCE(le.body, lm.body) AS msg_body, le.body IS NOT NULL AS msg_edited, lm.deleted_at IS NOT NULL AS msg_deleted,
+    COALESCE(le.body, lm.body) AS msg_body, le.body IS NOT NULL AS msg_edited, lm.deleted_at IS NOT NULL AS msg_deleted, lm.media AS msg_media,
     lm.kind AS msg_kind, lm.event AS msg_event, lm.created_at AS msg_created_at,
     ls.display_name AS msg_sender_name
   FROM mine m
@@ -235,6 +236,7 @@ interface InboxRow {
   msg_seq: string | null;
   msg_edited: boolean | null;
   msg_deleted: boolean | null;
+  msg_media: MediaSummary | null;
   msg_sender_id: string | null;
   msg_client_id: string | null;
   msg_body: string | null;
@@ -293,6 +295,7 @@ function summaryOf(r: InboxRow): ConversationSummary {
           createdAt: r.msg_created_at!,
           ...(r.msg_edited && { edited: true as const }),
           ...(r.msg_deleted && { deleted: true as const }),
+          ...(!r.msg_deleted && r.msg_media && { media: r.msg_media }),
         };
   return {
     id: r.id,

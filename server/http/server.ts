@@ -20,6 +20,7 @@ import { env } from '../env.ts';
 import { appRouter } from '../router.ts';
 import { rootContext } from '../trpc.ts';
 import { handleExportRequest } from '../users/export.ts';
+import { handleMediaRequest, startUploadSweep } from '../media/http.ts';
 import { handleHealthRequest } from './health.ts';
 import { serveSocket } from './live-socket.ts';
 import { clientAddressOf, noteClientAddress } from './client-address.ts';
@@ -102,6 +103,7 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
   let accepting = true;
   const stopHealing = startHealing(env.DELIVERY_HEAL_S * 1000);
   const stopSessionSweep = startSessionSweep();
+  const stopUploadSweep = startUploadSweep();
   const headers = { https: env.publicUrl.startsWith('https:'), dev: env.NODE_ENV !== 'production' }; // as boot.ts runs Next
   const server = http.createServer((req, res) => {
     noteClientAddress(req, env.TRUST_PROXY);
@@ -110,6 +112,7 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
     // Liveness (also the browser's probe for "HTTP works, WebSockets do not"), readiness, metrics.
     if (handleHealthRequest(req, res, () => !accepting)) return;
     if (handleExportRequest(req, res, budget)) return;
+    if (handleMediaRequest(req, res, budget)) return;
     if (options.fallback) {
       applyPagePolicy(req, res, headers);
       return options.fallback(req, res);
@@ -186,6 +189,7 @@ export function createParleyServer(options: ParleyServerOptions): ParleyServer {
       presenceTracker.stop();
       stopHealing();
       stopSessionSweep();
+      stopUploadSweep();
       for (const ws of wss.clients) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       server.closeAllConnections();

@@ -1,10 +1,12 @@
 // The writes of a conversation's sequence: sends in batches (one statement, one commit), and system messages.
 import { randomUUID } from 'node:crypto';
 import { toQuote } from '../../lib/message-changes.ts';
+import type { MediaSummary } from '../../lib/media.ts';
 import type { ConversationId, Message, Quote, SystemEvent, UserId } from '../../lib/schemas.ts';
 import { getPool } from '../db/client.ts';
 import type { Prisma } from '../db/generated/client.ts';
 import { AppError, notAMember } from '../errors.ts';
+import { attachableMedia } from '../media/service.ts';
 import type { Snowflake } from '../snowflake.ts';
 
 export interface Send {
@@ -15,6 +17,8 @@ export interface Send {
   /** A reply: the seq of the message it quotes. */
   replyToSeq?: number;
   forwarded?: boolean;
+  /** Media it carries (server/media). */
+  mediaId?: string;
 }
 
 export type SendOutcome =
@@ -35,12 +39,13 @@ export interface MessageRow {
   targetSeq?: bigint | null;
   deletedAt?: Date | null;
   forwarded?: boolean;
+  media?: Prisma.JsonValue | null;
 }
 
 /** A messages row (table alias `m`) as a MessageRow, in raw SQL. The one list of its columns. */
 export const messageColumns = (m: string) =>
   `${m}.id, ${m}.conversation_id AS "conversationId", ${m}.seq, ${m}.sender_id AS "senderId", ${m}.client_id AS "clientId", ` +
-  `${m}.body, ${m}.kind, ${m}.event, ${m}.created_at AS "createdAt", ${m}.deleted_at AS "deletedAt", ${m}.forwarded`;
+  `${m}.body, ${m}.kind, ${m}.event, ${m}.created_at AS "createdAt", ${m}.deleted_at AS "deletedAt", ${m}.forwarded, ${m}.media`;
 
 const KINDS = new Set<string>(['text', 'system', 'change'] satisfies Message['kind'][]);
 
@@ -58,6 +63,7 @@ export function toMessage(row: MessageRow): Message {
     createdAt: row.createdAt,
   };
   if (row.deletedAt) message.deleted = true;
+  else if (row.media) message.media = row.media as unknown as MediaSummary;
   if (row.forwarded) message.forwarded = true;
   return message;
 }
@@ -84,7 +90,7 @@ export async function append(tx: Tx, conversationId: ConversationId, rows: Messa
   } else {
     await tx.$executeRaw`UPDATE conversations SET last_seq = ${last.seq} WHERE id = ${conversationId}::uuid`;
   }
-  await tx.message.createMany({ data: rows.map((r) => ({ ...r, event: r.event ?? undefined })) });
+  await tx.message.createMany({ data: rows.map((r) => ({ ...r, event: r.event ?? undefined, media: r.media ?? undefined })) });
   await tx.$executeRaw`
     WITH upd AS (
       UPDATE members SET read_seq = ${last.seq}, delivered_seq = ${last.seq}
@@ -152,11 +158,12 @@ interface SendRow {
 // One prepared call for a whole batch (prisma/migrations/20261202000000_send_batch, replies and
 // forwards since 20261204010000_replies_and_forwards): 10 round trips and ~7 ms of CPU per message through Prisma's query
 // builder before (bench/capacity.ts).
-const SEND_BATCH = 'SELECT * FROM parley_send($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::bigint[], $6::bigint[], $7::boolean[], $8)';
+const SEND_BATCH = 'SELECT * FROM parley_send($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::bigint[], $6::bigint[], $7::boolean[], $8::jsonb[], $9)';
 
 const CLIENT_ID_TAKEN = () => new AppError('CONFLICT', 'This client id was already used for another message', 'clientId');
 /** The sender blocked the other person of this one-to-one chat (server/contacts). */
 export const YOU_BLOCKED = () => new AppError('FORBIDDEN', 'You blocked this person: unblock them to write to them');
+const NO_SUCH_MEDIA = () => new AppError('BAD_REQUEST', 'No such photo or file: upload it first', 'mediaId');
 const NO_SUCH_QUOTE = () => new AppError('BAD_REQUEST', 'You can only reply to a message of this chat that you can see', 'replyToSeq');
 
 /**
@@ -169,7 +176,7 @@ export const latestEditBody = (conv: string, seq: string, bound: string) => `
     ORDER BY e.seq DESC LIMIT 1)`;
 
 const QUOTES = `
-  SELECT t.ord::int AS ord, m.seq, m.sender_id, m.deleted_at IS NOT NULL AS deleted,
+  SELECT t.ord::int AS ord, m.seq, m.sender_id, m.deleted_at IS NOT NULL AS deleted, m.media,
     COALESCE(CASE WHEN m.deleted_at IS NULL THEN ${latestEditBody('m.conversation_id', 'm.seq', 'c.last_seq')} END, m.body) AS body
   FROM unnest($1::uuid[], $2::uuid[], $3::bigint[]) WITH ORDINALITY AS t(cid, sender, seq, ord)
   JOIN members mb ON mb.conversation_id = t.cid AND mb.user_id = t.sender AND mb.from_seq <= t.seq
@@ -185,13 +192,13 @@ async function quotesFor(sends: Send[]): Promise<Map<number, Quote>> {
   const replies = sends.flatMap((s, i) => (s.replyToSeq === undefined ? [] : [{ s, i }]));
   const quotes = new Map<number, Quote>();
   if (replies.length === 0) return quotes;
-  const { rows } = await getPool().query<{ ord: number; seq: string; sender_id: string; deleted: boolean; body: string }>({
+  const { rows } = await getPool().query<{ ord: number; seq: string; sender_id: string; deleted: boolean; body: string; media: MediaSummary | null }>({
     name: 'reply-quotes',
     text: QUOTES,
     values: [replies.map((r) => r.s.conversationId), replies.map((r) => r.s.senderId), replies.map((r) => r.s.replyToSeq)],
   });
   for (const r of rows) {
-    quotes.set(replies[r.ord - 1].i, toQuote({ seq: Number(r.seq), senderId: r.sender_id, body: r.body, ...(r.deleted && { deleted: true }) }));
+    quotes.set(replies[r.ord - 1].i, toQuote({ seq: Number(r.seq), senderId: r.sender_id, body: r.body, ...(r.deleted && { deleted: true }), ...(r.media && { media: r.media }) }));
   }
   return quotes;
 }
@@ -215,12 +222,13 @@ export async function writeSends(sends: Send[], ids: Snowflake, now: () => Date 
     }
     return i;
   });
-  const quotes = await quotesFor(unique);
+  const [quotes, media] = await Promise.all([quotesFor(unique), attachableMedia(unique)]);
   const outcomes = new Array<SendOutcome>(unique.length);
-  // A reply to a message the sender cannot see fails alone; the rest of the batch is written.
+  // A reply to a message the sender cannot see, or media they cannot, fails alone; the rest of the batch is written.
   const written: number[] = [];
   unique.forEach((s, i) => {
     if (s.replyToSeq !== undefined && !quotes.has(i)) outcomes[i] = { ok: false, error: NO_SUCH_QUOTE() };
+    else if (s.mediaId !== undefined && !media.has(i)) outcomes[i] = { ok: false, error: NO_SUCH_MEDIA() };
     else written.push(i);
   });
   const batch = written.map((i) => unique[i]);
@@ -237,6 +245,7 @@ export async function writeSends(sends: Send[], ids: Snowflake, now: () => Date 
           batch.map(() => ids.next().toString()),
           batch.map((s) => s.replyToSeq ?? null),
           batch.map((s) => s.forwarded ?? false),
+          written.map((i) => (media.has(i) ? JSON.stringify(media.get(i)) : null)),
           createdAt,
         ],
       })
@@ -267,6 +276,8 @@ export async function writeSends(sends: Send[], ids: Snowflake, now: () => Date 
       const quote = quotes.get(i);
       if (quote) message.replyTo = quote;
       if (s.forwarded) message.forwarded = true;
+      const attached = media.get(i);
+      if (attached) message.media = attached;
       outcomes[i] = { ok: true, message, created: row.status === 'created' };
     }
   }

@@ -57,6 +57,23 @@ describe('push for new messages', () => {
     expect(await pushesTo(alicesBrowser)).toEqual([]);
   });
 
+  test('a photo or voice note is named in the push, with its caption', async () => {
+    const { a: alice, b: bob, conversationId } = await createPair('pushm');
+    const bobsBrowser = await subscribe(bob);
+    const media = async (kind: string, durationMs: number | null) =>
+      getDb().media.create({
+        data: {
+          id: randomUUID(), ownerId: alice.id, uploadId: randomUUID().replaceAll('-', ''), sourceSha256: new Uint8Array(32), sha256: new Uint8Array(32),
+          kind, mime: kind === 'image' ? 'image/jpeg' : 'audio/webm', name: 'x', size: 10n, durationMs,
+        },
+      });
+    await alice.caller.messages.send({ conversationId, clientId: randomUUID(), body: 'at the lake', mediaId: (await media('image', null)).id });
+    expect((await pushesTo(bobsBrowser)).at(-1)).toMatchObject({ body: '📷 Photo at the lake' });
+    await bob.caller.receipts.ack({ receipts: [{ conversationId, readSeq: 1 }] });
+    await alice.caller.messages.send({ conversationId, clientId: randomUUID(), body: '', mediaId: (await media('voice', 12_000)).id });
+    expect((await pushesTo(bobsBrowser)).at(-1)).toMatchObject({ body: '🎤 Voice message (0:12)', count: 1 });
+  });
+
   test('nothing is pushed while the recipient has a live connection anywhere; after it closes, pushes resume', async () => {
     const { a: alice, b: bob, conversationId } = await createPair('pushon');
     const bobsBrowser = await subscribe(bob);

@@ -1,5 +1,6 @@
 // Web push: browsers' subscriptions, and notifications for people with no live connection, coalesced
 // per conversation; a read on one device closes the notifications on the others.
+import { messagePreview } from '../../lib/media.ts';
 import { createECDH, randomUUID } from 'node:crypto';
 import webpush from 'web-push';
 import { notificationTag, type PushPayload } from '../../lib/push.ts';
@@ -233,7 +234,8 @@ async function notifyMessage(message: Message, onlyTo?: UserId): Promise<void> {
   const targets = rows.filter((r) => userIds.includes(r.user_id));
   if (targets.length === 0) return;
   const badges = await unreadTotals(userIds);
-  const text = message.body.length > PREVIEW_CHARS ? `${message.body.slice(0, PREVIEW_CHARS - 1)}…` : message.body;
+  const said = messagePreview(message);
+  const text = said.length > PREVIEW_CHARS ? `${said.slice(0, PREVIEW_CHARS - 1)}…` : said;
   await Promise.all(targets.map((t) => send(t, messagePayload(t, message, text, badges.get(t.user_id), false), 'high')));
 }
 

@@ -1,0 +1,85 @@
+// Media as the API shows it, and how it is named in words (inbox previews, pushes, bubbles). Shared
+// by the server and the app.
+
+export const MEDIA_KINDS = ['image', 'video', 'audio', 'voice', 'file'] as const;
+export type MediaKind = (typeof MEDIA_KINDS)[number];
+
+/** A photo, video, voice note, audio or other file that a message carries (never changes). */
+export interface MediaSummary {
+  id: string;
+  kind: MediaKind;
+  /** What the bytes are (sniffed, not what the uploader said). */
+  mime: string;
+  /** The file's name as it was picked. */
+  name: string;
+  /** Bytes. */
+  size: number;
+  /** Images and videos: the size to lay out before anything arrived. */
+  width?: number;
+  height?: number;
+  /** Video, audio and voice notes. */
+  durationMs?: number;
+  /** Images: a few bytes that draw a blurred placeholder. */
+  blurhash?: string;
+  /** A small preview exists at thumbnailUrl. */
+  thumbnail?: true;
+}
+
+/** What one may upload, in bytes (media.limits). */
+export interface MediaLimits {
+  perKind: Record<MediaKind, number>;
+  quota: number;
+  used: number;
+}
+
+export const MEDIA_PATH = '/api/media';
+export const UPLOADS_PATH = '/api/uploads';
+export const mediaUrl = (id: string) => `${MEDIA_PATH}/${id}`;
+export const thumbnailUrl = (id: string) => `${MEDIA_PATH}/${id}/thumbnail`;
+export const downloadUrl = (id: string) => `${MEDIA_PATH}/${id}?download=1`;
+
+/** 0:07, 1:23, 1:02:03. */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/** 812 B, 14 KB, 3.2 MB. */
+export function formatSize(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB'];
+  let value = bytes / 1000;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}
+
+/** How a message with media is named where there is no room for it: "📷 Photo", "🎤 Voice message (0:12)". */
+export function mediaLabel(media: Pick<MediaSummary, 'kind' | 'name' | 'durationMs'>): string {
+  const duration = media.durationMs ? ` (${formatDuration(media.durationMs)})` : '';
+  switch (media.kind) {
+    case 'image':
+      return '📷 Photo';
+    case 'video':
+      return `🎥 Video${duration}`;
+    case 'voice':
+      return `🎤 Voice message${duration}`;
+    case 'audio':
+      return `🎵 ${media.name}`;
+    case 'file':
+      return `📄 ${media.name}`;
+  }
+}
+
+/** A message's text where it is shown in one line: the media's name, then its caption. */
+export function messagePreview(message: { body: string; media?: Pick<MediaSummary, 'kind' | 'name' | 'durationMs'> }): string {
+  if (!message.media) return message.body;
+  const label = mediaLabel(message.media);
+  return message.body ? `${label} ${message.body}` : label;
+}

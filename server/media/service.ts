@@ -1,0 +1,287 @@
+// Media: an upload (resumable, server/media/uploads.ts) becomes media once its owner completes it:
+// its type sniffed from its bytes, its size held to the limit of that type and to the owner's quota,
+// images cleaned and measured (process.ts), its bytes stored once per content (storage.ts). A message
+// then carries it; who may fetch it is decided by the messages that carry it.
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { open, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Upload } from '@tus/utils';
+import type { MediaKind, MediaLimits, MediaSummary } from '../../lib/media.ts';
+import type { CompleteUploadInput, UserId } from '../../lib/schemas.ts';
+import { getDb, getPool } from '../db/client.ts';
+import { AppError } from '../errors.ts';
+import { env } from '../env.ts';
+import { logger } from '../logger.ts';
+import { processImage, sniff, UnreadableImage } from './process.ts';
+import { DatabaseUploadStore } from './staging.ts';
+import { LocalBlobStore, S3BlobStore, type BlobStore } from './storage.ts';
+
+const MB = 1_000_000;
+/** The largest upload of each kind, in bytes. */
+export const MEDIA_LIMITS: Record<MediaKind, number> = {
+  image: env.MEDIA_MAX_IMAGE_MB * MB,
+  video: env.MEDIA_MAX_VIDEO_MB * MB,
+  audio: env.MEDIA_MAX_AUDIO_MB * MB,
+  voice: env.MEDIA_MAX_AUDIO_MB * MB,
+  file: env.MEDIA_MAX_FILE_MB * MB,
+};
+/** No upload may be longer than the largest limit: what it is is known only once it is there. */
+export const MAX_UPLOAD = Math.max(...Object.values(MEDIA_LIMITS));
+export const QUOTA = env.MEDIA_QUOTA_MB * MB;
+/** An upload left unfinished this long is forgotten. */
+export const UPLOAD_EXPIRY_MS = 24 * 3600_000;
+
+let store: BlobStore | undefined;
+/** The media store of this instance: S3-compatible when configured, else files under DATA_DIR/media (storage.ts). */
+export function blobStore(): BlobStore {
+  store ??= env.MEDIA_S3_BUCKET
+    ? new S3BlobStore({
+        bucket: env.MEDIA_S3_BUCKET,
+        endpoint: env.MEDIA_S3_ENDPOINT,
+        region: env.MEDIA_S3_REGION,
+        accessKeyId: env.MEDIA_S3_ACCESS_KEY_ID,
+        secretAccessKey: env.MEDIA_S3_SECRET_ACCESS_KEY,
+        forcePathStyle: env.MEDIA_S3_FORCE_PATH_STYLE ?? env.MEDIA_S3_ENDPOINT !== undefined,
+        prefix: env.MEDIA_S3_PREFIX,
+      })
+    : new LocalBlobStore(path.join(env.dataDir, 'media'));
+  return store;
+}
+
+let staging: DatabaseUploadStore | undefined;
+/** Where uploads are while they arrive (staging.ts). */
+export function uploadStaging(): DatabaseUploadStore {
+  staging ??= new DatabaseUploadStore(UPLOAD_EXPIRY_MS);
+  return staging;
+}
+
+/** A finished upload's bytes as a file on this machine, for as long as `work` runs. */
+async function withStagedFile<T>(uploadId: string, work: (file: string) => Promise<T>): Promise<T> {
+  const copy = path.join(os.tmpdir(), `parley-upload-${uploadId}-${randomUUID()}`);
+  try {
+    await pipeline(uploadStaging().read(uploadId), createWriteStream(copy, { mode: 0o600 }));
+    return await work(copy);
+  } finally {
+    await rm(copy, { force: true });
+  }
+}
+
+/** Bytes the user's media take (each upload counted, also one stored once for several). */
+export async function usedQuota(userId: UserId): Promise<number> {
+  const { _sum } = await getDb().media.aggregate({ where: { ownerId: userId }, _sum: { size: true } });
+  return Number(_sum.size ?? 0n);
+}
+
+/** What the caller may upload: the largest file of each kind and their quota, in bytes. */
+export async function mediaLimits(userId: UserId): Promise<MediaLimits> {
+  return { perKind: MEDIA_LIMITS, quota: QUOTA, used: await usedQuota(userId) };
+}
+
+/** Why an upload of `size` bytes cannot start, or null. */
+export async function uploadRefusal(userId: UserId, size: number | undefined): Promise<string | null> {
+  if (size === undefined) return 'Say how long the upload is (Upload-Length)';
+  if (size === 0) return 'The file is empty';
+  if (size > MAX_UPLOAD) return `Files can be at most ${MAX_UPLOAD / MB} MB`;
+  if ((await usedQuota(userId)) + size > QUOTA) return `Your media would take more than your ${QUOTA / MB} MB`;
+  return null;
+}
+
+interface MediaRow {
+  id: string;
+  kind: string;
+  mime: string;
+  name: string;
+  size: bigint | string | number;
+  width: number | null;
+  height: number | null;
+  durationMs?: number | null;
+  duration_ms?: number | null;
+  blurhash: string | null;
+  thumbSha256?: Uint8Array | null;
+  thumb_sha256?: Uint8Array | null;
+}
+
+/** A media row as the API shows it: the one mapping. */
+export function toSummary(row: MediaRow): MediaSummary {
+  const summary: MediaSummary = { id: row.id, kind: row.kind as MediaKind, mime: row.mime, name: row.name, size: Number(row.size) };
+  if (row.width) summary.width = row.width;
+  if (row.height) summary.height = row.height;
+  const duration = row.durationMs ?? row.duration_ms;
+  if (duration) summary.durationMs = duration;
+  if (row.blurhash) summary.blurhash = row.blurhash;
+  if (row.thumbSha256 ?? row.thumb_sha256) summary.thumbnail = true;
+  return summary;
+}
+
+const NO_SUCH_UPLOAD = () => new AppError('NOT_FOUND', 'No such upload', 'uploadId');
+const KIND_NAMES: Record<MediaKind, string> = { image: 'Photos', video: 'Videos', audio: 'Audio files', voice: 'Voice messages', file: 'Files' };
+
+/** A file's name as it may be shown: no path, no control characters, at most 255 characters. */
+export function cleanName(name: string | null | undefined, mime: string): string {
+  // eslint-disable-next-line no-control-regex
+  const base = (name ?? '').split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '').trim();
+  if (base) return base.slice(0, 255);
+  return `file.${mime.split('/')[1]?.replace(/^x-/, '') ?? 'bin'}`;
+}
+
+async function sha256Of(file: string): Promise<Buffer> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest();
+}
+
+async function firstBytes(file: string, n: number): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(n);
+    const { bytesRead } = await handle.read(buffer, 0, n, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+interface Stored {
+  sha256: Buffer;
+  thumbSha256: Buffer | null;
+  mime: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  blurhash: string | null;
+}
+
+/** Stores a finished upload's bytes (cleaned first when an image) unless the same file was stored before. */
+async function storeContent(file: string, sourceSha256: Buffer, sniffed: { kind: MediaKind; mime: string }, size: number): Promise<Stored> {
+  const store = blobStore();
+  const earlier = await getDb().media.findFirst({
+    where: { sourceSha256: new Uint8Array(sourceSha256) },
+    select: { sha256: true, thumbSha256: true, mime: true, size: true, width: true, height: true, blurhash: true },
+  });
+  if (earlier && (await store.size(Buffer.from(earlier.sha256).toString('hex'))) !== null) {
+    return { ...earlier, sha256: Buffer.from(earlier.sha256), thumbSha256: earlier.thumbSha256 && Buffer.from(earlier.thumbSha256), size: Number(earlier.size) };
+  }
+  if (sniffed.kind === 'image') {
+    const image = await processImage(await readFile(file), sniffed.mime);
+    const sha256 = createHash('sha256').update(image.bytes).digest();
+    const thumbSha256 = createHash('sha256').update(image.thumbnail).digest();
+    await store.put(sha256.toString('hex'), image.bytes, image.mime);
+    await store.put(thumbSha256.toString('hex'), image.thumbnail, 'image/webp');
+    return { sha256, thumbSha256, mime: image.mime, size: image.bytes.length, width: image.width, height: image.height, blurhash: image.blurhash };
+  }
+  await store.put(sourceSha256.toString('hex'), { file }, sniffed.mime);
+  return { sha256: sourceSha256, thumbSha256: null, mime: sniffed.mime, size, width: null, height: null, blurhash: null };
+}
+
+/**
+ * Makes media of a finished upload of the caller's: once, so a retry (or a second device asking)
+ * gets the same media. The upload's bytes are gone afterwards.
+ */
+export async function completeUpload(userId: UserId, input: CompleteUploadInput): Promise<MediaSummary> {
+  const done = await getDb().media.findUnique({ where: { uploadId: input.uploadId } });
+  if (done) {
+    if (done.ownerId !== userId) throw NO_SUCH_UPLOAD();
+    return toSummary(done);
+  }
+  let upload: Upload;
+  try {
+    upload = await uploadStaging().getUpload(input.uploadId);
+  } catch {
+    throw NO_SUCH_UPLOAD();
+  }
+  if (upload.metadata?.owner !== userId) throw NO_SUCH_UPLOAD();
+  if (upload.size === undefined || upload.offset < upload.size) {
+    throw new AppError('CONFLICT', `The upload is not finished: ${upload.offset} of ${upload.size ?? '?'} bytes are here`, 'uploadId');
+  }
+  const size = upload.size;
+  const { sniffed, sourceSha256, stored } = await withStagedFile(input.uploadId, async (file) => {
+    const sniffed = await sniff(await firstBytes(file, 4100), input.voice ?? false);
+    if (size > MEDIA_LIMITS[sniffed.kind]) {
+      throw new AppError('TOO_LARGE', `${KIND_NAMES[sniffed.kind]} can be at most ${MEDIA_LIMITS[sniffed.kind] / MB} MB`, 'uploadId');
+    }
+    const sourceSha256 = await sha256Of(file);
+    try {
+      return { sniffed, sourceSha256, stored: await storeContent(file, sourceSha256, sniffed, size) };
+    } catch (err) {
+      if (err instanceof UnreadableImage) throw new AppError('BAD_REQUEST', 'This image cannot be read', 'uploadId');
+      throw err;
+    }
+  });
+  const timed = sniffed.kind === 'video' || sniffed.kind === 'audio' || sniffed.kind === 'voice';
+  const row = {
+    id: randomUUID(),
+    ownerId: userId,
+    uploadId: input.uploadId,
+    sourceSha256: new Uint8Array(sourceSha256),
+    sha256: new Uint8Array(stored.sha256),
+    thumbSha256: stored.thumbSha256 && new Uint8Array(stored.thumbSha256),
+    kind: sniffed.kind,
+    mime: stored.mime,
+    name: cleanName(upload.metadata?.filename, stored.mime),
+    size: BigInt(stored.size),
+    // What the page measured of a video (the server does not decode video): only for laying it out.
+    width: stored.width ?? (sniffed.kind === 'video' ? (input.width ?? null) : null),
+    height: stored.height ?? (sniffed.kind === 'video' ? (input.height ?? null) : null),
+    durationMs: timed ? (input.durationMs ?? null) : null,
+    blurhash: stored.blurhash,
+  };
+  // Two completions of one upload at once: the second finds the first's row.
+  const created = await getDb().media.createManyAndReturn({ data: [row], skipDuplicates: true });
+  const media = created[0] ?? (await getDb().media.findUnique({ where: { uploadId: input.uploadId } }));
+  if (!media || media.ownerId !== userId) throw NO_SUCH_UPLOAD();
+  await uploadStaging().remove(input.uploadId).catch((err: unknown) => logger.warn({ err, uploadId: input.uploadId }, 'a finished upload was not removed'));
+  return toSummary(media);
+}
+
+/**
+ * Who may see media: its owner, and whoever may read a message that carries it (inside their
+ * membership window, after what they cleared, not deleted for everyone, not hidden from them).
+ */
+const READABLE = `
+  md.owner_id = $2 OR EXISTS (
+    SELECT 1 FROM messages m
+    JOIN members mb ON mb.conversation_id = m.conversation_id AND mb.user_id = $2
+    WHERE m.media_id = md.id AND m.deleted_at IS NULL
+      AND mb.from_seq <= m.seq AND (mb.left_seq IS NULL OR mb.left_seq >= m.seq) AND mb.cleared_seq < m.seq
+      AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.conversation_id = m.conversation_id AND h.user_id = $2 AND h.seq = m.seq))`;
+
+export interface MediaFile extends MediaSummary {
+  key: string;
+  thumbnailKey: string | null;
+}
+
+/** The media userId may fetch, with where its bytes are; null when there is none they may see. */
+export async function mediaFor(userId: UserId, mediaId: string): Promise<MediaFile | null> {
+  const { rows } = await getPool().query<MediaRow & { sha256: Buffer }>({
+    name: 'media-readable',
+    text: `SELECT md.id, md.kind, md.mime, md.name, md.size, md.width, md.height, md.duration_ms, md.blurhash, md.sha256, md.thumb_sha256
+      FROM media md WHERE md.id = $1 AND (${READABLE})`,
+    values: [mediaId, userId],
+  });
+  const row = rows[0];
+  if (!row) return null;
+  return { ...toSummary(row), key: row.sha256.toString('hex'), thumbnailKey: row.thumb_sha256 ? Buffer.from(row.thumb_sha256).toString('hex') : null };
+}
+
+/**
+ * The media each send may carry, by position: its sender's own uploads, or media they may see in a
+ * message (forwarding it). One query for the batch, only when it holds media.
+ */
+export async function attachableMedia(sends: { senderId: UserId; mediaId?: string }[]): Promise<Map<number, MediaSummary>> {
+  const wanted = sends.flatMap((s, i) => (s.mediaId === undefined ? [] : [{ s, i }]));
+  const found = new Map<number, MediaSummary>();
+  if (wanted.length === 0) return found;
+  const { rows } = await getPool().query<MediaRow & { ord: number }>({
+    name: 'media-attachable',
+    text: `SELECT t.ord::int AS ord, md.id, md.kind, md.mime, md.name, md.size, md.width, md.height, md.duration_ms, md.blurhash, md.thumb_sha256
+      FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS t(media_id, sender, ord)
+      JOIN media md ON md.id = t.media_id
+      WHERE ${READABLE.replaceAll('$2', 't.sender')}`,
+    values: [wanted.map((w) => w.s.mediaId), wanted.map((w) => w.s.senderId)],
+  });
+  for (const r of rows) found.set(wanted[r.ord - 1].i, toSummary(r));
+  return found;
+}
