@@ -1,17 +1,20 @@
 'use client';
 // The composer: Enter sends, Shift+Enter starts a new line; empty and oversized messages are refused
-// here too. The emoji button opens the picker above it; a pick goes in where the cursor was.
+// here too. The emoji button opens the picker above it; a pick goes in where the cursor was. Files
+// come from the attach button, a paste or a drop on the chat: they wait in a tray above the box
+// (the text becomes the first one's caption) until sent.
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { formatSize } from '@/lib/media.ts';
 import { MAX_MESSAGE_LENGTH } from '@/lib/limits.ts';
 import type { Quote } from '@/lib/schemas.ts';
 import { QuoteBlock } from '../messages/quote.tsx';
 import { EmojiPicker } from '../ui/emoji-picker.tsx';
-import { CloseIcon, SendIcon, SmileyIcon } from '../ui/icons.tsx';
+import { CloseIcon, FileIcon, PaperclipIcon, SendIcon, SmileyIcon } from '../ui/icons.tsx';
 import { useDismiss } from '../ui/use-dismiss.ts';
 
 const MAX_ROWS_PX = 160;
 
-export function Composer({ conversationId, draft = '', onDraftChange, replyTo, onCancelReply, onSend, onTyping, onStopTyping }: {
+export function Composer({ conversationId, draft = '', onDraftChange, replyTo, onCancelReply, attachments = [], onAttach, onRemoveAttachment, onSend, onTyping, onStopTyping }: {
   conversationId: string;
   /** The text left unsent in this chat last time; every change is handed to onDraftChange. */
   draft?: string;
@@ -19,6 +22,10 @@ export function Composer({ conversationId, draft = '', onDraftChange, replyTo, o
   /** The message being replied to, with its sender's name; Esc or the × cancels. */
   replyTo?: { quote: Quote; name: string } | null;
   onCancelReply?: () => void;
+  /** Files picked to send, in order; the text goes with the first as its caption. */
+  attachments?: File[];
+  onAttach?: (files: File[]) => void;
+  onRemoveAttachment?: (index: number) => void;
   onSend: (body: string) => void;
   /** Called on every edit that leaves text in the box (throttled by the caller). */
   onTyping?: () => void;
@@ -41,8 +48,9 @@ export function Composer({ conversationId, draft = '', onDraftChange, replyTo, o
     if (inside) ref.current?.focus();
   }, []);
   useDismiss(picking, [picker, pickerButton], closePicker);
+  const fileInput = useRef<HTMLInputElement>(null);
   const tooLong = body.length > MAX_MESSAGE_LENGTH;
-  const empty = body.trim().length === 0;
+  const empty = body.trim().length === 0 && attachments.length === 0;
 
   // Ready to type when a chat opens (where a keyboard is at hand: on a phone it would cover the
   // chat) and when a reply is started.
@@ -95,6 +103,11 @@ export function Composer({ conversationId, draft = '', onDraftChange, replyTo, o
       onCancelReply?.();
       return;
     }
+    if (e.key === 'Escape' && attachments.length) {
+      e.preventDefault();
+      for (let i = attachments.length - 1; i >= 0; i--) onRemoveAttachment?.(i);
+      return;
+    }
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       submit();
@@ -125,6 +138,13 @@ export function Composer({ conversationId, draft = '', onDraftChange, replyTo, o
           </button>
         </div>
       )}
+      {attachments.length > 0 && (
+        <ul aria-label="Files to send" className="mb-2 flex gap-2 overflow-x-auto pb-1">
+          {attachments.map((file, i) => (
+            <AttachmentChip key={`${file.name}-${file.size}-${i}`} file={file} onRemove={() => onRemoveAttachment?.(i)} />
+          ))}
+        </ul>
+      )}
       {picking && (
         <div ref={picker} role="dialog" aria-label="Emoji" className="absolute bottom-full left-2 z-20 mb-2">
           <EmojiPicker onPick={insert} />
@@ -136,13 +156,28 @@ export function Composer({ conversationId, draft = '', onDraftChange, replyTo, o
           className={`flex h-[42px] w-[42px] shrink-0 items-center justify-center rounded-full text-neutral-600 hover:bg-black/5 dark:text-neutral-300 dark:hover:bg-white/10 ${picking ? 'bg-black/5 dark:bg-white/10' : ''}`}>
           <SmileyIcon className="h-6 w-6" />
         </button>
+        {onAttach && (
+          <>
+            <button type="button" aria-label="Attach files" title="Attach" onClick={() => fileInput.current?.click()}
+              className="flex h-[42px] w-[42px] shrink-0 items-center justify-center rounded-full text-neutral-600 hover:bg-black/5 dark:text-neutral-300 dark:hover:bg-white/10">
+              <PaperclipIcon className="h-6 w-6" />
+            </button>
+            <input ref={fileInput} type="file" multiple hidden aria-label="Files to attach"
+              onChange={(e) => {
+                const files = [...(e.target.files ?? [])];
+                e.target.value = '';
+                if (files.length) onAttach(files);
+                ref.current?.focus();
+              }} />
+          </>
+        )}
         <textarea
           ref={ref}
           rows={1}
           value={body}
           aria-label="Message"
           aria-invalid={tooLong || undefined}
-          placeholder="Type a message"
+          placeholder={attachments.length ? 'Add a caption' : 'Type a message'}
           onChange={(e) => {
             setBody(e.target.value);
             if (e.target.value.trim()) onTyping?.();
@@ -150,6 +185,12 @@ export function Composer({ conversationId, draft = '', onDraftChange, replyTo, o
             grow();
           }}
           onBlur={() => onStopTyping?.()}
+          onPaste={(e) => {
+            const files = [...e.clipboardData.files];
+            if (!files.length || !onAttach) return;
+            e.preventDefault();
+            onAttach(files);
+          }}
           onKeyDown={onKeyDown}
           className="max-h-40 min-h-[42px] flex-1 resize-none rounded-xl bg-white px-4 py-2.5 text-[15px] leading-snug outline-none ring-1 ring-black/5 focus:ring-brand/40 aria-[invalid]:ring-red-500 dark:bg-neutral-800 dark:ring-white/10"
         />
@@ -163,5 +204,35 @@ export function Composer({ conversationId, draft = '', onDraftChange, replyTo, o
         </button>
       </div>
     </form>
+  );
+}
+
+/** A file waiting in the tray: a picture's thumbnail, or the file's name and size; × takes it out. */
+function AttachmentChip({ file, onRemove }: { file: File; onRemove: () => void }) {
+  const [preview, setPreview] = useState<string | null>(null);
+  useEffect(() => {
+    if (!file.type.startsWith('image/')) return;
+    const url = URL.createObjectURL(file);
+    setPreview(url);
+    return () => URL.revokeObjectURL(url);
+  }, [file]);
+  return (
+    <li className={`relative flex h-16 shrink-0 items-center gap-2 rounded-lg bg-black/5 dark:bg-white/10 ${preview ? '' : 'pr-8'}`}>
+      {preview ? (
+        <img src={preview} alt={file.name} className="h-16 w-16 rounded-lg object-cover" />
+      ) : (
+        <span className="flex max-w-[11rem] items-center gap-2 pl-2">
+          <FileIcon className="h-7 w-7 shrink-0 text-neutral-600 dark:text-neutral-300" />
+          <span className="min-w-0">
+            <span className="block truncate text-sm">{file.name}</span>
+            <span className="block text-xs text-neutral-600 dark:text-neutral-300">{formatSize(file.size)}</span>
+          </span>
+        </span>
+      )}
+      <button type="button" onClick={onRemove} aria-label={`Remove ${file.name}`} title="Remove"
+        className="absolute right-1 top-1 rounded-full bg-white/90 p-0.5 text-neutral-700 shadow hover:bg-white dark:bg-neutral-800 dark:text-neutral-200">
+        <CloseIcon className="h-4 w-4" />
+      </button>
+    </li>
   );
 }

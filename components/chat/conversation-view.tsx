@@ -7,7 +7,7 @@ import type { Message } from '@/lib/schemas.ts';
 import type { SessionUser } from '@/server/auth/current-user.ts';
 import { trpc } from '../trpc.tsx';
 import { Avatar } from '../ui/avatar.tsx';
-import { formatLastSeen, typingLabel } from '../ui/format.ts';
+import { formatLastSeen, formatTime, typingLabel } from '../ui/format.ts';
 import { BackIcon, SearchIcon } from '../ui/icons.tsx';
 import { namesFrom } from '../ui/people.ts';
 import { useMessageActions } from '../messages/use-message-actions.tsx';
@@ -26,6 +26,10 @@ const GroupInfo = dynamic(() => import('../groups/group-info.tsx').then((m) => m
 const MessageInfo = dynamic(() => import('./message-info.tsx').then((m) => m.MessageInfo));
 const ChatSearch = dynamic(() => import('../search/chat-search.tsx').then((m) => m.ChatSearch));
 const ContactInfo = dynamic(() => import('../people/contact-info.tsx').then((m) => m.ContactInfo));
+const MediaViewer = dynamic(() => import('../media/media-view.tsx').then((m) => m.MediaViewer));
+
+/** Files one send may hold, as in WhatsApp. */
+const MAX_ATTACHMENTS = 30;
 
 const NOBODY_TYPING: readonly string[] = [];
 
@@ -92,12 +96,21 @@ export function ConversationView({ conversationId, me, onBack, onOpenChat, clien
   const opening = conversation.data ?? (conversation.isError ? listed : undefined);
   const { view, latest, loadOlder, unread, jump, showMessage } = useHistory(conversationId, me.id, client, opening, connection.state === 'online');
   const [replyingTo, setReplyingTo] = useState<Message | null>(null);
+  const [viewing, setViewing] = useState<number | null>(null);
   const { actions, overlay } = useMessageActions(conversationId, client, {
     canChange: summary?.role !== null,
     reply: setReplyingTo,
     show: (seq) => void showMessage(seq),
     info: (m) => setPanel({ kind: 'message', seq: m.seq }),
+    openPhoto: (m) => setViewing(m.seq),
   });
+  const photos = view.messages.filter((m) => m.media?.kind === 'image' && !m.deleted);
+  const viewedAt = photos.findIndex((m) => m.seq === viewing);
+  // Files picked to send, waiting in the composer's tray; dropped on the chat too.
+  const [attachments, setAttachments] = useState<File[]>([]);
+  const [dragging, setDragging] = useState(false);
+  const canWrite = !(direct && iBlock) && !(summary && summary.role === null);
+  const attach = (files: File[]) => setAttachments((current) => [...current, ...files].slice(0, MAX_ATTACHMENTS));
   // After the list has placed itself (at the unread divider or the bottom), or it would move away again.
   const placed = view.loaded && unread !== undefined;
   useEffect(() => {
@@ -127,7 +140,26 @@ export function ConversationView({ conversationId, me, onBack, onOpenChat, clien
 
   return (
     <div className="relative flex h-full min-h-0 w-full">
-      <div className="flex min-w-0 flex-1 flex-col">
+      <div className="relative flex min-w-0 flex-1 flex-col"
+        onDragOver={(e) => {
+          if (!canWrite || !e.dataTransfer.types.includes('Files')) return;
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={(e) => {
+          if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+        }}
+        onDrop={(e) => {
+          setDragging(false);
+          if (!canWrite || !e.dataTransfer.files.length) return;
+          e.preventDefault();
+          attach([...e.dataTransfer.files]);
+        }}>
+        {dragging && (
+          <div className="pointer-events-none absolute inset-0 z-30 flex items-center justify-center bg-surface/90 text-lg font-medium text-brand dark:bg-surface-panel-dark/90 dark:text-emerald-400">
+            Drop files to send them
+          </div>
+        )}
         <header className="flex h-16 shrink-0 items-center gap-3 border-b border-black/5 bg-surface px-3 dark:border-white/5 dark:bg-surface-panel-dark">
           <button type="button" onClick={onBack} aria-label="Back to conversations" className="-ml-1 rounded-full p-1.5 hover:bg-black/5 md:hidden dark:hover:bg-white/10">
             <BackIcon className="h-6 w-6" />
@@ -206,8 +238,18 @@ export function ConversationView({ conversationId, me, onBack, onOpenChat, clien
                 onDraftChange={(text) => client.drafts.set(conversationId, text)}
                 replyTo={replyingTo && { quote: toQuote(replyingTo), name: nameOf(replyingTo.senderId) ?? 'Former member' }}
                 onCancelReply={() => setReplyingTo(null)}
+                attachments={attachments}
+                onAttach={attach}
+                onRemoveAttachment={(index) => setAttachments((current) => current.filter((_, i) => i !== index))}
                 onSend={(body) => {
-                  void outbox.enqueue(conversationId, body, replyingTo ? { replyTo: toQuote(replyingTo) } : {});
+                  const replyTo = replyingTo ? toQuote(replyingTo) : undefined;
+                  if (attachments.length) {
+                    // One message per file, in order; the caption and the quote go with the first.
+                    void (async () => {
+                      for (const [i, file] of attachments.entries()) await outbox.enqueueFile(conversationId, file, i === 0 ? body : '', i === 0 ? { replyTo } : {});
+                    })();
+                    setAttachments([]);
+                  } else void outbox.enqueue(conversationId, body, replyTo ? { replyTo } : {});
                   setReplyingTo(null);
                 }}
                 onTyping={() => typingNotifier.typed(conversationId)}
@@ -218,6 +260,11 @@ export function ConversationView({ conversationId, me, onBack, onOpenChat, clien
         )}
       </div>
       {overlay}
+      {viewedAt >= 0 && (
+        <MediaViewer
+          photos={photos.map((m) => ({ media: m.media!, caption: `${m.senderId === me.id ? 'You' : (nameOf(m.senderId) ?? 'Former member')} · ${formatTime(m.createdAt)}` }))}
+          index={viewedAt} onIndex={(i) => setViewing(photos[i].seq)} onClose={() => setViewing(null)} />
+      )}
       {panel?.kind === 'group' && summary && (
         <GroupInfo conversation={summary} members={members.data} meId={me.id} onClose={() => setPanel(null)} />
       )}

@@ -1,9 +1,13 @@
 'use client';
 // The durable outbox: a send waits in IndexedDB until the server acknowledges it, across reloads,
-// outages and restarts, and always goes out with its original client id (so never twice).
+// outages and restarts, and always goes out with its original client id (so never twice). A send
+// with a file waits with its file: it is uploaded (resumably, while the rest goes on), made media,
+// and only then sent, so it takes its place in the chat when the server has all of it.
 import { openDB, type IDBPDatabase } from 'idb';
-import type { Message, Quote } from '@/lib/schemas.ts';
-import type { MessageStore, PendingMessage } from '@/lib/sync/message-store.ts';
+import type { MediaKind, MediaSummary } from '@/lib/media.ts';
+import type { CompleteUploadInput, Message, Quote } from '@/lib/schemas.ts';
+import type { MessageStore, PendingAttachment, PendingMessage } from '@/lib/sync/message-store.ts';
+import { kindOf, measure, uploadFile, UploadRefused } from '../media/uploader.ts';
 import { newClientId } from '@/lib/uuid.ts';
 import { errorMessage } from '../trpc.tsx';
 import { isRefusal, retryHintMs } from '@/lib/api-errors.ts';
@@ -19,14 +23,34 @@ interface OutboxEntry {
   createdAt: number;
   status: PendingMessage['status'];
   error?: string;
+  /** A file to send (the body is its caption), and how far it got. */
+  file?: File;
+  kind?: MediaKind;
+  width?: number;
+  height?: number;
+  durationMs?: number;
+  /** The upload's address once it began (it goes on from there). */
+  uploadUrl?: string;
+  /** The media it became, once uploaded. */
+  mediaId?: string;
+  /** Media sent again (forwarded): shown as it is while the send is on its way. */
+  media?: MediaSummary;
 }
 
-export type SendFn = (input: { conversationId: string; clientId: string; body: string; replyToSeq?: number; forwarded?: boolean }) => Promise<Message>;
+export type SendFn = (input: { conversationId: string; clientId: string; body: string; mediaId?: string; replyToSeq?: number; forwarded?: boolean }) => Promise<Message>;
+export type CompleteFn = (input: CompleteUploadInput) => Promise<MediaSummary>;
 
-function toPending(e: OutboxEntry): PendingMessage {
+/** Shown inline as they are: pictures, videos, recordings. */
+const PREVIEWED = new Set<MediaKind>(['image', 'video', 'audio', 'voice']);
+
+function toPending(e: OutboxEntry, previewUrl?: string): PendingMessage {
+  const attachment: PendingAttachment | undefined = e.file && {
+    kind: e.kind ?? kindOf(e.file), name: e.file.name, size: e.file.size, previewUrl,
+    width: e.width, height: e.height, durationMs: e.durationMs, progress: e.mediaId ? 1 : 0,
+  };
   return {
     clientId: e.clientId, conversationId: e.conversationId, body: e.body, replyTo: e.replyTo, forwarded: e.forwarded,
-    createdAt: new Date(e.createdAt), status: e.status, error: e.error,
+    createdAt: new Date(e.createdAt), status: e.status, error: e.error, ...(attachment && { attachment }), ...(e.media && { media: e.media }),
   };
 }
 
@@ -46,7 +70,20 @@ export class Outbox {
     private readonly store: MessageStore,
     private readonly send: SendFn,
     private readonly accept: (message: Message) => void,
+    private readonly complete: CompleteFn,
   ) {}
+
+  /** Uploads under way, by client id. */
+  private readonly uploads = new Map<string, AbortController>();
+  /** Local addresses of the files shown in pending bubbles, by client id. */
+  private readonly previews = new Map<string, string>();
+
+  private previewOf(e: OutboxEntry): string | undefined {
+    if (!e.file || !PREVIEWED.has(e.kind ?? kindOf(e.file))) return undefined;
+    let url = this.previews.get(e.clientId);
+    if (!url) this.previews.set(e.clientId, (url = URL.createObjectURL(e.file)));
+    return url;
+  }
 
   // Opened on first use: the page is also rendered on the server, where there is no IndexedDB.
   private get db(): Promise<IDBPDatabase> {
@@ -58,13 +95,28 @@ export class Outbox {
 
   /** Shows what was waiting when the page was last closed, and sends it. */
   async restore(): Promise<void> {
-    for (const e of await this.entries()) this.store.addPending(toPending(e));
+    for (const e of await this.entries()) this.store.addPending(toPending(e, this.previewOf(e)));
     this.kick();
   }
 
-  async enqueue(conversationId: string, body: string, { replyTo, forwarded }: { replyTo?: Quote; forwarded?: boolean } = {}): Promise<void> {
+  /** Sends a file (a voice note when `voice`), with an optional caption, once it is uploaded. */
+  async enqueueFile(conversationId: string, file: File, caption = '', { replyTo, voice = false }: { replyTo?: Quote; voice?: boolean } = {}): Promise<void> {
+    const kind = kindOf(file, voice);
     const entry: OutboxEntry = {
-      clientId: newClientId(), conversationId, body, ...(replyTo && { replyTo }), ...(forwarded && { forwarded }), createdAt: Date.now(), status: 'sending',
+      clientId: newClientId(), conversationId, body: caption, ...(replyTo && { replyTo }), createdAt: Date.now(), status: 'sending', file, kind,
+    };
+    this.store.addPending(toPending(entry, this.previewOf(entry)));
+    Object.assign(entry, await measure(file, kind));
+    await (await this.db).put('sends', entry);
+    this.store.addPending(toPending(entry, this.previewOf(entry)));
+    this.kick();
+  }
+
+  /** Sends text, or media already on the server (`media`: forwarding it), with its caption. */
+  async enqueue(conversationId: string, body: string, { replyTo, forwarded, media }: { replyTo?: Quote; forwarded?: boolean; media?: MediaSummary } = {}): Promise<void> {
+    const entry: OutboxEntry = {
+      clientId: newClientId(), conversationId, body, ...(replyTo && { replyTo }), ...(forwarded && { forwarded }), ...(media && { media, mediaId: media.id }),
+      createdAt: Date.now(), status: 'sending',
     };
     this.store.addPending(toPending(entry)); // on screen at once, stored right after
     await (await this.db).put('sends', entry);
@@ -81,9 +133,61 @@ export class Outbox {
     this.kick();
   }
 
+  /** Drops a send that has not gone out (its upload is stopped and forgotten by the server too). */
   async discard(conversationId: string, clientId: string): Promise<void> {
+    this.uploads.get(clientId)?.abort();
+    this.uploads.delete(clientId);
     await (await this.db).delete('sends', clientId);
     this.store.removePending(conversationId, clientId);
+    this.forgetPreview(clientId);
+  }
+
+  private forgetPreview(clientId: string): void {
+    const url = this.previews.get(clientId);
+    if (url) URL.revokeObjectURL(url);
+    this.previews.delete(clientId);
+  }
+
+  /**
+   * Uploads an entry's file and makes it media, in the background: the sends after it do not wait.
+   * Done, the entry goes out at the next flush; refused, it fails; cut off, the next flush goes on.
+   */
+  private startUpload(entry: OutboxEntry): void {
+    if (this.uploads.has(entry.clientId)) return;
+    const controller = new AbortController();
+    this.uploads.set(entry.clientId, controller);
+    const { conversationId, clientId } = entry;
+    const save = async (patch: Partial<OutboxEntry>) => {
+      const db = await this.db;
+      const current: OutboxEntry | undefined = await db.get('sends', clientId);
+      if (current && !controller.signal.aborted) await db.put('sends', { ...current, ...patch });
+    };
+    void (async () => {
+      try {
+        const uploadId = await uploadFile(entry.file!, {
+          uploadUrl: entry.uploadUrl,
+          onUploadUrl: (uploadUrl) => void save({ uploadUrl }),
+          onProgress: (fraction) => this.store.setPendingProgress(conversationId, clientId, Math.min(fraction, 0.99)),
+          signal: controller.signal,
+        });
+        const { kind, width, height, durationMs } = entry;
+        const media = await this.complete({ uploadId, ...(kind === 'voice' && { voice: true }), width, height, durationMs });
+        await save({ mediaId: media.id });
+        this.store.setPendingProgress(conversationId, clientId, 1);
+        this.uploads.delete(clientId);
+        this.kick();
+      } catch (err) {
+        this.uploads.delete(clientId);
+        if (controller.signal.aborted) return;
+        if (err instanceof UploadRefused || isRefusal(err)) {
+          const error = err instanceof Error ? err.message : errorMessage(err);
+          await save({ status: 'failed', error, uploadUrl: undefined });
+          this.store.setPendingStatus(conversationId, clientId, 'failed', error);
+        } else {
+          this.retryTimer ??= setTimeout(() => this.kick(), backoffMs(this.attempt++));
+        }
+      }
+    })();
   }
 
   /** Sends whatever waits, oldest first; call it whenever the connection comes (back). */
@@ -107,13 +211,25 @@ export class Outbox {
     try {
       do {
         this.flushAgain = false;
+        // Chats with a file still uploading: the files sent after it there wait for it (they go out
+        // in the order they were picked), text does not.
+        const uploading = new Set<string>();
         for (const entry of await this.entries()) {
           if (entry.status !== 'sending') continue;
+          if (entry.file && !entry.mediaId) {
+            this.startUpload(entry);
+            uploading.add(entry.conversationId);
+            continue;
+          }
+          if (entry.file && uploading.has(entry.conversationId)) continue;
           try {
-            const { conversationId, clientId, body, replyTo, forwarded } = entry;
-            const message = await this.send({ conversationId, clientId, body, ...(replyTo && { replyToSeq: replyTo.seq }), ...(forwarded && { forwarded }) });
+            const { conversationId, clientId, body, replyTo, forwarded, mediaId } = entry;
+            const message = await this.send({
+              conversationId, clientId, body, ...(mediaId && { mediaId }), ...(replyTo && { replyToSeq: replyTo.seq }), ...(forwarded && { forwarded }),
+            });
             this.accept(message);
             await (await this.db).delete('sends', entry.clientId);
+            this.forgetPreview(entry.clientId);
             this.attempt = 0;
           } catch (err) {
             if (!isRefusal(err)) {

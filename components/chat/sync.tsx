@@ -92,6 +92,7 @@ export function useChatClient(meId: string, openConversationId: string | null): 
       store,
       (input) => utils.client.messages.send.mutate(input),
       (message) => engine.accept(message.conversationId, [message]),
+      (input) => utils.client.media.complete.mutate(input),
     );
     // Best effort: a lost typing signal only means a missing or late "typing…".
     const typingNotifier = new TypingNotifier((conversationId, isTyping) => {

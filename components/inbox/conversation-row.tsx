@@ -3,6 +3,7 @@
 // pin, mute and unread marks, and its menu.
 import { useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { ConversationSummary } from '@/lib/schemas.ts';
+import { messagePreview } from '@/lib/media.ts';
 import type { DraftStore } from '@/lib/sync/drafts.ts';
 import type { TypingStore } from '@/lib/sync/typing.ts';
 import { Avatar } from '../ui/avatar.tsx';
@@ -99,6 +100,7 @@ export function previewOf(c: ConversationSummary, meId: string): string {
     return actorIsMe ? `You${m.body.slice(c.lastSenderName!.length)}` : m.body;
   }
   if (m.deleted) return m.senderId === meId ? 'You deleted this message' : 'This message was deleted';
-  if (m.senderId === meId) return `You: ${m.body}`;
-  return c.kind === 'group' && c.lastSenderName ? `${c.lastSenderName}: ${m.body}` : m.body;
+  const said = messagePreview(m);
+  if (m.senderId === meId) return `You: ${said}`;
+  return c.kind === 'group' && c.lastSenderName ? `${c.lastSenderName}: ${said}` : said;
 }

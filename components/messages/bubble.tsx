@@ -14,6 +14,7 @@ import { useMenuGestures } from '../ui/menu.tsx';
 import { MessageMenu, type MessageActions } from './message-menu.tsx';
 import { QuoteBlock } from './quote.tsx';
 import { Reactions } from './reactions.tsx';
+import { MessageMedia, PendingMedia } from '../media/media-view.tsx';
 
 export type TickStatus = 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
 
@@ -91,9 +92,18 @@ export function MessageBubble({ message, mine, status, sender, first = true, ava
               </span>
             </Body>
           ) : (
-            <Body footerWidth={footerWidth} large={isEmojiOnly(message.body)}>
-              <MessageText text={message.body} />
-            </Body>
+            <>
+              {message.media && (
+                <div className={message.body ? 'mb-1' : 'mb-5'}>
+                  <MessageMedia media={message.media} onOpen={message.media.kind === 'image' ? () => actions.openPhoto(message) : undefined} />
+                </div>
+              )}
+              {(message.body || !message.media) && (
+                <Body footerWidth={footerWidth} large={!message.media && isEmojiOnly(message.body)}>
+                  <MessageText text={message.body} />
+                </Body>
+              )}
+            </>
           )}
         </Frame>
         {avatar && (
@@ -125,9 +135,21 @@ export function PendingBubble({ pending, nameOf, onRetry, onDiscard }: { pending
         <Frame mine footer={footer}>
           {pending.forwarded && <Forwarded />}
           {pending.replyTo && <QuoteBlock quote={pending.replyTo} name={nameOf(pending.replyTo.senderId) ?? 'Former member'} />}
-          <Body footerWidth="w-[5.5rem]">
-            <MessageText text={pending.body} />
-          </Body>
+          {pending.attachment && (
+            <div className={pending.body ? 'mb-1' : 'mb-5'}>
+              <PendingMedia attachment={pending.attachment} sending={pending.status === 'sending'} onCancel={onDiscard} />
+            </div>
+          )}
+          {pending.media && (
+            <div className={pending.body ? 'mb-1' : 'mb-5'}>
+              <MessageMedia media={pending.media} />
+            </div>
+          )}
+          {(pending.body || !(pending.attachment || pending.media)) && (
+            <Body footerWidth="w-[5.5rem]">
+              <MessageText text={pending.body} />
+            </Body>
+          )}
           {pending.status === 'failed' && (
             <div role="alert" className="mt-1 flex flex-wrap items-center gap-2 border-t border-black/10 pt-1 text-xs text-red-700 dark:border-white/10 dark:text-red-300">
               <span>Not sent: {pending.error}</span>

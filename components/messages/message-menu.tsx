@@ -24,6 +24,8 @@ export interface MessageActions {
   info(message: Message): void;
   /** Shows a message (the one a reply quotes), loading history as far up as needed. */
   show(seq: number): void;
+  /** Opens a message's photo in the viewer. */
+  openPhoto(message: Message): void;
 }
 
 function itemsFor(message: Message, mine: boolean, actions: MessageActions): MenuItem[] {

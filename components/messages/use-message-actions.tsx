@@ -14,7 +14,7 @@ import { useNotice } from '../ui/notice.tsx';
 import { ForwardDialog } from './forward-dialog.tsx';
 import type { MessageActions } from './message-menu.tsx';
 
-export function useMessageActions(conversationId: string, client: ChatClient, handlers: Pick<MessageActions, 'canChange' | 'reply' | 'show' | 'info'>): { actions: MessageActions; overlay: ReactNode } {
+export function useMessageActions(conversationId: string, client: ChatClient, handlers: Pick<MessageActions, 'canChange' | 'reply' | 'show' | 'info' | 'openPhoto'>): { actions: MessageActions; overlay: ReactNode } {
   const utils = trpc.useUtils();
   const [editing, setEditing] = useState<Message | null>(null);
   const [removing, setRemoving] = useState<{ message: Message; forEveryone: boolean } | null>(null);
@@ -60,7 +60,7 @@ export function useMessageActions(conversationId: string, client: ChatClient, ha
       {forwarding && (
         <ForwardDialog message={forwarding} chats={utils.conversations.list.getData()?.conversations ?? []} onClose={() => setForwarding(null)}
           onForward={(ids) => {
-            for (const id of ids) void client.outbox.enqueue(id, forwarding.body, { forwarded: true });
+            for (const id of ids) void client.outbox.enqueue(id, forwarding.body, { forwarded: true, media: forwarding.media });
             setForwarding(null);
             notify(ids.length === 1 ? 'Message forwarded' : `Message forwarded to ${ids.length} chats`);
           }} />

@@ -1,12 +1,11 @@
 'use client';
 // A modal dialog on the browser's own <dialog>: focus stays inside, Esc and a click outside close it,
 // and focus goes back where it was.
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { errorMessage } from '@/lib/api-errors.ts';
 
-export function Dialog({ title, onClose, children }: { title: string; onClose: () => void; children: ReactNode }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
+/** Shows a <dialog> as modal while mounted; closed, the focus goes back to what had it before. */
+export function useModal(ref: RefObject<HTMLDialogElement | null>): void {
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
@@ -16,7 +15,13 @@ export function Dialog({ title, onClose, children }: { title: string; onClose: (
       dialog.close();
       opener?.focus();
     };
-  }, []);
+  }, [ref]);
+}
+
+export function Dialog({ title, onClose, children }: { title: string; onClose: () => void; children: ReactNode }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useModal(ref);
   return (
     <dialog ref={ref} aria-labelledby={titleId}
       onCancel={(e) => {

@@ -1,6 +1,7 @@
 // The one owner of a conversation's messages on a client: committed ones keyed by seq, plus sends in flight.
 import { applyChanges, hiddenForMe, toQuote } from '../message-changes.ts';
 import type { Message, Quote } from '../schemas.ts';
+import type { MediaKind, MediaSummary } from '../media.ts';
 
 export interface PendingMessage {
   clientId: string;
@@ -11,6 +12,23 @@ export interface PendingMessage {
   createdAt: Date;
   status: 'sending' | 'failed';
   error?: string;
+  /** A file on its way: what it is, and how much of it the server has (0 to 1). */
+  attachment?: PendingAttachment;
+  /** Media already on the server, sent again (forwarded). */
+  media?: MediaSummary;
+}
+
+/** What the sender's page shows of a file it is sending, before the server has it. */
+export interface PendingAttachment {
+  kind: MediaKind;
+  name: string;
+  size: number;
+  /** A local address (blob:) of the file for pictures, videos and recordings. */
+  previewUrl?: string;
+  width?: number;
+  height?: number;
+  durationMs?: number;
+  progress: number;
 }
 
 export interface ConversationMessages {
@@ -191,6 +209,15 @@ export class MessageStore {
     const p = e.pending.get(clientId);
     if (!p) return;
     e.pending.set(clientId, { ...p, status, error });
+    this.changed(e);
+  }
+
+  /** How much of a pending send's file the server has (0 to 1). */
+  setPendingProgress(conversationId: string, clientId: string, progress: number): void {
+    const e = this.entry(conversationId);
+    const p = e.pending.get(clientId);
+    if (!p?.attachment || p.attachment.progress === progress) return;
+    e.pending.set(clientId, { ...p, attachment: { ...p.attachment, progress } });
     this.changed(e);
   }
 

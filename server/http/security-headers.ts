@@ -19,6 +19,7 @@ function contentSecurityPolicy(nonce: string, dev: boolean): string {
     `script-src 'self' 'nonce-${nonce}'${dev ? " 'unsafe-eval'" : ''}`,
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
+    "media-src 'self' blob:", // a video or recording being sent plays from the file itself
     "font-src 'self'",
     "connect-src 'self'", // the WebSocket and the event stream are same-origin
     "worker-src 'self'",

@@ -1,0 +1,185 @@
+'use client';
+// Media inside a bubble: a photo (its blurred placeholder at its final size until the thumbnail is
+// here, so nothing moves), a video or a recording that plays inline, a file to download; the same
+// for a file still on its way, with its progress and a way to stop it. And the full-screen viewer.
+import { decode } from 'blurhash';
+import { useMemo, useRef, type CSSProperties } from 'react';
+import { downloadUrl, formatDuration, formatSize, mediaUrl, thumbnailUrl, type MediaSummary } from '@/lib/media.ts';
+import type { PendingAttachment } from '@/lib/sync/message-store.ts';
+import { useModal } from '../ui/dialog.tsx';
+import { ChevronLeftIcon, ChevronRightIcon, CloseIcon, DownloadIcon, FileIcon, MicIcon } from '../ui/icons.tsx';
+
+const MAX_WIDTH = 280;
+const MAX_HEIGHT = 340;
+
+/** The box a picture or video is shown in: its own shape, at most MAX_WIDTH × MAX_HEIGHT. */
+function boxOf(width?: number, height?: number): { width: number; height: number } {
+  if (!width || !height) return { width: MAX_WIDTH, height: Math.round((MAX_WIDTH * 9) / 16) };
+  const scale = Math.min(1, MAX_WIDTH / width, MAX_HEIGHT / height);
+  return { width: Math.max(120, Math.round(width * scale)), height: Math.max(80, Math.round(height * scale)) };
+}
+
+/** A blurhash as a tiny picture (a data: URL) to stretch under the real one. */
+function useBlurhash(hash: string | undefined): string | undefined {
+  return useMemo(() => {
+    if (!hash || typeof document === 'undefined') return undefined;
+    try {
+      const pixels = decode(hash, 32, 32);
+      const canvas = document.createElement('canvas');
+      canvas.width = 32;
+      canvas.height = 32;
+      const context = canvas.getContext('2d');
+      if (!context) return undefined;
+      const image = context.createImageData(32, 32);
+      image.data.set(pixels);
+      context.putImageData(image, 0, 0);
+      return canvas.toDataURL();
+    } catch {
+      return undefined;
+    }
+  }, [hash]);
+}
+
+function Photo({ src, alt, width, height, blurhash, onOpen }: { src: string; alt: string; width?: number; height?: number; blurhash?: string; onOpen?: () => void }) {
+  const box = boxOf(width, height);
+  const placeholder = useBlurhash(blurhash);
+  const style: CSSProperties = { width: box.width, height: box.height, ...(placeholder && { backgroundImage: `url(${placeholder})`, backgroundSize: 'cover' }) };
+  const image = <img src={src} alt={alt} width={box.width} height={box.height} className="h-full w-full rounded-md object-cover" />;
+  return onOpen ? (
+    <button type="button" onClick={onOpen} aria-label={`Open ${alt}`} className="block overflow-hidden rounded-md bg-black/10" style={style}>
+      {image}
+    </button>
+  ) : (
+    <div className="overflow-hidden rounded-md bg-black/10" style={style}>{image}</div>
+  );
+}
+
+function FileCard({ name, size, mime, href }: { name: string; size: number; mime?: string; href?: string }) {
+  const type = (name.includes('.') ? name.split('.').pop()! : (mime?.split('/')[1] ?? 'file')).toUpperCase().slice(0, 8);
+  return (
+    <div className="flex w-64 max-w-full items-center gap-3 rounded-md bg-black/5 p-2.5 dark:bg-white/5">
+      <FileIcon className="h-8 w-8 shrink-0 text-neutral-600 dark:text-neutral-300" />
+      <span className="min-w-0 flex-1">
+        <span className="block truncate text-sm font-medium" title={name}>{name}</span>
+        <span className="block text-xs text-neutral-600 dark:text-neutral-300">{type} · {formatSize(size)}</span>
+      </span>
+      {href && (
+        <a href={href} download={name} aria-label={`Download ${name}`} title="Download"
+          className="rounded-full p-2 text-neutral-600 hover:bg-black/10 dark:text-neutral-300 dark:hover:bg-white/10">
+          <DownloadIcon className="h-5 w-5" />
+        </a>
+      )}
+    </div>
+  );
+}
+
+function Recording({ src, voice, durationMs }: { src: string; voice: boolean; durationMs?: number }) {
+  return (
+    <div className="flex w-72 max-w-full items-center gap-2">
+      {voice && <MicIcon className="h-5 w-5 shrink-0 text-brand dark:text-emerald-400" label="Voice message" />}
+      <audio controls preload="metadata" src={src} className="h-10 min-w-0 flex-1" />
+      {durationMs !== undefined && <span className="shrink-0 text-xs text-neutral-600 dark:text-neutral-300">{formatDuration(durationMs)}</span>}
+    </div>
+  );
+}
+
+/** The media a message carries; `onOpen` opens a photo in the viewer. */
+export function MessageMedia({ media, onOpen }: { media: MediaSummary; onOpen?: () => void }) {
+  switch (media.kind) {
+    case 'image':
+      return <Photo src={media.thumbnail ? thumbnailUrl(media.id) : mediaUrl(media.id)} alt={`Photo ${media.name}`} width={media.width} height={media.height} blurhash={media.blurhash} onOpen={onOpen} />;
+    case 'video': {
+      const box = boxOf(media.width, media.height);
+      return <video controls preload="metadata" src={mediaUrl(media.id)} aria-label={`Video ${media.name}`} style={box} className="rounded-md bg-black" />;
+    }
+    case 'audio':
+    case 'voice':
+      return <Recording src={mediaUrl(media.id)} voice={media.kind === 'voice'} durationMs={media.durationMs} />;
+    case 'file':
+      return <FileCard name={media.name} size={media.size} mime={media.mime} href={downloadUrl(media.id)} />;
+  }
+}
+
+/** A file on its way: what it is, how far it got, and a way to stop it. */
+export function PendingMedia({ attachment, sending, onCancel }: { attachment: PendingAttachment; sending: boolean; onCancel: () => void }) {
+  const { kind, previewUrl, name } = attachment;
+  const percent = Math.round(attachment.progress * 100);
+  return (
+    <div className="relative">
+      {kind === 'image' && previewUrl ? (
+        <Photo src={previewUrl} alt={`Photo ${name}`} width={attachment.width} height={attachment.height} />
+      ) : kind === 'video' && previewUrl ? (
+        <video muted preload="metadata" src={previewUrl} aria-label={`Video ${name}`} style={boxOf(attachment.width, attachment.height)} className="rounded-md bg-black" />
+      ) : (kind === 'voice' || kind === 'audio') && previewUrl ? (
+        <Recording src={previewUrl} voice={kind === 'voice'} durationMs={attachment.durationMs} />
+      ) : (
+        <FileCard name={name} size={attachment.size} />
+      )}
+      {sending && attachment.progress < 1 && (
+        <div className="mt-1.5 flex items-center gap-2">
+          <div role="progressbar" aria-label={`Uploading ${name}`} aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100}
+            className="h-1.5 flex-1 overflow-hidden rounded-full bg-black/10 dark:bg-white/15">
+            <div className="h-full rounded-full bg-brand transition-[width] dark:bg-emerald-400" style={{ width: `${percent}%` }} />
+          </div>
+          <button type="button" onClick={onCancel} aria-label={`Cancel sending ${name}`} title="Cancel"
+            className="rounded-full p-1 text-neutral-600 hover:bg-black/10 dark:text-neutral-300 dark:hover:bg-white/10">
+            <CloseIcon className="h-4 w-4" />
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+export interface ViewedPhoto {
+  media: MediaSummary;
+  /** Who sent it and when, for the viewer's header. */
+  caption: string;
+}
+
+/** A photo full-screen, with the chat's other photos before and after it (arrow keys too); Esc closes. */
+export function MediaViewer({ photos, index, onIndex, onClose }: { photos: ViewedPhoto[]; index: number; onIndex: (index: number) => void; onClose: () => void }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const photo = photos[index];
+  useModal(ref);
+  const go = (to: number) => to >= 0 && to < photos.length && onIndex(to);
+  if (!photo) return null;
+  const button = 'rounded-full p-2 text-white hover:bg-white/15 disabled:opacity-30';
+  return (
+    <dialog ref={ref} aria-label="Photo"
+      onCancel={(e) => {
+        e.preventDefault();
+        onClose();
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'ArrowLeft') go(index - 1);
+        if (e.key === 'ArrowRight') go(index + 1);
+      }}
+      onClick={(e) => e.target === e.currentTarget && onClose()}
+      className="m-0 h-full max-h-none w-full max-w-none bg-neutral-950 p-0 text-white backdrop:bg-black">
+      <div className="flex h-full flex-col" onClick={(e) => e.target === e.currentTarget && onClose()}>
+        <div className="flex items-center gap-2 px-3 py-2">
+          <p className="min-w-0 flex-1 truncate text-sm">{photo.caption}</p>
+          <span className="text-sm text-white/80">{index + 1} of {photos.length}</span>
+          <a href={downloadUrl(photo.media.id)} download={photo.media.name} aria-label="Download" title="Download" className={button}>
+            <DownloadIcon className="h-5 w-5" />
+          </a>
+          <button type="button" onClick={onClose} aria-label="Close" title="Close" className={button} autoFocus>
+            <CloseIcon className="h-6 w-6" />
+          </button>
+        </div>
+        <div className="flex min-h-0 flex-1 items-center gap-2 px-2 pb-4" onClick={(e) => e.target === e.currentTarget && onClose()}>
+          <button type="button" onClick={() => go(index - 1)} disabled={index === 0} aria-label="Previous photo" className={button}>
+            <ChevronLeftIcon className="h-7 w-7" />
+          </button>
+          <div className="flex h-full min-w-0 flex-1 items-center justify-center" onClick={(e) => e.target === e.currentTarget && onClose()}>
+            <img key={photo.media.id} src={mediaUrl(photo.media.id)} alt={`Photo ${photo.media.name}`} className="max-h-full max-w-full object-contain" />
+          </div>
+          <button type="button" onClick={() => go(index + 1)} disabled={index === photos.length - 1} aria-label="Next photo" className={button}>
+            <ChevronRightIcon className="h-7 w-7" />
+          </button>
+        </div>
+      </div>
+    </dialog>
+  );
+}

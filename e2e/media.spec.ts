@@ -1,0 +1,103 @@
+// Photos and files between two people: picked, captioned, uploaded with progress, shown at their size
+// with a thumbnail, opened full-screen, downloaded; and an upload cut off by going offline half-way
+// that goes on from where it stopped.
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
+import { expectAccessible } from './fixtures/axe.ts';
+import { expect, test, type Page } from './fixtures/test.ts';
+import { openChatWith, registerThroughApi } from './fixtures/users.ts';
+
+const log = (page: Page) => page.getByRole('log', { name: 'Messages' });
+const attach = (page: Page, files: { name: string; mimeType: string; buffer: Buffer }[]) => page.getByLabel('Files to attach').setInputFiles(files);
+const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+test('a photo with a caption and a file: sent with progress, seen by Bob at their size, opened full-screen and downloaded', async ({ browser }) => {
+  const alice = await registerThroughApi(browser, 'alice', 'Alice Photos');
+  const bob = await registerThroughApi(browser, 'bob', 'Bob Photos');
+  await openChatWith(alice.page, bob);
+
+  const photo = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#3b82f6' } }).jpeg().toBuffer();
+  const report = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(20_000)]);
+  await attach(alice.page, [
+    { name: 'lake.jpg', mimeType: 'image/jpeg', buffer: photo },
+    { name: 'report.pdf', mimeType: 'application/pdf', buffer: report },
+  ]);
+  const tray = alice.page.getByRole('list', { name: 'Files to send' });
+  await expect(tray.getByRole('listitem')).toHaveCount(2);
+  await expect(tray.getByRole('img', { name: 'lake.jpg' })).toBeVisible();
+  await expect(tray).toContainText('report.pdf');
+  const composer = alice.page.getByRole('textbox', { name: 'Message' });
+  await expect(composer).toHaveAttribute('placeholder', 'Add a caption');
+  await expectAccessible(alice.page);
+  await composer.fill('At the lake');
+  await composer.press('Enter');
+  await expect(tray).toHaveCount(0);
+
+  // Bob: the photo at its shape (4:3) with its caption, then the file with its name and size.
+  const bobsChat = bob.page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /Alice Photos/ });
+  await expect(bobsChat).toContainText('📄 report.pdf');
+  await bobsChat.click();
+  const picture = log(bob.page).getByRole('button', { name: 'Open Photo lake.jpg' });
+  await expect(picture).toBeVisible();
+  const box = (await picture.boundingBox())!;
+  expect(Math.abs(box.width / box.height - 4 / 3)).toBeLessThan(0.02);
+  await expect.poll(() => picture.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(480);
+  await expect(log(bob.page).locator('li', { has: bob.page.getByRole('button', { name: 'Open Photo lake.jpg' }) })).toContainText('At the lake');
+  const file = log(bob.page).locator('li', { hasText: 'report.pdf' });
+  await expect(file).toContainText('PDF · 20 KB');
+
+  // Full-screen: the whole photo; Esc closes it and gives the focus back.
+  await picture.click();
+  const viewer = bob.page.getByRole('dialog', { name: 'Photo' });
+  await expect(viewer.getByRole('img', { name: 'Photo lake.jpg' })).toBeVisible();
+  await expect.poll(() => viewer.getByRole('img', { name: 'Photo lake.jpg' }).evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(800);
+  await expect(viewer).toContainText('1 of 1');
+  await expectAccessible(bob.page);
+  await bob.page.keyboard.press('Escape');
+  await expect(viewer).toBeHidden();
+  await expect(picture).toBeFocused();
+
+  // The file downloads as it was sent.
+  const [download] = await Promise.all([bob.page.waitForEvent('download'), file.getByRole('link', { name: 'Download report.pdf' }).click()]);
+  expect(download.suggestedFilename()).toBe('report.pdf');
+  expect(sha(await readFile((await download.path())!))).toBe(sha(report));
+  await expectAccessible(bob.page);
+});
+
+test('an upload cut off by going offline half-way goes on from where it stopped, and the file arrives whole', async ({ browser }) => {
+  const alice = await registerThroughApi(browser, 'alice', 'Alice Resumes');
+  const bob = await registerThroughApi(browser, 'bob', 'Bob Resumes');
+  await openChatWith(alice.page, bob);
+
+  // The network goes away while the second of three chunks is on its way.
+  const offsets: string[] = [];
+  let cut = false;
+  await alice.page.route('**/api/uploads/**', async (route) => {
+    if (route.request().method() !== 'PATCH') return route.fallback();
+    offsets.push(route.request().headers()['upload-offset']);
+    if (offsets.length === 2 && !cut) {
+      cut = true;
+      await alice.context.setOffline(true);
+      return route.abort('internetdisconnected');
+    }
+    return route.fallback();
+  });
+  const bytes = randomBytes(10 * 1024 * 1024);
+  await attach(alice.page, [{ name: 'backup.bin', mimeType: 'application/octet-stream', buffer: bytes }]);
+  await alice.page.getByRole('textbox', { name: 'Message' }).press('Enter');
+  const progress = alice.page.getByRole('progressbar', { name: 'Uploading backup.bin' });
+  await expect(progress).toHaveAttribute('aria-valuenow', '40');
+  await expect(alice.page.getByRole('status').filter({ hasText: /Waiting for network|Connecting|Server unreachable/ }).first()).toBeVisible({ timeout: 25_000 });
+
+  await alice.context.setOffline(false);
+  await expect(progress).toBeHidden({ timeout: 30_000 });
+  // It went on from the first chunk's end, not from the start.
+  expect(offsets.slice(2)).toContain(String(4 * 1024 * 1024));
+  expect(offsets.filter((o) => o === '0')).toHaveLength(1);
+
+  await bob.page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /Alice Resumes/ }).click();
+  const file = log(bob.page).locator('li', { hasText: 'backup.bin' });
+  const [download] = await Promise.all([bob.page.waitForEvent('download'), file.getByRole('link', { name: 'Download backup.bin' }).click()]);
+  expect(sha(await readFile((await download.path())!))).toBe(sha(bytes));
+});
