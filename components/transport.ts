@@ -95,11 +95,19 @@ export class Transport {
 
   /** Listens for the browser coming back (call once, in the browser). */
   start(): () => void {
+    // Back from offline, the socket open before may be dead without knowing it yet (it would take a
+    // missed ping to find out): a new one at once. Otherwise only a wait for the next try is cut short.
+    let wasOffline = false;
     const onOnline = () => {
       this.stateChanged();
-      this.retryNow();
+      if (wasOffline) this.reconnect();
+      else this.retryNow();
+      wasOffline = false;
     };
-    const onOffline = () => this.stateChanged();
+    const onOffline = () => {
+      wasOffline = true;
+      this.stateChanged();
+    };
     window.addEventListener('offline', onOffline);
     const onVisible = () => document.visibilityState === 'visible' && this.retryNow();
     window.addEventListener('online', onOnline);
@@ -120,12 +128,13 @@ export class Transport {
 
   /**
    * What the person sees: online only while live events flow (the socket, if any, is open and the
-   * subscription running); offline while the socket failed or the browser is offline; else connecting.
+   * subscription running); offline while the browser says it is (a socket may look open for a while
+   * after the network went); else connecting.
    */
   getState = (): ConnectionState => {
+    if (typeof navigator !== 'undefined' && !navigator.onLine) return 'offline';
     const link = this.mode === 'ws' ? this.wsState : 'online';
     const state = link === 'online' ? this.subscriptionState : link;
-    if (state !== 'online' && typeof navigator !== 'undefined' && !navigator.onLine) return 'offline';
     // Connecting again after a socket failed (or closed before events flowed): the server is not answering.
     return state === 'connecting' && this.failuresInARow > 0 ? 'unreachable' : state;
   };
@@ -174,13 +183,17 @@ export class Transport {
 
   /** A socket waiting out its backoff is replaced by a fresh one that connects now. */
   retryNow = (): void => {
+    if (this.ws?.connectionState.get().state === 'connecting') this.reconnect();
+  };
+
+  /** Drops the socket and makes a new one now (the subscription resumes on it). */
+  private reconnect(): void {
     if (this.mode !== 'ws' || !this.ws) return;
-    if (this.ws.connectionState.get().state !== 'connecting') return;
     const stale = this.ws;
     this.ws = null;
     void stale.close();
     this.changed();
-  };
+  }
 
   private wsLinkFor(runtime: Parameters<TRPCLink<AppRouter>>[0]) {
     const client = this.wsClient();
