@@ -86,7 +86,9 @@ export async function processImage(bytes: Buffer, mime: string): Promise<Process
       else if (mime === 'image/webp') image = image.webp({ quality: 85 });
       else {
         // JPEG stays JPEG; HEIC and AVIF become JPEG, which every browser shows.
-        image = image.jpeg({ quality: 85, mozjpeg: true });
+        // Not mozjpeg's settings: 20 % smaller files for 14 times the time (3 s of a core per 12 MP
+        // photo, bench/uploads.ts).
+        image = image.jpeg({ quality: 85, optimiseCoding: true });
         storedMime = 'image/jpeg';
       }
       stored = await image.toBuffer({ resolveWithObject: true });
