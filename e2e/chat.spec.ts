@@ -59,7 +59,10 @@ test('the composer refuses empty and oversized messages', async ({ browser }) =>
   await openChatWith(alice.page, bob);
   const send = alice.page.getByRole('button', { name: 'Send' });
   await alice.page.getByRole('textbox', { name: 'Message' }).fill('   ');
-  await expect(send).toBeDisabled();
+  // Nothing to send: the button records a voice message instead, as in WhatsApp.
+  await expect(send).toHaveCount(0);
+  await expect(alice.page.getByRole('button', { name: 'Record voice message' })).toBeVisible();
+  await alice.page.getByRole('textbox', { name: 'Message' }).press('Enter');
   await alice.page.getByRole('textbox', { name: 'Message' }).fill('x'.repeat(4001));
   await expect(send).toBeDisabled();
   await expect(alice.page.getByRole('alert').filter({ hasText: 'Message is too long: 4,001 of 4,000 characters' })).toBeVisible();

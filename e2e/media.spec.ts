@@ -65,6 +65,36 @@ test('a photo with a caption and a file: sent with progress, seen by Bob at thei
   await expectAccessible(bob.page);
 });
 
+test('a voice note: recorded from the microphone, sent, and played by Bob with its waveform, at 1.5×', async ({ browser }) => {
+  const alice = await registerThroughApi(browser, 'alice', 'Alice Voice');
+  const bob = await registerThroughApi(browser, 'bob', 'Bob Voice');
+  await openChatWith(alice.page, bob);
+
+  // A tap starts a recording that waits for Send (a hold would send on release).
+  await alice.page.getByRole('button', { name: 'Record voice message' }).click();
+  const recording = alice.page.getByRole('group', { name: 'Recording a voice message' });
+  await expect(recording.getByRole('timer')).toHaveText('0:02', { timeout: 5_000 });
+  await expectAccessible(alice.page);
+  await recording.getByRole('button', { name: 'Send voice message' }).click();
+  await expect(recording).toBeHidden();
+  await expect(alice.page.getByRole('textbox', { name: 'Message' })).toBeFocused();
+
+  const row = bob.page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /Alice Voice/ });
+  await expect(row).toContainText(/🎤 Voice message \(0:0[2-9]\)/);
+  await row.click();
+  const note = log(bob.page).locator('li', { has: bob.page.getByRole('img', { name: 'Voice message' }) });
+  const position = note.getByRole('slider', { name: 'Voice message position' });
+  await expect(position).toHaveAttribute('aria-valuetext', /^0:00 of 0:0[2-9]$/);
+  // Its waveform is the recording's: the fake microphone's tone is not silence.
+  expect(await position.locator('span').count()).toBeGreaterThan(20);
+  await note.getByRole('button', { name: 'Playback speed 1×' }).click();
+  await expect(note.getByRole('button', { name: 'Playback speed 1.5×' })).toBeVisible();
+  await note.getByRole('button', { name: 'Play voice message' }).click();
+  await expect(note.getByRole('button', { name: 'Pause voice message' })).toBeVisible();
+  await expect(position).not.toHaveAttribute('aria-valuenow', '0');
+  await expectAccessible(bob.page);
+});
+
 test('an upload cut off by going offline half-way goes on from where it stopped, and the file arrives whole', async ({ browser }) => {
   const alice = await registerThroughApi(browser, 'alice', 'Alice Resumes');
   const bob = await registerThroughApi(browser, 'bob', 'Bob Resumes');

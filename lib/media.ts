@@ -23,7 +23,12 @@ export interface MediaSummary {
   blurhash?: string;
   /** A small preview exists at thumbnailUrl. */
   thumbnail?: true;
+  /** Voice notes and audio: loudness over the recording, up to WAVEFORM_STEPS values of 0–255. */
+  waveform?: number[];
 }
+
+/** The most steps a waveform has. */
+export const WAVEFORM_STEPS = 128;
 
 /** What one may upload, in bytes (media.limits). */
 export interface MediaLimits {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { INBOX_PAGE_MAX, INBOX_PAGE_SIZE, MAX_HIDE, MAX_MESSAGE_LENGTH, MAX_REACTION_LENGTH, PAGE_MAX, PAGE_SIZE, RECEIPTS_PER_CALL, SEARCH_PAGE_MAX, SEARCH_PAGE_SIZE } from './limits.ts';
 import { isSearchable } from './search.ts';
 import { isOneEmoji } from './emoji.ts';
-import type { MediaSummary } from './media.ts';
+import { WAVEFORM_STEPS, type MediaSummary } from './media.ts';
 
 export type UserId = string & { readonly __brand?: 'UserId' };
 export type ConversationId = string & { readonly __brand?: 'ConversationId' };
@@ -196,6 +196,8 @@ export const completeUploadInput = z.object({
   /** A recording made in the app: a voice note. */
   voice: z.boolean().optional(),
   durationMs: z.number().int().min(0).max(24 * 3600_000).optional(),
+  /** A recording's loudness over its length, in up to 128 steps of 0–255 (drawn as its waveform). */
+  waveform: z.array(z.number().int().min(0).max(255)).max(WAVEFORM_STEPS).optional(),
   width: z.number().int().min(1).max(16_384).optional(),
   height: z.number().int().min(1).max(16_384).optional(),
 });

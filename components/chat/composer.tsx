@@ -4,17 +4,18 @@
 // come from the attach button, a paste or a drop on the chat: they wait in a tray above the box
 // (the text becomes the first one's caption) until sent.
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { formatSize } from '@/lib/media.ts';
+import { formatDuration, formatSize } from '@/lib/media.ts';
+import type { Recording, VoiceRecorder } from '../media/voice-recorder.ts';
 import { MAX_MESSAGE_LENGTH } from '@/lib/limits.ts';
 import type { Quote } from '@/lib/schemas.ts';
 import { QuoteBlock } from '../messages/quote.tsx';
 import { EmojiPicker } from '../ui/emoji-picker.tsx';
-import { CloseIcon, FileIcon, PaperclipIcon, SendIcon, SmileyIcon } from '../ui/icons.tsx';
+import { CloseIcon, FileIcon, MicIcon, PaperclipIcon, SendIcon, SmileyIcon, TrashIcon } from '../ui/icons.tsx';
 import { useDismiss } from '../ui/use-dismiss.ts';
 
 const MAX_ROWS_PX = 160;
 
-export function Composer({ conversationId, draft = '', onDraftChange, replyTo, onCancelReply, attachments = [], onAttach, onRemoveAttachment, onSend, onTyping, onStopTyping }: {
+export function Composer({ conversationId, draft = '', onDraftChange, replyTo, onCancelReply, attachments = [], onAttach, onRemoveAttachment, onSend, onVoice, onTyping, onStopTyping }: {
   conversationId: string;
   /** The text left unsent in this chat last time; every change is handed to onDraftChange. */
   draft?: string;
@@ -27,6 +28,8 @@ export function Composer({ conversationId, draft = '', onDraftChange, replyTo, o
   onAttach?: (files: File[]) => void;
   onRemoveAttachment?: (index: number) => void;
   onSend: (body: string) => void;
+  /** A voice note recorded here (the microphone button, while the box is empty). */
+  onVoice?: (recording: Recording) => void;
   /** Called on every edit that leaves text in the box (throttled by the caller). */
   onTyping?: () => void;
   /** Called when typing ends: the message was sent, the box emptied, or focus left. */
@@ -49,6 +52,7 @@ export function Composer({ conversationId, draft = '', onDraftChange, replyTo, o
   }, []);
   useDismiss(picking, [picker, pickerButton], closePicker);
   const fileInput = useRef<HTMLInputElement>(null);
+  const voice = useVoiceNote(onVoice, () => ref.current?.focus());
   const tooLong = body.length > MAX_MESSAGE_LENGTH;
   const empty = body.trim().length === 0 && attachments.length === 0;
 
@@ -112,6 +116,28 @@ export function Composer({ conversationId, draft = '', onDraftChange, replyTo, o
       e.preventDefault();
       submit();
     }
+  }
+
+  if (voice.recording) {
+    return (
+      <div className="flex shrink-0 items-center gap-3 border-t border-black/5 bg-surface px-3 py-2 dark:border-white/5 dark:bg-surface-panel-dark" role="group" aria-label="Recording a voice message">
+        <button type="button" onClick={voice.cancel} aria-label="Cancel recording" title="Cancel"
+          className="flex h-[42px] w-[42px] shrink-0 items-center justify-center rounded-full text-neutral-600 hover:bg-black/5 dark:text-neutral-300 dark:hover:bg-white/10">
+          <TrashIcon className="h-6 w-6" />
+        </button>
+        <span className="h-2.5 w-2.5 shrink-0 animate-pulse rounded-full bg-red-600" aria-hidden="true" />
+        <span role="timer" aria-label="Recording time" className="w-12 shrink-0 text-sm tabular-nums">{formatDuration(voice.elapsedMs)}</span>
+        <div className="flex h-8 min-w-0 flex-1 items-center justify-end gap-px overflow-hidden" aria-hidden="true">
+          {voice.levels.map((level, i) => (
+            <span key={i} className="w-[3px] shrink-0 rounded-full bg-neutral-500 dark:bg-neutral-400" style={{ height: `${Math.max(10, level * 100)}%` }} />
+          ))}
+        </div>
+        <button type="button" onClick={voice.send} aria-label="Send voice message"
+          className="flex h-[42px] w-[42px] shrink-0 items-center justify-center rounded-full bg-brand text-white hover:bg-brand-dark">
+          <SendIcon className="h-5 w-5" />
+        </button>
+      </div>
+    );
   }
 
   return (
@@ -194,6 +220,12 @@ export function Composer({ conversationId, draft = '', onDraftChange, replyTo, o
           onKeyDown={onKeyDown}
           className="max-h-40 min-h-[42px] flex-1 resize-none rounded-xl bg-white px-4 py-2.5 text-[15px] leading-snug outline-none ring-1 ring-black/5 focus:ring-brand/40 aria-[invalid]:ring-red-500 dark:bg-neutral-800 dark:ring-white/10"
         />
+        {empty && onVoice && voice.available ? (
+          <button type="button" aria-label="Record voice message" title="Record a voice message (hold, or tap to start)" {...voice.micProps}
+            className="flex h-[42px] w-[42px] shrink-0 touch-none select-none items-center justify-center rounded-full bg-brand text-white transition hover:bg-brand-dark">
+            <MicIcon className="h-5 w-5" />
+          </button>
+        ) : (
         <button
           type="submit"
           aria-label="Send"
@@ -202,9 +234,78 @@ export function Composer({ conversationId, draft = '', onDraftChange, replyTo, o
         >
           <SendIcon className="h-5 w-5" />
         </button>
+        )}
       </div>
+      {voice.error && <p role="alert" className="mt-1.5 px-1 text-sm text-red-600 dark:text-red-400">{voice.error}</p>}
     </form>
   );
+}
+
+/** Held this long, the microphone records while pressed and sends on release; a tap starts a recording that waits for Send. */
+const HOLD_MS = 400;
+/** Live bars shown while recording (the newest on the right). */
+const LIVE_BARS = 48;
+
+/** Recording a voice note from the composer: tap to start (then send or cancel), or hold and release. */
+function useVoiceNote(onVoice: ((recording: Recording) => void) | undefined, refocus: () => void) {
+  const recorder = useRef<VoiceRecorder | null>(null);
+  const [recording, setRecording] = useState(false);
+  const [, setTick] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  // Known in the browser only (the server's render and the first one here say no).
+  const [available, setAvailable] = useState(false);
+  useEffect(() => {
+    setAvailable(typeof MediaRecorder !== 'undefined' && !!navigator.mediaDevices?.getUserMedia);
+    return () => recorder.current?.cancel();
+  }, []);
+
+  async function start() {
+    if (recorder.current) return;
+    setError(null);
+    setRecording(true);
+    try {
+      // Loaded with the first recording: most visits record nothing.
+      const { VoiceRecorder } = await import('../media/voice-recorder.ts');
+      const r = new VoiceRecorder();
+      recorder.current = r;
+      await r.start(() => setTick((t) => t + 1));
+    } catch (err) {
+      recorder.current = null;
+      setRecording(false);
+      setError(err instanceof DOMException && err.name === 'NotAllowedError'
+        ? 'Parley may not use the microphone: allow it in the browser to record voice messages.'
+        : 'No microphone could be used to record.');
+    }
+  }
+  async function send() {
+    const r = recorder.current;
+    if (!r) return;
+    recorder.current = null;
+    setRecording(false);
+    const note = await r.stop();
+    // A slip of the finger is not a message.
+    if (note.durationMs >= 500 && note.file.size > 0) onVoice?.(note);
+    refocus();
+  }
+  function cancel() {
+    recorder.current?.cancel();
+    recorder.current = null;
+    setRecording(false);
+    refocus();
+  }
+  const micProps = {
+    onPointerDown: (e: React.PointerEvent) => {
+      if (e.button !== 0) return;
+      const pressed = performance.now();
+      // The button makes way for the recording row at once: the release is heard on the window.
+      window.addEventListener('pointerup', () => performance.now() - pressed >= HOLD_MS && void send(), { once: true });
+      void start();
+    },
+    // Keyboard (Enter, Space): a click with no pointer behind it (detail 0).
+    onClick: (e: React.MouseEvent) => e.detail === 0 && void start(),
+  };
+  const levels = recorder.current?.levels.slice(-LIVE_BARS) ?? [];
+  return { available, recording, elapsedMs: recorder.current?.elapsedMs() ?? 0, levels, error, send, cancel, micProps };
 }
 
 /** A file waiting in the tray: a picture's thumbnail, or the file's name and size; × takes it out. */

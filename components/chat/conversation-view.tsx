@@ -252,6 +252,10 @@ export function ConversationView({ conversationId, me, onBack, onOpenChat, clien
                   } else void outbox.enqueue(conversationId, body, replyTo ? { replyTo } : {});
                   setReplyingTo(null);
                 }}
+                onVoice={({ file, durationMs, waveform }) => {
+                  void outbox.enqueueFile(conversationId, file, '', { voice: { durationMs, waveform }, replyTo: replyingTo ? toQuote(replyingTo) : undefined });
+                  setReplyingTo(null);
+                }}
                 onTyping={() => typingNotifier.typed(conversationId)}
                 onStopTyping={() => typingNotifier.stopped(conversationId)}
               />

@@ -29,6 +29,7 @@ interface OutboxEntry {
   width?: number;
   height?: number;
   durationMs?: number;
+  waveform?: number[];
   /** The upload's address once it began (it goes on from there). */
   uploadUrl?: string;
   /** The media it became, once uploaded. */
@@ -46,7 +47,7 @@ const PREVIEWED = new Set<MediaKind>(['image', 'video', 'audio', 'voice']);
 function toPending(e: OutboxEntry, previewUrl?: string): PendingMessage {
   const attachment: PendingAttachment | undefined = e.file && {
     kind: e.kind ?? kindOf(e.file), name: e.file.name, size: e.file.size, previewUrl,
-    width: e.width, height: e.height, durationMs: e.durationMs, progress: e.mediaId ? 1 : 0,
+    width: e.width, height: e.height, durationMs: e.durationMs, waveform: e.waveform, progress: e.mediaId ? 1 : 0,
   };
   return {
     clientId: e.clientId, conversationId: e.conversationId, body: e.body, replyTo: e.replyTo, forwarded: e.forwarded,
@@ -99,14 +100,17 @@ export class Outbox {
     this.kick();
   }
 
-  /** Sends a file (a voice note when `voice`), with an optional caption, once it is uploaded. */
-  async enqueueFile(conversationId: string, file: File, caption = '', { replyTo, voice = false }: { replyTo?: Quote; voice?: boolean } = {}): Promise<void> {
-    const kind = kindOf(file, voice);
+  /**
+   * Sends a file with an optional caption, once it is uploaded; `voice`: a voice note recorded here,
+   * with its length and waveform (a recording's file does not say how long it is).
+   */
+  async enqueueFile(conversationId: string, file: File, caption = '', { replyTo, voice }: { replyTo?: Quote; voice?: { durationMs: number; waveform: number[] } } = {}): Promise<void> {
+    const kind = kindOf(file, voice !== undefined);
     const entry: OutboxEntry = {
-      clientId: newClientId(), conversationId, body: caption, ...(replyTo && { replyTo }), createdAt: Date.now(), status: 'sending', file, kind,
+      clientId: newClientId(), conversationId, body: caption, ...(replyTo && { replyTo }), createdAt: Date.now(), status: 'sending', file, kind, ...voice,
     };
     this.store.addPending(toPending(entry, this.previewOf(entry)));
-    Object.assign(entry, await measure(file, kind));
+    if (!voice) Object.assign(entry, await measure(file, kind));
     await (await this.db).put('sends', entry);
     this.store.addPending(toPending(entry, this.previewOf(entry)));
     this.kick();
@@ -170,8 +174,8 @@ export class Outbox {
           onProgress: (fraction) => this.store.setPendingProgress(conversationId, clientId, Math.min(fraction, 0.99)),
           signal: controller.signal,
         });
-        const { kind, width, height, durationMs } = entry;
-        const media = await this.complete({ uploadId, ...(kind === 'voice' && { voice: true }), width, height, durationMs });
+        const { kind, width, height, durationMs, waveform } = entry;
+        const media = await this.complete({ uploadId, ...(kind === 'voice' && { voice: true, waveform }), width, height, durationMs });
         await save({ mediaId: media.id });
         this.store.setPendingProgress(conversationId, clientId, 1);
         this.uploads.delete(clientId);

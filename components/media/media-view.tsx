@@ -3,11 +3,11 @@
 // here, so nothing moves), a video or a recording that plays inline, a file to download; the same
 // for a file still on its way, with its progress and a way to stop it. And the full-screen viewer.
 import { decode } from 'blurhash';
-import { useMemo, useRef, type CSSProperties } from 'react';
+import { useMemo, useRef, useState, type CSSProperties } from 'react';
 import { downloadUrl, formatDuration, formatSize, mediaUrl, thumbnailUrl, type MediaSummary } from '@/lib/media.ts';
 import type { PendingAttachment } from '@/lib/sync/message-store.ts';
 import { useModal } from '../ui/dialog.tsx';
-import { ChevronLeftIcon, ChevronRightIcon, CloseIcon, DownloadIcon, FileIcon, MicIcon } from '../ui/icons.tsx';
+import { ChevronLeftIcon, ChevronRightIcon, CloseIcon, DownloadIcon, FileIcon, MicIcon, PauseIcon, PlayIcon } from '../ui/icons.tsx';
 
 const MAX_WIDTH = 280;
 const MAX_HEIGHT = 340;
@@ -73,12 +73,89 @@ function FileCard({ name, size, mime, href }: { name: string; size: number; mime
   );
 }
 
-function Recording({ src, voice, durationMs }: { src: string; voice: boolean; durationMs?: number }) {
+function Recording({ src, durationMs }: { src: string; durationMs?: number }) {
   return (
     <div className="flex w-72 max-w-full items-center gap-2">
-      {voice && <MicIcon className="h-5 w-5 shrink-0 text-brand dark:text-emerald-400" label="Voice message" />}
       <audio controls preload="metadata" src={src} className="h-10 min-w-0 flex-1" />
       {durationMs !== undefined && <span className="shrink-0 text-xs text-neutral-600 dark:text-neutral-300">{formatDuration(durationMs)}</span>}
+    </div>
+  );
+}
+
+const SPEEDS = [1, 1.5, 2];
+/** Bars drawn for a note without a waveform. */
+const FLAT = Array.from({ length: 40 }, () => 60);
+
+/**
+ * A voice note as WhatsApp plays it: play and pause, its waveform filling as it plays (a click on it
+ * goes there), the time, and 1× / 1.5× / 2×.
+ */
+export function VoicePlayer({ src, durationMs, waveform }: { src: string; durationMs?: number; waveform?: number[] }) {
+  const audio = useRef<HTMLAudioElement>(null);
+  const [playing, setPlaying] = useState(false);
+  const [at, setAt] = useState(0); // seconds
+  const [speed, setSpeed] = useState(1);
+  // A recorded WebM does not know its length until played through: the sender's count is the length.
+  const length = () => (durationMs ? durationMs / 1000 : Number.isFinite(audio.current?.duration) ? audio.current!.duration : 0);
+  const played = length() ? Math.min(1, at / length()) : 0;
+  const bars = waveform?.length ? waveform : FLAT;
+  const toggle = () => {
+    const el = audio.current;
+    if (!el) return;
+    if (el.paused) void el.play().catch(() => setPlaying(false));
+    else el.pause();
+  };
+  const seek = (fraction: number) => {
+    const el = audio.current;
+    if (!el || !length()) return;
+    el.currentTime = fraction * length();
+    setAt(el.currentTime);
+  };
+  return (
+    <div className="flex w-64 max-w-full items-center gap-2">
+      <button type="button" onClick={toggle} aria-label={playing ? 'Pause voice message' : 'Play voice message'}
+        className="flex h-9 w-9 shrink-0 items-center justify-center rounded-full text-neutral-700 hover:bg-black/5 dark:text-neutral-200 dark:hover:bg-white/10">
+        {playing ? <PauseIcon className="h-6 w-6" /> : <PlayIcon className="h-6 w-6" />}
+      </button>
+      <div className="min-w-0 flex-1">
+        <div role="slider" tabIndex={0} aria-label="Voice message position" aria-valuemin={0} aria-valuemax={Math.round(length())} aria-valuenow={Math.round(at)}
+          aria-valuetext={`${formatDuration(at * 1000)} of ${formatDuration(length() * 1000)}`}
+          onClick={(e) => {
+            const box = e.currentTarget.getBoundingClientRect();
+            seek((e.clientX - box.left) / box.width);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+              e.preventDefault();
+              seek(Math.max(0, Math.min(1, played + (e.key === 'ArrowRight' ? 0.1 : -0.1))));
+            }
+          }}
+          className="flex h-8 cursor-pointer items-center gap-px rounded focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand">
+          {bars.map((v, i) => (
+            <span key={i} className={`min-w-px flex-1 rounded-full ${i / bars.length < played ? 'bg-brand dark:bg-emerald-400' : 'bg-neutral-400 dark:bg-neutral-500'}`}
+              style={{ height: `${Math.max(12, (v / 255) * 100)}%` }} />
+          ))}
+        </div>
+        <span className="text-[11px] text-neutral-600 dark:text-neutral-300">{formatDuration((playing || at > 0 ? at : length()) * 1000)}</span>
+      </div>
+      <button type="button" aria-label={`Playback speed ${speed}×`} title="Playback speed"
+        onClick={() => {
+          const next = SPEEDS[(SPEEDS.indexOf(speed) + 1) % SPEEDS.length];
+          setSpeed(next);
+          if (audio.current) audio.current.playbackRate = next;
+        }}
+        className="shrink-0 rounded-full bg-black/10 px-2 py-0.5 text-xs font-semibold text-neutral-700 hover:bg-black/15 dark:bg-white/15 dark:text-neutral-100">
+        {speed}×
+      </button>
+      <MicIcon className="h-5 w-5 shrink-0 text-brand dark:text-emerald-400" label="Voice message" />
+      <audio ref={audio} src={src} preload="metadata" hidden
+        onPlay={() => setPlaying(true)} onPause={() => setPlaying(false)}
+        onEnded={() => {
+          setPlaying(false);
+          setAt(0);
+        }}
+        onTimeUpdate={(e) => setAt(e.currentTarget.currentTime)}
+        onLoadedMetadata={(e) => (e.currentTarget.playbackRate = speed)} />
     </div>
   );
 }
@@ -92,9 +169,10 @@ export function MessageMedia({ media, onOpen }: { media: MediaSummary; onOpen?: 
       const box = boxOf(media.width, media.height);
       return <video controls preload="metadata" src={mediaUrl(media.id)} aria-label={`Video ${media.name}`} style={box} className="rounded-md bg-black" />;
     }
-    case 'audio':
     case 'voice':
-      return <Recording src={mediaUrl(media.id)} voice={media.kind === 'voice'} durationMs={media.durationMs} />;
+      return <VoicePlayer src={mediaUrl(media.id)} durationMs={media.durationMs} waveform={media.waveform} />;
+    case 'audio':
+      return <Recording src={mediaUrl(media.id)} durationMs={media.durationMs} />;
     case 'file':
       return <FileCard name={media.name} size={media.size} mime={media.mime} href={downloadUrl(media.id)} />;
   }
@@ -110,8 +188,10 @@ export function PendingMedia({ attachment, sending, onCancel }: { attachment: Pe
         <Photo src={previewUrl} alt={`Photo ${name}`} width={attachment.width} height={attachment.height} />
       ) : kind === 'video' && previewUrl ? (
         <video muted preload="metadata" src={previewUrl} aria-label={`Video ${name}`} style={boxOf(attachment.width, attachment.height)} className="rounded-md bg-black" />
-      ) : (kind === 'voice' || kind === 'audio') && previewUrl ? (
-        <Recording src={previewUrl} voice={kind === 'voice'} durationMs={attachment.durationMs} />
+      ) : kind === 'voice' && previewUrl ? (
+        <VoicePlayer src={previewUrl} durationMs={attachment.durationMs} waveform={attachment.waveform} />
+      ) : kind === 'audio' && previewUrl ? (
+        <Recording src={previewUrl} durationMs={attachment.durationMs} />
       ) : (
         <FileCard name={name} size={attachment.size} />
       )}

@@ -28,6 +28,7 @@ export interface PendingAttachment {
   width?: number;
   height?: number;
   durationMs?: number;
+  waveform?: number[];
   progress: number;
 }
 

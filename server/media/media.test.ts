@@ -34,6 +34,25 @@ async function uploadMedia(user: TestUser, bytes: Buffer, filename: string): Pro
 
 const png = (width: number, height: number, background = '#2a7') => sharp({ create: { width, height, channels: 3, background } }).png().toBuffer();
 
+/** A WAV file of `seconds` of silence (16-bit mono, 8 kHz). */
+function wav(seconds: number): Buffer {
+  const samples = Math.round(8000 * seconds);
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + samples * 2, 4);
+  header.write('WAVEfmt ', 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(8000, 24);
+  header.writeUInt32LE(16000, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(samples * 2, 40);
+  return Buffer.concat([header, Buffer.alloc(samples * 2)]);
+}
+
 async function sendMedia(user: TestUser, conversationId: string, media: MediaSummary, body = '') {
   return user.caller.messages.send({ conversationId, clientId: randomUUID(), body, mediaId: media.id });
 }
@@ -110,6 +129,17 @@ describe('uploading', () => {
     // A name is only a name: no path, no control characters.
     const named = await uploadMedia(alice, randomBytes(100), '../../etc/\u202Egnp.exe');
     expect(named.name).toBe('gnp.exe');
+  });
+
+  test('a recording made in the app is a voice note, with the length and waveform the page measured; "voice" makes nothing else one', async () => {
+    const { a: alice } = await createPair('mdv');
+    const voice = await alice.caller.media.complete({ uploadId: await (await tus(alice)).upload(wav(1.2), 'voice.wav'), voice: true, durationMs: 1200, waveform: [0, 40, 255, 90] });
+    expect(voice).toMatchObject({ kind: 'voice', mime: 'audio/wav', durationMs: 1200, waveform: [0, 40, 255, 90] });
+    const photo = await alice.caller.media.complete({ uploadId: await (await tus(alice)).upload(await png(4, 4), 'x.png'), voice: true, durationMs: 5, waveform: [1] });
+    expect(photo.kind).toBe('image');
+    expect(photo.durationMs).toBeUndefined();
+    expect(photo.waveform).toBeUndefined();
+    await expectTRPCError(alice.caller.media.complete({ uploadId: await (await tus(alice)).upload(wav(0.1), 'v.wav'), waveform: [256] }), 'BAD_REQUEST');
   });
 
   test('an image that cannot be read is refused, and nothing is made of it', async () => {

@@ -102,6 +102,7 @@ interface MediaRow {
   blurhash: string | null;
   thumbSha256?: Uint8Array | null;
   thumb_sha256?: Uint8Array | null;
+  waveform?: Uint8Array | null;
 }
 
 /** A media row as the API shows it: the one mapping. */
@@ -113,6 +114,7 @@ export function toSummary(row: MediaRow): MediaSummary {
   if (duration) summary.durationMs = duration;
   if (row.blurhash) summary.blurhash = row.blurhash;
   if (row.thumbSha256 ?? row.thumb_sha256) summary.thumbnail = true;
+  if (row.waveform?.length) summary.waveform = [...row.waveform];
   return summary;
 }
 
@@ -227,6 +229,7 @@ export async function completeUpload(userId: UserId, input: CompleteUploadInput)
     height: stored.height ?? (sniffed.kind === 'video' ? (input.height ?? null) : null),
     durationMs: timed ? (input.durationMs ?? null) : null,
     blurhash: stored.blurhash,
+    waveform: (sniffed.kind === 'audio' || sniffed.kind === 'voice') && input.waveform?.length ? new Uint8Array(input.waveform) : null,
   };
   // Two completions of one upload at once: the second finds the first's row.
   const created = await getDb().media.createManyAndReturn({ data: [row], skipDuplicates: true });
@@ -257,7 +260,7 @@ export interface MediaFile extends MediaSummary {
 export async function mediaFor(userId: UserId, mediaId: string): Promise<MediaFile | null> {
   const { rows } = await getPool().query<MediaRow & { sha256: Buffer }>({
     name: 'media-readable',
-    text: `SELECT md.id, md.kind, md.mime, md.name, md.size, md.width, md.height, md.duration_ms, md.blurhash, md.sha256, md.thumb_sha256
+    text: `SELECT md.id, md.kind, md.mime, md.name, md.size, md.width, md.height, md.duration_ms, md.blurhash, md.sha256, md.thumb_sha256, md.waveform
       FROM media md WHERE md.id = $1 AND (${READABLE})`,
     values: [mediaId, userId],
   });
@@ -276,7 +279,7 @@ export async function attachableMedia(sends: { senderId: UserId; mediaId?: strin
   if (wanted.length === 0) return found;
   const { rows } = await getPool().query<MediaRow & { ord: number }>({
     name: 'media-attachable',
-    text: `SELECT t.ord::int AS ord, md.id, md.kind, md.mime, md.name, md.size, md.width, md.height, md.duration_ms, md.blurhash, md.thumb_sha256
+    text: `SELECT t.ord::int AS ord, md.id, md.kind, md.mime, md.name, md.size, md.width, md.height, md.duration_ms, md.blurhash, md.thumb_sha256, md.waveform
       FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS t(media_id, sender, ord)
       JOIN media md ON md.id = t.media_id
       WHERE ${READABLE.replaceAll('$2', 't.sender')}`,

@@ -20,6 +20,7 @@ CREATE TABLE "media" (
     "height" INTEGER,
     "duration_ms" INTEGER,
     "blurhash" VARCHAR(120),
+    "waveform" BYTEA,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "media_pkey" PRIMARY KEY ("id")
