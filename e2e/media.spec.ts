@@ -95,6 +95,33 @@ test('a voice note: recorded from the microphone, sent, and played by Bob with i
   await expectAccessible(bob.page);
 });
 
+test('a place: where the device is, sent with a name, shown as a card that opens the map', async ({ browser }) => {
+  const alice = await registerThroughApi(browser, 'alice', 'Alice Place');
+  const bob = await registerThroughApi(browser, 'bob', 'Bob Place');
+  await alice.context.grantPermissions(['geolocation']);
+  await alice.context.setGeolocation({ latitude: 48.8584, longitude: 2.2945, accuracy: 15 });
+  await openChatWith(alice.page, bob);
+
+  await alice.page.getByRole('button', { name: 'Attach' }).click();
+  await alice.page.getByRole('menuitem', { name: 'Location' }).click();
+  const dialog = alice.page.getByRole('dialog', { name: 'Share a location' });
+  await expect(dialog.getByLabel('Latitude')).toHaveValue('48.858400');
+  await expect(dialog.getByLabel('Longitude')).toHaveValue('2.294500');
+  await dialog.getByLabel('Name (optional)').fill('Eiffel Tower');
+  await expectAccessible(alice.page);
+  await dialog.getByRole('button', { name: 'Send' }).click();
+  await expect(dialog).toBeHidden();
+
+  const row = bob.page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /Alice Place/ });
+  await expect(row).toContainText('📍 Eiffel Tower');
+  await row.click();
+  const card = log(bob.page).getByRole('link', { name: 'Eiffel Tower: open in a map' });
+  await expect(card).toHaveAttribute('href', 'https://www.openstreetmap.org/?mlat=48.858400&mlon=2.294500#map=16/48.858400/2.294500');
+  await expect(card).toContainText('48.85840° N, 2.29450° E · ±15 m');
+  await expect(card).toHaveAttribute('rel', 'noopener noreferrer');
+  await expectAccessible(bob.page);
+});
+
 test('an upload cut off by going offline half-way goes on from where it stopped, and the file arrives whole', async ({ browser }) => {
   const alice = await registerThroughApi(browser, 'alice', 'Alice Resumes');
   const bob = await registerThroughApi(browser, 'bob', 'Bob Resumes');

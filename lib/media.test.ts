@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { formatDuration, formatSize, mediaLabel, messagePreview } from './media.ts';
+import { formatCoordinates, formatDuration, formatSize, mapUrl, mediaLabel, messagePreview } from './media.ts';
 
 describe('media in words', () => {
   test('pushes and previews name the media, then the caption', () => {
@@ -9,6 +9,14 @@ describe('media in words', () => {
     expect(mediaLabel({ kind: 'file', name: 'report.pdf' })).toBe('📄 report.pdf');
     expect(messagePreview({ body: 'Look!', media: { kind: 'image', name: 'a.jpg' } })).toBe('📷 Photo Look!');
     expect(messagePreview({ body: 'just text' })).toBe('just text');
+    expect(messagePreview({ body: '', location: { latitude: 1, longitude: 2 } })).toBe('📍 Location');
+    expect(messagePreview({ body: 'see you', location: { latitude: 1, longitude: 2, label: 'The pier' } })).toBe('📍 The pier see you');
+  });
+
+  test('places as people read them, and a map link that needs nothing from the server', () => {
+    expect(formatCoordinates({ latitude: 51.5074, longitude: -0.1278 })).toBe('51.50740° N, 0.12780° W');
+    expect(formatCoordinates({ latitude: -33.8688, longitude: 151.2093 })).toBe('33.86880° S, 151.20930° E');
+    expect(mapUrl({ latitude: 51.5074, longitude: -0.1278 })).toBe('https://www.openstreetmap.org/?mlat=51.507400&mlon=-0.127800#map=16/51.507400/-0.127800');
   });
 
   test('sizes and durations as people read them', () => {

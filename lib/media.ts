@@ -27,6 +27,24 @@ export interface MediaSummary {
   waveform?: number[];
 }
 
+/** A place a message shares: coordinates (WGS 84), how sure the device was, and what the sender called it. */
+export interface SharedLocation {
+  latitude: number;
+  longitude: number;
+  /** Metres, as the device reported them. */
+  accuracy?: number;
+  label?: string;
+}
+
+/** The place on OpenStreetMap's site (the server fetches no map; the person's browser opens it). */
+export const mapUrl = ({ latitude, longitude }: SharedLocation) =>
+  `https://www.openstreetmap.org/?mlat=${latitude.toFixed(6)}&mlon=${longitude.toFixed(6)}#map=16/${latitude.toFixed(6)}/${longitude.toFixed(6)}`;
+
+/** 51.50740° N, 0.12780° W. */
+export function formatCoordinates({ latitude, longitude }: SharedLocation): string {
+  return `${Math.abs(latitude).toFixed(5)}° ${latitude >= 0 ? 'N' : 'S'}, ${Math.abs(longitude).toFixed(5)}° ${longitude >= 0 ? 'E' : 'W'}`;
+}
+
 /** The most steps a waveform has. */
 export const WAVEFORM_STEPS = 128;
 
@@ -82,9 +100,9 @@ export function mediaLabel(media: Pick<MediaSummary, 'kind' | 'name' | 'duration
   }
 }
 
-/** A message's text where it is shown in one line: the media's name, then its caption. */
-export function messagePreview(message: { body: string; media?: Pick<MediaSummary, 'kind' | 'name' | 'durationMs'> }): string {
-  if (!message.media) return message.body;
-  const label = mediaLabel(message.media);
+/** A message's text where it is shown in one line: the media's name or the place, then its caption. */
+export function messagePreview(message: { body: string; media?: Pick<MediaSummary, 'kind' | 'name' | 'durationMs'>; location?: SharedLocation }): string {
+  const label = message.media ? mediaLabel(message.media) : message.location ? `📍 ${message.location.label ?? 'Location'}` : null;
+  if (!label) return message.body;
   return message.body ? `${label} ${message.body}` : label;
 }

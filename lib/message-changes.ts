@@ -40,7 +40,7 @@ export function applyChange(target: Message, change: ChangeMessage): Message {
       return target.deleted ? { ...target, changedSeq: change.seq } : { ...target, body: change.body, edited: true, changedSeq: change.seq };
     case 'message.deleted': {
       // Deleted for everyone: no text, no edit mark, no reactions; the bubble stays in its place.
-      const { edited: _edited, reactions: _reactions, media: _media, ...rest } = target;
+      const { edited: _edited, reactions: _reactions, media: _media, location: _location, ...rest } = target;
       return { ...rest, body: '', deleted: true, changedSeq: change.seq };
     }
     case 'reaction.set': {
@@ -69,12 +69,12 @@ export function applyChanges(messages: readonly Message[], changes: readonly Mes
 
 /** A message deleted for the caller alone: it keeps its place in the sequence, nothing of what it said. */
 export function hiddenForMe(message: Message): Message {
-  const { edited: _edited, reactions: _reactions, replyTo: _replyTo, forwarded: _forwarded, media: _media, ...rest } = message;
+  const { edited: _edited, reactions: _reactions, replyTo: _replyTo, forwarded: _forwarded, media: _media, location: _location, ...rest } = message;
   return { ...rest, body: '', hidden: true };
 }
 
 /** What a reply shows of the message it quotes, in that message's current state (text cut to QUOTE_LENGTH). */
-export function toQuote(message: Pick<Message, 'seq' | 'senderId' | 'body' | 'deleted' | 'media'>): Quote {
+export function toQuote(message: Pick<Message, 'seq' | 'senderId' | 'body' | 'deleted' | 'media' | 'location'>): Quote {
   const said = messagePreview(message);
   const body = message.deleted ? '' : said.length > QUOTE_LENGTH ? `${said.slice(0, QUOTE_LENGTH - 1)}…` : said;
   return { seq: message.seq, senderId: message.senderId, body, ...(message.deleted && { deleted: true as const }) };

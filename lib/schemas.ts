@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { INBOX_PAGE_MAX, INBOX_PAGE_SIZE, MAX_HIDE, MAX_MESSAGE_LENGTH, MAX_REACTION_LENGTH, PAGE_MAX, PAGE_SIZE, RECEIPTS_PER_CALL, SEARCH_PAGE_MAX, SEARCH_PAGE_SIZE } from './limits.ts';
 import { isSearchable } from './search.ts';
 import { isOneEmoji } from './emoji.ts';
-import { WAVEFORM_STEPS, type MediaSummary } from './media.ts';
+import { WAVEFORM_STEPS, type MediaSummary, type SharedLocation } from './media.ts';
 
 export type UserId = string & { readonly __brand?: 'UserId' };
 export type ConversationId = string & { readonly __brand?: 'ConversationId' };
@@ -182,12 +182,22 @@ export const sendMessageInput = z
     body: messageText.default(''),
     /** Media the sender completed (media.complete), or may see in a message (forwarding it). */
     mediaId: uuid.optional(),
+    /** A place: coordinates, how sure the device was (metres), a name for it. Not with media. */
+    location: z
+      .object({
+        latitude: z.number().min(-90, 'Latitude is between -90 and 90').max(90, 'Latitude is between -90 and 90'),
+        longitude: z.number().min(-180, 'Longitude is between -180 and 180').max(180, 'Longitude is between -180 and 180'),
+        accuracy: z.number().min(0).max(1_000_000).optional(),
+        label: lineText('Place name').trim().min(1).max(100, 'A place name is at most 100 characters').optional(),
+      })
+      .optional(),
     /** Quotes this earlier message of the conversation (one the sender may see). */
     replyToSeq: z.number().int().positive().optional(),
     /** Forwarded from another chat: shown with a "Forwarded" mark. */
     forwarded: z.boolean().optional(),
   })
-  .refine((i) => i.mediaId !== undefined || i.body.trim().length > 0, { message: 'Message is empty', path: ['body'] });
+  .refine((i) => i.mediaId !== undefined || i.location !== undefined || i.body.trim().length > 0, { message: 'Message is empty', path: ['body'] })
+  .refine((i) => i.mediaId === undefined || i.location === undefined, { message: 'A message carries media or a place, not both', path: ['location'] });
 export type SendMessageInput = z.infer<typeof sendMessageInput>;
 
 /** An upload (tus, at UPLOADS_PATH) finished: what the page measured of a video or recording helps lay it out. */
@@ -416,6 +426,8 @@ export interface Message {
   forwarded?: true;
   /** A photo, video, voice note or file (body is then its caption); gone once deleted for everyone. */
   media?: MediaSummary;
+  /** A place shared (body is then its caption); gone once deleted for everyone. */
+  location?: SharedLocation;
   /**
    * A text message's state after the changes up to changedSeq (absent: none). History pages fold
    * every change the caller may see into it; a client applies later changes it receives itself.

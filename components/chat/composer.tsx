@@ -11,11 +11,12 @@ import type { Quote } from '@/lib/schemas.ts';
 import { QuoteBlock } from '../messages/quote.tsx';
 import { EmojiPicker } from '../ui/emoji-picker.tsx';
 import { CloseIcon, FileIcon, MicIcon, PaperclipIcon, SendIcon, SmileyIcon, TrashIcon } from '../ui/icons.tsx';
+import { Menu } from '../ui/menu.tsx';
 import { useDismiss } from '../ui/use-dismiss.ts';
 
 const MAX_ROWS_PX = 160;
 
-export function Composer({ conversationId, draft = '', onDraftChange, replyTo, onCancelReply, attachments = [], onAttach, onRemoveAttachment, onSend, onVoice, onTyping, onStopTyping }: {
+export function Composer({ conversationId, draft = '', onDraftChange, replyTo, onCancelReply, attachments = [], onAttach, onRemoveAttachment, onShareLocation, onSend, onVoice, onTyping, onStopTyping }: {
   conversationId: string;
   /** The text left unsent in this chat last time; every change is handed to onDraftChange. */
   draft?: string;
@@ -27,6 +28,8 @@ export function Composer({ conversationId, draft = '', onDraftChange, replyTo, o
   attachments?: File[];
   onAttach?: (files: File[]) => void;
   onRemoveAttachment?: (index: number) => void;
+  /** Opens the way to share a place. */
+  onShareLocation?: () => void;
   onSend: (body: string) => void;
   /** A voice note recorded here (the microphone button, while the box is empty). */
   onVoice?: (recording: Recording) => void;
@@ -52,6 +55,7 @@ export function Composer({ conversationId, draft = '', onDraftChange, replyTo, o
   }, []);
   useDismiss(picking, [picker, pickerButton], closePicker);
   const fileInput = useRef<HTMLInputElement>(null);
+  const [attachMenu, setAttachMenu] = useState(false);
   const voice = useVoiceNote(onVoice, () => ref.current?.focus());
   const tooLong = body.length > MAX_MESSAGE_LENGTH;
   const empty = body.trim().length === 0 && attachments.length === 0;
@@ -184,10 +188,12 @@ export function Composer({ conversationId, draft = '', onDraftChange, replyTo, o
         </button>
         {onAttach && (
           <>
-            <button type="button" aria-label="Attach files" title="Attach" onClick={() => fileInput.current?.click()}
-              className="flex h-[42px] w-[42px] shrink-0 items-center justify-center rounded-full text-neutral-600 hover:bg-black/5 dark:text-neutral-300 dark:hover:bg-white/10">
-              <PaperclipIcon className="h-6 w-6" />
-            </button>
+            <Menu label="Attach" buttonLabel="Attach" open={attachMenu} onOpenChange={setAttachMenu}
+              icon={<PaperclipIcon className="h-6 w-6" />} buttonClassName="flex h-[42px] w-[42px] items-center justify-center"
+              items={[
+                { label: 'Photos, videos and files', run: () => fileInput.current?.click() },
+                ...(onShareLocation ? [{ label: 'Location', run: onShareLocation }] : []),
+              ]} />
             <input ref={fileInput} type="file" multiple hidden aria-label="Files to attach"
               onChange={(e) => {
                 const files = [...(e.target.files ?? [])];

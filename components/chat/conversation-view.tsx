@@ -27,6 +27,7 @@ const MessageInfo = dynamic(() => import('./message-info.tsx').then((m) => m.Mes
 const ChatSearch = dynamic(() => import('../search/chat-search.tsx').then((m) => m.ChatSearch));
 const ContactInfo = dynamic(() => import('../people/contact-info.tsx').then((m) => m.ContactInfo));
 const MediaViewer = dynamic(() => import('../media/media-view.tsx').then((m) => m.MediaViewer));
+const ShareLocationDialog = dynamic(() => import('../media/location.tsx').then((m) => m.ShareLocationDialog));
 
 /** Files one send may hold, as in WhatsApp. */
 const MAX_ATTACHMENTS = 30;
@@ -109,6 +110,7 @@ export function ConversationView({ conversationId, me, onBack, onOpenChat, clien
   // Files picked to send, waiting in the composer's tray; dropped on the chat too.
   const [attachments, setAttachments] = useState<File[]>([]);
   const [dragging, setDragging] = useState(false);
+  const [sharingPlace, setSharingPlace] = useState(false);
   const canWrite = !(direct && iBlock) && !(summary && summary.role === null);
   const attach = (files: File[]) => setAttachments((current) => [...current, ...files].slice(0, MAX_ATTACHMENTS));
   // After the list has placed itself (at the unread divider or the bottom), or it would move away again.
@@ -241,6 +243,7 @@ export function ConversationView({ conversationId, me, onBack, onOpenChat, clien
                 attachments={attachments}
                 onAttach={attach}
                 onRemoveAttachment={(index) => setAttachments((current) => current.filter((_, i) => i !== index))}
+                onShareLocation={() => setSharingPlace(true)}
                 onSend={(body) => {
                   const replyTo = replyingTo ? toQuote(replyingTo) : undefined;
                   if (attachments.length) {
@@ -264,6 +267,14 @@ export function ConversationView({ conversationId, me, onBack, onOpenChat, clien
         )}
       </div>
       {overlay}
+      {sharingPlace && (
+        <ShareLocationDialog onClose={() => setSharingPlace(false)}
+          onShare={(location) => {
+            setSharingPlace(false);
+            void outbox.enqueue(conversationId, '', { location, ...(replyingTo && { replyTo: toQuote(replyingTo) }) });
+            setReplyingTo(null);
+          }} />
+      )}
       {viewedAt >= 0 && (
         <MediaViewer
           photos={photos.map((m) => ({ media: m.media!, caption: `${m.senderId === me.id ? 'You' : (nameOf(m.senderId) ?? 'Former member')} · ${formatTime(m.createdAt)}` }))}

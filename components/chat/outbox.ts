@@ -4,7 +4,7 @@
 // with a file waits with its file: it is uploaded (resumably, while the rest goes on), made media,
 // and only then sent, so it takes its place in the chat when the server has all of it.
 import { openDB, type IDBPDatabase } from 'idb';
-import type { MediaKind, MediaSummary } from '@/lib/media.ts';
+import type { MediaKind, MediaSummary, SharedLocation } from '@/lib/media.ts';
 import type { CompleteUploadInput, Message, Quote } from '@/lib/schemas.ts';
 import type { MessageStore, PendingAttachment, PendingMessage } from '@/lib/sync/message-store.ts';
 import { kindOf, measure, uploadFile, UploadRefused } from '../media/uploader.ts';
@@ -36,9 +36,12 @@ interface OutboxEntry {
   mediaId?: string;
   /** Media sent again (forwarded): shown as it is while the send is on its way. */
   media?: MediaSummary;
+  location?: SharedLocation;
 }
 
-export type SendFn = (input: { conversationId: string; clientId: string; body: string; mediaId?: string; replyToSeq?: number; forwarded?: boolean }) => Promise<Message>;
+export type SendFn = (input: {
+  conversationId: string; clientId: string; body: string; mediaId?: string; location?: SharedLocation; replyToSeq?: number; forwarded?: boolean;
+}) => Promise<Message>;
 export type CompleteFn = (input: CompleteUploadInput) => Promise<MediaSummary>;
 
 /** Shown inline as they are: pictures, videos, recordings. */
@@ -51,7 +54,7 @@ function toPending(e: OutboxEntry, previewUrl?: string): PendingMessage {
   };
   return {
     clientId: e.clientId, conversationId: e.conversationId, body: e.body, replyTo: e.replyTo, forwarded: e.forwarded,
-    createdAt: new Date(e.createdAt), status: e.status, error: e.error, ...(attachment && { attachment }), ...(e.media && { media: e.media }),
+    createdAt: new Date(e.createdAt), status: e.status, error: e.error, ...(attachment && { attachment }), ...(e.media && { media: e.media }), ...(e.location && { location: e.location }),
   };
 }
 
@@ -116,10 +119,10 @@ export class Outbox {
     this.kick();
   }
 
-  /** Sends text, or media already on the server (`media`: forwarding it), with its caption. */
-  async enqueue(conversationId: string, body: string, { replyTo, forwarded, media }: { replyTo?: Quote; forwarded?: boolean; media?: MediaSummary } = {}): Promise<void> {
+  /** Sends text, a place, or media already on the server (`media`: forwarding it), with its caption. */
+  async enqueue(conversationId: string, body: string, { replyTo, forwarded, media, location }: { replyTo?: Quote; forwarded?: boolean; media?: MediaSummary; location?: SharedLocation } = {}): Promise<void> {
     const entry: OutboxEntry = {
-      clientId: newClientId(), conversationId, body, ...(replyTo && { replyTo }), ...(forwarded && { forwarded }), ...(media && { media, mediaId: media.id }),
+      clientId: newClientId(), conversationId, body, ...(replyTo && { replyTo }), ...(forwarded && { forwarded }), ...(media && { media, mediaId: media.id }), ...(location && { location }),
       createdAt: Date.now(), status: 'sending',
     };
     this.store.addPending(toPending(entry)); // on screen at once, stored right after
@@ -227,9 +230,9 @@ export class Outbox {
           }
           if (entry.file && uploading.has(entry.conversationId)) continue;
           try {
-            const { conversationId, clientId, body, replyTo, forwarded, mediaId } = entry;
+            const { conversationId, clientId, body, replyTo, forwarded, mediaId, location } = entry;
             const message = await this.send({
-              conversationId, clientId, body, ...(mediaId && { mediaId }), ...(replyTo && { replyToSeq: replyTo.seq }), ...(forwarded && { forwarded }),
+              conversationId, clientId, body, ...(mediaId && { mediaId }), ...(location && { location }), ...(replyTo && { replyToSeq: replyTo.seq }), ...(forwarded && { forwarded }),
             });
             this.accept(message);
             await (await this.db).delete('sends', entry.clientId);

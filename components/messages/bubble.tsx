@@ -15,6 +15,7 @@ import { MessageMenu, type MessageActions } from './message-menu.tsx';
 import { QuoteBlock } from './quote.tsx';
 import { Reactions } from './reactions.tsx';
 import { MessageMedia, PendingMedia } from '../media/media-view.tsx';
+import { LocationCard } from '../media/location.tsx';
 
 export type TickStatus = 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
 
@@ -98,7 +99,12 @@ export function MessageBubble({ message, mine, status, sender, first = true, ava
                   <MessageMedia media={message.media} onOpen={message.media.kind === 'image' ? () => actions.openPhoto(message) : undefined} />
                 </div>
               )}
-              {(message.body || !message.media) && (
+              {message.location && (
+                <div className={message.body ? 'mb-1' : 'mb-5'}>
+                  <LocationCard location={message.location} />
+                </div>
+              )}
+              {(message.body || !(message.media || message.location)) && (
                 <Body footerWidth={footerWidth} large={!message.media && isEmojiOnly(message.body)}>
                   <MessageText text={message.body} />
                 </Body>
@@ -145,7 +151,12 @@ export function PendingBubble({ pending, nameOf, onRetry, onDiscard }: { pending
               <MessageMedia media={pending.media} />
             </div>
           )}
-          {(pending.body || !(pending.attachment || pending.media)) && (
+          {pending.location && (
+            <div className={pending.body ? 'mb-1' : 'mb-5'}>
+              <LocationCard location={pending.location} />
+            </div>
+          )}
+          {(pending.body || !(pending.attachment || pending.media || pending.location)) && (
             <Body footerWidth="w-[5.5rem]">
               <MessageText text={pending.body} />
             </Body>

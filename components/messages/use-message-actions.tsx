@@ -60,7 +60,7 @@ export function useMessageActions(conversationId: string, client: ChatClient, ha
       {forwarding && (
         <ForwardDialog message={forwarding} chats={utils.conversations.list.getData()?.conversations ?? []} onClose={() => setForwarding(null)}
           onForward={(ids) => {
-            for (const id of ids) void client.outbox.enqueue(id, forwarding.body, { forwarded: true, media: forwarding.media });
+            for (const id of ids) void client.outbox.enqueue(id, forwarding.body, { forwarded: true, media: forwarding.media, location: forwarding.location });
             setForwarding(null);
             notify(ids.length === 1 ? 'Message forwarded' : `Message forwarded to ${ids.length} chats`);
           }} />

@@ -27,7 +27,7 @@ export interface MenuItem {
  * The button and, while open, the menu. `header`: what comes before the items (a row of reactions),
  * its controls with role menuitem; `choose` wraps their actions so the menu closes first.
  */
-export function Menu({ label, buttonLabel, items, open, onOpenChange, align = 'start', buttonClassName = '', header }: {
+export function Menu({ label, buttonLabel, items, open, onOpenChange, align = 'start', buttonClassName = '', header, icon }: {
   label: string;
   buttonLabel: string;
   items: MenuItem[];
@@ -36,6 +36,8 @@ export function Menu({ label, buttonLabel, items, open, onOpenChange, align = 's
   align?: 'start' | 'end';
   buttonClassName?: string;
   header?: (choose: (run: () => void) => void) => ReactNode;
+  /** The button's own icon, always shown (a toolbar's button); else a chevron shown on hover (a row's). */
+  icon?: ReactNode;
 }) {
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
@@ -82,10 +84,10 @@ export function Menu({ label, buttonLabel, items, open, onOpenChange, align = 's
           e.stopPropagation();
           onOpenChange(!open);
         }}
-        className={`shrink-0 rounded-full p-1 text-neutral-600 transition hover:bg-black/5 focus-visible:opacity-100 dark:text-neutral-300 dark:hover:bg-white/10 ${
-          open ? 'opacity-100' : 'opacity-0 group-hover/row:opacity-100 [@media(hover:none)]:hidden'
+        className={`shrink-0 rounded-full text-neutral-600 transition hover:bg-black/5 focus-visible:opacity-100 dark:text-neutral-300 dark:hover:bg-white/10 ${
+          icon ? '' : `p-1 ${open ? 'opacity-100' : 'opacity-0 group-hover/row:opacity-100 [@media(hover:none)]:hidden'}`
         } ${buttonClassName}`}>
-        <ChevronDownIcon className="h-5 w-5" />
+        {icon ?? <ChevronDownIcon className="h-5 w-5" />}
       </button>
       {open && (
         <div ref={menu} role="menu" aria-label={label} onKeyDown={onKeyDown}

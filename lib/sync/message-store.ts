@@ -1,7 +1,7 @@
 // The one owner of a conversation's messages on a client: committed ones keyed by seq, plus sends in flight.
 import { applyChanges, hiddenForMe, toQuote } from '../message-changes.ts';
 import type { Message, Quote } from '../schemas.ts';
-import type { MediaKind, MediaSummary } from '../media.ts';
+import type { MediaKind, MediaSummary, SharedLocation } from '../media.ts';
 
 export interface PendingMessage {
   clientId: string;
@@ -16,6 +16,7 @@ export interface PendingMessage {
   attachment?: PendingAttachment;
   /** Media already on the server, sent again (forwarded). */
   media?: MediaSummary;
+  location?: SharedLocation;
 }
 
 /** What the sender's page shows of a file it is sending, before the server has it. */

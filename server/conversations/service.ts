@@ -1,6 +1,5 @@
 // Conversations: opening direct chats, the inbox, membership checks, heads for resume, and read watermarks.
 import { randomUUID } from 'node:crypto';
-import type { MediaSummary } from '../../lib/media.ts';
 import type {
   MuteDuration,
   ConversationHead,
@@ -17,7 +16,7 @@ import type {
 import { getDb, getPool } from '../db/client.ts';
 import { Prisma } from '../db/generated/client.ts';
 import { AppError, notAMember } from '../errors.ts';
-import { latestEditBody } from '../messages/write.ts';
+import { attachmentOf, latestEditBody } from '../messages/write.ts';
 
 // The lowest delivered/read watermark over the current members of conversation c: what every member
 // has. The sender's own watermarks pass every message they sent, so for their messages this is "all
@@ -236,7 +235,7 @@ interface InboxRow {
   msg_seq: string | null;
   msg_edited: boolean | null;
   msg_deleted: boolean | null;
-  msg_media: MediaSummary | null;
+  msg_media: unknown;
   msg_sender_id: string | null;
   msg_client_id: string | null;
   msg_body: string | null;
@@ -295,7 +294,7 @@ function summaryOf(r: InboxRow): ConversationSummary {
           createdAt: r.msg_created_at!,
           ...(r.msg_edited && { edited: true as const }),
           ...(r.msg_deleted && { deleted: true as const }),
-          ...(!r.msg_deleted && r.msg_media && { media: r.msg_media }),
+          ...(!r.msg_deleted && attachmentOf(r.msg_media)),
         };
   return {
     id: r.id,

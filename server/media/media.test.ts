@@ -297,6 +297,22 @@ describe('who may fetch media', () => {
     expect([await status(member, before), await status(leaver, before), await status(owner, before)]).toEqual([404, 404, 200]);
   });
 
+  test('a place shared: its coordinates in the message, the history and the chat list; gone once deleted for everyone; never with media', async () => {
+    const { a: alice, b: bob, conversationId } = await createPair('mwp');
+    const place = { latitude: 51.5074, longitude: -0.1278, accuracy: 12, label: 'Trafalgar Square' };
+    const sent = await alice.caller.messages.send({ conversationId, clientId: randomUUID(), body: 'here!', location: place });
+    expect(sent).toMatchObject({ body: 'here!', location: place });
+    expect(sent.media).toBeUndefined();
+    expect((await bob.caller.messages.list({ conversationId })).messages.at(-1)).toMatchObject({ location: place });
+    expect((await bob.caller.conversations.list({})).conversations.find((c) => c.id === conversationId)?.lastMessage).toMatchObject({ location: place });
+    await alice.caller.messages.delete({ conversationId, seq: sent.seq, clientId: randomUUID() });
+    expect((await bob.caller.messages.list({ conversationId })).messages.at(-1)?.location).toBeUndefined();
+
+    const media = await uploadMedia(alice, await png(8, 8), 'dot.png');
+    await expectTRPCError(alice.caller.messages.send({ conversationId, clientId: randomUUID(), body: '', mediaId: media.id, location: place }), 'BAD_REQUEST');
+    await expectTRPCError(alice.caller.messages.send({ conversationId, clientId: randomUUID(), body: '', location: { latitude: 91, longitude: 0 } }), 'BAD_REQUEST');
+  });
+
   test('a message with nothing in it is refused; with media, its caption may be empty', async () => {
     const { a: alice, conversationId } = await createPair('mwe');
     await expectTRPCError(alice.caller.messages.send({ conversationId, clientId: randomUUID(), body: ' ' }), 'BAD_REQUEST');

@@ -1,7 +1,7 @@
 // The writes of a conversation's sequence: sends in batches (one statement, one commit), and system messages.
 import { randomUUID } from 'node:crypto';
 import { toQuote } from '../../lib/message-changes.ts';
-import type { MediaSummary } from '../../lib/media.ts';
+import type { MediaSummary, SharedLocation } from '../../lib/media.ts';
 import type { ConversationId, Message, Quote, SystemEvent, UserId } from '../../lib/schemas.ts';
 import { getPool } from '../db/client.ts';
 import type { Prisma } from '../db/generated/client.ts';
@@ -19,6 +19,8 @@ export interface Send {
   forwarded?: boolean;
   /** Media it carries (server/media). */
   mediaId?: string;
+  /** Or a place it shares. */
+  location?: SharedLocation;
 }
 
 export type SendOutcome =
@@ -63,9 +65,19 @@ export function toMessage(row: MessageRow): Message {
     createdAt: row.createdAt,
   };
   if (row.deletedAt) message.deleted = true;
-  else if (row.media) message.media = row.media as unknown as MediaSummary;
+  else Object.assign(message, attachmentOf(row.media));
   if (row.forwarded) message.forwarded = true;
   return message;
+}
+
+/**
+ * What a message's `media` column holds, as the API shows it: media (a row of its own, by id), or a
+ * place (only in the column: kind 'location'). The one reading of that column.
+ */
+export function attachmentOf(stored: unknown): Pick<Message, 'media' | 'location'> {
+  if (!stored || typeof stored !== 'object') return {};
+  const { kind, ...rest } = stored as { kind: string };
+  return kind === 'location' ? { location: rest as SharedLocation } : { media: stored as MediaSummary };
 }
 
 type Tx = Prisma.TransactionClient;
@@ -192,13 +204,13 @@ async function quotesFor(sends: Send[]): Promise<Map<number, Quote>> {
   const replies = sends.flatMap((s, i) => (s.replyToSeq === undefined ? [] : [{ s, i }]));
   const quotes = new Map<number, Quote>();
   if (replies.length === 0) return quotes;
-  const { rows } = await getPool().query<{ ord: number; seq: string; sender_id: string; deleted: boolean; body: string; media: MediaSummary | null }>({
+  const { rows } = await getPool().query<{ ord: number; seq: string; sender_id: string; deleted: boolean; body: string; media: unknown }>({
     name: 'reply-quotes',
     text: QUOTES,
     values: [replies.map((r) => r.s.conversationId), replies.map((r) => r.s.senderId), replies.map((r) => r.s.replyToSeq)],
   });
   for (const r of rows) {
-    quotes.set(replies[r.ord - 1].i, toQuote({ seq: Number(r.seq), senderId: r.sender_id, body: r.body, ...(r.deleted && { deleted: true }), ...(r.media && { media: r.media }) }));
+    quotes.set(replies[r.ord - 1].i, toQuote({ seq: Number(r.seq), senderId: r.sender_id, body: r.body, ...(r.deleted && { deleted: true }), ...attachmentOf(r.media) }));
   }
   return quotes;
 }
@@ -245,7 +257,10 @@ export async function writeSends(sends: Send[], ids: Snowflake, now: () => Date 
           batch.map(() => ids.next().toString()),
           batch.map((s) => s.replyToSeq ?? null),
           batch.map((s) => s.forwarded ?? false),
-          written.map((i) => (media.has(i) ? JSON.stringify(media.get(i)) : null)),
+          written.map((i) => {
+            const place = unique[i].location;
+            return media.has(i) ? JSON.stringify(media.get(i)) : place ? JSON.stringify({ kind: 'location', ...place }) : null;
+          }),
           createdAt,
         ],
       })
@@ -278,6 +293,7 @@ export async function writeSends(sends: Send[], ids: Snowflake, now: () => Date 
       if (s.forwarded) message.forwarded = true;
       const attached = media.get(i);
       if (attached) message.media = attached;
+      if (s.location) message.location = s.location;
       outcomes[i] = { ok: true, message, created: row.status === 'created' };
     }
   }
