@@ -63,6 +63,19 @@ test('a photo with a caption and a file: sent with progress, seen by Bob at thei
   expect(download.suggestedFilename()).toBe('report.pdf');
   expect(sha(await readFile((await download.path())!))).toBe(sha(report));
   await expectAccessible(bob.page);
+
+  // The chat's media, from the contact panel: the photo in the grid (the viewer from there too), the file in the list.
+  await bob.page.getByRole('button', { name: 'Contact info' }).click();
+  await bob.page.getByRole('region', { name: 'Media and files' }).getByRole('button', { name: 'Media and files' }).click();
+  const gallery = bob.page.getByRole('complementary', { name: 'Media and files' });
+  await gallery.getByRole('region', { name: 'Photos and videos' }).getByRole('button', { name: 'Photo lake.jpg' }).click();
+  await expect(bob.page.getByRole('dialog', { name: 'Photo' }).getByRole('img', { name: 'Photo lake.jpg' })).toBeVisible();
+  await bob.page.keyboard.press('Escape');
+  const files = gallery.getByRole('region', { name: 'Files and voice messages' });
+  await expect(files).toContainText('report.pdf');
+  await expectAccessible(bob.page);
+  await files.getByRole('button', { name: /Show in chat/ }).click();
+  await expect(file).toBeInViewport();
 });
 
 test('a voice note: recorded from the microphone, sent, and played by Bob with its waveform, at 1.5×', async ({ browser }) => {

@@ -45,6 +45,23 @@ export function formatCoordinates({ latitude, longitude }: SharedLocation): stri
   return `${Math.abs(latitude).toFixed(5)}° ${latitude >= 0 ? 'N' : 'S'}, ${Math.abs(longitude).toFixed(5)}° ${longitude >= 0 ? 'E' : 'W'}`;
 }
 
+/** One of a chat's media, where it was sent (its gallery). */
+export interface ChatMediaItem {
+  seq: number;
+  senderId: string;
+  createdAt: Date;
+  media: MediaSummary;
+}
+
+export interface ChatMediaPage {
+  items: ChatMediaItem[];
+  /** Ask again with cursor = this for older ones; null: none left. */
+  nextCursor: number | null;
+}
+
+/** The most of a chat's media one page holds. */
+export const MEDIA_PAGE_MAX = 60;
+
 /** The most steps a waveform has. */
 export const WAVEFORM_STEPS = 128;
 

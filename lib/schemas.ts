@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { INBOX_PAGE_MAX, INBOX_PAGE_SIZE, MAX_HIDE, MAX_MESSAGE_LENGTH, MAX_REACTION_LENGTH, PAGE_MAX, PAGE_SIZE, RECEIPTS_PER_CALL, SEARCH_PAGE_MAX, SEARCH_PAGE_SIZE } from './limits.ts';
 import { isSearchable } from './search.ts';
 import { isOneEmoji } from './emoji.ts';
-import { WAVEFORM_STEPS, type MediaSummary, type SharedLocation } from './media.ts';
+import { MEDIA_PAGE_MAX, WAVEFORM_STEPS, type MediaSummary, type SharedLocation } from './media.ts';
 
 export type UserId = string & { readonly __brand?: 'UserId' };
 export type ConversationId = string & { readonly __brand?: 'ConversationId' };
@@ -199,6 +199,14 @@ export const sendMessageInput = z
   .refine((i) => i.mediaId !== undefined || i.location !== undefined || i.body.trim().length > 0, { message: 'Message is empty', path: ['body'] })
   .refine((i) => i.mediaId === undefined || i.location === undefined, { message: 'A message carries media or a place, not both', path: ['location'] });
 export type SendMessageInput = z.infer<typeof sendMessageInput>;
+
+/** A chat's media, newest first: `cursor` is the last page's nextCursor. */
+export const listMediaInput = z.object({
+  conversationId: uuid,
+  cursor: z.number().int().positive().optional(),
+  limit: z.number().int().min(1).max(MEDIA_PAGE_MAX).default(MEDIA_PAGE_MAX),
+});
+export type ListMediaInput = z.infer<typeof listMediaInput>;
 
 /** An upload (tus, at UPLOADS_PATH) finished: what the page measured of a video or recording helps lay it out. */
 export const completeUploadInput = z.object({

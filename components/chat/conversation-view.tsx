@@ -27,6 +27,7 @@ const MessageInfo = dynamic(() => import('./message-info.tsx').then((m) => m.Mes
 const ChatSearch = dynamic(() => import('../search/chat-search.tsx').then((m) => m.ChatSearch));
 const ContactInfo = dynamic(() => import('../people/contact-info.tsx').then((m) => m.ContactInfo));
 const MediaViewer = dynamic(() => import('../media/media-view.tsx').then((m) => m.MediaViewer));
+const ChatMediaPanel = dynamic(() => import('../media/chat-media.tsx').then((m) => m.ChatMediaPanel));
 const ShareLocationDialog = dynamic(() => import('../media/location.tsx').then((m) => m.ShareLocationDialog));
 
 /** Files one send may hold, as in WhatsApp. */
@@ -81,7 +82,7 @@ export function ConversationView({ conversationId, me, onBack, onOpenChat, clien
     applyOwnRead(utils, conversationId, bottomVisibleSeq);
   }, [inFront, bottomVisibleSeq, readSeq, conversationId, receipts, utils]);
 
-  const [panel, setPanel] = useState<{ kind: 'group' } | { kind: 'contact' } | { kind: 'message'; seq: number } | { kind: 'search' } | null>(null);
+  const [panel, setPanel] = useState<{ kind: 'group' } | { kind: 'contact' } | { kind: 'message'; seq: number } | { kind: 'search' } | { kind: 'media' } | null>(null);
   const summary = conversation.data ?? listed;
   const isGroup = summary?.kind === 'group';
   const members = trpc.conversations.members.useQuery({ conversationId }, { enabled: isGroup, retry: false });
@@ -281,10 +282,14 @@ export function ConversationView({ conversationId, me, onBack, onOpenChat, clien
           index={viewedAt} onIndex={(i) => setViewing(photos[i].seq)} onClose={() => setViewing(null)} />
       )}
       {panel?.kind === 'group' && summary && (
-        <GroupInfo conversation={summary} members={members.data} meId={me.id} onClose={() => setPanel(null)} />
+        <GroupInfo conversation={summary} members={members.data} meId={me.id} onShowMedia={() => setPanel({ kind: 'media' })} onClose={() => setPanel(null)} />
       )}
       {panel?.kind === 'contact' && peer && (
-        <ContactInfo person={peer} chat={summary?.role !== null ? summary : undefined} status={status} onOpenChat={onOpenChat} onClose={() => setPanel(null)} />
+        <ContactInfo person={peer} chat={summary?.role !== null ? summary : undefined} status={status} onOpenChat={onOpenChat}
+          onShowMedia={() => setPanel({ kind: 'media' })} onClose={() => setPanel(null)} />
+      )}
+      {panel?.kind === 'media' && (
+        <ChatMediaPanel conversationId={conversationId} meId={me.id} nameOf={nameOf} onShow={(seq) => void showMessage(seq)} onClose={() => setPanel(null)} />
       )}
       {panel?.kind === 'search' && (
         <ChatSearch conversationId={conversationId} meId={me.id} onPick={(seq) => void showMessage(seq)} onClose={() => setPanel(null)} />

@@ -10,13 +10,16 @@ import { EditableText } from '../ui/editable-text.tsx';
 import { Menu, useMenuGestures } from '../ui/menu.tsx';
 import { PeoplePicker } from './people-picker.tsx';
 import { SidePanel } from '../ui/side-panel.tsx';
+import { ChatMediaRow } from '../media/chat-media.tsx';
 
 const ROLE_LABEL = { owner: 'Group owner', admin: 'Group admin', member: null } as const;
 
-export function GroupInfo({ conversation, members, meId, onClose }: {
+export function GroupInfo({ conversation, members, meId, onShowMedia, onClose }: {
   conversation: ConversationSummary;
   members: MemberSummary[] | undefined;
   meId: string;
+  /** Opens the chat's media and files. */
+  onShowMedia: () => void;
   onClose: () => void;
 }) {
   const utils = trpc.useUtils();
@@ -55,6 +58,8 @@ export function GroupInfo({ conversation, members, meId, onClose }: {
           </p>
         </EditableText>
       </section>
+
+      <ChatMediaRow conversationId={conversationId} onOpen={onShowMedia} />
 
       <section className="mt-2 bg-surface-panel py-3 dark:bg-surface-panel-dark" aria-label="Members">
         <h4 className="px-6 pb-2 text-sm text-neutral-600 dark:text-neutral-400">{current.length} members</h4>

@@ -8,10 +8,11 @@ import { MuteMenu, mutedLabel } from '../chat/mute-menu.tsx';
 import { errorMessage, trpc } from '../trpc.tsx';
 import { Avatar } from '../ui/avatar.tsx';
 import { SidePanel } from '../ui/side-panel.tsx';
+import { ChatMediaRow } from '../media/chat-media.tsx';
 import { BlockConfirm } from './block-confirm.tsx';
 import { usePeopleActions } from './use-people.ts';
 
-export function ContactInfo({ person, chat, status, onOpenChat, onClose }: {
+export function ContactInfo({ person, chat, status, onOpenChat, onShowMedia, onClose }: {
   /** Who, as the chat already knows them: shown at once, the rest when the profile arrives. */
   person: UserSummary;
   /** The one-to-one chat with them (its notifications are muted here too). */
@@ -19,6 +20,8 @@ export function ContactInfo({ person, chat, status, onOpenChat, onClose }: {
   /** "online", "last seen …", or nothing (hidden, or not known while we are not connected). */
   status: string | null;
   onOpenChat: (conversationId: string) => void;
+  /** Opens the chat's media and files. */
+  onShowMedia: () => void;
   onClose: () => void;
 }) {
   const profile = trpc.users.profile.useQuery({ userId: person.id }, { staleTime: 0 });
@@ -48,6 +51,7 @@ export function ContactInfo({ person, chat, status, onOpenChat, onClose }: {
               <p role="status" className={muted}>Loading…</p>
             )}
           </section>
+          {chat && <ChatMediaRow conversationId={chat.id} onOpen={onShowMedia} />}
           {chat && (
             <section aria-label="Notifications" className="mt-2 flex items-center gap-3 bg-surface-panel px-6 py-3 dark:bg-surface-panel-dark">
               <span className="min-w-0 flex-1">

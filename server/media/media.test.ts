@@ -313,6 +313,27 @@ describe('who may fetch media', () => {
     await expectTRPCError(alice.caller.messages.send({ conversationId, clientId: randomUUID(), body: '', location: { latitude: 91, longitude: 0 } }), 'BAD_REQUEST');
   });
 
+  test("a chat's gallery: its media newest first, a page at a time, as far as each member may read; no places, nothing deleted or hidden", async () => {
+    const { users: [owner, member, leaver], conversationId } = await createGroup('mwk', 3);
+    const sent = [];
+    for (let i = 0; i < 5; i++) sent.push(await sendMedia(owner, conversationId, await uploadMedia(owner, await png(4 + i, 4), `p${i}.png`)));
+    await owner.caller.messages.send({ conversationId, clientId: randomUUID(), body: '', location: { latitude: 1, longitude: 2 } });
+    await leaver.caller.groups.leave({ conversationId });
+    const late = await sendMedia(owner, conversationId, await uploadMedia(owner, await png(20, 4), 'late.png'));
+    await owner.caller.messages.delete({ conversationId, seq: sent[1].seq, clientId: randomUUID() });
+    await member.caller.messages.hide({ conversationId, seqs: [sent[2].seq] });
+
+    const seqs = (page: { items: { seq: number }[] }) => page.items.map((i) => i.seq);
+    const first = await member.caller.media.list({ conversationId, limit: 2 });
+    expect(seqs(first)).toEqual([late.seq, sent[4].seq]);
+    expect(first.items[0]).toMatchObject({ senderId: owner.id, media: { name: 'late.png', kind: 'image' } });
+    const second = await member.caller.media.list({ conversationId, limit: 2, cursor: first.nextCursor! });
+    expect(seqs(second)).toEqual([sent[3].seq, sent[0].seq]);
+    expect(second.nextCursor).toBeNull();
+    expect(seqs(await leaver.caller.media.list({ conversationId }))).toEqual([sent[4].seq, sent[3].seq, sent[2].seq, sent[0].seq]);
+    await expectTRPCError((await createUser('mwx')).caller.media.list({ conversationId }), 'FORBIDDEN');
+  });
+
   test('a message with nothing in it is refused; with media, its caption may be empty', async () => {
     const { a: alice, conversationId } = await createPair('mwe');
     await expectTRPCError(alice.caller.messages.send({ conversationId, clientId: randomUUID(), body: ' ' }), 'BAD_REQUEST');

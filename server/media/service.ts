@@ -9,8 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Upload } from '@tus/utils';
-import type { MediaKind, MediaLimits, MediaSummary } from '../../lib/media.ts';
-import type { CompleteUploadInput, UserId } from '../../lib/schemas.ts';
+import type { ChatMediaPage, MediaKind, MediaLimits, MediaSummary } from '../../lib/media.ts';
+import type { CompleteUploadInput, ListMediaInput, UserId } from '../../lib/schemas.ts';
+import type { ReadableRange } from '../conversations/service.ts';
 import { getDb, getPool } from '../db/client.ts';
 import { AppError } from '../errors.ts';
 import { env } from '../env.ts';
@@ -287,4 +288,24 @@ export async function attachableMedia(sends: { senderId: UserId; mediaId?: strin
   });
   for (const r of rows) found.set(wanted[r.ord - 1].i, toSummary(r));
   return found;
+}
+
+/**
+ * A chat's media as the caller may see it, newest first: inside their window (after what they
+ * cleared), not hidden from them, not deleted for everyone.
+ */
+export async function listChatMedia(userId: UserId, input: ListMediaInput, range: ReadableRange): Promise<ChatMediaPage> {
+  const upTo = range.toSeq ?? null;
+  const { rows } = await getPool().query<{ seq: string; sender_id: string; created_at: Date; media: MediaSummary }>({
+    name: 'chat-media',
+    text: `SELECT m.seq, m.sender_id, m.created_at, m.media FROM messages m
+      WHERE m.conversation_id = $1 AND m.media_id IS NOT NULL AND m.seq >= $2 AND ($3::bigint IS NULL OR m.seq <= $3) AND m.seq < $4
+        AND m.deleted_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.conversation_id = m.conversation_id AND h.user_id = $5 AND h.seq = m.seq)
+      ORDER BY m.seq DESC LIMIT $6`,
+    values: [input.conversationId, range.fromSeq, upTo, input.cursor ?? Number.MAX_SAFE_INTEGER, userId, input.limit + 1],
+  });
+  const more = rows.length > input.limit;
+  const items = rows.slice(0, input.limit).map((r) => ({ seq: Number(r.seq), senderId: r.sender_id, createdAt: r.created_at, media: r.media }));
+  return { items, nextCursor: more ? items[items.length - 1].seq : null };
 }

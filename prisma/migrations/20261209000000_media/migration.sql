@@ -64,6 +64,8 @@ ALTER TABLE "messages" ADD COLUMN "media_id" UUID;
 ALTER TABLE "messages" ADD COLUMN "media" JSONB;
 
 CREATE INDEX "messages_media_id_idx" ON "messages"("media_id") WHERE "media_id" IS NOT NULL;
+-- A chat's media, newest first (its gallery).
+CREATE INDEX "messages_media_idx" ON "messages"("conversation_id", "seq") WHERE "media_id" IS NOT NULL;
 
 ALTER TABLE "messages" ADD CONSTRAINT "messages_media_id_fkey" FOREIGN KEY ("media_id") REFERENCES "media"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
