@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { issueSessionToken } from '../auth/session.ts';
+import { getDb } from '../db/client.ts';
 import { serverForTests } from '../test/http-server.ts';
 import { createUser, send } from '../test/helpers.ts';
 
@@ -79,6 +80,28 @@ describe('GET /api/export', () => {
     expect(page).toContain('&#60;script&#62;alert(1)&#60;/script&#62; &#38; more');
     expect(page).not.toContain('<script>');
     expect(page).toContain(`<h2>${bob.displayName}</h2>`);
+  });
+
+  test('a photo or file says what it is and where to fetch it; a place, where it is', async () => {
+    const alice = await createUser('exm');
+    const bob = await createUser('exn');
+    const chat = await alice.caller.conversations.openDirect({ username: bob.username });
+    const media = await getDb().media.create({
+      data: {
+        id: randomUUID(), ownerId: alice.id, uploadId: randomUUID().replaceAll('-', ''), sourceSha256: new Uint8Array(32), sha256: new Uint8Array(32),
+        kind: 'file', mime: 'application/pdf', name: 'minutes.pdf', size: 1234n,
+      },
+    });
+    await alice.caller.messages.send({ conversationId: chat.id, clientId: randomUUID(), body: 'the minutes', mediaId: media.id });
+    await alice.caller.messages.send({ conversationId: chat.id, clientId: randomUUID(), body: '', location: { latitude: 1.5, longitude: -2.25, label: 'Dock <3>' } });
+    const data = (await (await exportOf(bob)).json()) as { chats: { messages: { text: string; media?: unknown; location?: unknown }[] }[] };
+    expect(data.chats[0].messages).toMatchObject([
+      { text: 'the minutes', media: { kind: 'file', name: 'minutes.pdf', type: 'application/pdf', bytes: 1234, url: expect.stringMatching(new RegExp(`/api/media/${media.id}$`)) } },
+      { text: '', location: { latitude: 1.5, longitude: -2.25, label: 'Dock <3>' } },
+    ]);
+    const page = await (await exportOf(bob, 'html')).text();
+    expect(page).toContain(`/api/media/${media.id}">📄 minutes.pdf</a> the minutes`);
+    expect(page).toContain('>📍 Dock &#60;3&#62;</a>');
   });
 
   test('needs a signed-in caller', async () => {

@@ -4,7 +4,9 @@
 // messages.list (their window, what they cleared, edits folded, what they deleted for themselves and
 // what was withheld from them left out). Streamed chat by chat, so a long history never sits in memory.
 import type http from 'node:http';
+import { formatCoordinates, mapUrl, mediaLabel, mediaUrl, type MediaKind, type SharedLocation } from '../../lib/media.ts';
 import type { ConversationSummary, Message, UserId } from '../../lib/schemas.ts';
+import { env } from '../env.ts';
 import { listBlocked, listContacts } from '../contacts/service.ts';
 import { getConversation, listMembers, readableRange } from '../conversations/service.ts';
 import { getDb } from '../db/client.ts';
@@ -32,6 +34,9 @@ interface ExportedMessage {
   forwarded?: true;
   replyToSeq?: number;
   reactions?: { emoji: string; from: string[] }[];
+  /** A photo, video, voice note or file: what it is, and where the signed-in owner of this export fetches it. */
+  media?: { kind: MediaKind; name: string; type: string; bytes: number; url: string };
+  location?: SharedLocation;
 }
 
 /** The messages of one chat the caller may read, oldest first, a page at a time. */
@@ -61,6 +66,8 @@ function exported(m: Message & { kind: 'text' | 'system' }, names: Map<string, s
     ...(m.forwarded && { forwarded: true as const }),
     ...(m.replyTo && { replyToSeq: m.replyTo.seq }),
     ...(m.reactions?.length && { reactions: m.reactions.map((r) => ({ emoji: r.emoji, from: r.userIds.map(name) })) }),
+    ...(m.media && { media: { kind: m.media.kind, name: m.media.name, type: m.media.mime, bytes: m.media.size, url: `${env.publicUrl}${mediaUrl(m.media.id)}` } }),
+    ...(m.location && { location: m.location }),
   };
 }
 
@@ -102,7 +109,7 @@ ${me.about ? `<p>${escapeHtml(me.about)}</p>` : ''}<h2>Contacts</h2>${people(con
     let first = true;
     for await (const page of chatMessages(userId, chat.id, names)) {
       if (html) {
-        await write(page.map((m) => `<li class="m${m.kind === 'system' ? ' s' : ''}"><span class="t">${m.sentAt.slice(0, 16).replace('T', ' ')}</span> ${m.kind === 'text' ? `<b>${escapeHtml(m.from)}</b>: ` : ''}${m.deleted ? '<i>This message was deleted</i>' : escapeHtml(m.text)}${m.edited ? ' <span class="t">(edited)</span>' : ''}${m.reactions ? ` <span class="t">${m.reactions.map((r) => `${escapeHtml(r.emoji)} ${r.from.length}`).join(' ')}</span>` : ''}</li>`).join(''));
+        await write(page.map((m) => `<li class="m${m.kind === 'system' ? ' s' : ''}"><span class="t">${m.sentAt.slice(0, 16).replace('T', ' ')}</span> ${m.kind === 'text' ? `<b>${escapeHtml(m.from)}</b>: ` : ''}${m.deleted ? '<i>This message was deleted</i>' : `${m.media ? `<a href="${escapeHtml(m.media.url)}">${escapeHtml(mediaLabel(m.media))}</a> ` : ''}${m.location ? `<a href="${escapeHtml(mapUrl(m.location))}">📍 ${escapeHtml(m.location.label ?? formatCoordinates(m.location))}</a> ` : ''}${escapeHtml(m.text)}`}${m.edited ? ' <span class="t">(edited)</span>' : ''}${m.reactions ? ` <span class="t">${m.reactions.map((r) => `${escapeHtml(r.emoji)} ${r.from.length}`).join(' ')}</span>` : ''}</li>`).join(''));
       } else {
         await write(`${first ? '' : ','}${page.map((m) => JSON.stringify(m)).join(',')}`);
       }
