@@ -7,9 +7,9 @@ import type http from 'node:http';
 import { Server as TusServer } from '@tus/server';
 import { MEDIA_PATH, UPLOADS_PATH } from '../../lib/media.ts';
 import type { UserId } from '../../lib/schemas.ts';
-import { AppError } from '../errors.ts';
 import type { CallBudget } from '../http/call-budget.ts';
 import { routeCaller } from '../http/http-route.ts';
+import { env } from '../env.ts';
 import { logger } from '../logger.ts';
 import { SERVED_AS_IS } from './process.ts';
 import { blobStore, MAX_UPLOAD, mediaFor, uploadRefusal, uploadStaging } from './service.ts';
@@ -33,6 +33,8 @@ function tusServer(): TusServer {
     datastore: uploadStaging(),
     maxSize: MAX_UPLOAD,
     relativeLocation: true,
+    // The app uploads from its own origin; no other site's page is let read an answer.
+    allowedOrigins: [new URL(env.publicUrl).origin],
     // An upload that finished stays until media.complete takes it: a retry of that call finds it.
     disableTerminationForFinishedUploads: true,
     async onUploadCreate(req, upload) {
