@@ -171,3 +171,30 @@ test('an upload cut off by going offline half-way goes on from where it stopped,
   const [download] = await Promise.all([bob.page.waitForEvent('download'), file.getByRole('link', { name: 'Download backup.bin' }).click()]);
   expect(sha(await readFile((await download.path())!))).toBe(sha(bytes));
 });
+
+test('a file on its way can be cancelled: it leaves the chat, stays gone after a reload, and never arrives', async ({ browser }) => {
+  const alice = await registerThroughApi(browser, 'alice', 'Alice Cancels');
+  const bob = await registerThroughApi(browser, 'bob', 'Bob Cancels');
+  await openChatWith(alice.page, bob);
+  // Its chunks take their time, so there is a moment to cancel.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await alice.page.route('**/api/uploads/**', async (route) => {
+    if (route.request().method() === 'PATCH') await held;
+    return route.fallback();
+  });
+  await attach(alice.page, [{ name: 'huge.bin', mimeType: 'application/octet-stream', buffer: randomBytes(3 * 1024 * 1024) }]);
+  await alice.page.getByRole('textbox', { name: 'Message' }).press('Enter');
+  await alice.page.getByRole('button', { name: 'Cancel sending huge.bin' }).click();
+  await expect(log(alice.page).getByText('huge.bin')).toHaveCount(0);
+  release();
+  await alice.page.reload();
+  await expect(alice.page.getByRole('textbox', { name: 'Message' })).toBeVisible();
+  await expect(log(alice.page).getByText('huge.bin')).toHaveCount(0);
+  // A text after it arrives alone.
+  await alice.page.getByRole('textbox', { name: 'Message' }).fill('never mind');
+  await alice.page.getByRole('textbox', { name: 'Message' }).press('Enter');
+  await bob.page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /Alice Cancels/ }).click();
+  await expect(log(bob.page).getByText('never mind')).toBeVisible();
+  await expect(log(bob.page).getByText('huge.bin')).toHaveCount(0);
+});

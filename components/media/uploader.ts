@@ -44,7 +44,11 @@ export async function uploadFile(file: File, options: UploadOptions): Promise<st
         else reject(err);
       },
     });
-    options.signal.addEventListener('abort', () => void upload.abort(true).catch(() => {}), { once: true });
+    options.signal.addEventListener('abort', () => {
+      // Stopped here and forgotten by the server; tus-js-client says nothing more, so this settles it.
+      void upload.abort(true).catch(() => {});
+      reject(new DOMException('The upload was cancelled', 'AbortError'));
+    }, { once: true });
     upload.start();
   });
 }
