@@ -91,7 +91,8 @@ export function MessageList({ view, meId, isDirect, nameOf, allDeliveredSeq, all
     if (sent) el.scrollTop = el.scrollHeight;
     else if (!positioned.current) {
       positioned.current = true;
-      if (divider) el.scrollTop = divider.offsetTop - 8;
+      // Below the day's label, which stays stuck at the top and would cover the divider.
+      if (divider) el.scrollTop = divider.offsetTop - 8 - (el.querySelector<HTMLElement>('li.sticky')?.offsetHeight ?? 0);
       else el.scrollTop = el.scrollHeight;
     } else if (fromBottom.current - el.clientHeight <= STICKY_BOTTOM) el.scrollTop = el.scrollHeight;
     else if (olderAdded) el.scrollTop = el.scrollHeight - fromBottom.current;
