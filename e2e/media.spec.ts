@@ -17,6 +17,11 @@ test('a photo with a caption and a file: sent with progress, seen by Bob at thei
   const bob = await registerThroughApi(browser, 'bob', 'Bob Photos');
   await openChatWith(alice.page, bob);
 
+  // Over the photo limit (16 MB): said at once, nothing uploaded.
+  await attach(alice.page, [{ name: 'huge.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(16_500_000, 1) }]);
+  await expect(alice.page.getByRole('alert').filter({ hasText: '“huge.jpg” is too big to send. Photos can be at most 16 MB.' })).toBeVisible();
+  await expect(alice.page.getByRole('list', { name: 'Files to send' })).toHaveCount(0);
+
   const photo = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#3b82f6' } }).jpeg().toBuffer();
   const report = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(20_000)]);
   await attach(alice.page, [

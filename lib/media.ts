@@ -72,6 +72,14 @@ export interface MediaLimits {
   used: number;
 }
 
+const KIND_NAMES: Record<MediaKind, string> = { image: 'Photos', video: 'Videos', audio: 'Audio files', voice: 'Voice messages', file: 'Files' };
+
+/** Why a file of this kind and size may not be sent (the server says the same, by what the bytes are), or null. */
+export function tooLarge(kind: MediaKind, size: number, limits: Pick<MediaLimits, 'perKind'>): string | null {
+  const limit = limits.perKind[kind];
+  return size > limit ? `${KIND_NAMES[kind]} can be at most ${limit / 1_000_000} MB` : null;
+}
+
 export const MEDIA_PATH = '/api/media';
 export const UPLOADS_PATH = '/api/uploads';
 export const mediaUrl = (id: string) => `${MEDIA_PATH}/${id}`;

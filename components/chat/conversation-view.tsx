@@ -8,6 +8,9 @@ import type { SessionUser } from '@/server/auth/current-user.ts';
 import { trpc } from '../trpc.tsx';
 import { Avatar } from '../ui/avatar.tsx';
 import { formatLastSeen, formatTime, typingLabel } from '../ui/format.ts';
+import { useNotice } from '../ui/notice.tsx';
+import { tooLarge } from '@/lib/media.ts';
+import { kindOf } from '../media/uploader.ts';
 import { BackIcon, SearchIcon } from '../ui/icons.tsx';
 import { namesFrom } from '../ui/people.ts';
 import { useMessageActions } from '../messages/use-message-actions.tsx';
@@ -113,7 +116,15 @@ export function ConversationView({ conversationId, me, onBack, onOpenChat, clien
   const [dragging, setDragging] = useState(false);
   const [sharingPlace, setSharingPlace] = useState(false);
   const canWrite = !(direct && iBlock) && !(summary && summary.role === null);
-  const attach = (files: File[]) => setAttachments((current) => [...current, ...files].slice(0, MAX_ATTACHMENTS));
+  // What may be sent is known before a byte goes up: a file over its kind's limit is said at once.
+  const limits = trpc.media.limits.useQuery(undefined, { enabled: canWrite, staleTime: Infinity, retry: false });
+  const [notice, notify] = useNotice();
+  const attach = (files: File[]) => {
+    const refused = limits.data ? files.map((f) => [f, tooLarge(kindOf(f), f.size, limits.data)] as const).filter(([, why]) => why) : [];
+    if (refused.length) notify(`“${refused[0][0].name}” is too big to send. ${refused[0][1]}.`, true);
+    const accepted = files.filter((f) => !refused.some(([r]) => r === f));
+    setAttachments((current) => [...current, ...accepted].slice(0, MAX_ATTACHMENTS));
+  };
   // After the list has placed itself (at the unread divider or the bottom), or it would move away again.
   const placed = view.loaded && unread !== undefined;
   useEffect(() => {
@@ -268,6 +279,7 @@ export function ConversationView({ conversationId, me, onBack, onOpenChat, clien
         )}
       </div>
       {overlay}
+      {notice}
       {sharingPlace && (
         <ShareLocationDialog onClose={() => setSharingPlace(false)}
           onShare={(location) => {

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Upload } from '@tus/utils';
-import type { ChatMediaPage, MediaKind, MediaLimits, MediaSummary } from '../../lib/media.ts';
+import { tooLarge, type ChatMediaPage, type MediaKind, type MediaLimits, type MediaSummary } from '../../lib/media.ts';
 import type { CompleteUploadInput, ListMediaInput, UserId } from '../../lib/schemas.ts';
 import type { ReadableRange } from '../conversations/service.ts';
 import { getDb, getPool } from '../db/client.ts';
@@ -120,7 +120,6 @@ export function toSummary(row: MediaRow): MediaSummary {
 }
 
 const NO_SUCH_UPLOAD = () => new AppError('NOT_FOUND', 'No such upload', 'uploadId');
-const KIND_NAMES: Record<MediaKind, string> = { image: 'Photos', video: 'Videos', audio: 'Audio files', voice: 'Voice messages', file: 'Files' };
 
 /** A file's name as it may be shown: no path, no control characters, at most 255 characters. */
 export function cleanName(name: string | null | undefined, mime: string): string {
@@ -202,9 +201,8 @@ export async function completeUpload(userId: UserId, input: CompleteUploadInput)
   const size = upload.size;
   const { sniffed, sourceSha256, stored } = await withStagedFile(input.uploadId, async (file) => {
     const sniffed = await sniff(await firstBytes(file, 4100), input.voice ?? false);
-    if (size > MEDIA_LIMITS[sniffed.kind]) {
-      throw new AppError('TOO_LARGE', `${KIND_NAMES[sniffed.kind]} can be at most ${MEDIA_LIMITS[sniffed.kind] / MB} MB`, 'uploadId');
-    }
+    const refusal = tooLarge(sniffed.kind, size, { perKind: MEDIA_LIMITS });
+    if (refusal) throw new AppError('TOO_LARGE', refusal, 'uploadId');
     const sourceSha256 = await sha256Of(file);
     try {
       return { sniffed, sourceSha256, stored: await storeContent(file, sourceSha256, sniffed, size) };
