@@ -30,6 +30,8 @@ function text(label: string, refused: RegExp[]) {
     .refine((t) => !refused.some((r) => r.test(t)), `${label} cannot contain control characters`);
 }
 export const lineText = (label: string) => text(label, [CONTROL, BIDI_CONTROL]);
+/** Text from elsewhere (a file's name) made fit for a line: what lineText refuses, taken out. */
+export const withoutControls = (t: string) => t.replace(new RegExp(`${LONE_SURROGATE.source}|${CONTROL.source}|${BIDI_CONTROL.source}`, 'g'), '');
 export const multilineText = (label: string) => text(label, [CONTROL_BUT_TAB_AND_BREAKS]);
 
 /** Ids are UUIDs, compared in their canonical lower-case form whatever case they arrive in. */

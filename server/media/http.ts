@@ -104,11 +104,9 @@ async function serveMedia(req: http.IncomingMessage, res: http.ServerResponse, u
   };
   if (req.headers['if-none-match'] === common.etag) return void res.writeHead(304, common).end();
   const store = blobStore();
-  const size = await store.size(key);
-  if (size === null) {
-    logger.error({ mediaId, key }, 'media without its bytes in the store');
-    return void res.writeHead(404, { 'content-type': 'text/plain' }).end('No such media');
-  }
+  // The file's size is on its row (what was stored); a thumbnail's is asked of the store.
+  const size = part === 'file' ? media.size : await store.size(key);
+  if (size === null) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('No such media');
   const inline = !download && type !== 'application/octet-stream';
   const range = part === 'file' ? parseRange(req.headers.range, size) : null;
   if (range === 'bad') return void res.writeHead(416, { ...common, 'content-range': `bytes */${size}` }).end();
@@ -122,7 +120,10 @@ async function serveMedia(req: http.IncomingMessage, res: http.ServerResponse, u
   };
   if (req.method === 'HEAD') return void res.writeHead(range ? 206 : 200, headers).end();
   const body = await store.read(key, range ?? undefined);
-  if (!body) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('No such media');
+  if (!body) {
+    logger.error({ mediaId, key }, 'media without its bytes in the store');
+    return void res.writeHead(404, { 'content-type': 'text/plain' }).end('No such media');
+  }
   res.writeHead(range ? 206 : 200, headers);
   body.on('error', (err) => res.destroy(err));
   res.on('close', () => body.destroy());

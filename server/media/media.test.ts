@@ -337,6 +337,10 @@ describe('who may fetch media', () => {
   test('a message with nothing in it is refused; with media, its caption may be empty', async () => {
     const { a: alice, conversationId } = await createPair('mwe');
     await expectTRPCError(alice.caller.messages.send({ conversationId, clientId: randomUUID(), body: ' ' }), 'BAD_REQUEST');
+    // A text message carries nothing: SQL NULL in the media column, not a JSON null.
+    const text = await alice.caller.messages.send({ conversationId, clientId: randomUUID(), body: 'just words' });
+    const [stored] = await getDb().$queryRaw<{ none: boolean }[]>`SELECT media IS NULL AS none FROM messages WHERE conversation_id = ${conversationId}::uuid AND seq = ${text.seq}`;
+    expect(stored.none).toBe(true);
     const media = await uploadMedia(alice, await png(8, 8), 'dot.png');
     await expect(sendMedia(alice, conversationId, media)).resolves.toMatchObject({ body: '', media: { id: media.id } });
     await expectTRPCError(alice.caller.messages.send({ conversationId, clientId: randomUUID(), body: '', mediaId: randomUUID() }), 'BAD_REQUEST');

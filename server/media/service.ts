@@ -10,7 +10,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Upload } from '@tus/utils';
 import { tooLarge, type ChatMediaPage, type MediaKind, type MediaLimits, type MediaSummary } from '../../lib/media.ts';
-import type { CompleteUploadInput, ListMediaInput, UserId } from '../../lib/schemas.ts';
+import { withoutControls, type CompleteUploadInput, type ListMediaInput, type UserId } from '../../lib/schemas.ts';
 import type { ReadableRange } from '../conversations/service.ts';
 import { getDb, getPool } from '../db/client.ts';
 import { AppError } from '../errors.ts';
@@ -98,23 +98,24 @@ interface MediaRow {
   size: bigint | string | number;
   width: number | null;
   height: number | null;
-  durationMs?: number | null;
-  duration_ms?: number | null;
+  durationMs: number | null;
   blurhash: string | null;
-  thumbSha256?: Uint8Array | null;
-  thumb_sha256?: Uint8Array | null;
-  waveform?: Uint8Array | null;
+  thumbSha256: Uint8Array | null;
+  waveform: Uint8Array | null;
 }
+
+/** The media table's columns as a MediaRow, in raw SQL (alias md). */
+const MEDIA_COLUMNS = `md.id, md.kind, md.mime, md.name, md.size, md.width, md.height, md.duration_ms AS "durationMs", md.blurhash,
+  md.thumb_sha256 AS "thumbSha256", md.waveform`;
 
 /** A media row as the API shows it: the one mapping. */
 export function toSummary(row: MediaRow): MediaSummary {
   const summary: MediaSummary = { id: row.id, kind: row.kind as MediaKind, mime: row.mime, name: row.name, size: Number(row.size) };
   if (row.width) summary.width = row.width;
   if (row.height) summary.height = row.height;
-  const duration = row.durationMs ?? row.duration_ms;
-  if (duration) summary.durationMs = duration;
+  if (row.durationMs) summary.durationMs = row.durationMs;
   if (row.blurhash) summary.blurhash = row.blurhash;
-  if (row.thumbSha256 ?? row.thumb_sha256) summary.thumbnail = true;
+  if (row.thumbSha256) summary.thumbnail = true;
   if (row.waveform?.length) summary.waveform = [...row.waveform];
   return summary;
 }
@@ -123,8 +124,7 @@ const NO_SUCH_UPLOAD = () => new AppError('NOT_FOUND', 'No such upload', 'upload
 
 /** A file's name as it may be shown: no path, no control characters, at most 255 characters. */
 export function cleanName(name: string | null | undefined, mime: string): string {
-  // eslint-disable-next-line no-control-regex
-  const base = (name ?? '').split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '').trim();
+  const base = withoutControls((name ?? '').split(/[\\/]/).pop()!).trim();
   if (base) return base.slice(0, 255);
   return `file.${mime.split('/')[1]?.replace(/^x-/, '') ?? 'bin'}`;
 }
@@ -259,13 +259,12 @@ export interface MediaFile extends MediaSummary {
 export async function mediaFor(userId: UserId, mediaId: string): Promise<MediaFile | null> {
   const { rows } = await getPool().query<MediaRow & { sha256: Buffer }>({
     name: 'media-readable',
-    text: `SELECT md.id, md.kind, md.mime, md.name, md.size, md.width, md.height, md.duration_ms, md.blurhash, md.sha256, md.thumb_sha256, md.waveform
-      FROM media md WHERE md.id = $1 AND (${READABLE})`,
+    text: `SELECT ${MEDIA_COLUMNS}, md.sha256 FROM media md WHERE md.id = $1 AND (${READABLE})`,
     values: [mediaId, userId],
   });
   const row = rows[0];
   if (!row) return null;
-  return { ...toSummary(row), key: row.sha256.toString('hex'), thumbnailKey: row.thumb_sha256 ? Buffer.from(row.thumb_sha256).toString('hex') : null };
+  return { ...toSummary(row), key: row.sha256.toString('hex'), thumbnailKey: row.thumbSha256 ? Buffer.from(row.thumbSha256).toString('hex') : null };
 }
 
 /**
@@ -278,7 +277,7 @@ export async function attachableMedia(sends: { senderId: UserId; mediaId?: strin
   if (wanted.length === 0) return found;
   const { rows } = await getPool().query<MediaRow & { ord: number }>({
     name: 'media-attachable',
-    text: `SELECT t.ord::int AS ord, md.id, md.kind, md.mime, md.name, md.size, md.width, md.height, md.duration_ms, md.blurhash, md.thumb_sha256, md.waveform
+    text: `SELECT t.ord::int AS ord, ${MEDIA_COLUMNS}
       FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS t(media_id, sender, ord)
       JOIN media md ON md.id = t.media_id
       WHERE ${READABLE.replaceAll('$2', 't.sender')}`,

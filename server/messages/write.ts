@@ -71,9 +71,13 @@ export function toMessage(row: MessageRow): Message {
 }
 
 /**
- * What a message's `media` column holds, as the API shows it: media (a row of its own, by id), or a
- * place (only in the column: kind 'location'). The one reading of that column.
+ * A message's `media` column: media (a row of its own, by id), or a place (only in the column: kind
+ * 'location'). storedAttachment writes it, attachmentOf reads it as the API shows it.
  */
+function storedAttachment(media: MediaSummary | undefined, location: SharedLocation | undefined): object | null {
+  return media ?? (location ? { kind: 'location', ...location } : null);
+}
+
 export function attachmentOf(stored: unknown): Pick<Message, 'media' | 'location'> {
   if (!stored || typeof stored !== 'object') return {};
   const { kind, ...rest } = stored as { kind: string };
@@ -258,8 +262,8 @@ export async function writeSends(sends: Send[], ids: Snowflake, now: () => Date 
           batch.map((s) => s.replyToSeq ?? null),
           batch.map((s) => s.forwarded ?? false),
           written.map((i) => {
-            const place = unique[i].location;
-            return media.has(i) ? JSON.stringify(media.get(i)) : place ? JSON.stringify({ kind: 'location', ...place }) : null;
+            const stored = storedAttachment(media.get(i), unique[i].location);
+            return stored && JSON.stringify(stored); // SQL NULL for a text message, not JSON null
           }),
           createdAt,
         ],
@@ -291,9 +295,7 @@ export async function writeSends(sends: Send[], ids: Snowflake, now: () => Date 
       const quote = quotes.get(i);
       if (quote) message.replyTo = quote;
       if (s.forwarded) message.forwarded = true;
-      const attached = media.get(i);
-      if (attached) message.media = attached;
-      if (s.location) message.location = s.location;
+      Object.assign(message, attachmentOf(storedAttachment(media.get(i), s.location)));
       outcomes[i] = { ok: true, message, created: row.status === 'created' };
     }
   }

@@ -1,8 +1,8 @@
 // Web push: browsers' subscriptions, and notifications for people with no live connection, coalesced
 // per conversation; a read on one device closes the notifications on the others.
-import { messagePreview } from '../../lib/media.ts';
 import { createECDH, randomUUID } from 'node:crypto';
 import webpush from 'web-push';
+import { messagePreview } from '../../lib/media.ts';
 import { notificationTag, type PushPayload } from '../../lib/push.ts';
 import type { ConversationId, Message, PushSubscriptionInput, UserId } from '../../lib/schemas.ts';
 import { MEMBER_HEAD, unreadCountOf } from '../conversations/service.ts';
