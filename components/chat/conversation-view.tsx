@@ -7,9 +7,9 @@ import type { Message } from '@/lib/schemas.ts';
 import type { SessionUser } from '@/server/auth/current-user.ts';
 import { trpc } from '../trpc.tsx';
 import { Avatar } from '../ui/avatar.tsx';
-import { formatLastSeen, formatTime, typingLabel } from '../ui/format.ts';
+import { formatLastSeen, typingLabel } from '../ui/format.ts';
 import { useNotice } from '../ui/notice.tsx';
-import { tooLarge } from '@/lib/media.ts';
+import { tooLarge, type MediaSummary } from '@/lib/media.ts';
 import { kindOf } from '../media/uploader.ts';
 import { BackIcon, SearchIcon } from '../ui/icons.tsx';
 import { namesFrom } from '../ui/people.ts';
@@ -101,6 +101,12 @@ export function ConversationView({ conversationId, me, onBack, onOpenChat, clien
   const opening = conversation.data ?? (conversation.isError ? listed : undefined);
   const { view, latest, loadOlder, unread, jump, showMessage } = useHistory(conversationId, me.id, client, opening, connection.state === 'online');
   const [replyingTo, setReplyingTo] = useState<Message | null>(null);
+  /** What is sent next quotes the message being replied to; sending ends the reply. */
+  const replying = () => {
+    const replyTo = replyingTo ? toQuote(replyingTo) : undefined;
+    setReplyingTo(null);
+    return replyTo;
+  };
   const [viewing, setViewing] = useState<number | null>(null);
   const { actions, overlay } = useMessageActions(conversationId, client, {
     canChange: summary?.role !== null,
@@ -109,7 +115,7 @@ export function ConversationView({ conversationId, me, onBack, onOpenChat, clien
     info: (m) => setPanel({ kind: 'message', seq: m.seq }),
     openPhoto: (m) => setViewing(m.seq),
   });
-  const photos = view.messages.filter((m) => m.media?.kind === 'image' && !m.deleted);
+  const photos = view.messages.filter((m): m is Message & { media: MediaSummary } => m.media?.kind === 'image');
   const viewedAt = photos.findIndex((m) => m.seq === viewing);
   // Files picked to send, waiting in the composer's tray; dropped on the chat too.
   const [attachments, setAttachments] = useState<File[]>([]);
@@ -257,20 +263,16 @@ export function ConversationView({ conversationId, me, onBack, onOpenChat, clien
                 onRemoveAttachment={(index) => setAttachments((current) => current.filter((_, i) => i !== index))}
                 onShareLocation={() => setSharingPlace(true)}
                 onSend={(body) => {
-                  const replyTo = replyingTo ? toQuote(replyingTo) : undefined;
+                  const replyTo = replying();
                   if (attachments.length) {
                     // One message per file, in order; the caption and the quote go with the first.
                     void (async () => {
                       for (const [i, file] of attachments.entries()) await outbox.enqueueFile(conversationId, file, i === 0 ? body : '', i === 0 ? { replyTo } : {});
                     })();
                     setAttachments([]);
-                  } else void outbox.enqueue(conversationId, body, replyTo ? { replyTo } : {});
-                  setReplyingTo(null);
+                  } else void outbox.enqueue(conversationId, body, { replyTo });
                 }}
-                onVoice={({ file, durationMs, waveform }) => {
-                  void outbox.enqueueFile(conversationId, file, '', { voice: { durationMs, waveform }, replyTo: replyingTo ? toQuote(replyingTo) : undefined });
-                  setReplyingTo(null);
-                }}
+                onVoice={({ file, durationMs, waveform }) => void outbox.enqueueFile(conversationId, file, '', { voice: { durationMs, waveform }, replyTo: replying() })}
                 onTyping={() => typingNotifier.typed(conversationId)}
                 onStopTyping={() => typingNotifier.stopped(conversationId)}
               />
@@ -284,14 +286,11 @@ export function ConversationView({ conversationId, me, onBack, onOpenChat, clien
         <ShareLocationDialog onClose={() => setSharingPlace(false)}
           onShare={(location) => {
             setSharingPlace(false);
-            void outbox.enqueue(conversationId, '', { location, ...(replyingTo && { replyTo: toQuote(replyingTo) }) });
-            setReplyingTo(null);
+            void outbox.enqueue(conversationId, '', { location, replyTo: replying() });
           }} />
       )}
       {viewedAt >= 0 && (
-        <MediaViewer
-          photos={photos.map((m) => ({ media: m.media!, caption: `${m.senderId === me.id ? 'You' : (nameOf(m.senderId) ?? 'Former member')} · ${formatTime(m.createdAt)}` }))}
-          index={viewedAt} onIndex={(i) => setViewing(photos[i].seq)} onClose={() => setViewing(null)} />
+        <MediaViewer photos={photos} nameOf={nameOf} index={viewedAt} onIndex={(i) => setViewing(photos[i].seq)} onClose={() => setViewing(null)} />
       )}
       {panel?.kind === 'group' && summary && (
         <GroupInfo conversation={summary} members={members.data} meId={me.id} onShowMedia={() => setPanel({ kind: 'media' })} onClose={() => setPanel(null)} />
@@ -301,7 +300,7 @@ export function ConversationView({ conversationId, me, onBack, onOpenChat, clien
           onShowMedia={() => setPanel({ kind: 'media' })} onClose={() => setPanel(null)} />
       )}
       {panel?.kind === 'media' && (
-        <ChatMediaPanel conversationId={conversationId} meId={me.id} nameOf={nameOf} onShow={(seq) => void showMessage(seq)} onClose={() => setPanel(null)} />
+        <ChatMediaPanel conversationId={conversationId} nameOf={nameOf} onShow={(seq) => void showMessage(seq)} onClose={() => setPanel(null)} />
       )}
       {panel?.kind === 'search' && (
         <ChatSearch conversationId={conversationId} meId={me.id} onPick={(seq) => void showMessage(seq)} onClose={() => setPanel(null)} />

@@ -5,11 +5,11 @@
 import { useState } from 'react';
 import { formatDuration, thumbnailUrl, type ChatMediaItem } from '@/lib/media.ts';
 import { trpc } from '../trpc.tsx';
-import { formatTime } from '../ui/format.ts';
 import { ChevronRightIcon } from '../ui/icons.tsx';
 import { LoadMore } from '../ui/load-more.tsx';
 import { SidePanel } from '../ui/side-panel.tsx';
-import { MediaViewer, MessageMedia } from './media-view.tsx';
+import type { NameOf } from '../ui/people.ts';
+import { MediaViewer, MessageMedia, sentBy } from './media-view.tsx';
 
 const PREVIEW = 4;
 const visual = (item: ChatMediaItem) => item.media.kind === 'image' || item.media.kind === 'video';
@@ -51,10 +51,10 @@ export function ChatMediaRow({ conversationId, onOpen }: { conversationId: strin
 }
 
 /** Every photo, video, voice message and file of the chat the person may see. */
-export function ChatMediaPanel({ conversationId, nameOf, meId, onShow, onClose }: {
+export function ChatMediaPanel({ conversationId, nameOf, onShow, onClose }: {
   conversationId: string;
-  nameOf: (id: string) => string | undefined;
-  meId: string;
+  /** Names of the chat's people, "You" for the caller. */
+  nameOf: NameOf;
   /** Goes to the message a file was sent in. */
   onShow: (seq: number) => void;
   onClose: () => void;
@@ -68,7 +68,6 @@ export function ChatMediaPanel({ conversationId, nameOf, meId, onShow, onClose }
   const photos = visuals.filter((i) => i.media.kind === 'image');
   const others = items.filter((i) => !visual(i));
   const [viewing, setViewing] = useState<number | null>(null);
-  const sender = (id: string) => (id === meId ? 'You' : (nameOf(id) ?? 'Former member'));
   const muted = 'text-sm text-neutral-600 dark:text-neutral-400';
   return (
     <SidePanel title="Media and files" onClose={onClose}>
@@ -97,7 +96,7 @@ export function ChatMediaPanel({ conversationId, nameOf, meId, onShow, onClose }
                   <li key={item.seq} className="border-b border-black/5 px-4 py-3 last:border-0 dark:border-white/5">
                     <MessageMedia media={item.media} />
                     <button type="button" onClick={() => onShow(item.seq)} className={`mt-1 ${muted} hover:underline`}>
-                      {sender(item.senderId)} · {formatTime(item.createdAt)} · Show in chat
+                      {sentBy(item, nameOf)} · Show in chat
                     </button>
                   </li>
                 ))}
@@ -108,8 +107,7 @@ export function ChatMediaPanel({ conversationId, nameOf, meId, onShow, onClose }
         </>
       )}
       {viewing !== null && photos[viewing] && (
-        <MediaViewer photos={photos.map((p) => ({ media: p.media, caption: `${sender(p.senderId)} · ${formatTime(p.createdAt)}` }))}
-          index={viewing} onIndex={setViewing} onClose={() => setViewing(null)} />
+        <MediaViewer photos={photos} nameOf={nameOf} index={viewing} onIndex={setViewing} onClose={() => setViewing(null)} />
       )}
     </SidePanel>
   );

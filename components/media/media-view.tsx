@@ -7,6 +7,8 @@ import { useMemo, useRef, useState, type CSSProperties } from 'react';
 import { downloadUrl, formatDuration, formatSize, mediaUrl, thumbnailUrl, type MediaSummary } from '@/lib/media.ts';
 import type { PendingAttachment } from '@/lib/sync/message-store.ts';
 import { useModal } from '../ui/dialog.tsx';
+import { formatTime } from '../ui/format.ts';
+import type { NameOf } from '../ui/people.ts';
 import { ChevronLeftIcon, ChevronRightIcon, CloseIcon, DownloadIcon, FileIcon, MicIcon, PauseIcon, PlayIcon } from '../ui/icons.tsx';
 
 const MAX_WIDTH = 280;
@@ -211,14 +213,24 @@ export function PendingMedia({ attachment, sending, onCancel }: { attachment: Pe
   );
 }
 
+/** A photo as the viewer shows it: who sent it and when, in its header (a message, or a gallery's item). */
 export interface ViewedPhoto {
   media: MediaSummary;
-  /** Who sent it and when, for the viewer's header. */
-  caption: string;
+  senderId: string;
+  createdAt: Date;
 }
 
+/** "Alice · 12:04", "You · 9:30": who sent something and when, as the viewer and the media panel say it. */
+export const sentBy = (item: { senderId: string; createdAt: Date }, nameOf: NameOf) => `${nameOf(item.senderId) ?? 'Former member'} · ${formatTime(item.createdAt)}`;
+
 /** A photo full-screen, with the chat's other photos before and after it (arrow keys too); Esc closes. */
-export function MediaViewer({ photos, index, onIndex, onClose }: { photos: ViewedPhoto[]; index: number; onIndex: (index: number) => void; onClose: () => void }) {
+export function MediaViewer({ photos, nameOf, index, onIndex, onClose }: {
+  photos: ViewedPhoto[];
+  nameOf: NameOf;
+  index: number;
+  onIndex: (index: number) => void;
+  onClose: () => void;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const photo = photos[index];
   useModal(ref);
@@ -239,7 +251,7 @@ export function MediaViewer({ photos, index, onIndex, onClose }: { photos: Viewe
       className="m-0 h-full max-h-none w-full max-w-none bg-neutral-950 p-0 text-white backdrop:bg-black">
       <div className="flex h-full flex-col" onClick={(e) => e.target === e.currentTarget && onClose()}>
         <div className="flex items-center gap-2 px-3 py-2">
-          <p className="min-w-0 flex-1 truncate text-sm">{photo.caption}</p>
+          <p className="min-w-0 flex-1 truncate text-sm">{sentBy(photo, nameOf)}</p>
           <span className="text-sm text-white/80">{index + 1} of {photos.length}</span>
           <a href={downloadUrl(photo.media.id)} download={photo.media.name} aria-label="Download" title="Download" className={button}>
             <DownloadIcon className="h-5 w-5" />
