@@ -54,6 +54,8 @@ export const password = z
 
 const displayName = lineText('Display name').trim().min(1, 'Display name is required').max(64, 'Display name must be at most 64 characters');
 export const ABOUT_MAX = 140;
+/** Who sees something of a person (their presence, their photo): everyone, their contacts, nobody. */
+const audience = z.enum(['everyone', 'contacts', 'nobody']);
 
 /** How people may get an account here (server/admin): anyone, with an invite link, or nobody. */
 export const registrationMode = z.enum(['open', 'invite', 'closed']);
@@ -91,10 +93,27 @@ export interface SessionInfo {
 export const updateProfileInput = z.object({
   displayName: displayName.optional(),
   about: lineText('About').trim().max(ABOUT_MAX, `About must be at most ${ABOUT_MAX} characters`).optional(),
+  /** Who sees the profile photo. */
+  photoVisibility: audience.optional(),
 });
 export type UpdateProfileInput = z.infer<typeof updateProfileInput>;
 
 export const userProfileInput = z.object({ userId: uuid });
+
+/**
+ * The square of a picture that becomes a photo, as fractions of the upright picture: its left edge
+ * of the width, its top of the height, its side of the shorter side. Left out: the middle square.
+ */
+export const photoCrop = z.object({
+  x: z.number().min(0).max(1),
+  y: z.number().min(0).max(1),
+  size: z.number().gt(0).max(1),
+});
+export type PhotoCrop = z.infer<typeof photoCrop>;
+const uploadId = z.string().regex(/^[0-9a-f]{32}$/, 'Not an upload id');
+/** A finished upload (tus, at UPLOADS_PATH) of a picture made one's profile photo. */
+export const setPhotoInput = z.object({ uploadId, crop: photoCrop.optional() });
+export type SetPhotoInput = z.infer<typeof setPhotoInput>;
 export const setRegistrationInput = z.object({ mode: registrationMode });
 export const createInviteInput = z.object({
   /** How many accounts it may open (null: any number). */
@@ -168,6 +187,10 @@ export const memberInput = z.object({ conversationId: uuid, userId: uuid });
 export type MemberInput = z.infer<typeof memberInput>;
 
 export const setRoleInput = memberInput.extend({ role: z.enum(['admin', 'member']) });
+
+/** A group's photo from a finished upload; uploadId null removes it. */
+export const setGroupPhotoInput = z.object({ conversationId: uuid, uploadId: uploadId.nullable(), crop: photoCrop.optional() });
+export type SetGroupPhotoInput = z.infer<typeof setGroupPhotoInput>;
 export type SetRoleInput = z.infer<typeof setRoleInput>;
 
 export const messageInfoInput = z.object({ conversationId: uuid, seq: z.number().int().positive() });
@@ -212,7 +235,7 @@ export type ListMediaInput = z.infer<typeof listMediaInput>;
 
 /** An upload (tus, at UPLOADS_PATH) finished: what the page measured of a video or recording helps lay it out. */
 export const completeUploadInput = z.object({
-  uploadId: z.string().regex(/^[0-9a-f]{32}$/, 'Not an upload id'),
+  uploadId,
   /** A recording made in the app: a voice note. */
   voice: z.boolean().optional(),
   durationMs: z.number().int().min(0).max(24 * 3600_000).optional(),
@@ -265,7 +288,7 @@ export const searchMessagesInput = z.object({
 });
 export type SearchMessagesInput = z.infer<typeof searchMessagesInput>;
 
-export const presenceVisibility = z.enum(['everyone', 'contacts', 'nobody']);
+export const presenceVisibility = audience;
 export type PresenceVisibility = z.infer<typeof presenceVisibility>;
 export const setPresenceVisibilityInput = z.object({ visibility: presenceVisibility });
 export const getPresenceInput = z.object({ userIds: z.array(uuid).min(1).max(200) });
@@ -326,6 +349,8 @@ export interface UserSummary {
   id: UserId;
   username: string;
   displayName: string;
+  /** Their profile photo (a media id: /api/media/<id>, /thumbnail), where they have one the caller may see. */
+  photo?: string;
 }
 
 export type AccountRole = 'admin' | 'user';
@@ -335,6 +360,8 @@ export interface Me extends UserSummary {
   /** 'admin': administers this instance (server/admin). */
   role: AccountRole;
   presenceVisibility: PresenceVisibility;
+  /** Who sees their profile photo. */
+  photoVisibility: PresenceVisibility;
   /** Whether push notifications show the sender and text. */
   pushPreviews: boolean;
 }
@@ -390,6 +417,7 @@ export type SystemEvent =
   | { type: 'group.created'; actorId: UserId; title: string; description?: string }
   | { type: 'group.renamed'; actorId: UserId; title: string }
   | { type: 'group.described'; actorId: UserId; description: string }
+  | { type: 'group.photo'; actorId: UserId; removed?: true }
   | { type: 'members.added'; actorId: UserId; userIds: UserId[] }
   | { type: 'member.removed'; actorId: UserId; userId: UserId }
   | { type: 'member.left'; actorId: UserId }
@@ -475,6 +503,8 @@ export interface ConversationSummary {
   description: string | null;
   /** Direct conversations only: the other person. */
   peer: UserSummary | null;
+  /** The group's photo, or the other person's as the caller may see it (a media id). */
+  photo?: string;
   /** The caller's role; null once they left or were removed (they keep the history up to then). */
   role: MemberRole | null;
   /** Current members, the caller included. */

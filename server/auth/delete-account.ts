@@ -34,6 +34,7 @@ export async function deleteAccount(userId: UserId): Promise<void> {
         username: `deleted.${userId.replace(/-/g, '').slice(0, 20)}`,
         displayName: DELETED_ACCOUNT_NAME,
         about: '',
+        photoId: null,
         // A password nobody knows: the old one opens nothing.
         passwordHash: await hashPassword(randomBytes(32).toString('base64url')),
         role: 'user',

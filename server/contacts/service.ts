@@ -9,6 +9,7 @@ import { getDb } from '../db/client.ts';
 import { AppError } from '../errors.ts';
 import { tellPresence } from '../presence/service.ts';
 import { channels, getBus } from '../realtime/index.ts';
+import { withPhotos } from '../users/visibility.ts';
 
 const SUMMARY = { id: true, username: true, displayName: true } as const;
 const byName = (a: UserSummary, b: UserSummary) => a.displayName.localeCompare(b.displayName) || a.username.localeCompare(b.username);
@@ -25,7 +26,7 @@ const changed = (userId: UserId) => getBus().publish([channels.user(userId)], { 
 
 export async function listContacts(ownerId: UserId): Promise<UserSummary[]> {
   const rows = await getDb().contact.findMany({ where: { ownerId }, select: { contact: { select: SUMMARY } } });
-  return rows.map((r) => r.contact).sort(byName);
+  return withPhotos(ownerId, rows.map((r) => r.contact).sort(byName));
 }
 
 /** Adds a person by username (again: nothing changes). */
@@ -34,7 +35,8 @@ export async function addContact(ownerId: UserId, username: string): Promise<Use
   await getDb().contact.upsert({ where: { ownerId_contactId: { ownerId, contactId: person.id } }, create: { ownerId, contactId: person.id }, update: {} });
   await changed(ownerId);
   await tellPresence(ownerId, [person.id]); // "my contacts" may now include them
-  return person;
+  const [seen] = await withPhotos(ownerId, [person]);
+  return seen;
 }
 
 export async function removeContact(ownerId: UserId, contactId: UserId): Promise<void> {
@@ -45,7 +47,7 @@ export async function removeContact(ownerId: UserId, contactId: UserId): Promise
 
 export async function listBlocked(blockerId: UserId): Promise<UserSummary[]> {
   const rows = await getDb().block.findMany({ where: { blockerId }, select: { blocked: { select: SUMMARY } } });
-  return rows.map((r) => r.blocked).sort(byName);
+  return withPhotos(blockerId, rows.map((r) => r.blocked).sort(byName));
 }
 
 export async function block(blockerId: UserId, blockedId: UserId): Promise<void> {

@@ -7,7 +7,7 @@ import { getConversation, listInbox, listMembers, openDirect, setMute } from './
 export const conversationsRouter = router({
   list: authedProcedure.input(inboxInput).query(({ ctx, input }) => listInbox(ctx.userId, input)),
   get: readerProcedure.query(({ ctx, input }) => getConversation(ctx.userId, input.conversationId)),
-  members: readerProcedure.query(({ ctx, input }) => listMembers(input.conversationId, ctx.range)),
+  members: readerProcedure.query(({ ctx, input }) => listMembers(ctx.userId, input.conversationId, ctx.range)),
   mute: memberProcedure.input(muteInput).mutation(({ ctx, input }) => setMute(ctx.userId, input.conversationId, input.duration)),
   // For current and former members: checked by the service.
   setListState: authedProcedure.input(listStateInput).mutation(({ ctx, input }) => setListState(ctx.userId, input)),

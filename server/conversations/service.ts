@@ -12,11 +12,13 @@ import type {
   Message,
   SystemEvent,
   UserId,
+  UserSummary,
 } from '../../lib/schemas.ts';
 import { getDb, getPool } from '../db/client.ts';
 import { Prisma } from '../db/generated/client.ts';
 import { AppError, notAMember } from '../errors.ts';
 import { attachmentOf, latestEditBody } from '../messages/write.ts';
+import { photoAsSeen, withPhotos } from '../users/visibility.ts';
 
 // The lowest delivered/read watermark over the current members of conversation c: what every member
 // has. The sender's own watermarks pass every message they sent, so for their messages this is "all
@@ -43,7 +45,7 @@ export const titleAsSeen = (title: string) =>
 /** The other person of a direct conversation (`m`, `user`'s member row; `kind`, its kind), as `p`. */
 export const directPeer = (user: string, kind = 'm.kind') => `
   LEFT JOIN LATERAL (
-    SELECT u.id, u.username, u.display_name FROM members om JOIN users u ON u.id = om.user_id
+    SELECT u.id, u.username, u.display_name, ${photoAsSeen(user)} AS photo FROM members om JOIN users u ON u.id = om.user_id
     WHERE om.conversation_id = m.conversation_id AND om.user_id <> ${user} LIMIT 1
   ) p ON ${kind} = 'direct'`;
 const AS_OF_DEPARTURE = `
@@ -126,7 +128,7 @@ export async function readableRange(userId: UserId, conversationId: Conversation
  * former member (`view` ends) sees it as it was when they left: nobody added since, and anyone who
  * was still in it then as in it.
  */
-export async function listMembers(conversationId: ConversationId, view: ReadableRange): Promise<MemberSummary[]> {
+export async function listMembers(viewerId: UserId, conversationId: ConversationId, view: ReadableRange): Promise<MemberSummary[]> {
   const rows = await getDb().member.findMany({
     where: { conversationId, ...(view.toSeq === null ? {} : { fromSeq: { lte: view.toSeq } }) },
     select: { role: true, joinedAt: true, leftSeq: true, user: { select: { id: true, username: true, displayName: true } } },
@@ -134,9 +136,10 @@ export async function listMembers(conversationId: ConversationId, view: Readable
   });
   const rank = { owner: 0, admin: 1, member: 2 } as Record<string, number>;
   const activeThen = (leftSeq: bigint | null) => leftSeq === null || (view.toSeq !== null && leftSeq > view.toSeq);
-  return rows
+  const members = rows
     .map((r) => ({ ...r.user, role: r.role as MemberRole, joinedAt: r.joinedAt, active: activeThen(r.leftSeq) }))
     .sort((a, b) => Number(b.active) - Number(a.active) || rank[a.role] - rank[b.role]);
+  return withPhotos(viewerId, members);
 }
 
 /** The direct conversation between two users, created on first use; the same one every time. */
@@ -193,7 +196,8 @@ const INBOX = `
     m.last_seq, m.last_at, (extract(epoch FROM m.last_at) * 1000000)::bigint AS last_at_us,
     m.read_seq, a.all_delivered, a.all_read,
     ${UNREAD[0]}m.last_seq${UNREAD[1]} AS unread,
-    p.id AS peer_id, p.username AS peer_username, p.display_name AS peer_display_name,
+    p.id AS peer_id, p.username AS peer_username, p.display_name AS peer_display_name, p.photo AS peer_photo,
+    CASE WHEN m.left_seq IS NULL THEN c.photo_id END AS group_photo,
     lm.id AS msg_id, lm.seq AS msg_seq, lm.sender_id AS msg_sender_id, lm.client_id AS msg_client_id,
     COALESCE(le.body, lm.body) AS msg_body, le.body IS NOT NULL AS msg_edited, lm.deleted_at IS NOT NULL AS msg_deleted, lm.media AS msg_media,
     lm.kind AS msg_kind, lm.event AS msg_event, lm.created_at AS msg_created_at,
@@ -231,6 +235,9 @@ interface InboxRow {
   peer_id: string | null;
   peer_username: string | null;
   peer_display_name: string | null;
+  peer_photo: string | null;
+  /** A group's photo, for current members. */
+  group_photo: string | null;
   msg_id: string | null;
   msg_seq: string | null;
   msg_edited: boolean | null;
@@ -278,7 +285,10 @@ async function inboxRows(userId: UserId, onlyId: ConversationId | null, limit: n
 }
 
 function summaryOf(r: InboxRow): ConversationSummary {
-  const peer = r.peer_id ? { id: r.peer_id, username: r.peer_username!, displayName: r.peer_display_name! } : null;
+  const peer: UserSummary | null = r.peer_id
+    ? { id: r.peer_id, username: r.peer_username!, displayName: r.peer_display_name!, ...(r.peer_photo && { photo: r.peer_photo }) }
+    : null;
+  const photo = r.group_photo ?? peer?.photo;
   const lastMessage: Message | null =
     r.msg_id === null
       ? null
@@ -302,6 +312,7 @@ function summaryOf(r: InboxRow): ConversationSummary {
     title: r.title ?? peer?.displayName ?? 'Conversation',
     description: r.description,
     peer,
+    ...(photo && { photo }),
     role: r.left_seq === null ? (r.role as MemberRole) : null,
     memberCount: r.member_count,
     lastSeq: Number(r.last_seq),

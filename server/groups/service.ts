@@ -8,17 +8,19 @@ import type {
   CreateGroupInput,
   MemberInput,
   MemberRole,
+  SetGroupPhotoInput,
   SetRoleInput,
   SystemEvent,
   UpdateGroupInput,
   UserId,
 } from '../../lib/schemas.ts';
 import { blocksAmong } from '../contacts/service.ts';
-import { getConversation } from '../conversations/service.ts';
+import { assertMember, getConversation } from '../conversations/service.ts';
 import { getDb } from '../db/client.ts';
 import type { Prisma } from '../db/generated/client.ts';
 import { env } from '../env.ts';
 import { AppError, notAMember } from '../errors.ts';
+import { photoFromUpload } from '../media/service.ts';
 import { fanout } from '../messages/fanout.ts';
 import { messageIds } from '../messages/service.ts';
 import { appendSystemMessages, lockConversation } from '../messages/write.ts';
@@ -108,8 +110,10 @@ async function changeGroup<T>(actorId: UserId, conversationId: ConversationId, c
   return result;
 }
 
+const adminsOnly = (what: string) => new AppError('FORBIDDEN', `Only group admins can ${what}`);
+
 function requireAdmin(g: GroupState, what: string): void {
-  if (!isAdmin(g.actor)) throw new AppError('FORBIDDEN', `Only group admins can ${what}`);
+  if (!isAdmin(g.actor)) throw adminsOnly(what);
 }
 
 function requireMember(g: GroupState, userId: UserId): ActiveMember {
@@ -158,6 +162,29 @@ export async function updateGroup(actorId: UserId, input: UpdateGroupInput): Pro
       );
     }
     if (Object.keys(data).length) await g.tx.conversation.update({ where: { id: g.conversationId }, data });
+  });
+  return getConversation(actorId, input.conversationId);
+}
+
+/**
+ * Sets a group's photo from a finished upload of the actor's (cropped square: media/service.ts), or
+ * removes it; its admins may. The picture is made before the group is locked.
+ */
+export async function setGroupPhoto(actorId: UserId, input: SetGroupPhotoInput): Promise<ConversationSummary> {
+  const what = 'change the group’s photo';
+  // Someone who may not is refused before their upload becomes anything (and again under the lock).
+  if ((await assertMember(actorId, input.conversationId)) === 'member') throw adminsOnly(what);
+  const photo = input.uploadId === null ? null : await photoFromUpload(actorId, input.uploadId, input.crop);
+  await changeGroup(actorId, input.conversationId, async (g) => {
+    requireAdmin(g, what);
+    const current = await g.tx.conversation.findUniqueOrThrow({ where: { id: g.conversationId }, select: { photoId: true } });
+    const photoId = photo?.id ?? null;
+    if (photoId === current.photoId) return;
+    await g.tx.conversation.update({ where: { id: g.conversationId }, data: { photoId } });
+    g.record(
+      photoId ? { type: 'group.photo', actorId } : { type: 'group.photo', actorId, removed: true },
+      photoId ? `${g.actor.displayName} changed the group photo` : `${g.actor.displayName} removed the group photo`,
+    );
   });
   return getConversation(actorId, input.conversationId);
 }

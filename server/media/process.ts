@@ -6,6 +6,7 @@ import { encode as blurhashOf } from 'blurhash';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp, { type OutputInfo } from 'sharp';
 import type { MediaKind } from '../../lib/media.ts';
+import type { PhotoCrop } from '../../lib/schemas.ts';
 
 /** Types shown in the page (img, video, audio); anything else is a file, only ever downloaded. */
 const INLINE: Record<string, Exclude<MediaKind, 'voice' | 'file'>> = {
@@ -94,11 +95,49 @@ export async function processImage(bytes: Buffer, mime: string): Promise<Process
       stored = await image.toBuffer({ resolveWithObject: true });
       if (animated && stored.info.pageHeight) stored.info.height = stored.info.pageHeight;
     }
-    const first = () => sharp(stored.data, { limitInputPixels: MAX_INPUT_PIXELS });
-    const thumbnail = await first().resize({ width: THUMB_SIDE, height: THUMB_SIDE, fit: 'inside', withoutEnlargement: true }).webp({ quality: 70 }).toBuffer();
-    const tiny = await first().resize({ width: 32, height: 32, fit: 'inside' }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-    const blurhash = blurhashOf(new Uint8ClampedArray(tiny.data), tiny.info.width, tiny.info.height, 4, 3);
-    return { bytes: stored.data, mime: storedMime, width: stored.info.width, height: stored.info.height, thumbnail, blurhash };
+    return { bytes: stored.data, mime: storedMime, width: stored.info.width, height: stored.info.height, ...(await previews(stored.data, THUMB_SIDE)) };
+  } catch (err) {
+    throw new UnreadableImage(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** A stored picture's thumbnail (at most `side` pixels a side, WebP) and blurhash placeholder. */
+async function previews(stored: Buffer, side: number): Promise<{ thumbnail: Buffer; blurhash: string }> {
+  const first = () => sharp(stored, { limitInputPixels: MAX_INPUT_PIXELS });
+  const thumbnail = await first().resize({ width: side, height: side, fit: 'inside', withoutEnlargement: true }).webp({ quality: 70 }).toBuffer();
+  const tiny = await first().resize({ width: 32, height: 32, fit: 'inside' }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { thumbnail, blurhash: blurhashOf(new Uint8ClampedArray(tiny.data), tiny.info.width, tiny.info.height, 4, 3) };
+}
+
+/** A profile or group photo's side; its thumbnail's (an avatar is at most 96 CSS pixels: twice that). */
+const PHOTO_SIDE = 640;
+const PHOTO_THUMB_SIDE = 192;
+
+/**
+ * A profile or group photo: the square `crop` of the upright picture (the middle one when none is
+ * given), PHOTO_SIDE pixels a side (smaller pictures are not enlarged), a JPEG on white without any
+ * metadata; the first frame of an animation.
+ */
+export async function processPhoto(bytes: Buffer, crop?: PhotoCrop): Promise<ProcessedImage> {
+  try {
+    const meta = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
+    const width = meta.autoOrient.width;
+    const height = meta.pageHeight && meta.pages && meta.pages > 1 ? meta.pageHeight : meta.autoOrient.height;
+    const shorter = Math.min(width, height);
+    const side = Math.max(1, Math.round(shorter * (crop?.size ?? 1)));
+    const left = crop ? Math.round(crop.x * width) : Math.round((width - side) / 2);
+    const top = crop ? Math.round(crop.y * height) : Math.round((height - side) / 2);
+    // A square a rounding past the edge is moved back inside it.
+    const region = { left: Math.max(0, Math.min(left, width - side)), top: Math.max(0, Math.min(top, height - side)), width: side, height: side };
+    const output = PHOTO_SIDE < side ? PHOTO_SIDE : side;
+    const stored = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS })
+      .autoOrient()
+      .extract(region)
+      .resize(output, output)
+      .flatten({ background: '#ffffff' })
+      .jpeg({ quality: 85, optimiseCoding: true })
+      .toBuffer({ resolveWithObject: true });
+    return { bytes: stored.data, mime: 'image/jpeg', width: stored.info.width, height: stored.info.height, ...(await previews(stored.data, PHOTO_THUMB_SIDE)) };
   } catch (err) {
     throw new UnreadableImage(err instanceof Error ? err.message : String(err));
   }

@@ -1,7 +1,8 @@
 // Media: an upload (resumable, server/media/uploads.ts) becomes media once its owner completes it:
 // its type sniffed from its bytes, its size held to the limit of that type and to the owner's quota,
 // images cleaned and measured (process.ts), its bytes stored once per content (storage.ts). A message
-// then carries it; who may fetch it is decided by the messages that carry it.
+// then carries it, or it becomes a profile or group photo; who may fetch it is decided by the messages
+// that carry it and whose photo it is.
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { open, readFile, rm } from 'node:fs/promises';
@@ -10,13 +11,15 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Upload } from '@tus/utils';
 import { tooLarge, type ChatMediaPage, type MediaKind, type MediaLimits, type MediaSummary } from '../../lib/media.ts';
-import { withoutControls, type CompleteUploadInput, type ListMediaInput, type UserId } from '../../lib/schemas.ts';
+import { withoutControls, type CompleteUploadInput, type ListMediaInput, type PhotoCrop, type UserId } from '../../lib/schemas.ts';
 import type { ReadableRange } from '../conversations/service.ts';
 import { getDb, getPool } from '../db/client.ts';
+import type { Media, Prisma } from '../db/generated/client.ts';
 import { AppError } from '../errors.ts';
 import { env } from '../env.ts';
 import { logger } from '../logger.ts';
-import { processImage, sniff, UnreadableImage } from './process.ts';
+import { visibleTo } from '../users/visibility.ts';
+import { processImage, processPhoto, sniff, UnreadableImage, type ProcessedImage } from './process.ts';
 import { DatabaseUploadStore } from './staging.ts';
 import { LocalBlobStore, S3BlobStore, type BlobStore } from './storage.ts';
 
@@ -156,6 +159,15 @@ interface Stored {
   blurhash: string | null;
 }
 
+/** Stores a processed picture and its thumbnail. */
+async function storeImage(image: ProcessedImage): Promise<Stored> {
+  const sha256 = createHash('sha256').update(image.bytes).digest();
+  const thumbSha256 = createHash('sha256').update(image.thumbnail).digest();
+  await blobStore().put(sha256.toString('hex'), image.bytes, image.mime);
+  await blobStore().put(thumbSha256.toString('hex'), image.thumbnail, 'image/webp');
+  return { sha256, thumbSha256, mime: image.mime, size: image.bytes.length, width: image.width, height: image.height, blurhash: image.blurhash };
+}
+
 /** Stores a finished upload's bytes (cleaned first when an image) unless the same file was stored before. */
 async function storeContent(file: string, sourceSha256: Buffer, sniffed: { kind: MediaKind; mime: string }, size: number): Promise<Stored> {
   const store = blobStore();
@@ -166,31 +178,28 @@ async function storeContent(file: string, sourceSha256: Buffer, sniffed: { kind:
   if (earlier && (await store.size(Buffer.from(earlier.sha256).toString('hex'))) !== null) {
     return { ...earlier, sha256: Buffer.from(earlier.sha256), thumbSha256: earlier.thumbSha256 && Buffer.from(earlier.thumbSha256), size: Number(earlier.size) };
   }
-  if (sniffed.kind === 'image') {
-    const image = await processImage(await readFile(file), sniffed.mime);
-    const sha256 = createHash('sha256').update(image.bytes).digest();
-    const thumbSha256 = createHash('sha256').update(image.thumbnail).digest();
-    await store.put(sha256.toString('hex'), image.bytes, image.mime);
-    await store.put(thumbSha256.toString('hex'), image.thumbnail, 'image/webp');
-    return { sha256, thumbSha256, mime: image.mime, size: image.bytes.length, width: image.width, height: image.height, blurhash: image.blurhash };
-  }
+  if (sniffed.kind === 'image') return storeImage(await processImage(await readFile(file), sniffed.mime));
   await store.put(sourceSha256.toString('hex'), { file }, sniffed.mime);
   return { sha256: sourceSha256, thumbSha256: null, mime: sniffed.mime, size, width: null, height: null, blurhash: null };
 }
 
+/** What a finished upload's bytes became: the media row but who and which upload it is of. */
+type MadeMedia = Omit<Prisma.MediaCreateManyInput, 'id' | 'ownerId' | 'uploadId'>;
+
 /**
- * Makes media of a finished upload of the caller's: once, so a retry (or a second device asking)
- * gets the same media. The upload's bytes are gone afterwards.
+ * Makes media of a finished upload of the caller's (`make` turns its bytes, a file here, into the
+ * row): once, so a retry (or a second device asking) gets the same media. The upload's bytes are
+ * gone afterwards.
  */
-export async function completeUpload(userId: UserId, input: CompleteUploadInput): Promise<MediaSummary> {
-  const done = await getDb().media.findUnique({ where: { uploadId: input.uploadId } });
+async function fromUpload(userId: UserId, uploadId: string, make: (file: string, upload: Upload & { size: number }) => Promise<MadeMedia>): Promise<Media> {
+  const done = await getDb().media.findUnique({ where: { uploadId } });
   if (done) {
     if (done.ownerId !== userId) throw NO_SUCH_UPLOAD();
-    return toSummary(done);
+    return done;
   }
   let upload: Upload;
   try {
-    upload = await uploadStaging().getUpload(input.uploadId);
+    upload = await uploadStaging().getUpload(uploadId);
   } catch {
     throw NO_SUCH_UPLOAD();
   }
@@ -198,52 +207,95 @@ export async function completeUpload(userId: UserId, input: CompleteUploadInput)
   if (upload.size === undefined || upload.offset < upload.size) {
     throw new AppError('CONFLICT', `The upload is not finished: ${upload.offset} of ${upload.size ?? '?'} bytes are here`, 'uploadId');
   }
-  const size = upload.size;
-  const { sniffed, sourceSha256, stored } = await withStagedFile(input.uploadId, async (file) => {
-    const sniffed = await sniff(await firstBytes(file, 4100), input.voice ?? false);
-    const refusal = tooLarge(sniffed.kind, size, { perKind: MEDIA_LIMITS });
-    if (refusal) throw new AppError('TOO_LARGE', refusal, 'uploadId');
-    const sourceSha256 = await sha256Of(file);
+  const finished = upload as Upload & { size: number };
+  const made = await withStagedFile(uploadId, async (file) => {
     try {
-      return { sniffed, sourceSha256, stored: await storeContent(file, sourceSha256, sniffed, size) };
+      return await make(file, finished);
     } catch (err) {
       if (err instanceof UnreadableImage) throw new AppError('BAD_REQUEST', 'This image cannot be read', 'uploadId');
       throw err;
     }
   });
-  const timed = sniffed.kind === 'video' || sniffed.kind === 'audio' || sniffed.kind === 'voice';
-  const row = {
-    id: randomUUID(),
-    ownerId: userId,
-    uploadId: input.uploadId,
-    sourceSha256: new Uint8Array(sourceSha256),
-    sha256: new Uint8Array(stored.sha256),
-    thumbSha256: stored.thumbSha256 && new Uint8Array(stored.thumbSha256),
-    kind: sniffed.kind,
-    mime: stored.mime,
-    name: cleanName(upload.metadata?.filename, stored.mime),
-    size: BigInt(stored.size),
-    // What the page measured of a video (the server does not decode video): only for laying it out.
-    width: stored.width ?? (sniffed.kind === 'video' ? (input.width ?? null) : null),
-    height: stored.height ?? (sniffed.kind === 'video' ? (input.height ?? null) : null),
-    durationMs: timed ? (input.durationMs ?? null) : null,
-    blurhash: stored.blurhash,
-    waveform: (sniffed.kind === 'audio' || sniffed.kind === 'voice') && input.waveform?.length ? new Uint8Array(input.waveform) : null,
-  };
   // Two completions of one upload at once: the second finds the first's row.
-  const created = await getDb().media.createManyAndReturn({ data: [row], skipDuplicates: true });
-  const media = created[0] ?? (await getDb().media.findUnique({ where: { uploadId: input.uploadId } }));
+  const created = await getDb().media.createManyAndReturn({ data: [{ ...made, id: randomUUID(), ownerId: userId, uploadId }], skipDuplicates: true });
+  const media = created[0] ?? (await getDb().media.findUnique({ where: { uploadId } }));
   if (!media || media.ownerId !== userId) throw NO_SUCH_UPLOAD();
-  await uploadStaging().remove(input.uploadId).catch((err: unknown) => logger.warn({ err, uploadId: input.uploadId }, 'a finished upload was not removed'));
+  await uploadStaging().remove(uploadId).catch((err: unknown) => logger.warn({ err, uploadId }, 'a finished upload was not removed'));
+  return media;
+}
+
+/** Its kind's limit for an upload of `size` bytes, as a typed refusal. */
+function holdToLimit(kind: MediaKind, size: number): void {
+  const refusal = tooLarge(kind, size, { perKind: MEDIA_LIMITS });
+  if (refusal) throw new AppError('TOO_LARGE', refusal, 'uploadId');
+}
+
+/** Media a message can carry, from a finished upload of the caller's (any kind; see the header). */
+export async function completeUpload(userId: UserId, input: CompleteUploadInput): Promise<MediaSummary> {
+  const media = await fromUpload(userId, input.uploadId, async (file, upload) => {
+    const sniffed = await sniff(await firstBytes(file, 4100), input.voice ?? false);
+    holdToLimit(sniffed.kind, upload.size);
+    const sourceSha256 = await sha256Of(file);
+    const stored = await storeContent(file, sourceSha256, sniffed, upload.size);
+    const timed = sniffed.kind === 'video' || sniffed.kind === 'audio' || sniffed.kind === 'voice';
+    return {
+      sourceSha256: new Uint8Array(sourceSha256),
+      sha256: new Uint8Array(stored.sha256),
+      thumbSha256: stored.thumbSha256 && new Uint8Array(stored.thumbSha256),
+      kind: sniffed.kind,
+      mime: stored.mime,
+      name: cleanName(upload.metadata?.filename, stored.mime),
+      size: BigInt(stored.size),
+      // What the page measured of a video (the server does not decode video): only for laying it out.
+      width: stored.width ?? (sniffed.kind === 'video' ? (input.width ?? null) : null),
+      height: stored.height ?? (sniffed.kind === 'video' ? (input.height ?? null) : null),
+      durationMs: timed ? (input.durationMs ?? null) : null,
+      blurhash: stored.blurhash,
+      waveform: (sniffed.kind === 'audio' || sniffed.kind === 'voice') && input.waveform?.length ? new Uint8Array(input.waveform) : null,
+    };
+  });
   return toSummary(media);
 }
 
 /**
- * Who may see media: its owner, and whoever may read a message that carries it (inside their
- * membership window, after what they cleared, not deleted for everyone, not hidden from them).
+ * A profile or group photo from a finished upload of the caller's: a picture, cropped square and
+ * made small (process.ts). Its source is recorded as what is stored, so sending the same picture
+ * later in a chat does not reuse the crop.
+ */
+export async function photoFromUpload(userId: UserId, uploadId: string, crop?: PhotoCrop): Promise<MediaSummary> {
+  const media = await fromUpload(userId, uploadId, async (file, upload) => {
+    const sniffed = await sniff(await firstBytes(file, 4100), false);
+    if (sniffed.kind !== 'image') throw new AppError('BAD_REQUEST', 'A photo must be a picture (JPEG, PNG, WebP, GIF, HEIC or AVIF)', 'uploadId');
+    holdToLimit('image', upload.size);
+    const stored = await storeImage(await processPhoto(await readFile(file), crop));
+    return {
+      sourceSha256: new Uint8Array(stored.sha256),
+      sha256: new Uint8Array(stored.sha256),
+      thumbSha256: stored.thumbSha256 && new Uint8Array(stored.thumbSha256),
+      kind: 'image',
+      mime: stored.mime,
+      name: 'photo.jpg',
+      size: BigInt(stored.size),
+      width: stored.width,
+      height: stored.height,
+      blurhash: stored.blurhash,
+    };
+  });
+  // A retry naming an upload that became other media (a file sent in a chat) is not a photo.
+  if (media.kind !== 'image') throw new AppError('BAD_REQUEST', 'A photo must be a picture (JPEG, PNG, WebP, GIF, HEIC or AVIF)', 'uploadId');
+  return toSummary(media);
+}
+
+/**
+ * Who may see media: its owner; whoever may read a message that carries it (inside their
+ * membership window, after what they cleared, not deleted for everyone, not hidden from them); when
+ * it is someone's profile photo, whoever they let see it; when it is a group's photo, its members.
  */
 const READABLE = `
-  md.owner_id = $2 OR EXISTS (
+  md.owner_id = $2
+  OR EXISTS (SELECT 1 FROM users u WHERE u.photo_id = md.id AND ${visibleTo('$2', 'photo_visibility')})
+  OR EXISTS (SELECT 1 FROM conversations c JOIN members mb ON mb.conversation_id = c.id AND mb.user_id = $2 AND mb.left_seq IS NULL WHERE c.photo_id = md.id)
+  OR EXISTS (
     SELECT 1 FROM messages m
     JOIN members mb ON mb.conversation_id = m.conversation_id AND mb.user_id = $2
     WHERE m.media_id = md.id AND m.deleted_at IS NULL

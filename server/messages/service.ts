@@ -11,6 +11,7 @@ import { Snowflake } from '../snowflake.ts';
 import { fanout } from './fanout.ts';
 import { Batcher } from '../db/batcher.ts';
 import { writeSends, type Send, type SendOutcome, type WrittenSends } from './write.ts';
+import { withPhotos } from '../users/visibility.ts';
 
 /** The one id generator of this process: every message id, sent or system, comes from it. */
 export const messageIds = new Snowflake(env.NODE_ID ?? randomInt(1024));
@@ -88,7 +89,8 @@ export async function getMessageInfo(userId: UserId, input: { conversationId: st
     WHERE m.conversation_id = ${input.conversationId}::uuid AND m.left_seq IS NULL AND m.from_seq <= ${seq}
       AND m.user_id <> ${userId}::uuid
     ORDER BY u.display_name, u.id`;
-  const user = (r: InfoRow) => ({ id: r.id, username: r.username, displayName: r.display_name });
+  const people = new Map((await withPhotos(userId, rows.map((r) => ({ id: r.id, username: r.username, displayName: r.display_name })))).map((p) => [p.id, p]));
+  const user = (r: InfoRow) => people.get(r.id)!;
   return {
     seq: input.seq,
     read: rows.filter((r) => r.read).map((r) => ({ user: user(r), at: r.read_at })),

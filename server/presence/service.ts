@@ -5,21 +5,12 @@ import { getDb } from '../db/client.ts';
 import { env } from '../env.ts';
 import { logger } from '../logger.ts';
 import { channels, getBus, getPresenceRegistry } from '../realtime/index.ts';
+import { visibleTo } from '../users/visibility.ts';
 
 const log = logger.child({ part: 'presence' });
 // Going offline is announced only if the user stays offline this long, so a reload or a flaky network
 // costs their contacts nothing; short enough that contacts still learn within 2 s.
 export const OFFLINE_GRACE_MS = 1_500;
-
-/**
- * Whether viewer `viewer` may see the status of user row `u` (SQL over those expressions): themselves;
- * else unless `u` blocked them, as `u` allows: everyone, their contacts (people in their contact
- * list), or nobody. The one definition of who sees whose presence.
- */
-const mayView = (viewer: string) => `
-  (u.id = ${viewer} OR NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = u.id AND b.blocked_id = ${viewer})
-    AND (u.presence_visibility = 'everyone'
-      OR u.presence_visibility = 'contacts' AND EXISTS (SELECT 1 FROM contacts k WHERE k.owner_id = u.id AND k.contact_id = ${viewer})))`;
 
 /**
  * The people with a one-to-one chat with the user now (the only ones told about changes: the app
@@ -32,7 +23,7 @@ async function partnersOf(userId: UserId, { visibleOnly = false } = {}): Promise
       JOIN members other ON other.conversation_id = mine.conversation_id AND other.user_id <> mine.user_id AND other.left_seq IS NULL
       JOIN conversations c ON c.id = mine.conversation_id AND c.kind = 'direct'
       JOIN users u ON u.id = mine.user_id
-      WHERE mine.user_id = $1::uuid AND mine.left_seq IS NULL AND ($2::boolean OR ${mayView('other.user_id')})`,
+      WHERE mine.user_id = $1::uuid AND mine.left_seq IS NULL AND ($2::boolean OR ${visibleTo('other.user_id', 'presence_visibility')})`,
     userId,
     !visibleOnly,
   );
@@ -115,7 +106,7 @@ export const presenceTracker = new PresenceTracker();
 /** What the caller may see of each user's presence. */
 export async function getPresence(callerId: UserId, userIds: string[]): Promise<Presence[]> {
   const users = await getDb().$queryRawUnsafe<{ id: string; last_seen_at: Date | null; visible: boolean }[]>(
-    `SELECT u.id, u.last_seen_at, ${mayView('$1::uuid')} AS visible FROM users u WHERE u.id = ANY ($2::uuid[])`,
+    `SELECT u.id, u.last_seen_at, ${visibleTo('$1::uuid', 'presence_visibility')} AS visible FROM users u WHERE u.id = ANY ($2::uuid[])`,
     callerId,
     userIds,
   );

@@ -100,7 +100,7 @@ ${me.about ? `<p>${escapeHtml(me.about)}</p>` : ''}<h2>Contacts</h2>${people(con
   }
   for (const [i, chat] of chats.entries()) {
     const range = await readableRange(userId, chat.id);
-    const members = await listMembers(chat.id, range);
+    const members = await listMembers(userId, chat.id, range);
     const names = new Map(members.map((m) => [m.id, m.displayName]));
     names.set(userId, me.displayName);
     const head = { id: chat.id, kind: chat.kind, title: chat.title, member: chat.role !== null, members: members.map((m) => ({ id: m.id, username: m.username, displayName: m.displayName, current: m.active })) };

@@ -9,7 +9,7 @@ afterAll(releaseServices);
 describe('users', () => {
   test('me returns the caller', async () => {
     const alice = await createUser('me');
-    expect(await alice.caller.users.me()).toEqual({ id: alice.id, username: alice.username, displayName: alice.displayName, about: '', role: 'user', presenceVisibility: 'everyone', pushPreviews: true });
+    expect(await alice.caller.users.me()).toEqual({ id: alice.id, username: alice.username, displayName: alice.displayName, about: '', role: 'user', presenceVisibility: 'everyone', photoVisibility: 'everyone', pushPreviews: true });
   });
 
   test('search finds by username prefix (any case) and display name, never the caller', async () => {

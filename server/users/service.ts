@@ -1,13 +1,15 @@
-// People: finding other users to talk to, and profiles (one's own, and another's contact panel).
-import type { ConversationId, Me, UpdateProfileInput, UserId, UserProfile, UserSummary } from '../../lib/schemas.ts';
+// People: finding other users to talk to, and profiles (one's own with its photo, and another's contact panel).
+import type { ConversationId, Me, SetPhotoInput, UpdateProfileInput, UserId, UserProfile, UserSummary } from '../../lib/schemas.ts';
 import { getDb } from '../db/client.ts';
 import { AppError } from '../errors.ts';
+import { photoFromUpload } from '../media/service.ts';
+import { withPhotos } from './visibility.ts';
 
 const SEARCH_LIMIT = 20;
 
 export async function searchUsers(callerId: UserId, query: string): Promise<UserSummary[]> {
   const q = query.replace(/[\\%_]/g, (c) => `\\${c}`);
-  return getDb().user.findMany({
+  const found = await getDb().user.findMany({
     where: {
       id: { not: callerId },
       disabledAt: null, // disabled and deleted accounts cannot chat
@@ -20,6 +22,7 @@ export async function searchUsers(callerId: UserId, query: string): Promise<User
     orderBy: { username: 'asc' },
     take: SEARCH_LIMIT,
   });
+  return withPhotos(callerId, found);
 }
 
 export async function getMe(userId: UserId): Promise<Me | null> {
@@ -30,20 +33,37 @@ export async function getMe(userId: UserId): Promise<Me | null> {
   return me && asMe(me);
 }
 
-const ME = { id: true, username: true, displayName: true, about: true, role: true, presenceVisibility: true, pushPreviews: true } as const;
-const asMe = (me: Omit<Me, 'presenceVisibility' | 'role'> & { presenceVisibility: string; role: string }): Me => ({
+const ME = {
+  id: true, username: true, displayName: true, about: true, role: true, presenceVisibility: true, photoVisibility: true, pushPreviews: true, photoId: true,
+} as const;
+type MeRow = Omit<Me, 'presenceVisibility' | 'photoVisibility' | 'role' | 'photo'> & { presenceVisibility: string; photoVisibility: string; role: string; photoId: string | null };
+const asMe = ({ photoId, ...me }: MeRow): Me => ({
   ...me,
   role: me.role === 'admin' ? 'admin' : 'user',
   presenceVisibility: me.presenceVisibility as Me['presenceVisibility'],
+  photoVisibility: me.photoVisibility as Me['photoVisibility'],
+  ...(photoId && { photo: photoId }),
 });
 
 /**
- * Changes the caller's name and "about" line (what is given). Others see the new name wherever
- * their app next loads it from the server (their chat list, a chat's header); nothing is pushed.
+ * Changes the caller's name, "about" line and who sees their photo (what is given). Others see the
+ * change wherever their app next loads it from the server (their chat list, a chat's header);
+ * nothing is pushed. The same holds for the photo.
  */
 export async function updateProfile(userId: UserId, input: UpdateProfileInput): Promise<Me> {
   const me = await getDb().user.update({ where: { id: userId }, data: input, select: ME });
   return asMe(me);
+}
+
+/** Makes a finished upload of a picture the caller's profile photo (cropped square: media/service.ts). */
+export async function setPhoto(userId: UserId, input: SetPhotoInput): Promise<Me> {
+  const photo = await photoFromUpload(userId, input.uploadId, input.crop);
+  return asMe(await getDb().user.update({ where: { id: userId }, data: { photoId: photo.id }, select: ME }));
+}
+
+/** The caller has no profile photo any more (the old one is nobody's to fetch but theirs). */
+export async function removePhoto(userId: UserId): Promise<Me> {
+  return asMe(await getDb().user.update({ where: { id: userId }, data: { photoId: null }, select: ME }));
 }
 
 /**
@@ -73,8 +93,9 @@ export async function getProfile(callerId: UserId, userId: UserId): Promise<User
     take: SHARED_GROUPS_LIMIT,
   });
   const { contactOf, blockedBy, blocking, ...person } = user;
+  const [seen] = await withPhotos(callerId, [person]);
   return {
-    ...person,
+    ...seen,
     // Someone who blocked the caller shows them no about line (as if they had none).
     about: blocking.length ? '' : person.about,
     sharedGroups: userId === callerId ? [] : shared.map((g) => ({ id: g.id as ConversationId, title: g.title ?? '' })),
