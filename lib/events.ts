@@ -38,7 +38,10 @@ export interface ConversationUpdatedEvent {
   hidden?: number[];
 }
 
-/** The caller's contacts or the people they block changed, on one of their devices. */
+/**
+ * The caller's contacts or the people they block changed, on one of their devices; or how someone
+ * looks to them changed (their own name or photo, or that of someone they chat with one-to-one).
+ */
 export interface PeopleUpdatedEvent {
   type: 'people.updated';
 }

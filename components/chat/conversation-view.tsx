@@ -12,7 +12,7 @@ import { useNotice } from '../ui/notice.tsx';
 import { tooLarge, type MediaSummary } from '@/lib/media.ts';
 import { kindOf } from '../media/uploader.ts';
 import { BackIcon, SearchIcon } from '../ui/icons.tsx';
-import { namesFrom } from '../ui/people.ts';
+import { namesFrom, photosFrom } from '../ui/people.ts';
 import { useMessageActions } from '../messages/use-message-actions.tsx';
 import { BlockedBar, StrangerNotice } from '../people/chat-notices.tsx';
 import { useBlocks, useIsContact } from '../people/use-people.ts';
@@ -186,7 +186,7 @@ export function ConversationView({ conversationId, me, onBack, onOpenChat, clien
           </button>
           {title ? (
             <div className="relative flex min-w-0 flex-1 items-center gap-3">
-              <Avatar id={peer?.id ?? conversationId} name={title} size="sm" group={isGroup} />
+              <Avatar id={peer?.id ?? conversationId} name={title} size="sm" group={isGroup} photo={summary?.photo} />
               <div className="min-w-0">
                 <h1 className="truncate font-medium leading-tight">{title}</h1>
                 {typingNames.length > 0 ? (
@@ -235,6 +235,7 @@ export function ConversationView({ conversationId, me, onBack, onOpenChat, clien
               meId={me.id}
               isDirect={summary?.kind === 'direct'}
               nameOf={nameOf}
+              photoOf={isGroup ? photosFrom(members.data) : undefined}
               allDeliveredSeq={summary?.allDeliveredSeq ?? 0}
               allReadSeq={summary?.allReadSeq ?? 0}
               unread={unread}

@@ -60,7 +60,7 @@ function Section({ label, icon, people, empty }: {
         <ul>
           {people.map(({ user, at }) => (
             <li key={user.id} className="flex items-center gap-3 px-6 py-2">
-              <Avatar id={user.id} name={user.displayName} size="sm" />
+              <Avatar id={user.id} name={user.displayName} size="sm" photo={user.photo} />
               <span className="min-w-0 flex-1 truncate">{user.displayName}</span>
               {at && (
                 <time dateTime={at.toISOString()} className="shrink-0 text-xs text-neutral-600 dark:text-neutral-400">

@@ -7,7 +7,7 @@ import { MessageBubble, PendingBubble } from '../messages/bubble.tsx';
 import type { MessageActions } from '../messages/message-menu.tsx';
 import { formatDayLabel, isSameDay } from '../ui/format.ts';
 import { ChevronDownIcon } from '../ui/icons.tsx';
-import { describeSystemEvent, type NameOf } from '../ui/people.ts';
+import { describeSystemEvent, type NameOf, type PhotoOf } from '../ui/people.ts';
 
 // Start loading the previous page this far (px) before the top is reached.
 const LOAD_OLDER_MARGIN = 400;
@@ -18,12 +18,14 @@ const HIGHLIGHT_MS = 1_600;
 
 type Row = { kind: 'message'; message: Message } | { kind: 'pending'; pending: PendingMessage };
 
-export function MessageList({ view, meId, isDirect, nameOf, allDeliveredSeq, allReadSeq, unread, onLoadOlder, onBottomVisibleSeq, onRetry, onDiscard, actions, jump }: {
+export function MessageList({ view, meId, isDirect, nameOf, photoOf, allDeliveredSeq, allReadSeq, unread, onLoadOlder, onBottomVisibleSeq, onRetry, onDiscard, actions, jump }: {
   view: ConversationMessages;
   meId: string;
   isDirect: boolean;
   /** Names of the conversation's members ("You" for the caller): senders in groups, system messages. */
   nameOf: NameOf;
+  /** Group members' photos, beside their runs of messages. */
+  photoOf?: PhotoOf;
   /** Every member has messages up to these seqs delivered / read: the ticks. */
   allDeliveredSeq: number;
   allReadSeq: number;
@@ -202,7 +204,7 @@ export function MessageList({ view, meId, isDirect, nameOf, allDeliveredSeq, all
                       </span>
                     </li>
                   ) : row.kind === 'message' ? (
-                    <MessageBubble message={row.message} mine={row.message.senderId === meId} meId={meId} nameOf={nameOf} actions={actions}
+                    <MessageBubble message={row.message} mine={row.message.senderId === meId} meId={meId} nameOf={nameOf} photoOf={photoOf} actions={actions}
                       highlighted={highlighted === row.message.seq}
                       status={row.message.seq <= readUpTo ? 'read' : row.message.seq <= deliveredUpTo ? 'delivered' : 'sent'}
                       first={newDay || !continuesRun(prev, row.message) || unread?.fromSeq === row.message.seq}

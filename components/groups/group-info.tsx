@@ -4,6 +4,7 @@
 import { useState } from 'react';
 import type { ConversationSummary, MemberSummary, UserSummary } from '@/lib/schemas.ts';
 import { errorMessage, trpc } from '../trpc.tsx';
+import { PhotoEditor } from '../media/photo-editor.tsx';
 import { Avatar } from '../ui/avatar.tsx';
 import { ConfirmDialog } from '../ui/dialog.tsx';
 import { EditableText } from '../ui/editable-text.tsx';
@@ -30,6 +31,7 @@ export function GroupInfo({ conversation, members, meId, onShowMedia, onClose }:
     void utils.conversations.members.invalidate({ conversationId });
   };
   const update = trpc.groups.update.useMutation({ onSuccess: refresh });
+  const setPhoto = trpc.groups.setPhoto.useMutation({ onSuccess: refresh });
   const leave = trpc.groups.leave.useMutation({ onSuccess: refresh });
   const isAdmin = conversation.role === 'owner' || conversation.role === 'admin';
   const current = (members ?? []).filter((m) => m.active);
@@ -39,7 +41,9 @@ export function GroupInfo({ conversation, members, meId, onShowMedia, onClose }:
   return (
     <SidePanel title="Group info" onClose={onClose}>
       <section className="flex flex-col items-center gap-2 bg-surface-panel px-6 pb-5 pt-6 text-center dark:bg-surface-panel-dark">
-        <Avatar id={conversationId} name={conversation.title} size="lg" group />
+        <PhotoEditor id={conversationId} name={conversation.title} photo={conversation.photo} group editable={isAdmin} what="group photo"
+          onSave={(uploadId, crop) => setPhoto.mutateAsync({ conversationId, uploadId, crop })}
+          onRemove={() => setPhoto.mutateAsync({ conversationId, uploadId: null })} />
         <EditableText label="Group name" value={conversation.title} editable={isAdmin} maxLength={100}
           onSave={(title) => update.mutateAsync({ conversationId, title })}>
           <h3 className="text-xl font-medium">{conversation.title}</h3>
@@ -129,7 +133,7 @@ function MemberRow({ member: m, meId, conversationId, canManage, onChanged }: {
   const name = m.id === meId ? 'You' : m.displayName;
   return (
     <li className="group/row flex items-center gap-3 px-6 py-2" {...(canManage ? gestures : {})}>
-      <Avatar id={m.id} name={m.displayName} />
+      <Avatar id={m.id} name={m.displayName} photo={m.photo} />
       <span className="min-w-0 flex-1">
         <span className="block truncate font-medium">{name}</span>
         <span className="block truncate text-sm text-neutral-600 dark:text-neutral-400">@{m.username}</span>

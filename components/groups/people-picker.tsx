@@ -31,7 +31,7 @@ export function PeoplePicker({ picked, onChange, exclude = [] }: {
         <ul aria-label="Picked people" className="flex flex-wrap gap-1.5 px-4 pt-3">
           {picked.map((u) => (
             <li key={u.id} className="flex items-center gap-1 rounded-full bg-black/[.06] py-0.5 pl-0.5 pr-1 text-sm dark:bg-white/10">
-              <Avatar id={u.id} name={u.displayName} size="xs" />
+              <Avatar id={u.id} name={u.displayName} size="xs" photo={u.photo} />
               <span className="max-w-[10rem] truncate">{u.displayName}</span>
               <button type="button" onClick={() => toggle(u)} aria-label={`Remove ${u.displayName}`}
                 className="rounded-full p-0.5 text-neutral-600 dark:text-neutral-400 hover:bg-black/10 dark:hover:bg-white/10">
@@ -62,7 +62,7 @@ export function PeoplePicker({ picked, onChange, exclude = [] }: {
                   <button type="button" role="checkbox" aria-checked={on} onClick={() => toggle(u)}
                     aria-label={`${u.displayName} (@${u.username})`}
                     className="flex w-full items-center gap-3 px-3 py-2 text-left hover:bg-black/[.04] dark:hover:bg-white/[.05]">
-                    <Avatar id={u.id} name={u.displayName} />
+                    <Avatar id={u.id} name={u.displayName} photo={u.photo} />
                     <span className="min-w-0 flex-1">
                       <span className="block truncate font-medium">{u.displayName}</span>
                       <span className="block truncate text-sm text-neutral-600 dark:text-neutral-400">@{u.username}</span>

@@ -44,7 +44,7 @@ export function ConversationRow({ conversation: c, active, meId, onOpen, typing,
         className={`flex w-full items-center gap-3 px-3 py-2.5 text-left transition hover:bg-black/[.04] dark:hover:bg-white/[.04] ${active ? 'bg-black/[.06] dark:bg-white/[.06]' : ''}`}
       >
         <span className="relative shrink-0">
-          <Avatar id={c.peer?.id ?? c.id} name={c.title} group={c.kind === 'group'} />
+          <Avatar id={c.peer?.id ?? c.id} name={c.title} group={c.kind === 'group'} photo={c.photo} />
           {online && (
             <span role="img" aria-label="online" className="absolute bottom-0 right-0 h-3.5 w-3.5 rounded-full border-2 border-surface-panel bg-emerald-500 dark:border-surface-panel-dark" />
           )}

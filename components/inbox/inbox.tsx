@@ -48,7 +48,8 @@ export function Inbox({ me, openId, onOpen, connection, client }: {
   // A page over the chat list (the new group's is `creatingGroup`).
   const [drawer, setDrawer] = useState<Page | null>(null);
   // The name as the server has it now (the page's session says what it was at sign-in).
-  const myName = trpc.users.me.useQuery().data?.displayName ?? me.name;
+  const myProfile = trpc.users.me.useQuery().data;
+  const myName = myProfile?.displayName ?? me.name;
   const deferredQuery = useDeferredValue(query.trim());
   const utils = trpc.useUtils();
   // A refetch that left before a live message arrived must not take the inbox back (inbox-cache.ts).
@@ -100,7 +101,7 @@ export function Inbox({ me, openId, onOpen, connection, client }: {
       <header className="flex h-16 shrink-0 items-center gap-3 bg-surface px-4 dark:bg-surface-panel-dark">
         <button type="button" onClick={() => setDrawer('profile')} aria-label={`Your profile, ${myName}`} title="Profile"
           className="-ml-1 flex min-w-0 flex-1 items-center gap-3 rounded-lg p-1 text-left hover:bg-black/5 dark:hover:bg-white/10">
-          <Avatar id={me.id} name={myName} size="sm" />
+          <Avatar id={me.id} name={myName} size="sm" photo={myProfile?.photo} />
           <span className="min-w-0 flex-1">
             <span className="block truncate font-medium leading-tight">{myName}</span>
             <span className="block truncate text-xs text-neutral-600 dark:text-neutral-400">@{me.username}</span>
@@ -194,6 +195,27 @@ const VISIBILITY_LABEL = { everyone: 'Everyone', contacts: 'My contacts', nobody
 const PAGES = { profile: 'Profile', contacts: 'Contacts', security: 'Devices and security', admin: 'Administration' } as const;
 type Page = keyof typeof PAGES;
 
+type Audience = keyof typeof VISIBILITY_LABEL;
+
+/** Who sees something of mine (unknown until my profile is here). */
+function AudienceSelect({ label, value, disabled, onChange }: { label: string; value: Audience | undefined; disabled: boolean; onChange: (value: Audience) => void }) {
+  return (
+    <label className="mb-3 block">
+      <span className="mb-1 block font-medium">{label}</span>
+      <select
+        className="w-full rounded-md border border-neutral-300 bg-white px-2 py-1.5 dark:border-neutral-600 dark:bg-neutral-900"
+        value={value ?? 'everyone'}
+        disabled={value === undefined || disabled}
+        onChange={(e) => onChange(e.target.value as Audience)}
+      >
+        {Object.entries(VISIBILITY_LABEL).map(([v, text]) => (
+          <option key={v} value={v}>{text}</option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 function SettingsMenu({ onOpen }: { onOpen: (page: Page) => void }) {
   const me = trpc.users.me.useQuery();
   const utils = trpc.useUtils();
@@ -210,6 +232,7 @@ function SettingsMenu({ onOpen }: { onOpen: (page: Page) => void }) {
   const setVisibility = trpc.presence.setVisibility.useMutation({
     onSuccess: ({ visibility }) => utils.users.me.setData(undefined, (m) => (m ? { ...m, presenceVisibility: visibility } : m)),
   });
+  const setPhotoVisibility = trpc.users.updateProfile.useMutation({ onSuccess: (saved) => utils.users.me.setData(undefined, saved) });
   // A popover like the others: Esc or a press outside closes it (Esc gives the focus back to it).
   const details = useRef<HTMLDetailsElement>(null);
   const [open, setOpen] = useState(false);
@@ -227,19 +250,10 @@ function SettingsMenu({ onOpen }: { onOpen: (page: Page) => void }) {
         Settings
       </summary>
       <div className="absolute right-0 z-20 mt-1 w-64 rounded-lg bg-surface-panel p-3 text-sm shadow-lg ring-1 ring-black/10 dark:bg-surface-panel-dark dark:ring-white/10">
-        <label className="block">
-          <span className="mb-1 block font-medium">Who sees my online status and last seen</span>
-          <select
-            className="w-full rounded-md border border-neutral-300 bg-white px-2 py-1.5 dark:border-neutral-600 dark:bg-neutral-900"
-            value={me.data?.presenceVisibility ?? 'everyone'}
-            disabled={!me.data || setVisibility.isPending}
-            onChange={(e) => setVisibility.mutate({ visibility: e.target.value as keyof typeof VISIBILITY_LABEL })}
-          >
-            {Object.entries(VISIBILITY_LABEL).map(([value, label]) => (
-              <option key={value} value={value}>{label}</option>
-            ))}
-          </select>
-        </label>
+        <AudienceSelect label="Who sees my online status and last seen" value={me.data?.presenceVisibility} disabled={setVisibility.isPending}
+          onChange={(visibility) => setVisibility.mutate({ visibility })} />
+        <AudienceSelect label="Who sees my profile photo" value={me.data?.photoVisibility} disabled={setPhotoVisibility.isPending}
+          onChange={(photoVisibility) => setPhotoVisibility.mutate({ photoVisibility })} />
         <NotificationSettings />
         {(Object.keys(PAGES) as Page[]).filter((page) => page !== 'admin' || me.data?.role === 'admin').map((page) => (
           <button
@@ -325,7 +339,7 @@ function SearchResults({ query, conversations, openId, onOpen, meId }: {
                   onClick={() => void startChat(u.username)}
                   className="flex w-full items-center gap-3 px-3 py-2.5 text-left hover:bg-black/[.04] disabled:opacity-60 dark:hover:bg-white/[.05]"
                 >
-                  <Avatar id={u.id} name={u.displayName} />
+                  <Avatar id={u.id} name={u.displayName} photo={u.photo} />
                   <span className="min-w-0">
                     <span className="block truncate font-medium">{u.displayName}</span>
                     <span className="block truncate text-sm text-neutral-600 dark:text-neutral-400">@{u.username}</span>

@@ -9,7 +9,7 @@ import { AlertIcon, BlockedIcon, ClockIcon, DoubleTickIcon, ForwardIcon, TickIco
 import { Avatar } from '../ui/avatar.tsx';
 import { isEmojiOnly } from '@/lib/emoji.ts';
 import { MessageText } from '../ui/rich-text.tsx';
-import { nameColour, type NameOf } from '../ui/people.ts';
+import { nameColour, type NameOf, type PhotoOf } from '../ui/people.ts';
 import { useMenuGestures } from '../ui/menu.tsx';
 import { MessageMenu, type MessageActions } from './message-menu.tsx';
 import { QuoteBlock } from './quote.tsx';
@@ -46,7 +46,7 @@ function Body({ children, footerWidth, large = false }: { children: ReactNode; f
   );
 }
 
-export function MessageBubble({ message, mine, status, sender, first = true, avatar = false, meId, nameOf, actions, highlighted = false }: {
+export function MessageBubble({ message, mine, status, sender, first = true, avatar = false, meId, nameOf, photoOf, actions, highlighted = false }: {
   message: Message;
   mine: boolean;
   /** The first of a run of messages from one sender: the tail, and a little more room above. */
@@ -60,6 +60,7 @@ export function MessageBubble({ message, mine, status, sender, first = true, ava
   sender?: { id: string; name: string };
   meId: string;
   nameOf: NameOf;
+  photoOf?: PhotoOf;
   actions: MessageActions;
 }) {
   const [menuOpen, setMenuOpen] = useState(false);
@@ -114,7 +115,7 @@ export function MessageBubble({ message, mine, status, sender, first = true, ava
         </Frame>
         {avatar && (
           <span className="w-7 shrink-0 self-start">
-            {first && <Avatar id={message.senderId} name={nameOf(message.senderId) ?? '?'} size="xs" />}
+            {first && <Avatar id={message.senderId} name={nameOf(message.senderId) ?? '?'} size="xs" photo={photoOf?.(message.senderId)} />}
           </span>
         )}
       </div>

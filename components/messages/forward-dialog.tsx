@@ -31,7 +31,7 @@ export function ForwardDialog({ message, chats, onForward, onClose }: {
             <label className="flex cursor-pointer items-center gap-3 rounded-md px-2 py-1.5 hover:bg-black/5 dark:hover:bg-white/10">
               <input type="checkbox" checked={chosen.includes(c.id)} onChange={() => toggle(c.id)}
                 disabled={!chosen.includes(c.id) && chosen.length >= FORWARD_MAX} className="h-4 w-4 accent-brand" />
-              <Avatar id={c.peer?.id ?? c.id} name={c.title} size="sm" group={c.kind === 'group'} />
+              <Avatar id={c.peer?.id ?? c.id} name={c.title} size="sm" group={c.kind === 'group'} photo={c.photo} />
               <span className="truncate">{c.title}</span>
             </label>
           </li>

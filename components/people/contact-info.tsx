@@ -31,7 +31,7 @@ export function ContactInfo({ person, chat, status, onOpenChat, onShowMedia, onC
   return (
     <SidePanel title="Contact info" onClose={onClose}>
       <section className="flex flex-col items-center gap-1 bg-surface-panel px-6 pb-5 pt-6 text-center dark:bg-surface-panel-dark">
-        <Avatar id={person.id} name={shown.displayName} size="lg" />
+        <Avatar id={person.id} name={shown.displayName} size="lg" photo={profile.data ? profile.data.photo : person.photo} />
         <h3 className="mt-2 text-xl font-medium [overflow-wrap:anywhere]">{shown.displayName}</h3>
         <p className={muted}>@{shown.username}</p>
         {status && <p className={muted}>{status}</p>}

@@ -71,7 +71,7 @@ export function ContactsPage({ onClose, onOpenChat }: { onClose: () => void; onO
 function PersonRow({ person, children }: { person: UserSummary; children: ReactNode }) {
   return (
     <li className="flex items-center gap-3 px-4 py-2">
-      <Avatar id={person.id} name={person.displayName} />
+      <Avatar id={person.id} name={person.displayName} photo={person.photo} />
       <span className="min-w-0 flex-1">
         <span className="block truncate text-[15px]">{person.displayName}</span>
         <span className="block truncate text-xs text-neutral-600 dark:text-neutral-400">@{person.username}</span>

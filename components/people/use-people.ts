@@ -6,7 +6,15 @@ import { trpc } from '../trpc.tsx';
 type Utils = ReturnType<typeof trpc.useUtils>;
 
 export function refreshPeople(utils: Utils): Promise<unknown> {
-  return Promise.all([utils.contacts.list.invalidate(), utils.contacts.blocked.invalidate(), utils.users.profile.invalidate()]);
+  return Promise.all([
+    utils.contacts.list.invalidate(),
+    utils.contacts.blocked.invalidate(),
+    utils.users.profile.invalidate(),
+    utils.users.me.invalidate(),
+    utils.conversations.list.invalidate(),
+    utils.conversations.get.invalidate(),
+    utils.conversations.members.invalidate(),
+  ]);
 }
 
 /** Whether the caller blocks `userId` (undefined until known). Kept fresh by refreshPeople. */

@@ -1,5 +1,5 @@
 'use client';
-// One's own profile, in the chat list's column: name and about line (each edited in place), the
+// One's own profile, in the chat list's column: photo, name and about line (each edited in place), the
 // username people find one by (fixed), downloading one's data, and deleting the account.
 import { useRef, useState } from 'react';
 import type { Me } from '@/lib/schemas.ts';
@@ -11,14 +11,17 @@ import { clearInboxSnapshots } from '../inbox/inbox-snapshot.ts';
 import { trpc } from '../trpc.tsx';
 import { Dialog, DialogActions, dialogButton } from '../ui/dialog.tsx';
 import { Field, useFocusFirstError } from '../ui/field.tsx';
-import { Avatar } from '../ui/avatar.tsx';
+import { PhotoEditor } from '../media/photo-editor.tsx';
 import { Drawer, DrawerSection } from '../ui/drawer.tsx';
 import { EditableText } from '../ui/editable-text.tsx';
 
 export function ProfileSettings({ onClose }: { onClose: () => void }) {
   const utils = trpc.useUtils();
   const me = trpc.users.me.useQuery();
-  const update = trpc.users.updateProfile.useMutation({ onSuccess: (saved: Me) => utils.users.me.setData(undefined, saved) });
+  const saved = (me: Me) => utils.users.me.setData(undefined, me);
+  const update = trpc.users.updateProfile.useMutation({ onSuccess: saved });
+  const setPhoto = trpc.users.setPhoto.useMutation({ onSuccess: saved });
+  const removePhoto = trpc.users.removePhoto.useMutation({ onSuccess: saved });
   const profile = me.data;
   return (
     <Drawer title="Profile" onClose={onClose}>
@@ -27,7 +30,8 @@ export function ProfileSettings({ onClose }: { onClose: () => void }) {
       ) : (
         <>
           <div className="flex justify-center bg-surface-panel py-7 dark:bg-surface-panel-dark">
-            <Avatar id={profile.id} name={profile.displayName} size="lg" />
+            <PhotoEditor id={profile.id} name={profile.displayName} photo={profile.photo} editable what="profile photo"
+              onSave={(uploadId, crop) => setPhoto.mutateAsync({ uploadId, crop })} onRemove={() => removePhoto.mutateAsync()} />
           </div>
           <DrawerSection title="Your name">
             <div className="px-4">

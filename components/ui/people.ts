@@ -23,6 +23,14 @@ export function nameColour(userId: string): string {
 }
 
 export type NameOf = (userId: string) => string | undefined;
+/** A member's photo as the caller may see it (a media id). */
+export type PhotoOf = (userId: string) => string | undefined;
+
+/** A lookup of the photos of a conversation's members. */
+export function photosFrom(members: MemberSummary[] | undefined): PhotoOf {
+  const byId = new Map((members ?? []).map((m) => [m.id, m.photo]));
+  return (userId) => byId.get(userId);
+}
 
 /** A lookup of display names, "You" for the caller, from a conversation's members (current and former). */
 export function namesFrom(members: MemberSummary[] | undefined, meId: string): NameOf {
@@ -51,6 +59,8 @@ export function describeSystemEvent(event: SystemEvent | null, fallback: string,
       return `${actor} changed the group name to "${event.title}"`;
     case 'group.described':
       return event.description ? `${actor} changed the group description` : `${actor} removed the group description`;
+    case 'group.photo':
+      return event.removed ? `${actor} removed the group photo` : `${actor} changed the group photo`;
     case 'members.added': {
       const names = event.userIds.map(object);
       return names.every(Boolean) ? `${actor} added ${list.format(names as string[])}` : fallback;

@@ -9,7 +9,7 @@ import { issueSessionToken } from '../auth/session.ts';
 import { deleteAccount } from '../auth/delete-account.ts';
 import { fanout } from '../messages/fanout.ts';
 import { serverForTests } from '../test/http-server.ts';
-import { createGroup, createPair, createUser, expectTRPCError, send, type TestUser } from '../test/helpers.ts';
+import { createGroup, createPair, createUser, EventReader, expectTRPCError, send, type TestUser } from '../test/helpers.ts';
 import { TusClient } from '../test/tus-client.ts';
 import { uploadStaging } from './service.ts';
 
@@ -156,6 +156,28 @@ describe('profile photos', () => {
     expect(await photoSeen(bob, alice)).toEqual([undefined, undefined]);
     expect((await fetchAs(bob, mediaUrl(again.photo!))).status).toBe(404);
   });
+});
+
+test('a new photo, or who may see it, is told at once to the person’s own devices and their one-to-one partners, no one else', async () => {
+  const { a: alice, b: bob } = await createPair('phl');
+  const stranger = await createUser('phm');
+  const [hers, his, theirs] = await Promise.all([alice, bob, stranger].map((u) => EventReader.open(u.id)));
+  try {
+    await alice.caller.users.setPhoto({ uploadId: await upload(alice, await halves(100, 100)) });
+    const peopleUpdated = (e: { type: string }) => e.type === 'people.updated';
+    await expect(hers.next(peopleUpdated)).resolves.toEqual({ type: 'people.updated' });
+    await expect(his.next(peopleUpdated)).resolves.toEqual({ type: 'people.updated' });
+    await alice.caller.users.updateProfile({ photoVisibility: 'contacts' });
+    await expect(his.next(peopleUpdated)).resolves.toEqual({ type: 'people.updated' });
+    await alice.caller.users.removePhoto();
+    await expect(his.next(peopleUpdated)).resolves.toEqual({ type: 'people.updated' });
+    // The stranger heard none of it (the last event, sent after everything, is the first they get).
+    await stranger.caller.contacts.add({ username: alice.username });
+    await theirs.next(peopleUpdated);
+    expect(theirs.events.filter(peopleUpdated)).toHaveLength(1);
+  } finally {
+    await Promise.all([hers, his, theirs].map((r) => r.close()));
+  }
 });
 
 describe('group photos', () => {

@@ -17,7 +17,7 @@ export const OFFLINE_GRACE_MS = 1_500;
  * shows presence only there, and telling a 500-member group of every reconnect would cost 500
  * events for nothing shown); with `visibleOnly`, those of them who may see it.
  */
-async function partnersOf(userId: UserId, { visibleOnly = false } = {}): Promise<string[]> {
+export async function partnersOf(userId: UserId, { visibleOnly = false } = {}): Promise<string[]> {
   const rows = await getDb().$queryRawUnsafe<{ user_id: string }[]>(
     `SELECT DISTINCT other.user_id FROM members mine
       JOIN members other ON other.conversation_id = mine.conversation_id AND other.user_id <> mine.user_id AND other.left_seq IS NULL

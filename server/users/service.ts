@@ -3,6 +3,8 @@ import type { ConversationId, Me, SetPhotoInput, UpdateProfileInput, UserId, Use
 import { getDb } from '../db/client.ts';
 import { AppError } from '../errors.ts';
 import { photoFromUpload } from '../media/service.ts';
+import { partnersOf } from '../presence/service.ts';
+import { channels, getBus } from '../realtime/index.ts';
 import { withPhotos } from './visibility.ts';
 
 const SEARCH_LIMIT = 20;
@@ -46,24 +48,35 @@ const asMe = ({ photoId, ...me }: MeRow): Me => ({
 });
 
 /**
- * Changes the caller's name, "about" line and who sees their photo (what is given). Others see the
- * change wherever their app next loads it from the server (their chat list, a chat's header);
- * nothing is pushed. The same holds for the photo.
+ * Tells the caller's devices and their one-to-one partners that how the caller looks changed (name,
+ * photo, who sees it): their apps load their people and chat list again. Members of groups only
+ * see it when their app next loads it (telling every group of every change would cost much).
  */
+async function lookChanged(userId: UserId): Promise<void> {
+  const partners = await partnersOf(userId);
+  await getBus().publish([userId, ...partners].map(channels.user), { type: 'people.updated' });
+}
+
+/** Changes the caller's name, "about" line and who sees their photo (what is given). */
 export async function updateProfile(userId: UserId, input: UpdateProfileInput): Promise<Me> {
   const me = await getDb().user.update({ where: { id: userId }, data: input, select: ME });
+  if (input.displayName !== undefined || input.photoVisibility !== undefined) await lookChanged(userId);
   return asMe(me);
 }
 
 /** Makes a finished upload of a picture the caller's profile photo (cropped square: media/service.ts). */
 export async function setPhoto(userId: UserId, input: SetPhotoInput): Promise<Me> {
   const photo = await photoFromUpload(userId, input.uploadId, input.crop);
-  return asMe(await getDb().user.update({ where: { id: userId }, data: { photoId: photo.id }, select: ME }));
+  const me = await getDb().user.update({ where: { id: userId }, data: { photoId: photo.id }, select: ME });
+  await lookChanged(userId);
+  return asMe(me);
 }
 
 /** The caller has no profile photo any more (the old one is nobody's to fetch but theirs). */
 export async function removePhoto(userId: UserId): Promise<Me> {
-  return asMe(await getDb().user.update({ where: { id: userId }, data: { photoId: null }, select: ME }));
+  const me = await getDb().user.update({ where: { id: userId }, data: { photoId: null }, select: ME });
+  await lookChanged(userId);
+  return asMe(me);
 }
 
 /**
