@@ -118,6 +118,60 @@ test('a voice note: recorded from the microphone, sent, and played by Bob with i
   await expectAccessible(bob.page);
 });
 
+test('a video made in the browser: sent with the poster its page took and its length; Bob sees both before playing it', async ({ browser }) => {
+  const alice = await registerThroughApi(browser, 'alice', 'Alice Video');
+  const bob = await registerThroughApi(browser, 'bob', 'Bob Video');
+  await openChatWith(alice.page, bob);
+
+  // Two seconds of a moving square, recorded by Chromium (a WebM that does not say its own length).
+  const webm = Buffer.from(await alice.page.evaluate(async () => {
+    const canvas = Object.assign(document.createElement('canvas'), { width: 320, height: 240 });
+    const context = canvas.getContext('2d')!;
+    const recorder = new MediaRecorder(canvas.captureStream(25), { mimeType: 'video/webm' });
+    const chunks: Blob[] = [];
+    recorder.ondataavailable = (e) => chunks.push(e.data);
+    const stopped = new Promise((resolve) => (recorder.onstop = resolve));
+    recorder.start(100);
+    const started = performance.now();
+    await new Promise<void>((resolve) => {
+      const frame = () => {
+        const t = performance.now() - started;
+        context.fillStyle = '#f59e0b';
+        context.fillRect(0, 0, 320, 240);
+        context.fillStyle = '#1e3a8a';
+        context.fillRect((t / 10) % 260, 80, 60, 60);
+        if (t < 2000) requestAnimationFrame(frame);
+        else resolve();
+      };
+      frame();
+    });
+    recorder.stop();
+    await stopped;
+    return [...new Uint8Array(await new Blob(chunks).arrayBuffer())];
+  }));
+  await attach(alice.page, [{ name: 'square.webm', mimeType: 'video/webm', buffer: webm }]);
+  await alice.page.getByRole('textbox', { name: 'Message' }).press('Enter');
+
+  const row = bob.page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /Alice Video/ });
+  await expect(row).toContainText('Video');
+  await row.click();
+  const video = log(bob.page).getByLabel('Video square.webm');
+  await expect(video).toBeVisible();
+  // The poster is the frame the page took (orange), and nothing of the video is fetched before it plays.
+  const poster = await video.getAttribute('poster');
+  expect(poster).toMatch(/^\/api\/media\/[0-9a-f-]+\/thumbnail$/);
+  const frame = await sharp(Buffer.from(await (await bob.page.request.get(poster!)).body())).raw().toBuffer({ resolveWithObject: true });
+  expect(frame.info).toMatchObject({ width: 320, height: 240 });
+  const [red, green, blue] = frame.data;
+  expect(red).toBeGreaterThan(215);
+  expect(green).toBeGreaterThan(125);
+  expect(green).toBeLessThan(190);
+  expect(blue).toBeLessThan(50);
+  await expect(video).toHaveAttribute('preload', 'none');
+  await expect(log(bob.page).getByLabel(/^Length 0:0[1-3]$/)).toBeVisible();
+  await expectAccessible(bob.page);
+});
+
 test('a place: where the device is, sent with a name, shown as a card that opens the map', async ({ browser }) => {
   const alice = await registerThroughApi(browser, 'alice', 'Alice Place');
   const bob = await registerThroughApi(browser, 'bob', 'Bob Place');

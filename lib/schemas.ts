@@ -233,9 +233,14 @@ export const listMediaInput = z.object({
 });
 export type ListMediaInput = z.infer<typeof listMediaInput>;
 
-/** An upload (tus, at UPLOADS_PATH) finished: what the page measured of a video or recording helps lay it out. */
+/**
+ * An upload (tus, at UPLOADS_PATH) finished: what the page measured of a video or recording helps lay
+ * it out (the server's own reading of a length wins where the file has one).
+ */
 export const completeUploadInput = z.object({
   uploadId,
+  /** A video's poster: a finished upload of a picture of one of its frames, taken by the sender's page. */
+  posterUploadId: uploadId.optional(),
   /** A recording made in the app: a voice note. */
   voice: z.boolean().optional(),
   durationMs: z.number().int().min(0).max(24 * 3600_000).optional(),

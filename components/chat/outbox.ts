@@ -30,6 +30,8 @@ interface OutboxEntry {
   height?: number;
   durationMs?: number;
   waveform?: number[];
+  /** A video's poster (a frame, taken here), uploaded with it. */
+  poster?: Blob;
   /** The upload's address once it began (it goes on from there). */
   uploadUrl?: string;
   /** The media it became, once uploaded. */
@@ -177,8 +179,10 @@ export class Outbox {
           onProgress: (fraction) => this.store.setPendingProgress(conversationId, clientId, Math.min(fraction, 0.99)),
           signal: controller.signal,
         });
-        const { kind, width, height, durationMs, waveform } = entry;
-        const media = await this.complete({ uploadId, ...(kind === 'voice' && { voice: true, waveform }), width, height, durationMs });
+        const { kind, width, height, durationMs, waveform, poster } = entry;
+        // A poster is small: uploaded whole again if cut off.
+        const posterUploadId = poster && (await uploadFile(new File([poster], 'poster.jpg', { type: poster.type }), { onUploadUrl: () => {}, onProgress: () => {}, signal: controller.signal }));
+        const media = await this.complete({ uploadId, ...(kind === 'voice' && { voice: true, waveform }), width, height, durationMs, ...(posterUploadId && { posterUploadId }) });
         await save({ mediaId: media.id });
         this.store.setPendingProgress(conversationId, clientId, 1);
         this.uploads.delete(clientId);

@@ -5,7 +5,7 @@
 import { useState } from 'react';
 import { formatDuration, thumbnailUrl, type ChatMediaItem } from '@/lib/media.ts';
 import { trpc } from '../trpc.tsx';
-import { ChevronRightIcon } from '../ui/icons.tsx';
+import { ChevronRightIcon, VideoIcon } from '../ui/icons.tsx';
 import { LoadMore } from '../ui/load-more.tsx';
 import { SidePanel } from '../ui/side-panel.tsx';
 import type { NameOf } from '../ui/people.ts';
@@ -22,7 +22,13 @@ function Tile({ item, onOpen }: { item: ChatMediaItem; onOpen: () => void }) {
       {media.thumbnail ? (
         <img src={thumbnailUrl(media.id)} alt="" className="h-full w-full object-cover" loading="lazy" />
       ) : (
-        <span className="flex h-full w-full items-center justify-center bg-neutral-800 text-xs text-white">▶ {media.durationMs ? formatDuration(media.durationMs) : 'Video'}</span>
+        <span className="block h-full w-full bg-neutral-800" />
+      )}
+      {media.kind === 'video' && (
+        <span className="absolute bottom-1 left-1 flex items-center gap-1 rounded-full bg-black/60 px-1.5 py-0.5 text-[11px] font-medium text-white">
+          <VideoIcon className="h-3 w-3" />
+          {media.durationMs ? formatDuration(media.durationMs) : 'Video'}
+        </span>
       )}
     </button>
   );

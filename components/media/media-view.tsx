@@ -9,7 +9,7 @@ import type { PendingAttachment } from '@/lib/sync/message-store.ts';
 import { useModal } from '../ui/dialog.tsx';
 import { formatTime } from '../ui/format.ts';
 import type { NameOf } from '../ui/people.ts';
-import { ChevronLeftIcon, ChevronRightIcon, CloseIcon, DownloadIcon, FileIcon, MicIcon, PauseIcon, PlayIcon } from '../ui/icons.tsx';
+import { ChevronLeftIcon, ChevronRightIcon, CloseIcon, DownloadIcon, FileIcon, MicIcon, PauseIcon, PlayIcon, VideoIcon } from '../ui/icons.tsx';
 
 const MAX_WIDTH = 280;
 const MAX_HEIGHT = 340;
@@ -162,15 +162,36 @@ export function VoicePlayer({ src, durationMs, waveform }: { src: string; durati
   );
 }
 
+/**
+ * A video inline: its poster (the frame its sender's page took) over its blurhash, with its length,
+ * until it is played; nothing of it is fetched before.
+ */
+function Video({ media }: { media: MediaSummary }) {
+  const [started, setStarted] = useState(false);
+  const placeholder = useBlurhash(media.blurhash);
+  const box = boxOf(media.width, media.height);
+  return (
+    <div className="relative" style={box}>
+      <video controls preload={media.thumbnail ? 'none' : 'metadata'} src={mediaUrl(media.id)} aria-label={`Video ${media.name}`}
+        poster={media.thumbnail ? thumbnailUrl(media.id) : undefined} onPlay={() => setStarted(true)}
+        style={{ ...box, ...(placeholder && { backgroundImage: `url(${placeholder})`, backgroundSize: 'cover' }) }} className="rounded-md bg-black" />
+      {!started && media.durationMs !== undefined && (
+        <span className="pointer-events-none absolute left-2 top-2 flex items-center gap-1 rounded-full bg-black/60 px-2 py-0.5 text-xs font-medium text-white">
+          <VideoIcon className="h-3.5 w-3.5" />
+          <span aria-label={`Length ${formatDuration(media.durationMs)}`}>{formatDuration(media.durationMs)}</span>
+        </span>
+      )}
+    </div>
+  );
+}
+
 /** The media a message carries; `onOpen` opens a photo in the viewer. */
 export function MessageMedia({ media, onOpen }: { media: MediaSummary; onOpen?: () => void }) {
   switch (media.kind) {
     case 'image':
       return <Photo src={media.thumbnail ? thumbnailUrl(media.id) : mediaUrl(media.id)} alt={`Photo ${media.name}`} width={media.width} height={media.height} blurhash={media.blurhash} onOpen={onOpen} />;
-    case 'video': {
-      const box = boxOf(media.width, media.height);
-      return <video controls preload="metadata" src={mediaUrl(media.id)} aria-label={`Video ${media.name}`} style={box} className="rounded-md bg-black" />;
-    }
+    case 'video':
+      return <Video media={media} />;
     case 'voice':
       return <VoicePlayer src={mediaUrl(media.id)} durationMs={media.durationMs} waveform={media.waveform} />;
     case 'audio':

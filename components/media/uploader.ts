@@ -64,9 +64,16 @@ export interface Measured {
   width?: number;
   height?: number;
   durationMs?: number;
+  /** A video's poster: one of its first frames, as a JPEG. */
+  poster?: Blob;
 }
 
-/** A picture's or video's size, a recording's length, read by the browser (nothing for other files, or when it cannot tell). */
+/** A poster is at most this wide or high. */
+const POSTER_SIDE = 640;
+/** How long the page may take to measure a file before it is sent without. */
+const MEASURE_MS = 5000;
+
+/** A picture's or video's size, a recording's length, a video's poster, read by the browser (nothing for other files, or when it cannot tell). */
 export async function measure(file: File, kind: MediaKind): Promise<Measured> {
   if (kind === 'image') {
     // Turned as its EXIF says, as the server will store it.
@@ -77,23 +84,44 @@ export async function measure(file: File, kind: MediaKind): Promise<Measured> {
     return measured;
   }
   if (kind !== 'video' && kind !== 'audio' && kind !== 'voice') return {};
-  return new Promise((resolve) => {
-    const element = document.createElement(kind === 'video' ? 'video' : 'audio');
-    const url = URL.createObjectURL(file);
-    const done = (measured: Measured) => {
-      clearTimeout(timer);
-      URL.revokeObjectURL(url);
-      element.removeAttribute('src');
-      resolve(measured);
-    };
-    const timer = setTimeout(() => done({}), 3000);
-    element.preload = 'metadata';
-    element.onloadedmetadata = () => {
-      const durationMs = Number.isFinite(element.duration) ? Math.round(element.duration * 1000) : undefined;
-      const video = element as HTMLVideoElement;
-      done(kind === 'video' && video.videoWidth ? { width: video.videoWidth, height: video.videoHeight, durationMs } : { durationMs });
-    };
-    element.onerror = () => done({});
-    element.src = url;
+  const element = document.createElement(kind === 'video' ? 'video' : 'audio');
+  const url = URL.createObjectURL(file);
+  const once = (event: string) => new Promise<void>((resolve, reject) => {
+    element.addEventListener(event, () => resolve(), { once: true });
+    element.addEventListener('error', () => reject(element.error), { once: true });
   });
+  const measured: Measured = {};
+  const work = (async () => {
+    element.preload = 'metadata';
+    element.muted = true;
+    element.src = url;
+    await once('loadedmetadata');
+    if (!Number.isFinite(element.duration)) {
+      // A browser's own WebM recording does not say its length: seeking past its end finds it.
+      const found = Promise.all([once('durationchange'), once('seeked')]);
+      element.currentTime = Number.MAX_SAFE_INTEGER;
+      await found;
+    }
+    if (Number.isFinite(element.duration)) measured.durationMs = Math.round(element.duration * 1000);
+    const video = element as HTMLVideoElement;
+    if (kind !== 'video' || !video.videoWidth) return;
+    measured.width = video.videoWidth;
+    measured.height = video.videoHeight;
+    // A frame a little way in (the very first is often black).
+    const seeked = once('seeked');
+    element.currentTime = Math.min(0.5, (element.duration || 0) / 3);
+    await seeked;
+    const scale = Math.min(1, POSTER_SIDE / Math.max(video.videoWidth, video.videoHeight));
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.round(video.videoWidth * scale);
+    canvas.height = Math.round(video.videoHeight * scale);
+    canvas.getContext('2d')?.drawImage(video, 0, 0, canvas.width, canvas.height);
+    measured.poster = (await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.8))) ?? undefined;
+  })();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([work.catch(() => {}), new Promise((resolve) => (timer = setTimeout(resolve, MEASURE_MS)))]);
+  clearTimeout(timer);
+  URL.revokeObjectURL(url);
+  element.removeAttribute('src');
+  return measured;
 }

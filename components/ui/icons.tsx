@@ -216,3 +216,10 @@ export const MapPinIcon = (p: IconProps) => (
     <path d="M12 2a7 7 0 0 0-7 7c0 5.2 6.1 12.1 6.4 12.4a.8.8 0 0 0 1.2 0C12.9 21.1 19 14.2 19 9a7 7 0 0 0-7-7zm0 9.6A2.6 2.6 0 1 1 12 6.4a2.6 2.6 0 0 1 0 5.2z" />
   </Icon>
 );
+
+export const VideoIcon = (p: IconProps) => (
+  <Icon {...p} stroke={2}>
+    <rect x="3" y="6" width="12" height="12" rx="2" />
+    <path d="M15 10l6-3v10l-6-3z" />
+  </Icon>
+);

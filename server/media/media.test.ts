@@ -53,6 +53,21 @@ function wav(seconds: number): Buffer {
   return Buffer.concat([header, Buffer.alloc(samples * 2)]);
 }
 
+/** An MP4 holding only what says how long it lasts (ftyp, moov with mvhd in ms, an empty mdat); `salt` makes it another file. */
+function mp4(durationMs: number, salt = 0): Buffer {
+  const box = (type: string, ...parts: Buffer[]) => {
+    const body = Buffer.concat(parts);
+    const header = Buffer.alloc(8);
+    header.writeUInt32BE(8 + body.length);
+    header.write(type, 4, 'latin1');
+    return Buffer.concat([header, body]);
+  };
+  const mvhd = Buffer.alloc(100);
+  mvhd.writeUInt32BE(1000, 12); // timescale: ms
+  mvhd.writeUInt32BE(durationMs, 16);
+  return Buffer.concat([box('ftyp', Buffer.from('isom\0\0\x02\0isomiso2avc1mp41', 'latin1')), box('moov', box('mvhd', mvhd)), box('mdat', Buffer.alloc(64, salt))]);
+}
+
 async function sendMedia(user: TestUser, conversationId: string, media: MediaSummary, body = '') {
   return user.caller.messages.send({ conversationId, clientId: randomUUID(), body, mediaId: media.id });
 }
@@ -140,6 +155,33 @@ describe('uploading', () => {
     expect(photo.durationMs).toBeUndefined();
     expect(photo.waveform).toBeUndefined();
     await expectTRPCError(alice.caller.media.complete({ uploadId: await (await tus(alice)).upload(wav(0.1), 'v.wav'), waveform: [256] }), 'BAD_REQUEST');
+  });
+
+  test('a length is the file’s own where it says one (the page’s word otherwise); a video comes with the poster its page took', async () => {
+    const { a: alice, b: bob } = await createPair('mdl');
+    // A sound of 2 s that the page said lasted 9 s: 2 s.
+    const sound = await alice.caller.media.complete({ uploadId: await (await tus(alice)).upload(wav(2), 'song.wav'), durationMs: 9000 });
+    expect(sound).toMatchObject({ kind: 'audio', durationMs: 2000 });
+    // An MP4 whose movie header says 12.345 s, the page 99 s; with a poster of one of its frames.
+    const poster = await (await tus(alice)).upload(await png(320, 180, '#335'), 'poster.png');
+    const video = await alice.caller.media.complete({ uploadId: await (await tus(alice)).upload(mp4(12_345), 'clip.mp4'), durationMs: 99_000, posterUploadId: poster });
+    expect(video).toMatchObject({ kind: 'video', mime: 'video/mp4', durationMs: 12_345, width: 320, height: 180, thumbnail: true, blurhash: expect.any(String) });
+    const thumbnail = await fetchAs(alice, thumbnailUrl(video.id));
+    expect(thumbnail.headers.get('content-type')).toBe('image/webp');
+    expect(await sharp(Buffer.from(await thumbnail.arrayBuffer())).metadata()).toMatchObject({ width: 320, height: 180 });
+    // The poster's upload is used up; without a poster, no thumbnail, and the page's size is kept.
+    await expect(uploadStaging().getUpload(poster)).rejects.toThrow();
+    const plain = await alice.caller.media.complete({ uploadId: await (await tus(alice)).upload(mp4(3_000, 1), 'plain.mp4'), width: 640, height: 360 });
+    expect(plain).toMatchObject({ durationMs: 3_000, width: 640, height: 360 });
+    expect(plain.thumbnail).toBeUndefined();
+
+    // A poster that is not a picture, or not the caller's, is refused, and the video stays an upload.
+    const clip = await (await tus(alice)).upload(mp4(1_000, 2), 'again.mp4');
+    const notPicture = await (await tus(alice)).upload(wav(0.1), 'poster.wav');
+    await expectTRPCError(alice.caller.media.complete({ uploadId: clip, posterUploadId: notPicture }), 'BAD_REQUEST');
+    const bobsPoster = await (await tus(bob)).upload(await png(8, 8), 'p.png');
+    await expectTRPCError(alice.caller.media.complete({ uploadId: clip, posterUploadId: bobsPoster }), 'NOT_FOUND');
+    expect((await uploadStaging().getUpload(clip)).id).toBe(clip);
   });
 
   test('an image that cannot be read is refused, and nothing is made of it', async () => {

@@ -19,6 +19,7 @@ import { AppError } from '../errors.ts';
 import { env } from '../env.ts';
 import { logger } from '../logger.ts';
 import { visibleTo } from '../users/visibility.ts';
+import { durationOf } from './duration.ts';
 import { processImage, processPhoto, sniff, UnreadableImage, type ProcessedImage } from './process.ts';
 import { DatabaseUploadStore } from './staging.ts';
 import { LocalBlobStore, S3BlobStore, type BlobStore } from './storage.ts';
@@ -238,6 +239,8 @@ export async function completeUpload(userId: UserId, input: CompleteUploadInput)
     const sourceSha256 = await sha256Of(file);
     const stored = await storeContent(file, sourceSha256, sniffed, upload.size);
     const timed = sniffed.kind === 'video' || sniffed.kind === 'audio' || sniffed.kind === 'voice';
+    const poster = sniffed.kind === 'video' && input.posterUploadId ? await posterFrom(userId, input.posterUploadId) : null;
+    if (poster) Object.assign(stored, { thumbSha256: poster.thumbSha256, blurhash: poster.blurhash, width: stored.width ?? poster.width, height: stored.height ?? poster.height });
     return {
       sourceSha256: new Uint8Array(sourceSha256),
       sha256: new Uint8Array(stored.sha256),
@@ -249,12 +252,41 @@ export async function completeUpload(userId: UserId, input: CompleteUploadInput)
       // What the page measured of a video (the server does not decode video): only for laying it out.
       width: stored.width ?? (sniffed.kind === 'video' ? (input.width ?? null) : null),
       height: stored.height ?? (sniffed.kind === 'video' ? (input.height ?? null) : null),
-      durationMs: timed ? (input.durationMs ?? null) : null,
+      durationMs: timed ? ((await durationOf(file, stored.mime)) ?? input.durationMs ?? null) : null,
       blurhash: stored.blurhash,
       waveform: (sniffed.kind === 'audio' || sniffed.kind === 'voice') && input.waveform?.length ? new Uint8Array(input.waveform) : null,
     };
   });
   return toSummary(media);
+}
+
+/** The largest poster picture a video may come with. */
+const POSTER_MAX = 2 * MB;
+
+/**
+ * A video's poster from a finished upload of the caller's (a picture of a frame, taken by their
+ * page): stored as the video's thumbnail and placeholder, with the frame's size. The upload is
+ * gone afterwards; it never becomes media of its own.
+ */
+async function posterFrom(userId: UserId, uploadId: string): Promise<Pick<Stored, 'thumbSha256' | 'width' | 'height' | 'blurhash'>> {
+  const refused = (why: string) => new AppError('BAD_REQUEST', why, 'posterUploadId');
+  const upload = await uploadStaging().getUpload(uploadId).catch(() => null);
+  if (!upload || upload.metadata?.owner !== userId) throw new AppError('NOT_FOUND', 'No such upload', 'posterUploadId');
+  if (upload.size === undefined || upload.offset < upload.size) throw new AppError('CONFLICT', 'The poster’s upload is not finished', 'posterUploadId');
+  if (upload.size > POSTER_MAX) throw refused(`A poster can be at most ${POSTER_MAX / MB} MB`);
+  const poster = await withStagedFile(uploadId, async (file) => {
+    const bytes = await readFile(file);
+    const sniffed = await sniff(bytes.subarray(0, 4100), false);
+    if (sniffed.kind !== 'image') throw refused('A poster must be a picture');
+    const image = await processImage(bytes, sniffed.mime).catch(() => {
+      throw refused('This poster cannot be read');
+    });
+    const thumbSha256 = createHash('sha256').update(image.thumbnail).digest();
+    await blobStore().put(thumbSha256.toString('hex'), image.thumbnail, 'image/webp');
+    return { thumbSha256, width: image.width, height: image.height, blurhash: image.blurhash };
+  });
+  await uploadStaging().remove(uploadId).catch((err: unknown) => logger.warn({ err, uploadId }, 'a poster upload was not removed'));
+  return poster;
 }
 
 /**
