@@ -5,7 +5,8 @@
 //   npm run bench:inbox
 //
 // The messages are written straight into the database (a set-based INSERT), then ANALYZEd: what is
-// timed is reading, at a size an instance reaches after months.
+// timed is reading, at a size an instance reaches after months. Every peer has a profile photo, half
+// of them for their contacts only.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -45,6 +46,15 @@ async function main(): Promise<number> {
        FROM unnest($1::uuid[], $3::uuid[]) WITH ORDINALITY AS k(cid, peer, ord), generate_series(1, ${perChat}) AS s(seq)`,
       [conversations, me.id, peers.map((p) => p.id)],
     );
+    // Every peer has a photo; half show it to everyone, half to their contacts only (I am in some of
+    // their contact lists): the chat list works out what the caller may see for each.
+    const photo = randomUUID();
+    await db.query(
+      `INSERT INTO media (id, upload_id, source_sha256, sha256, kind, mime, name, size) VALUES ($1::uuid, $1::text, '\\x00', '\\x00', 'image', 'image/jpeg', 'photo.jpg', 1)`,
+      [photo],
+    );
+    await db.query(`UPDATE users SET photo_id = $1, photo_visibility = CASE WHEN random() < 0.5 THEN 'everyone' ELSE 'contacts' END WHERE id = ANY($2::uuid[])`, [photo, peers.map((p) => p.id)]);
+    await db.query(`INSERT INTO contacts (owner_id, contact_id) SELECT p, $1 FROM unnest($2::uuid[]) AS p WHERE random() < 0.5`, [me.id, peers.map((p) => p.id)]);
     await db.query('VACUUM ANALYZE');
   } finally {
     await db.end();

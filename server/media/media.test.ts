@@ -5,26 +5,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { describe, expect, test } from 'vitest';
 import { mediaUrl, thumbnailUrl, type MediaSummary } from '../../lib/media.ts';
-import { issueSessionToken } from '../auth/session.ts';
 import { getDb } from '../db/client.ts';
-import { serverForTests } from '../test/http-server.ts';
+import { requestsAs, serverForTests } from '../test/http-server.ts';
 import { createGroup, createPair, createUser, expectTRPCError, type TestUser } from '../test/helpers.ts';
-import { TusClient } from '../test/tus-client.ts';
 import { uploadStaging } from './service.ts';
 
-const served = serverForTests();
-const base = () => `http://${served.host()}`;
-
-const tokens = new Map<string, string>();
-async function tokenOf(user: TestUser): Promise<string> {
-  if (!tokens.has(user.id)) tokens.set(user.id, await issueSessionToken(user));
-  return tokens.get(user.id)!;
-}
-const tus = async (user: TestUser) => new TusClient(base(), await tokenOf(user));
-
-async function fetchAs(user: TestUser | null, path: string, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${base()}${path}`, { headers: { ...headers, ...(user && { authorization: `Bearer ${await tokenOf(user)}` }) } });
-}
+const { base, tokenOf, tus, fetchAs } = requestsAs(serverForTests());
 
 /** Uploads and completes bytes as user: the media. */
 async function uploadMedia(user: TestUser, bytes: Buffer, filename: string): Promise<MediaSummary> {

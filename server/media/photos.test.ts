@@ -5,24 +5,14 @@
 import sharp from 'sharp';
 import { describe, expect, test } from 'vitest';
 import { mediaUrl, thumbnailUrl } from '../../lib/media.ts';
-import { issueSessionToken } from '../auth/session.ts';
 import { deleteAccount } from '../auth/delete-account.ts';
 import { fanout } from '../messages/fanout.ts';
-import { serverForTests } from '../test/http-server.ts';
+import { requestsAs, serverForTests } from '../test/http-server.ts';
 import { createGroup, createPair, createUser, EventReader, expectTRPCError, send, type TestUser } from '../test/helpers.ts';
-import { TusClient } from '../test/tus-client.ts';
 import { uploadStaging } from './service.ts';
 
-const served = serverForTests();
-const base = () => `http://${served.host()}`;
-
-const tokens = new Map<string, string>();
-async function tokenOf(user: TestUser): Promise<string> {
-  if (!tokens.has(user.id)) tokens.set(user.id, await issueSessionToken(user));
-  return tokens.get(user.id)!;
-}
-const upload = async (user: TestUser, bytes: Buffer, name = 'me.png') => new TusClient(base(), await tokenOf(user)).upload(bytes, name);
-const fetchAs = async (user: TestUser, path: string) => fetch(`${base()}${path}`, { headers: { authorization: `Bearer ${await tokenOf(user)}` } });
+const { tus, fetchAs } = requestsAs(serverForTests());
+const upload = async (user: TestUser, bytes: Buffer, name = 'me.png') => (await tus(user)).upload(bytes, name);
 
 /** A picture whose left half is red and right half blue, `width` × `height`. */
 async function halves(width: number, height: number, format: 'png' | 'jpeg' = 'png', orientation?: number): Promise<Buffer> {
@@ -54,6 +44,9 @@ describe('profile photos', () => {
     const alice = await createUser('pha');
     const middle = await alice.caller.users.setPhoto({ uploadId: await upload(alice, await halves(600, 400)) });
     expect(middle).toMatchObject({ id: alice.id, photo: expect.any(String) });
+    // Her data export names it.
+    const exported = (await (await fetchAs(alice, '/api/export')).json()) as { profile: { photo?: string } };
+    expect(exported.profile.photo).toMatch(new RegExp(`${mediaUrl(middle.photo!)}$`));
     const whole = Buffer.from(await (await fetchAs(alice, mediaUrl(middle.photo!))).arrayBuffer());
     expect(await sharp(whole).metadata()).toMatchObject({ format: 'jpeg', width: 400, height: 400 });
     // The middle square: red on its left, blue on its right.
@@ -93,7 +86,7 @@ describe('profile photos', () => {
     const refused = await expectTRPCError(alice.caller.users.setPhoto({ uploadId: notPicture }), 'BAD_REQUEST');
     expect(refused.message).toMatch(/must be a picture/);
     await expectTRPCError(bob.caller.users.setPhoto({ uploadId: await upload(alice, await halves(100, 100)) }), 'NOT_FOUND');
-    const unfinished = await new TusClient(base(), await tokenOf(alice)).create(1000, 'half.png');
+    const unfinished = await (await tus(alice)).create(1000, 'half.png');
     await expectTRPCError(alice.caller.users.setPhoto({ uploadId: unfinished.id! }), 'CONFLICT');
     await expectTRPCError(alice.caller.users.setPhoto({ uploadId: 'nope' }), 'BAD_REQUEST');
     await expectTRPCError(alice.caller.users.setPhoto({ uploadId: unfinished.id!, crop: { x: 0, y: 0, size: 0 } }), 'BAD_REQUEST');

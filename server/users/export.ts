@@ -85,7 +85,8 @@ async function writeExport(userId: UserId, format: 'json' | 'html', write: (chun
   const me = (await getMe(userId))!;
   const [contacts, blocked, chats] = await Promise.all([listContacts(userId), listBlocked(userId), chatsOf(userId)]);
   const exportedAt = new Date().toISOString();
-  const profile = { id: me.id, username: me.username, displayName: me.displayName, about: me.about };
+  const photo = me.photo && `${env.publicUrl}${mediaUrl(me.photo)}`;
+  const profile = { id: me.id, username: me.username, displayName: me.displayName, about: me.about, ...(photo && { photo }) };
   const html = format === 'html';
   if (html) {
     const people = (list: typeof contacts) => (list.length ? `<ul>${list.map((u) => `<li>${escapeHtml(u.displayName)} (@${escapeHtml(u.username)})</li>`).join('')}</ul>` : '<p>None.</p>');
@@ -94,7 +95,7 @@ async function writeExport(userId: UserId, format: 'json' | 'html', write: (chun
 h2{margin-top:2.5rem;border-bottom:1px solid #ddd}ol{list-style:none;padding:0}li.m{margin:.4rem 0}.t{color:#667781;font-size:.8em}.s{color:#667781;font-style:italic}
 @media (prefers-color-scheme:dark){body{background:#111b21;color:#e9edef}.t,.s{color:#8696a0}}</style></head><body>
 <h1>${escapeHtml(me.displayName)} (@${escapeHtml(me.username)})</h1><p class="t">Exported from Parley at ${exportedAt}</p>
-${me.about ? `<p>${escapeHtml(me.about)}</p>` : ''}<h2>Contacts</h2>${people(contacts)}<h2>Blocked</h2>${people(blocked)}`);
+${me.about ? `<p>${escapeHtml(me.about)}</p>` : ''}${photo ? `<p><a href="${escapeHtml(photo)}">Profile photo</a></p>` : ''}<h2>Contacts</h2>${people(contacts)}<h2>Blocked</h2>${people(blocked)}`);
   } else {
     await write(`{"exportedAt":${JSON.stringify(exportedAt)},"profile":${JSON.stringify(profile)},"contacts":${JSON.stringify(contacts)},"blocked":${JSON.stringify(blocked)},"chats":[`);
   }
