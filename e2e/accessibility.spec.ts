@@ -23,6 +23,8 @@ test('sign-in and registration pages, errors included', async ({ page }) => {
 });
 
 test('the chat list, a chat with every kind of message, its panels, menus and dialogs', async ({ browser }) => {
+  // Twelve axe scans of whole screens, a few seconds each on a 2-core machine: more than the usual minute.
+  test.setTimeout(180_000);
   const alice = await registerThroughApi(browser, 'alice', 'Alice Axe');
   const bob = await registerThroughApi(browser, 'bob', 'Bob Axe', { open: false });
   const carol = await registerThroughApi(browser, 'carol', 'Carol Axe', { open: false });
