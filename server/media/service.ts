@@ -124,7 +124,18 @@ export function toSummary(row: MediaRow): MediaSummary {
   return summary;
 }
 
-const NO_SUCH_UPLOAD = () => new AppError('NOT_FOUND', 'No such upload', 'uploadId');
+const NO_SUCH_UPLOAD = (field = 'uploadId') => new AppError('NOT_FOUND', 'No such upload', field);
+const NOT_A_PICTURE = () => new AppError('BAD_REQUEST', 'A photo must be a picture (JPEG, PNG, WebP, GIF, HEIC or AVIF)', 'uploadId');
+
+/** A finished upload of the caller's, still in staging; `field` names it in refusals. */
+async function finishedUpload(userId: UserId, uploadId: string, field = 'uploadId'): Promise<Upload & { size: number }> {
+  const upload = await uploadStaging().getUpload(uploadId).catch(() => null);
+  if (!upload || upload.metadata?.owner !== userId) throw NO_SUCH_UPLOAD(field);
+  if (upload.size === undefined || upload.offset < upload.size) {
+    throw new AppError('CONFLICT', `The upload is not finished: ${upload.offset} of ${upload.size ?? '?'} bytes are here`, field);
+  }
+  return upload as Upload & { size: number };
+}
 
 /** A file's name as it may be shown: no path, no control characters, at most 255 characters. */
 export function cleanName(name: string | null | undefined, mime: string): string {
@@ -198,17 +209,7 @@ async function fromUpload(userId: UserId, uploadId: string, make: (file: string,
     if (done.ownerId !== userId) throw NO_SUCH_UPLOAD();
     return done;
   }
-  let upload: Upload;
-  try {
-    upload = await uploadStaging().getUpload(uploadId);
-  } catch {
-    throw NO_SUCH_UPLOAD();
-  }
-  if (upload.metadata?.owner !== userId) throw NO_SUCH_UPLOAD();
-  if (upload.size === undefined || upload.offset < upload.size) {
-    throw new AppError('CONFLICT', `The upload is not finished: ${upload.offset} of ${upload.size ?? '?'} bytes are here`, 'uploadId');
-  }
-  const finished = upload as Upload & { size: number };
+  const finished = await finishedUpload(userId, uploadId);
   const made = await withStagedFile(uploadId, async (file) => {
     try {
       return await make(file, finished);
@@ -270,9 +271,7 @@ const POSTER_MAX = 2 * MB;
  */
 async function posterFrom(userId: UserId, uploadId: string): Promise<Pick<Stored, 'thumbSha256' | 'width' | 'height' | 'blurhash'>> {
   const refused = (why: string) => new AppError('BAD_REQUEST', why, 'posterUploadId');
-  const upload = await uploadStaging().getUpload(uploadId).catch(() => null);
-  if (!upload || upload.metadata?.owner !== userId) throw new AppError('NOT_FOUND', 'No such upload', 'posterUploadId');
-  if (upload.size === undefined || upload.offset < upload.size) throw new AppError('CONFLICT', 'The poster’s upload is not finished', 'posterUploadId');
+  const upload = await finishedUpload(userId, uploadId, 'posterUploadId');
   if (upload.size > POSTER_MAX) throw refused(`A poster can be at most ${POSTER_MAX / MB} MB`);
   const poster = await withStagedFile(uploadId, async (file) => {
     const bytes = await readFile(file);
@@ -297,7 +296,7 @@ async function posterFrom(userId: UserId, uploadId: string): Promise<Pick<Stored
 export async function photoFromUpload(userId: UserId, uploadId: string, crop?: PhotoCrop): Promise<MediaSummary> {
   const media = await fromUpload(userId, uploadId, async (file, upload) => {
     const sniffed = await sniff(await firstBytes(file, 4100), false);
-    if (sniffed.kind !== 'image') throw new AppError('BAD_REQUEST', 'A photo must be a picture (JPEG, PNG, WebP, GIF, HEIC or AVIF)', 'uploadId');
+    if (sniffed.kind !== 'image') throw NOT_A_PICTURE();
     holdToLimit('image', upload.size);
     const stored = await storeImage(await processPhoto(await readFile(file), crop));
     return {
@@ -314,7 +313,7 @@ export async function photoFromUpload(userId: UserId, uploadId: string, crop?: P
     };
   });
   // A retry naming an upload that became other media (a file sent in a chat) is not a photo.
-  if (media.kind !== 'image') throw new AppError('BAD_REQUEST', 'A photo must be a picture (JPEG, PNG, WebP, GIF, HEIC or AVIF)', 'uploadId');
+  if (media.kind !== 'image') throw NOT_A_PICTURE();
   return toSummary(media);
 }
 
