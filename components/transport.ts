@@ -8,10 +8,10 @@ import {
   wsLink,
   type TRPCLink,
 } from '@trpc/client';
-import superjson from 'superjson';
 import { backoffMs } from '@/lib/backoff.ts';
 import { SESSION_ENDED_CLOSE_CODE } from '@/lib/events.ts';
 import { MAX_CALLS_PER_BATCH } from '@/lib/limits.ts';
+import { decodeWire, encodePlain, type WireResult } from '@/lib/wire-format.ts';
 import type { AppRouter } from '@/server/router.ts';
 
 type WsClient = ReturnType<typeof createWSClient>;
@@ -69,6 +69,16 @@ function promptCloseWebSocket(): typeof WebSocket {
   };
 }
 
+/** The API's transformer in the browser: superjson's format, without superjson (lib/wire-format.ts). */
+export const wireTransformer = {
+  serialize: (value: unknown): WireResult => {
+    const wire = encodePlain(value);
+    if (!wire) throw new TypeError('an API input must be plain data (objects, arrays, strings, numbers, booleans, null, Dates)');
+    return wire;
+  },
+  deserialize: (wire: WireResult) => decodeWire(wire),
+};
+
 /** Whether a failed call says the caller is not signed in (any more). */
 export function isUnauthorized(err: unknown): boolean {
   return (err as { data?: { code?: unknown } } | null)?.data?.code === 'UNAUTHORIZED';
@@ -90,8 +100,8 @@ export class Transport {
   private subscriptionState: ConnectionState = 'connecting';
   private readonly listeners = new Set<() => void>();
   private readonly stateListeners = new Set<() => void>();
-  private readonly http = httpBatchLink<AppRouter>({ url: '/api/trpc', transformer: superjson, maxItems: MAX_CALLS_PER_BATCH });
-  private readonly sse = httpSubscriptionLink<AppRouter, typeof EventSource>({ url: '/api/trpc', transformer: superjson });
+  private readonly http = httpBatchLink<AppRouter>({ url: '/api/trpc', transformer: wireTransformer, maxItems: MAX_CALLS_PER_BATCH });
+  private readonly sse = httpSubscriptionLink<AppRouter, typeof EventSource>({ url: '/api/trpc', transformer: wireTransformer });
 
   /** Listens for the browser coming back (call once, in the browser). */
   start(): () => void {
@@ -199,7 +209,7 @@ export class Transport {
     const client = this.wsClient();
     let link = this.wsLinks.get(client);
     if (!link) {
-      link = wsLink<AppRouter>({ client, transformer: superjson })(runtime);
+      link = wsLink<AppRouter>({ client, transformer: wireTransformer })(runtime);
       this.wsLinks.set(client, link);
     }
     return link;

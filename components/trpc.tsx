@@ -1,34 +1,28 @@
 'use client';
 // The typed API client for React, over the page's Transport (or plain HTTP before login).
-import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { httpBatchLink, type TRPCClientErrorLike } from '@trpc/client';
-import { createTRPCReact } from '@trpc/react-query';
+import { createTRPCClientProxy, createTRPCUntypedClient, httpBatchLink, type TRPCClient } from '@trpc/client';
+import type { AnyRouter } from '@trpc/server';
 import { useState, type ReactNode } from 'react';
-import superjson from 'superjson';
 import { MAX_CALLS_PER_BATCH } from '@/lib/limits.ts';
 import type { AppRouter } from '@/server/router.ts';
-import { isUnauthorized, Transport } from './transport.ts';
+import { ApiContext, makeUtils, type ApiRuntime } from './api/hooks.ts';
+import { QueryCache } from './api/query-cache.ts';
+import { isUnauthorized, Transport, wireTransformer } from './transport.ts';
 
-export const trpc = createTRPCReact<AppRouter>();
-export type ApiError = TRPCClientErrorLike<AppRouter>;
+export { trpc, type ApiError } from './api/hooks.ts';
 
 export function TrpcProvider({ children, transport }: { children: ReactNode; transport?: Transport }) {
-  const [queryClient] = useState(() => {
+  const [api] = useState((): ApiRuntime => {
     const onError = (err: unknown) => transport?.reportError(err);
-    return new QueryClient({
-      queryCache: new QueryCache({ onError }),
-      mutationCache: new MutationCache({ onError }),
-      defaultOptions: { queries: { staleTime: 10_000, refetchOnWindowFocus: false, retry: (failures, err) => failures < 1 && !isUnauthorized(err) } },
-    });
+    const link = transport ? transport.link : httpBatchLink({ url: '/api/trpc', transformer: wireTransformer, maxItems: MAX_CALLS_PER_BATCH });
+    const client = createTRPCUntypedClient<AnyRouter>({ links: [link as never] });
+    const cache = new QueryCache((path, input) => client.query(path, input), {
+      staleTime: 10_000,
+      retry: (failures, err) => failures < 1 && !isUnauthorized(err),
+    }, onError);
+    return { cache, client, onError, utils: makeUtils(cache, createTRPCClientProxy(client) as TRPCClient<AppRouter>) };
   });
-  const [client] = useState(() =>
-    trpc.createClient({ links: [transport ? transport.link : httpBatchLink({ url: '/api/trpc', transformer: superjson, maxItems: MAX_CALLS_PER_BATCH })] }),
-  );
-  return (
-    <trpc.Provider client={client} queryClient={queryClient}>
-      <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
-    </trpc.Provider>
-  );
+  return <ApiContext.Provider value={api}>{children}</ApiContext.Provider>;
 }
 
 export { errorMessage } from '@/lib/api-errors.ts';

@@ -56,6 +56,7 @@ export function useHistory(conversationId: string, meId: string, client: ChatCli
   const [unread, setUnread] = useState<{ fromSeq: number; count: number } | null | undefined>(undefined);
   const opened = useRef<{ readSeq: number; count: number } | null>(null);
   opened.current ??= summary ? { readSeq: summary.readSeq, count: summary.unreadCount } : null;
+  const summaryKnown = opened.current !== null;
   useEffect(() => {
     const at = opened.current;
     if (unread !== undefined) return;
@@ -74,7 +75,7 @@ export function useHistory(conversationId: string, meId: string, client: ChatCli
     return () => {
       cancelled = true;
     };
-  }, [unread, view.loaded, store, conversationId, loadOlder, meId, latestFailed]);
+  }, [unread, view.loaded, summaryKnown, store, conversationId, loadOlder, meId, latestFailed]);
 
   // A message far up (the one a reply quotes, a search result): older pages, of the most one call
   // may ask for, until it is held; then the list goes there.

@@ -1,7 +1,7 @@
 'use client';
 // The inbox as last seen, kept in localStorage per account, so the app opens with it offline (and
 // shows it at once online, before the server answers).
-import superjson from 'superjson';
+import { decodeWire, encodePlain } from '@/lib/wire-format.ts';
 import type { InboxPage } from '@/lib/schemas.ts';
 
 const PREFIX = 'parley-inbox:';
@@ -9,7 +9,7 @@ const PREFIX = 'parley-inbox:';
 export function loadInboxSnapshot(userId: string): InboxPage | undefined {
   try {
     const raw = localStorage.getItem(PREFIX + userId);
-    const snapshot = raw ? superjson.parse<InboxPage>(raw) : undefined;
+    const snapshot = raw ? decodeWire<InboxPage>(JSON.parse(raw)) : undefined;
     return Array.isArray(snapshot?.conversations) ? snapshot : undefined; // older copies were a bare list
   } catch {
     return undefined;
@@ -18,7 +18,7 @@ export function loadInboxSnapshot(userId: string): InboxPage | undefined {
 
 export function saveInboxSnapshot(userId: string, inbox: InboxPage): void {
   try {
-    localStorage.setItem(PREFIX + userId, superjson.stringify(inbox));
+    localStorage.setItem(PREFIX + userId, JSON.stringify(encodePlain(inbox)));
   } catch {
     // Storage full or blocked: the snapshot is a convenience.
   }
