@@ -30,7 +30,8 @@ describe('QueryCache', () => {
     calls[0]!.resolve({ id: 'u1' });
     await Promise.all([a, b]);
     expect(query.state).toMatchObject({ status: 'success', data: { id: 'u1' }, fetching: false });
-    expect(seen).toEqual(['pending', 'success']);
+    await started();
+    expect(seen).toEqual(['pending', 'success']); // once when the fetch began, once when it answered
     expect(await cache.fetch('users.me', undefined)).toEqual({ id: 'u1' }); // fresh: not asked again
     expect(calls).toHaveLength(1);
   });
@@ -57,7 +58,7 @@ describe('QueryCache', () => {
     expect(other.state.invalid).toBe(false);
   });
 
-  it('setData changes what is cached and tells listeners; an updater returning nothing changes nothing', () => {
+  it('setData changes what is cached and tells listeners (once per task); an updater returning nothing changes nothing', async () => {
     const cache = new QueryCache(() => Promise.reject(new Error('not asked')), { staleTime: 10_000, retry: false });
     cache.setData('conversations.get', { conversationId: 'c1' }, { id: 'c1', title: 'A' });
     const query = cache.get('conversations.get', { conversationId: 'c1' });
@@ -68,6 +69,8 @@ describe('QueryCache', () => {
     cache.setData('conversations.get', { conversationId: 'c2' }, (c: unknown) => c);
     expect(cache.getData('conversations.get', { conversationId: 'c1' })).toEqual({ id: 'c1', title: 'B' });
     expect(cache.getData('conversations.get', { conversationId: 'c2' })).toBeUndefined();
+    expect(told).toBe(0);
+    await started();
     expect(told).toBe(1);
   });
 

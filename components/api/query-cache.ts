@@ -30,6 +30,22 @@ export type Fetcher = (path: string, input: unknown) => Promise<unknown>;
 
 const GC_MS = 5 * 60_000;
 
+// Listeners hear of changes once per task, together: the answers of one HTTP batch arrive as many
+// promises, and telling each at once made React render the chat once per answer at startup.
+const toNotify = new Set<() => void>();
+let notifyScheduled = false;
+function notifyLater(listeners: Iterable<() => void>): void {
+  for (const l of listeners) toNotify.add(l);
+  if (notifyScheduled) return;
+  notifyScheduled = true;
+  setTimeout(() => {
+    notifyScheduled = false;
+    const now = [...toNotify];
+    toNotify.clear();
+    for (const l of now) l();
+  }, 0);
+}
+
 /** Now when the browser has a network (or is not a browser), else when it next has one. */
 function whenOnline(): Promise<void> {
   if (typeof navigator === 'undefined' || navigator.onLine !== false) return Promise.resolve();
@@ -116,7 +132,7 @@ export class Query<T = unknown> {
 
   private set(change: Partial<QueryState<T>>): void {
     this.state = { ...this.state, ...change };
-    for (const l of this.listeners) l();
+    notifyLater(this.listeners);
   }
 
   /** Whether anyone on screen wants it now (an invalidation fetches it at once then). */
