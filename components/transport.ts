@@ -79,6 +79,9 @@ export const wireTransformer = {
   deserialize: (wire: WireResult) => decodeWire(wire),
 };
 
+/** Calls over plain HTTP, batched (queries always; everything before login or in the SSE mode). */
+export const apiHttpLink = () => httpBatchLink<AppRouter>({ url: '/api/trpc', transformer: wireTransformer, maxItems: MAX_CALLS_PER_BATCH });
+
 /** Whether a failed call says the caller is not signed in (any more). */
 export function isUnauthorized(err: unknown): boolean {
   return (err as { data?: { code?: unknown } } | null)?.data?.code === 'UNAUTHORIZED';
@@ -100,7 +103,7 @@ export class Transport {
   private subscriptionState: ConnectionState = 'connecting';
   private readonly listeners = new Set<() => void>();
   private readonly stateListeners = new Set<() => void>();
-  private readonly http = httpBatchLink<AppRouter>({ url: '/api/trpc', transformer: wireTransformer, maxItems: MAX_CALLS_PER_BATCH });
+  private readonly http = apiHttpLink();
   private readonly sse = httpSubscriptionLink<AppRouter, typeof EventSource>({ url: '/api/trpc', transformer: wireTransformer });
 
   /** Listens for the browser coming back (call once, in the browser). */

@@ -4,7 +4,6 @@
 // cached, typed from the server's router. The shapes follow @trpc/react-query's, which the app
 // used before; the cache is query-cache.ts.
 import type { TRPCClient, TRPCClientErrorLike, TRPCUntypedClient } from '@trpc/client';
-import type { AnyRouter } from '@trpc/server';
 import { createContext, useCallback, useContext, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { AppRouter } from '@/server/router.ts';
 import type { Query, QueryCache, QueryStatus, RetryPolicy } from './query-cache.ts';
@@ -13,7 +12,7 @@ export type ApiError = TRPCClientErrorLike<AppRouter>;
 
 export interface ApiRuntime {
   cache: QueryCache;
-  client: TRPCUntypedClient<AnyRouter>;
+  client: TRPCUntypedClient<AppRouter>;
   /** Every failed call ends here too (a refused session ends the page's). */
   onError: (err: unknown) => void;
   utils: Utils;
