@@ -6,7 +6,7 @@
 import type { TRPCClient, TRPCClientErrorLike, TRPCUntypedClient } from '@trpc/client';
 import { createContext, useCallback, useContext, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { AppRouter } from '@/server/router.ts';
-import type { Query, QueryCache, QueryStatus, RetryPolicy } from './query-cache.ts';
+import type { Query, QueryCache, QueryStatus, RetryPolicy, Updater } from './query-cache.ts';
 
 export type ApiError = TRPCClientErrorLike<AppRouter>;
 
@@ -41,7 +41,6 @@ export interface QueryOptions<T> {
 }
 
 interface QueryResultBase {
-  isLoading: boolean;
   isFetching: boolean;
   isPlaceholderData: boolean;
   refetch: () => Promise<void>;
@@ -96,7 +95,6 @@ function useEntry<T>(query: Query<T>, opts: QueryOptions<T>): QueryResult<T> {
     error: status === 'error' ? state.error : null,
     status,
     isPending: status === 'pending',
-    isLoading: status === 'pending' && state.fetching,
     isFetching: state.fetching,
     isError: status === 'error',
     isSuccess: status === 'success',
@@ -112,7 +110,6 @@ function useQuery<T>(path: string, input: unknown, opts: QueryOptions<T> = {}): 
 
 export interface InfiniteData<T> {
   pages: T[];
-  pageParams: unknown[];
 }
 
 export interface InfiniteOptions<T> extends Omit<QueryOptions<InfiniteData<T>>, 'structuralSharing'> {
@@ -128,27 +125,21 @@ export type InfiniteResult<T> = QueryResult<InfiniteData<T>> & {
 
 /** A list read in pages (the input's `cursor` from getNextPageParam); fetched again, it reads as many pages as it had. */
 function useInfiniteQuery<T>(path: string, input: Record<string, unknown>, opts: InfiniteOptions<T>): InfiniteResult<T> {
-  const { cache, client } = useApi();
+  const { cache } = useApi();
   const query = cache.get<InfiniteData<T>>(path, input, 'infinite');
   const nextParam = useRef(opts.getNextPageParam);
   nextParam.current = opts.getNextPageParam;
-  const page = (cursor: unknown) => client.query(path, cursor === undefined ? input : { ...input, cursor }) as Promise<T>;
+  /** The cursor of the page after these (undefined: none, or the first page when there are none). */
+  const cursorAfter = (pages: T[]) => (pages.length ? (nextParam.current(pages[pages.length - 1]!) ?? undefined) : undefined);
+  const page = (cursor: unknown) => cache.read(path, cursor === undefined ? input : { ...input, cursor }) as Promise<T>;
   query.fn = async (current) => {
-    const pages: T[] = [];
-    const pageParams: unknown[] = [];
-    let cursor: unknown = undefined;
-    for (let i = 0; i < Math.max(1, current?.pages.length ?? 0); i++) {
-      if (i > 0 && cursor === undefined) break;
-      pages.push(await page(cursor));
-      pageParams.push(cursor);
-      cursor = nextParam.current(pages[pages.length - 1]!) ?? undefined;
-    }
-    return { pages, pageParams };
+    const pages: T[] = [await page(undefined)];
+    while (pages.length < (current?.pages.length ?? 0) && cursorAfter(pages) !== undefined) pages.push(await page(cursorAfter(pages)));
+    return { pages };
   };
   const result = useEntry(query, opts);
   const [isFetchingNextPage, setFetchingNext] = useState(false);
-  const last = result.data?.pages[result.data.pages.length - 1];
-  const next = last === undefined ? undefined : (opts.getNextPageParam(last) ?? undefined);
+  const next = result.data ? cursorAfter(result.data.pages) : undefined;
   const fetchNextPage = async ({ throwOnError = false } = {}) => {
     if (next === undefined) return;
     setFetchingNext(true);
@@ -156,9 +147,9 @@ function useInfiniteQuery<T>(path: string, input: Record<string, unknown>, opts:
       await query.fetch({
         fn: async (current) => {
           const pages = current?.pages ?? [];
-          const cursor = pages.length ? (nextParam.current(pages[pages.length - 1]!) ?? undefined) : undefined;
+          const cursor = cursorAfter(pages);
           if (pages.length && cursor === undefined) return current!;
-          return { pages: [...pages, await page(cursor)], pageParams: [...(current?.pageParams ?? []), cursor] };
+          return { pages: [...pages, await page(cursor)] };
         },
       });
     } finally {
@@ -183,9 +174,7 @@ export interface MutationResult<I, O> {
   reset: () => void;
   data: O | undefined;
   error: ApiError | null;
-  variables: I | undefined;
   status: 'idle' | 'pending' | 'success' | 'error';
-  isIdle: boolean;
   isPending: boolean;
   isError: boolean;
   isSuccess: boolean;
@@ -193,17 +182,17 @@ export interface MutationResult<I, O> {
 
 function useMutation<I, O>(path: string, options: MutationCallbacks<I, O> = {}): MutationResult<I, O> {
   const { client, onError } = useApi();
-  const [state, setState] = useState<{ status: MutationResult<I, O>['status']; data?: O; error: ApiError | null; variables?: I }>({ status: 'idle', error: null });
+  const [state, setState] = useState<{ status: MutationResult<I, O>['status']; data?: O; error: ApiError | null }>({ status: 'idle', error: null });
   const opts = useRef(options);
   opts.current = options;
   const mutateAsync = useCallback(async (input: I, callbacks: MutationCallbacks<I, O> = {}): Promise<O> => {
-    setState({ status: 'pending', error: null, variables: input });
+    setState({ status: 'pending', error: null });
     let data: O;
     try {
       data = (await client.mutation(path, input)) as O;
     } catch (cause) {
       const err = cause as ApiError;
-      setState({ status: 'error', error: err, variables: input });
+      setState({ status: 'error', error: err });
       onError(err);
       await opts.current.onError?.(err, input);
       await callbacks.onError?.(err, input);
@@ -211,7 +200,7 @@ function useMutation<I, O>(path: string, options: MutationCallbacks<I, O> = {}):
       await callbacks.onSettled?.(undefined, err, input);
       throw err;
     }
-    setState({ status: 'success', data, error: null, variables: input });
+    setState({ status: 'success', data, error: null });
     await opts.current.onSuccess?.(data, input);
     await callbacks.onSuccess?.(data, input);
     await opts.current.onSettled?.(data, null, input);
@@ -222,22 +211,21 @@ function useMutation<I, O>(path: string, options: MutationCallbacks<I, O> = {}):
   const reset = useCallback(() => setState({ status: 'idle', error: null }), []);
   const { status } = state;
   return {
-    mutate, mutateAsync, reset, data: state.data, error: state.error, variables: state.variables, status,
-    isIdle: status === 'idle', isPending: status === 'pending', isError: status === 'error', isSuccess: status === 'success',
+    mutate, mutateAsync, reset, data: state.data, error: state.error, status,
+    isPending: status === 'pending', isError: status === 'error', isSuccess: status === 'success',
   };
 }
 
 // ---- subscriptions
 
 export interface SubscriptionOptions<T> {
-  enabled?: boolean;
   onStarted?: () => void;
   onData?: (data: T) => void;
   onError?: (err: ApiError) => void;
 }
 
 export interface SubscriptionResult {
-  /** connecting: not (yet) running; pending: running, events flow; error: the server ended it; idle: off. */
+  /** connecting: not (yet) running; pending: running, events flow; error: the server ended it; idle: it ended. */
   status: 'idle' | 'connecting' | 'pending' | 'error';
   error: ApiError | null;
   /** Ends it and subscribes again. */
@@ -246,17 +234,12 @@ export interface SubscriptionResult {
 
 function useSubscription<T>(path: string, input: unknown, options: SubscriptionOptions<T> = {}): SubscriptionResult {
   const { client } = useApi();
-  const enabled = options.enabled ?? true;
   const opts = useRef(options);
   opts.current = options;
   const [attempt, setAttempt] = useState(0);
-  const [state, setState] = useState<Omit<SubscriptionResult, 'reset'>>({ status: enabled ? 'connecting' : 'idle', error: null });
+  const [state, setState] = useState<Omit<SubscriptionResult, 'reset'>>({ status: 'connecting', error: null });
   const key = JSON.stringify(input) ?? '';
   useEffect(() => {
-    if (!enabled) {
-      setState({ status: 'idle', error: null });
-      return;
-    }
     setState({ status: 'connecting', error: null });
     const running = (s: Omit<SubscriptionResult, 'reset'>) => (s.status === 'pending' && !s.error ? s : { status: 'pending' as const, error: null });
     const subscription = client.subscription(path, key ? JSON.parse(key) : undefined, {
@@ -279,7 +262,7 @@ function useSubscription<T>(path: string, input: unknown, options: SubscriptionO
       onComplete: () => setState({ status: 'idle', error: null }),
     });
     return () => subscription.unsubscribe();
-  }, [client, path, key, enabled, attempt]);
+  }, [client, path, key, attempt]);
   const reset = useCallback(() => setAttempt((n) => n + 1), []);
   return { ...state, reset };
 }
@@ -291,7 +274,6 @@ type Client = TRPCClient<AppRouter>;
 type Fn = (...args: any) => unknown;
 type Args<I, O> = undefined extends I ? [input?: I, opts?: O] : [input: I, opts?: O];
 type InputOf<F> = F extends (input: infer I, ...rest: never[]) => unknown ? I : never;
-type Updater<T> = T | undefined | ((prev: T | undefined) => T | undefined);
 
 interface QueryEndpoint<I, O> {
   useQuery: (...args: Args<I, QueryOptions<O>>) => QueryResult<O>;

@@ -17,8 +17,11 @@ export interface QueryState<T = unknown> {
   invalid: boolean;
 }
 
-/** Whether a failed fetch is tried again, given how many failed before this one (0 at the first) and its error. */
-export type RetryPolicy = boolean | number | ((failures: number, error: unknown) => boolean);
+/** Whether a failed fetch is tried again, given how many failed before this one (0 at the first) and its error; false: never. */
+export type RetryPolicy = false | ((failures: number, error: unknown) => boolean);
+
+/** New data, or a function of what is cached to it; undefined changes nothing. */
+export type Updater<T> = T | undefined | ((prev: T | undefined) => T | undefined);
 
 export interface QueryDefaults {
   staleTime: number;
@@ -52,12 +55,6 @@ function whenOnline(): Promise<void> {
   return new Promise((resolve) => window.addEventListener('online', () => resolve(), { once: true }));
 }
 const retryDelayMs = (failures: number) => Math.min(1000 * 2 ** (failures - 1), 30_000);
-
-function shouldRetry(policy: RetryPolicy, failures: number, error: unknown): boolean {
-  if (typeof policy === 'function') return policy(failures, error);
-  if (typeof policy === 'number') return failures < policy;
-  return policy ? failures < 3 : false;
-}
 
 /**
  * `next` with every part equal to `prev` (deeply, for plain objects and arrays) replaced by prev's own:
@@ -151,7 +148,7 @@ export class Query<T = unknown> {
     return this.state.invalid || this.state.updatedAt === 0 || Date.now() - this.state.updatedAt > staleTime;
   }
 
-  setData(updater: T | undefined | ((prev: T | undefined) => T | undefined)): void {
+  setData(updater: Updater<T>): void {
     const data = typeof updater === 'function' ? (updater as (prev: T | undefined) => T | undefined)(this.state.data) : updater;
     if (data === undefined) return;
     this.set({ data: keepEqual(this.state.data, data), status: 'success', error: null, updatedAt: Date.now(), invalid: false });
@@ -184,7 +181,7 @@ export class Query<T = unknown> {
           return;
         } catch (err) {
           if (generation !== this.generation) return;
-          if (shouldRetry(retry, failures, err)) {
+          if (retry && retry(failures, err)) {
             failures += 1;
             await new Promise((resolve) => setTimeout(resolve, retryDelayMs(failures)));
             if (generation !== this.generation) return;
@@ -208,7 +205,8 @@ export class QueryCache {
   private readonly queries = new Map<string, Query>();
 
   constructor(
-    private readonly fetcher: Fetcher,
+    /** Reads a procedure (every read of the cache goes through it). */
+    readonly read: Fetcher,
     private readonly defaults: QueryDefaults,
     private readonly onError: (err: unknown) => void = () => {},
   ) {}
@@ -218,7 +216,7 @@ export class QueryCache {
     const key = `${kind}:${path}:${JSON.stringify(input) ?? ''}`;
     let query = this.queries.get(key) as Query<T> | undefined;
     if (!query) {
-      query = new Query<T>(path, input, () => this.fetcher(path, input) as Promise<T>, this.defaults, this.onError, () => {
+      query = new Query<T>(path, input, () => this.read(path, input) as Promise<T>, this.defaults, this.onError, () => {
         if (this.queries.get(key) === query && !query!.state.fetching) this.queries.delete(key);
       });
       this.queries.set(key, query as Query);
@@ -235,7 +233,7 @@ export class QueryCache {
     return this.get<T>(path, input).state.data;
   }
 
-  setData<T>(path: string, input: unknown, updater: T | undefined | ((prev: T | undefined) => T | undefined)): void {
+  setData<T>(path: string, input: unknown, updater: Updater<T>): void {
     this.get<T>(path, input).setData(updater);
   }
 
@@ -249,9 +247,9 @@ export class QueryCache {
   }
 
   /** The data of this procedure and input: the cached copy while fresh, else fetched. */
-  async fetch<T>(path: string, input: unknown, staleTime = this.defaults.staleTime): Promise<T> {
+  async fetch<T>(path: string, input: unknown): Promise<T> {
     const query = this.get<T>(path, input);
-    if (query.isStale(staleTime)) await query.fetch({ retry: false });
+    if (query.isStale()) await query.fetch({ retry: false });
     if (query.state.status === 'error') throw query.state.error;
     return query.state.data as T;
   }
