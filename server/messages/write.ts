@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { toQuote } from '../../lib/message-changes.ts';
 import type { MediaSummary, SharedLocation } from '../../lib/media.ts';
-import type { ConversationId, Message, Quote, SystemEvent, UserId } from '../../lib/schemas.ts';
+import type { ConversationId, Message, Quote, ReceiptState, SystemEvent, UserId } from '../../lib/schemas.ts';
 import { getPool } from '../db/client.ts';
 import type { Prisma } from '../db/generated/client.ts';
 import { AppError, notAMember } from '../errors.ts';
@@ -150,6 +150,18 @@ export async function appendSystemMessages(
 export interface Audience {
   recipients: UserId[];
   pushTo: UserId[];
+  /** The receipts of the batch's sends that read someone else's messages (see SendRead). */
+  reads: SendRead[];
+}
+
+/**
+ * A send that read someone else's messages is a receipt, as an ack is: where its sender now stands,
+ * with the conversation's "by all" watermarks after the batch, and whether those moved (then every
+ * member's ticks change; else only the sender's own devices need to hear).
+ */
+export interface SendRead {
+  state: ReceiptState;
+  allMoved: boolean;
 }
 
 export interface WrittenSends {
@@ -161,7 +173,7 @@ export interface WrittenSends {
 
 interface SendRow {
   ord: number;
-  status: 'created' | 'existing' | 'conflict' | 'forbidden' | 'blocked' | 'audience';
+  status: 'created' | 'existing' | 'conflict' | 'forbidden' | 'blocked' | 'audience' | 'read';
   id: string | null;
   seq: string | null;
   created_at: Date | null;
@@ -169,6 +181,7 @@ interface SendRow {
   cid: string | null;
   recipients: string[] | null;
   push_to: string[] | null;
+  receipt: (Omit<ReceiptState, 'conversationId'> & { allMoved: boolean }) | null;
 }
 
 // One prepared call for a whole batch (prisma/migrations/20261202000000_send_batch, replies and
@@ -270,9 +283,15 @@ export async function writeSends(sends: Send[], ids: Snowflake, now: () => Date 
       })
     : { rows: [] as SendRow[] };
   const audiences = new Map<ConversationId, Audience>();
+  const reads: SendRead[] = [];
   for (const row of rows) {
     if (row.status === 'audience') {
-      audiences.set(row.cid!, { recipients: row.recipients!, pushTo: row.push_to ?? [] });
+      audiences.set(row.cid!, { recipients: row.recipients!, pushTo: row.push_to ?? [], reads: [] });
+      continue;
+    }
+    if (row.status === 'read') {
+      const { allMoved, ...state } = row.receipt!;
+      reads.push({ state: { conversationId: row.cid!, ...state }, allMoved });
       continue;
     }
     const i = written[row.ord - 1];
@@ -299,6 +318,8 @@ export async function writeSends(sends: Send[], ids: Snowflake, now: () => Date 
       outcomes[i] = { ok: true, message, created: row.status === 'created' };
     }
   }
+  // A read comes only with new messages in its conversation, so with an audience.
+  for (const read of reads) audiences.get(read.state.conversationId)?.reads.push(read);
   // A send given twice in the batch gets its first copy's outcome.
   return { outcomes: slot.map((i, k) => (k === i ? outcomes[i] : duplicateOf(outcomes[i]))), audiences };
 }

@@ -57,12 +57,20 @@ export function openLiveEvents(userId: UserId, deliver: Deliver, { bus = getBus(
 
   // The receipt watermarks each conversation's events and heads told the client (the healer compares).
   const receipts = new Map<ConversationId, Omit<Standing, 'lastSeq'>>();
+  const toldOf = (conversationId: ConversationId) => receipts.get(conversationId) ?? { deliveredSeq: 0, readSeq: 0, allDeliveredSeq: 0, allReadSeq: 0 };
   const order = new InOrder((event) => {
     if (event.type === 'message.new') {
       metrics.messagesDelivered.inc();
       metrics.busLag.observe((Date.now() - event.message.createdAt.getTime()) / 1000);
+      // Sending reads up to the message at most (messages/write.ts); no event says how far: passing
+      // one's own messages is no receipt, and one that read someone else's comes as receipt.updated.
+      const { conversationId, senderId, seq } = event.message;
+      if (senderId === userId) {
+        const told = toldOf(conversationId);
+        receipts.set(conversationId, { ...told, deliveredSeq: Math.max(told.deliveredSeq, seq), readSeq: Math.max(told.readSeq, seq) });
+      }
     } else if (event.type === 'receipt.updated') {
-      const told = receipts.get(event.conversationId) ?? { deliveredSeq: 0, readSeq: 0, allDeliveredSeq: 0, allReadSeq: 0 };
+      const told = toldOf(event.conversationId);
       const own = event.userId === userId;
       receipts.set(event.conversationId, {
         deliveredSeq: own ? Math.max(told.deliveredSeq, event.deliveredSeq) : told.deliveredSeq,
