@@ -10,6 +10,19 @@ export interface HeadsEvent {
 export interface MessageNewEvent {
   type: 'message.new';
   message: Message;
+  /**
+   * Sending reads everything before it. When this send read someone else's messages (a receipt, as
+   * an ack is): where its sender stands after it, and the conversation's "by all" watermarks.
+   */
+  senderRead?: ReceiptWatermarks;
+}
+
+/** A member's watermarks and the conversation's aggregates, without whose and where (the event says). */
+export type ReceiptWatermarks = Omit<ReceiptState, 'conversationId' | 'userId'>;
+
+/** The receipt a message.new carries, if any, as a receipt.updated would give it. */
+export function receiptOf({ message, senderRead }: MessageNewEvent): ReceiptState | null {
+  return senderRead ? { conversationId: message.conversationId, userId: message.senderId, ...senderRead } : null;
 }
 
 /**

@@ -78,6 +78,19 @@ describe('SyncEngine', () => {
     expect(delivered).toEqual([1]);
   });
 
+  test('a message whose send read the other\'s messages is also that receipt, after the message; one without says nothing', () => {
+    const store = new MessageStore();
+    const heard: string[] = [];
+    const engine = new SyncEngine(store, new FakeHistory(), {
+      onMessages: (_c, ms) => heard.push(...ms.map((m) => `message ${m.seq}`)),
+      onReceipt: (r) => heard.push(`receipt ${JSON.stringify(r)}`),
+    });
+    const senderRead = { deliveredSeq: 2, readSeq: 2, allDeliveredSeq: 1, allReadSeq: 1 };
+    engine.handle({ type: 'message.new', message: msg(1) });
+    engine.handle({ type: 'message.new', message: msg(2), senderRead });
+    expect(heard).toEqual(['message 1', 'message 2', `receipt ${JSON.stringify({ conversationId: 'c', userId: 'peer', ...senderRead })}`]);
+  });
+
   test('a live event past a gap fetches the gap', async () => {
     const { api, engine, seqs, store } = setup();
     api.committed = 4;

@@ -1,6 +1,6 @@
 // The client half of the sync protocol (docs/api.md): applies live events to the store, resumes from
 // conversation heads, and fills gaps by sequence, so each message shows once and in order.
-import type { ConversationUpdatedEvent, PresenceUpdatedEvent, ServerEvent, TypingUpdatedEvent } from '../events.ts';
+import { receiptOf, type ConversationUpdatedEvent, type PresenceUpdatedEvent, type ServerEvent, type TypingUpdatedEvent } from '../events.ts';
 import type { ConversationHead, Message, MessagePage, ReceiptState } from '../schemas.ts';
 import { isRefusal, retryHintMs } from '../api-errors.ts';
 import { backoffMs } from '../backoff.ts';
@@ -53,6 +53,9 @@ export class SyncEngine {
         const { message } = event;
         const id = message.conversationId;
         this.accept(id, [message]);
+        // The send read someone else's messages: a receipt, as receipt.updated brings one.
+        const receipt = receiptOf(event);
+        if (receipt) this.hooks.onReceipt?.(receipt);
         // A seq above the first missing one means events were lost in between: fetch them.
         if (this.store.isLoaded(id) && this.store.contiguousTop(id) < message.seq) void this.fill(id);
         break;

@@ -33,10 +33,7 @@ class Fanout {
     // A small audience hears at once (a one-to-one message costs no queueing); a big group after the
     // sender's ack, so its fan-out never delays the ack (bench/group.ts, 500 members: the group
     // ack's median was 5.7x the one-to-one ack's when published first).
-    const toAudience = audience && (() => {
-      deliver(messages, () => audience.recipients, new Set(audience.pushTo));
-      tellReads(audience);
-    });
+    const toAudience = audience && (() => deliver(messages, () => audience.recipients, new Set(audience.pushTo), audience.reads));
     if (toAudience && audience.recipients.length <= INLINE_AUDIENCE && !this.queues.busy(conversationId)) return toAudience();
     this.queues.run(conversationId, async () => {
       if (toAudience) {
@@ -63,30 +60,19 @@ function membersOverlapping(conversationId: ConversationId, first: number, last:
     WHERE m.conversation_id = ${conversationId}::uuid AND m.from_seq <= ${last} AND (m.left_seq IS NULL OR m.left_seq >= ${first})`;
 }
 
-function deliver(messages: Message[], recipientsOf: (message: Message) => UserId[], pushable: Set<UserId>): void {
+/** `reads`: by sender, the receipts of sends that read someone else's messages, told with their messages. */
+function deliver(messages: Message[], recipientsOf: (message: Message) => UserId[], pushable: Set<UserId>, reads?: Audience['reads']): void {
   const bus = getBus();
   const toPush: Message[] = [];
   for (const message of messages) {
     metrics.messagesSent.inc();
     const recipients = recipientsOf(message);
-    void bus.publish(recipients.map(channels.user), { type: 'message.new', message });
+    const senderRead = reads?.get(message.senderId);
+    void bus.publish(recipients.map(channels.user), senderRead ? { type: 'message.new', message, senderRead } : { type: 'message.new', message });
     if (recipients.some((r) => pushable.has(r) && r !== message.senderId)) toPush.push(message);
   }
   if (toPush.length > 0) push.messages(toPush);
 }
 
-/**
- * The receipts of sends that read someone else's messages, after the messages that made them, as
- * an ack's: every member hears once when the "by all" watermarks moved (each read carries the
- * batch's), the sender's own devices always (their unread counts).
- */
-function tellReads({ recipients, reads }: Audience): void {
-  let toldAll = false;
-  for (const { state, allMoved } of reads) {
-    const toAll: boolean = allMoved && !toldAll;
-    toldAll ||= toAll;
-    void getBus().publish(toAll ? recipients.map(channels.user) : channels.user(state.userId), { type: 'receipt.updated', ...state });
-  }
-}
 
 export const fanout = new Fanout();

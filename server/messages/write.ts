@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { toQuote } from '../../lib/message-changes.ts';
 import type { MediaSummary, SharedLocation } from '../../lib/media.ts';
-import type { ConversationId, Message, Quote, ReceiptState, SystemEvent, UserId } from '../../lib/schemas.ts';
+import type { ReceiptWatermarks } from '../../lib/events.ts';
+import type { ConversationId, Message, Quote, SystemEvent, UserId } from '../../lib/schemas.ts';
 import { getPool } from '../db/client.ts';
 import type { Prisma } from '../db/generated/client.ts';
 import { AppError, notAMember } from '../errors.ts';
@@ -150,18 +151,11 @@ export async function appendSystemMessages(
 export interface Audience {
   recipients: UserId[];
   pushTo: UserId[];
-  /** The receipts of the batch's sends that read someone else's messages (see SendRead). */
-  reads: SendRead[];
-}
-
-/**
- * A send that read someone else's messages is a receipt, as an ack is: where its sender now stands,
- * with the conversation's "by all" watermarks after the batch, and whether those moved (then every
- * member's ticks change; else only the sender's own devices need to hear).
- */
-export interface SendRead {
-  state: ReceiptState;
-  allMoved: boolean;
+  /**
+   * By sender: a send that read someone else's messages is a receipt, as an ack is: where its sender
+   * now stands, with the conversation's "by all" watermarks after the batch.
+   */
+  reads: Map<UserId, ReceiptWatermarks>;
 }
 
 export interface WrittenSends {
@@ -173,7 +167,7 @@ export interface WrittenSends {
 
 interface SendRow {
   ord: number;
-  status: 'created' | 'existing' | 'conflict' | 'forbidden' | 'blocked' | 'audience' | 'read';
+  status: 'created' | 'existing' | 'conflict' | 'forbidden' | 'blocked' | 'audience' | 'read' | 'aggregate';
   id: string | null;
   seq: string | null;
   created_at: Date | null;
@@ -181,7 +175,8 @@ interface SendRow {
   cid: string | null;
   recipients: string[] | null;
   push_to: string[] | null;
-  receipt: (Omit<ReceiptState, 'conversationId'> & { allMoved: boolean }) | null;
+  /** 'read': where a sender stands; 'aggregate': a conversation's "by all" watermarks. */
+  receipt: { userId: UserId; deliveredSeq: number; readSeq: number } | { allDeliveredSeq: number; allReadSeq: number } | null;
 }
 
 // One prepared call for a whole batch (prisma/migrations/20261202000000_send_batch, replies and
@@ -283,15 +278,19 @@ export async function writeSends(sends: Send[], ids: Snowflake, now: () => Date 
       })
     : { rows: [] as SendRow[] };
   const audiences = new Map<ConversationId, Audience>();
-  const reads: SendRead[] = [];
+  const reads: SendRow[] = [];
+  const aggregates = new Map<ConversationId, SendRow['receipt']>();
   for (const row of rows) {
     if (row.status === 'audience') {
-      audiences.set(row.cid!, { recipients: row.recipients!, pushTo: row.push_to ?? [], reads: [] });
+      audiences.set(row.cid!, { recipients: row.recipients!, pushTo: row.push_to ?? [], reads: new Map() });
       continue;
     }
     if (row.status === 'read') {
-      const { allMoved, ...state } = row.receipt!;
-      reads.push({ state: { conversationId: row.cid!, ...state }, allMoved });
+      reads.push(row);
+      continue;
+    }
+    if (row.status === 'aggregate') {
+      aggregates.set(row.cid!, row.receipt);
       continue;
     }
     const i = written[row.ord - 1];
@@ -319,7 +318,11 @@ export async function writeSends(sends: Send[], ids: Snowflake, now: () => Date 
     }
   }
   // A read comes only with new messages in its conversation, so with an audience.
-  for (const read of reads) audiences.get(read.state.conversationId)?.reads.push(read);
+  for (const { cid, receipt } of reads) {
+    const { userId, ...own } = receipt as { userId: UserId; deliveredSeq: number; readSeq: number };
+    const all = aggregates.get(cid!) as { allDeliveredSeq: number; allReadSeq: number } | undefined;
+    if (all) audiences.get(cid!)?.reads.set(userId, { ...own, ...all });
+  }
   // A send given twice in the batch gets its first copy's outcome.
   return { outcomes: slot.map((i, k) => (k === i ? outcomes[i] : duplicateOf(outcomes[i]))), audiences };
 }

@@ -2,7 +2,7 @@
 // between the commit and the fan-out, or the publish was lost) still reaches a connected member.
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, test } from 'vitest';
-import type { HeadsEvent, MessageNewEvent, ReceiptUpdatedEvent } from '../../lib/events.ts';
+import type { HeadsEvent, MessageNewEvent } from '../../lib/events.ts';
 import { fanout } from '../messages/fanout.ts';
 import { messageIds } from '../messages/service.ts';
 import { writeSends } from '../messages/write.ts';
@@ -83,11 +83,13 @@ describe('healing lost live events', () => {
     }
   });
 
-  test('a conversation going back and forth needs no healing: a send that reads the other\'s messages is a receipt event, one that passes only the sender\'s own is none', async () => {
+  test('a conversation going back and forth needs no healing: a send that read the other\'s messages says so with its message, one that passed only the sender\'s own says nothing', async () => {
     const { a: alice, b: bob, conversationId } = await createPair('chat');
     const [toAlice, toBob] = [new EventQueue(), new EventQueue()];
     const lives = [openLiveEvents(alice.id, (e) => toAlice.push(e)), openLiveEvents(bob.id, (e) => toBob.push(e))];
-    const receipts = (q: EventQueue) => q.events.filter((e): e is ReceiptUpdatedEvent => e.type === 'receipt.updated');
+    // Each message with the receipt it carries; a receipt.updated (none should come) as its own entry.
+    const told = (q: EventQueue): unknown[] =>
+      q.events.flatMap((e): unknown[] => (e.type === 'message.new' ? [[e.message.seq, e.senderRead ?? null]] : e.type === 'receipt.updated' ? ['receipt.updated'] : []));
     try {
       await Promise.all([toAlice.next(isHeads), toBob.next(isHeads)]);
       await send(alice, conversationId, 'hi'); // 1
@@ -95,14 +97,17 @@ describe('healing lost live events', () => {
       await send(bob, conversationId, 'yes'); // 3: reads 1 and 2, so alice's ticks turn blue
       await send(alice, conversationId, 'good'); // 4: reads 3
       await send(bob, conversationId, 'and you?'); // 5: reads 4
-      await toAlice.next((e) => e.type === 'receipt.updated' && e.userId === bob.id && e.readSeq === 5);
+      await Promise.all([toAlice.next((e) => e.type === 'message.new' && e.message.seq === 5), toBob.next((e) => e.type === 'message.new' && e.message.seq === 5)]);
 
-      const bobRead3 = { conversationId, userId: bob.id, deliveredSeq: 3, readSeq: 3, allDeliveredSeq: 2, allReadSeq: 2 };
-      const aliceRead4 = { conversationId, userId: alice.id, deliveredSeq: 4, readSeq: 4, allDeliveredSeq: 3, allReadSeq: 3 };
-      const bobRead5 = { conversationId, userId: bob.id, deliveredSeq: 5, readSeq: 5, allDeliveredSeq: 4, allReadSeq: 4 };
-      expect(receipts(toAlice)).toEqual([{ type: 'receipt.updated', ...bobRead3 }, { type: 'receipt.updated', ...aliceRead4 }, { type: 'receipt.updated', ...bobRead5 }]);
-      await toBob.next((e) => e.type === 'receipt.updated' && e.readSeq === 5);
-      expect(receipts(toBob)).toEqual(receipts(toAlice));
+      const expected = [
+        [1, null],
+        [2, null],
+        [3, { deliveredSeq: 3, readSeq: 3, allDeliveredSeq: 2, allReadSeq: 2 }],
+        [4, { deliveredSeq: 4, readSeq: 4, allDeliveredSeq: 3, allReadSeq: 3 }],
+        [5, { deliveredSeq: 5, readSeq: 5, allDeliveredSeq: 4, allReadSeq: 4 }],
+      ];
+      expect(told(toAlice)).toEqual(expected);
+      expect(told(toBob)).toEqual(expected);
 
       // What each subscription was told is what was committed: the sweeps find nobody behind.
       expect(await sweep(LOOKBACK_MS)).toBe(0);

@@ -10,8 +10,8 @@
 //   shows the client an internal error;
 // - an event lost on the way without the bus noticing (healer.ts), a message or a receipt, is made good
 //   by fresh heads within DELIVERY_HEAL_S of its commit.
-import type { BusEvent, HeadsEvent, ServerEvent } from '../../lib/events.ts';
-import type { ConversationHead, ConversationId, UserId } from '../../lib/schemas.ts';
+import { receiptOf, type BusEvent, type HeadsEvent, type ServerEvent } from '../../lib/events.ts';
+import type { ConversationHead, ConversationId, ReceiptState, UserId } from '../../lib/schemas.ts';
 import { listHeads } from '../conversations/service.ts';
 import { logger } from '../logger.ts';
 import { metrics } from '../metrics.ts';
@@ -57,27 +57,28 @@ export function openLiveEvents(userId: UserId, deliver: Deliver, { bus = getBus(
 
   // The receipt watermarks each conversation's events and heads told the client (the healer compares).
   const receipts = new Map<ConversationId, Omit<Standing, 'lastSeq'>>();
-  const toldOf = (conversationId: ConversationId) => receipts.get(conversationId) ?? { deliveredSeq: 0, readSeq: 0, allDeliveredSeq: 0, allReadSeq: 0 };
+  const tell = (r: ReceiptState) => {
+    const told = receipts.get(r.conversationId) ?? { deliveredSeq: 0, readSeq: 0, allDeliveredSeq: 0, allReadSeq: 0 };
+    const own = r.userId === userId;
+    receipts.set(r.conversationId, {
+      deliveredSeq: own ? Math.max(told.deliveredSeq, r.deliveredSeq) : told.deliveredSeq,
+      readSeq: own ? Math.max(told.readSeq, r.readSeq) : told.readSeq,
+      allDeliveredSeq: Math.max(told.allDeliveredSeq, r.allDeliveredSeq),
+      allReadSeq: Math.max(told.allReadSeq, r.allReadSeq),
+    });
+  };
   const order = new InOrder((event) => {
     if (event.type === 'message.new') {
       metrics.messagesDelivered.inc();
       metrics.busLag.observe((Date.now() - event.message.createdAt.getTime()) / 1000);
-      // Sending reads up to the message at most (messages/write.ts); no event says how far: passing
-      // one's own messages is no receipt, and one that read someone else's comes as receipt.updated.
+      // A send that read someone else's messages says so; one that passed only its sender's own
+      // moves their watermarks up to it at most (messages/write.ts), with nothing to say.
       const { conversationId, senderId, seq } = event.message;
-      if (senderId === userId) {
-        const told = toldOf(conversationId);
-        receipts.set(conversationId, { ...told, deliveredSeq: Math.max(told.deliveredSeq, seq), readSeq: Math.max(told.readSeq, seq) });
-      }
+      const receipt = receiptOf(event);
+      if (receipt) tell(receipt);
+      else if (senderId === userId) tell({ conversationId, userId, deliveredSeq: seq, readSeq: seq, allDeliveredSeq: 0, allReadSeq: 0 });
     } else if (event.type === 'receipt.updated') {
-      const told = toldOf(event.conversationId);
-      const own = event.userId === userId;
-      receipts.set(event.conversationId, {
-        deliveredSeq: own ? Math.max(told.deliveredSeq, event.deliveredSeq) : told.deliveredSeq,
-        readSeq: own ? Math.max(told.readSeq, event.readSeq) : told.readSeq,
-        allDeliveredSeq: Math.max(told.allDeliveredSeq, event.allDeliveredSeq),
-        allReadSeq: Math.max(told.allReadSeq, event.allReadSeq),
-      });
+      tell(event);
     }
     deliver(event);
   });

@@ -1,10 +1,19 @@
+-- The send path, two changes.
+--
 -- A send that reads someone else's messages is a receipt, as an ack is: it moves the sender's
 -- watermarks and may move the conversation's "by all" ones (the other person's ticks turn blue
--- when you reply). The statement now returns one row per such sender ('read', its state in
--- `receipt`), so the send path can publish it as a receipt.updated event. Before, nothing told
--- anyone: the healing sweep (server/sync/healer.ts) found every sender's subscriptions behind and
--- sent them fresh heads, every ten seconds for every active user (bench/capacity.ts: all 1,000
--- subscriptions re-read their heads each time, and the sends waiting behind them broke p99 100 ms).
+-- when you reply). The function now returns one row per such sender ('read': where they stand) and
+-- one per conversation they read in ('aggregate': its "by all" watermarks after the batch), so the
+-- send path can tell them with the messages' events. Before, nothing told anyone: the healing sweep
+-- (server/sync/healer.ts) found every sender's subscriptions behind and sent them fresh heads, every
+-- ten seconds for every active user (bench/capacity.ts: all 1,000 subscriptions re-read their
+-- heads each time, and the sends queued behind those reads missed p99 100 ms).
+--
+-- The block checks (since 20261208010000_contacts_and_blocks) were planned from the conversations
+-- table: every conversation's row walked by its primary key, each matched against the batch (4 ms
+-- of a 14 ms batch of 60 with 500 conversations stored, and growing with every conversation in the
+-- database). They now start from the batch and the blocks table, and look the conversation's kind
+-- up only for a sender who blocks or is blocked.
 DROP FUNCTION parley_send(uuid[], uuid[], uuid[], text[], bigint[], bigint[], boolean[], jsonb[], timestamptz);
 
 CREATE FUNCTION parley_send(
@@ -36,14 +45,14 @@ BEGIN
     SELECT i.ord FROM input i
     JOIN blocks bl ON bl.blocker_id = i.sender
     JOIN members o ON o.conversation_id = i.cid AND o.user_id = bl.blocked_id
-    JOIN conversations c ON c.id = i.cid AND c.kind = 'direct'
+    WHERE (SELECT c.kind FROM conversations c WHERE c.id = i.cid) = 'direct'
   ), withheld AS (
     -- The other person of this one-to-one chat blocked the sender: the message is written (its
     -- sender sees it sent) but never reaches them: hidden for them, and not in the audience.
     SELECT DISTINCT i.cid, bl.blocker_id FROM input i
     JOIN blocks bl ON bl.blocked_id = i.sender
     JOIN members o ON o.conversation_id = i.cid AND o.user_id = bl.blocker_id
-    JOIN conversations c ON c.id = i.cid AND c.kind = 'direct'
+    WHERE (SELECT c.kind FROM conversations c WHERE c.id = i.cid) = 'direct'
   ), eligible AS (
     SELECT i.* FROM input i
     WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.ord = i.ord)
@@ -85,7 +94,7 @@ BEGIN
     SELECT o.* FROM own o JOIN members m0 ON m0.conversation_id = o.conversation_id AND m0.user_id = o.user_id
     WHERE m0.read_seq < o.head
   ), marks AS (
-    -- For "Message info".
+    -- For "Message info"; and the statement after this one finds the batch's reads by them.
     INSERT INTO receipt_marks (conversation_id, user_id, delivered_seq, read_seq, at)
     SELECT r.conversation_id, r.user_id, r.delivered_seq, r.read_seq, p_at FROM reads r
   )
@@ -108,19 +117,21 @@ BEGIN
     AND NOT EXISTS (SELECT 1 FROM withheld w WHERE w.cid = mb.conversation_id AND w.blocker_id = mb.user_id)
   GROUP BY mb.conversation_id
   UNION ALL
-  -- One row per send that read someone else's messages: where its sender now stands, and the
-  -- conversation's "by all" watermarks over its current members after this batch (every sender's
-  -- move in it counted) and before, as an ack's receipt.updated carries them (server/receipts).
+  -- One row per sender whose sends read someone else's messages: where they now stand.
   SELECT NULL, 'read', NULL, NULL, NULL, NULL, r.conversation_id, NULL, NULL,
-    jsonb_build_object('userId', r.user_id, 'deliveredSeq', r.delivered_seq, 'readSeq', r.read_seq,
-      'allDeliveredSeq', a.all_delivered, 'allReadSeq', a.all_read,
-      'allMoved', a.all_delivered > a.was_delivered OR a.all_read > a.was_read)
-  FROM reads r
+    jsonb_build_object('userId', r.user_id, 'deliveredSeq', r.delivered_seq, 'readSeq', r.read_seq)
+  FROM reads r;
+  -- The "by all" watermarks of the conversations those sends read in, over their current members, as
+  -- the heads compute them: read after the statement above, whose updates this one sees (in it,
+  -- they would have to be matched against every member row: a join the planner makes quadratic).
+  -- Marks of the same millisecond from other batches may add conversations: the caller skips those.
+  RETURN QUERY
+  SELECT NULL::int, 'aggregate'::text, NULL::bigint, NULL::bigint, NULL::timestamptz, NULL::text, r.conversation_id, NULL::uuid[], NULL::uuid[],
+    jsonb_build_object('allDeliveredSeq', a.all_delivered, 'allReadSeq', a.all_read)
+  FROM (SELECT DISTINCT rm.conversation_id FROM receipt_marks rm WHERE rm.at = p_at::timestamptz(3)) r
   CROSS JOIN LATERAL (
-    SELECT min(COALESCE(o.delivered_seq, x.delivered_seq)) AS all_delivered, min(COALESCE(o.read_seq, x.read_seq)) AS all_read,
-      min(x.delivered_seq) AS was_delivered, min(x.read_seq) AS was_read
-    FROM members x LEFT JOIN own o ON o.conversation_id = x.conversation_id AND o.user_id = x.user_id
-    WHERE x.conversation_id = r.conversation_id AND x.left_seq IS NULL
+    SELECT min(x.delivered_seq) AS all_delivered, min(x.read_seq) AS all_read
+    FROM members x WHERE x.conversation_id = r.conversation_id AND x.left_seq IS NULL
   ) a;
 END
 $$;
