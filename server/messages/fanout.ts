@@ -74,5 +74,4 @@ function deliver(messages: Message[], recipientsOf: (message: Message) => UserId
   if (toPush.length > 0) push.messages(toPush);
 }
 
-
 export const fanout = new Fanout();
