@@ -233,7 +233,8 @@ async function runSeries(target: Target, userCount: number): Promise<SeriesResul
     console.log(
       `  ${target} C=${userCount} R=${rate}/s ${durationS}s: ${mark} p50 ${result.latencyMs.p50.toFixed(1)} p99 ${result.latencyMs.p99.toFixed(1)} ms, ` +
         `ack p99 ${result.ackMs.p99.toFixed(1)} ms, achieved ${result.achievedPerS.toFixed(0)}/s, lost ${result.lost}, refused ${JSON.stringify(result.refused)}, ` +
-        `${result.coreMsPerMessage.toFixed(3)} core-ms/msg (db ${result.databaseMsPerMessage.toFixed(3)}), core ${(result.coreBusy * 100).toFixed(0)} %`,
+        `${result.coreMsPerMessage.toFixed(3)} core-ms/msg (db ${result.databaseMsPerMessage.toFixed(3)}), core ${(result.coreBusy * 100).toFixed(0)} %` +
+        (result.spikes.length > 0 ? `; spikes (s: ms) ${result.spikes.map(([at, ms]) => `${at}: ${ms}`).join(', ')}` : ''),
     );
     await pause(2_000); // the server settles between steps
     return result;

@@ -37,8 +37,19 @@ export interface StepResult {
   databaseMsPerMessage: number;
   /** Of the pinned core, busy share over the measured window. */
   coreBusy: number;
+  /**
+   * The worst stretches of the measured window: each 100 ms of send times whose slowest delivery
+   * took over SPIKE_MS, as [seconds into the window, that delivery's ms], at most MAX_SPIKES, in
+   * time order. Spikes at a steady period point at a timer (that is how the healer's heads storm
+   * showed: one every 10 s); scattered ones at the machine.
+   */
+  spikes: [atS: number, worstMs: number][];
   passed: boolean;
 }
+
+const SPIKE_BUCKET_MS = 100;
+const SPIKE_MS = 100;
+const MAX_SPIKES = 12;
 
 /** A client id that carries the message's index (a UUID of version 4 with the index in its last group). */
 function clientIdOf(prefix: string, index: number): string {
@@ -133,6 +144,16 @@ export async function runStep(ctx: StepContext, rate: number, durationS: number)
     }
   }
   const windowS = (endedAt - warmEnd) / 1000;
+  const worst = new Map<number, number>();
+  for (let i = first; i < first + total; i++) {
+    const [at, took] = [ctx.sentAt[i], ctx.deliveredAt[i] - ctx.sentAt[i]];
+    if (at < warmEnd || ctx.deliveredAt[i] === 0 || took <= SPIKE_MS) continue;
+    const bucket = Math.floor((at - warmEnd) / SPIKE_BUCKET_MS);
+    worst.set(bucket, Math.max(worst.get(bucket) ?? 0, took));
+  }
+  // The worst buckets, then back in time order.
+  const spikes = [...worst].sort((a, b) => b[1] - a[1]).slice(0, MAX_SPIKES).sort((a, b) => a[0] - b[0])
+    .map(([bucket, ms]): [number, number] => [(bucket * SPIKE_BUCKET_MS) / 1000, Math.round(ms)]);
   const refusedCount = Object.values(refused).reduce((a, b) => a + b, 0);
   latencies.sort((a, b) => a - b);
   acks.sort((a, b) => a - b);
@@ -152,6 +173,7 @@ export async function runStep(ctx: StepContext, rate: number, durationS: number)
     coreMsPerMessage: (busyMs(cpuAtEnd) - busyMs(cpuAtWarm)) / inWindow,
     databaseMsPerMessage: (cpuAtEnd.database - cpuAtWarm.database) / inWindow,
     coreBusy: (busyMs(cpuAtEnd) - busyMs(cpuAtWarm)) / (windowS * 1000),
+    spikes,
     passed: lost === 0 && refusedCount === 0 && p99 < ctx.p99LimitMs && achievedPerS >= 0.97 * rate,
   };
 }
