@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { toQuote } from '../../lib/message-changes.ts';
 import type { MediaSummary, SharedLocation } from '../../lib/media.ts';
 import type { ReceiptWatermarks } from '../../lib/events.ts';
-import type { ConversationId, Message, Quote, ReceiptState, SystemEvent, UserId } from '../../lib/schemas.ts';
+import type { ConversationId, Message, Quote, SystemEvent, UserId } from '../../lib/schemas.ts';
 import { getPool } from '../db/client.ts';
 import type { Prisma } from '../db/generated/client.ts';
 import { AppError, notAMember } from '../errors.ts';
@@ -167,7 +167,7 @@ export interface WrittenSends {
 
 interface SendRow {
   ord: number;
-  status: 'created' | 'existing' | 'conflict' | 'forbidden' | 'blocked' | 'audience' | 'read' | 'aggregate';
+  status: 'created' | 'existing' | 'conflict' | 'forbidden' | 'blocked' | 'audience' | 'read';
   id: string | null;
   seq: string | null;
   created_at: Date | null;
@@ -175,11 +175,9 @@ interface SendRow {
   cid: string | null;
   recipients: string[] | null;
   push_to: string[] | null;
-  /** 'read': where a sender stands (SenderWatermarks); 'aggregate': a conversation's "by all" ones (Aggregates). */
-  receipt: SenderWatermarks | Aggregates | null;
+  /** 'read': where a sender stands, with the conversation's aggregates. */
+  receipt: (ReceiptWatermarks & { userId: UserId }) | null;
 }
-type SenderWatermarks = Pick<ReceiptState, 'userId' | 'deliveredSeq' | 'readSeq'>;
-type Aggregates = Pick<ReceiptState, 'allDeliveredSeq' | 'allReadSeq'>;
 
 // One prepared call for a whole batch (prisma/migrations/20261202000000_send_batch, replies and
 // forwards since 20261204010000_replies_and_forwards): 10 round trips and ~7 ms of CPU per message through Prisma's query
@@ -280,19 +278,14 @@ export async function writeSends(sends: Send[], ids: Snowflake, now: () => Date 
       })
     : { rows: [] as SendRow[] };
   const audiences = new Map<ConversationId, Audience>();
-  const reads: { cid: ConversationId; sender: SenderWatermarks }[] = [];
-  const aggregates = new Map<ConversationId, Aggregates>();
+  const reads: SendRow[] = [];
   for (const row of rows) {
     if (row.status === 'audience') {
       audiences.set(row.cid!, { recipients: row.recipients!, pushTo: row.push_to ?? [], reads: new Map() });
       continue;
     }
     if (row.status === 'read') {
-      reads.push({ cid: row.cid!, sender: row.receipt as SenderWatermarks });
-      continue;
-    }
-    if (row.status === 'aggregate') {
-      aggregates.set(row.cid!, row.receipt as Aggregates);
+      reads.push(row);
       continue;
     }
     const i = written[row.ord - 1];
@@ -320,9 +313,9 @@ export async function writeSends(sends: Send[], ids: Snowflake, now: () => Date 
     }
   }
   // A read comes only with new messages in its conversation, so with an audience.
-  for (const { cid, sender: { userId, ...own } } of reads) {
-    const all = aggregates.get(cid);
-    if (all) audiences.get(cid)?.reads.set(userId, { ...own, ...all });
+  for (const { cid, receipt } of reads) {
+    const { userId, ...watermarks } = receipt!;
+    audiences.get(cid!)?.reads.set(userId, watermarks);
   }
   // A send given twice in the batch gets its first copy's outcome.
   return { outcomes: slot.map((i, k) => (k === i ? outcomes[i] : duplicateOf(outcomes[i]))), audiences };

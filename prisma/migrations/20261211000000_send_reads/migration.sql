@@ -2,9 +2,9 @@
 --
 -- A send that reads someone else's messages is a receipt, as an ack is: it moves the sender's
 -- watermarks and may move the conversation's "by all" ones (the other person's ticks turn blue
--- when you reply). The function now returns one row per such sender ('read': where they stand) and
--- one per conversation they read in ('aggregate': its "by all" watermarks after the batch), so the
--- send path can tell them with the messages' events. Before, nothing told anyone: the healing sweep
+-- when you reply). The function now returns one row per such sender ('read': where they stand, and
+-- the conversation's "by all" watermarks after the batch), so the send path can tell it with the
+-- messages' events. Before, nothing told anyone: the healing sweep
 -- (server/sync/healer.ts) found every sender's subscriptions behind and sent them fresh heads, every
 -- ten seconds for every active user (bench/capacity.ts: all 1,000 subscriptions re-read their
 -- heads each time, and the sends queued behind those reads missed p99 100 ms).
@@ -89,14 +89,13 @@ BEGIN
     ) s
     WHERE mb.conversation_id = s.cid AND mb.user_id = s.sender AND mb.read_seq < s.target
     RETURNING mb.conversation_id, mb.user_id, mb.delivered_seq, mb.read_seq, s.head
-  ), reads AS (
-    -- The sends that read someone else's messages: receipts (passing one's own is none).
-    SELECT o.* FROM own o JOIN members m0 ON m0.conversation_id = o.conversation_id AND m0.user_id = o.user_id
-    WHERE m0.read_seq < o.head
   ), marks AS (
-    -- For "Message info"; and the statement after this one finds the batch's reads by them.
+    -- When the send read someone else's messages (passing one's own is no receipt): for "Message
+    -- info", and the statement after this one returns these receipts.
     INSERT INTO receipt_marks (conversation_id, user_id, delivered_seq, read_seq, at)
-    SELECT r.conversation_id, r.user_id, r.delivered_seq, r.read_seq, p_at FROM reads r
+    SELECT o.conversation_id, o.user_id, o.delivered_seq, o.read_seq, p_at
+    FROM own o JOIN members m0 ON m0.conversation_id = o.conversation_id AND m0.user_id = o.user_id
+    WHERE m0.read_seq < o.head
   )
   SELECT n.ord, 'created'::text, n.id, n.seq, NULL::timestamptz, NULL::text, NULL::uuid, NULL::uuid[], NULL::uuid[], NULL::jsonb FROM numbered n
   UNION ALL
@@ -115,23 +114,21 @@ BEGIN
   FROM members mb
   WHERE mb.conversation_id IN (SELECT DISTINCT n.cid FROM numbered n) AND mb.left_seq IS NULL
     AND NOT EXISTS (SELECT 1 FROM withheld w WHERE w.cid = mb.conversation_id AND w.blocker_id = mb.user_id)
-  GROUP BY mb.conversation_id
-  UNION ALL
-  -- One row per sender whose sends read someone else's messages: where they now stand.
-  SELECT NULL, 'read', NULL, NULL, NULL, NULL, r.conversation_id, NULL, NULL,
-    jsonb_build_object('userId', r.user_id, 'deliveredSeq', r.delivered_seq, 'readSeq', r.read_seq)
-  FROM reads r;
-  -- The "by all" watermarks of the conversations those sends read in, over their current members, as
-  -- the heads compute them: read after the statement above, whose updates this one sees (in it,
-  -- they would have to be matched against every member row: a join the planner makes quadratic).
-  -- Marks of the same millisecond from other batches may add conversations: the caller skips those.
+  GROUP BY mb.conversation_id;
+  -- One row per sender whose sends read someone else's messages (the marks this transaction wrote):
+  -- where they now stand, and the "by all" watermarks of the conversation over its current members,
+  -- as the heads compute them. A statement of its own, so that it sees the updates above (inside
+  -- that one they would have to be matched against every member row: a join the planner makes
+  -- quadratic).
   RETURN QUERY
-  SELECT NULL::int, 'aggregate'::text, NULL::bigint, NULL::bigint, NULL::timestamptz, NULL::text, r.conversation_id, NULL::uuid[], NULL::uuid[],
-    jsonb_build_object('allDeliveredSeq', a.all_delivered, 'allReadSeq', a.all_read)
-  FROM (SELECT DISTINCT rm.conversation_id FROM receipt_marks rm WHERE rm.at = p_at::timestamptz(3)) r
+  SELECT NULL::int, 'read'::text, NULL::bigint, NULL::bigint, NULL::timestamptz, NULL::text, rm.conversation_id, NULL::uuid[], NULL::uuid[],
+    jsonb_build_object('userId', rm.user_id, 'deliveredSeq', rm.delivered_seq, 'readSeq', rm.read_seq,
+      'allDeliveredSeq', a.all_delivered, 'allReadSeq', a.all_read)
+  FROM receipt_marks rm
   CROSS JOIN LATERAL (
     SELECT min(x.delivered_seq) AS all_delivered, min(x.read_seq) AS all_read
-    FROM members x WHERE x.conversation_id = r.conversation_id AND x.left_seq IS NULL
-  ) a;
+    FROM members x WHERE x.conversation_id = rm.conversation_id AND x.left_seq IS NULL
+  ) a
+  WHERE rm.at = p_at::timestamptz(3) AND rm.xmin = pg_current_xact_id()::xid;
 END
 $$;
