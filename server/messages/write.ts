@@ -278,14 +278,16 @@ export async function writeSends(sends: Send[], ids: Snowflake, now: () => Date 
       })
     : { rows: [] as SendRow[] };
   const audiences = new Map<ConversationId, Audience>();
-  const reads: SendRow[] = [];
   for (const row of rows) {
     if (row.status === 'audience') {
       audiences.set(row.cid!, { recipients: row.recipients!, pushTo: row.push_to ?? [], reads: new Map() });
       continue;
     }
     if (row.status === 'read') {
-      reads.push(row);
+      // The function's second statement, so after every audience; a read comes only with new
+      // messages in its conversation, so with an audience.
+      const { userId, ...watermarks } = row.receipt!;
+      audiences.get(row.cid!)?.reads.set(userId, watermarks);
       continue;
     }
     const i = written[row.ord - 1];
@@ -311,11 +313,6 @@ export async function writeSends(sends: Send[], ids: Snowflake, now: () => Date 
       Object.assign(message, attachmentOf(storedAttachment(media.get(i), s.location)));
       outcomes[i] = { ok: true, message, created: row.status === 'created' };
     }
-  }
-  // A read comes only with new messages in its conversation, so with an audience.
-  for (const { cid, receipt } of reads) {
-    const { userId, ...watermarks } = receipt!;
-    audiences.get(cid!)?.reads.set(userId, watermarks);
   }
   // A send given twice in the batch gets its first copy's outcome.
   return { outcomes: slot.map((i, k) => (k === i ? outcomes[i] : duplicateOf(outcomes[i]))), audiences };

@@ -49,9 +49,9 @@ function isReceiptIn(conversationId: ConversationId) {
 
 /**
  * Asserts that nothing reached the reader between what it has taken and `marker`: events arrive in
- * publish order, so anything published before the marker would come first.
+ * publish order, so anything published before the marker would come first. The marker's own event
+ * may carry the receipt of its send (it may read what came before).
  */
-/** The next event is the marker message (with whatever receipt its send carries: it may read what came before). */
 async function expectNextIsMarker(reader: EventReader, marker: Message): Promise<void> {
   const next = await reader.next();
   expect(next.type === 'message.new' && next.message).toEqual(marker);

@@ -10,13 +10,13 @@
 //   shows the client an internal error;
 // - an event lost on the way without the bus noticing (healer.ts), a message or a receipt, is made good
 //   by fresh heads within DELIVERY_HEAL_S of its commit.
-import { receiptOf, type BusEvent, type HeadsEvent, type ServerEvent } from '../../lib/events.ts';
+import { receiptOf, type BusEvent, type HeadsEvent, type ReceiptWatermarks, type ServerEvent } from '../../lib/events.ts';
 import type { ConversationHead, ConversationId, ReceiptState, UserId } from '../../lib/schemas.ts';
 import { listHeads } from '../conversations/service.ts';
 import { logger } from '../logger.ts';
 import { metrics } from '../metrics.ts';
 import { channels, getBus, type Bus } from '../realtime/index.ts';
-import { watch, type Standing } from './healer.ts';
+import { watch } from './healer.ts';
 import { InOrder } from './in-order.ts';
 import { backoffMs } from '../../lib/backoff.ts';
 
@@ -56,7 +56,7 @@ export function openLiveEvents(userId: UserId, deliver: Deliver, { bus = getBus(
   };
 
   // The receipt watermarks each conversation's events and heads told the client (the healer compares).
-  const receipts = new Map<ConversationId, Omit<Standing, 'lastSeq'>>();
+  const receipts = new Map<ConversationId, ReceiptWatermarks>();
   const tell = (r: ReceiptState) => {
     const told = receipts.get(r.conversationId) ?? { deliveredSeq: 0, readSeq: 0, allDeliveredSeq: 0, allReadSeq: 0 };
     const own = r.userId === userId;
