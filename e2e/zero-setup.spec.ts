@@ -40,6 +40,9 @@ test('with no DATABASE_URL the server starts embedded PostgreSQL, migrates and s
     expect(server.output).toContain('starting embedded PostgreSQL');
     expect(server.output).toContain('20261125000000_init');
     await loginPageWorks(page, port);
+    // SIGTERM (Ctrl-C) drains, stops the embedded PostgreSQL and exits cleanly, not at the deadline.
+    expect(await server.stop(), server.lastLines()).toBe(0);
+    expect(server.logLines().map((l) => l.msg)).toContain('stopped');
   } finally {
     await server.stop();
     removeDataDir(dataDir);

@@ -188,8 +188,10 @@ async function run(files: ClusterFiles, port: number, log: Logger): Promise<Chil
 
 async function stopServer(server: ChildProcess): Promise<void> {
   if (server.exitCode !== null || server.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+  // The "stopped" error logger goes first: removed after this listener, it took this one with it
+  // and every stop waited for the shutdown deadline.
   server.removeAllListeners('exit');
+  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
   server.kill('SIGINT'); // fast shutdown: ends sessions, checkpoints
   const timer = setTimeout(() => server.kill('SIGKILL'), STOP_TIMEOUT_MS);
   await exited;
