@@ -1,7 +1,9 @@
 // Emoji as people see them: a flag, a family, a skin tone or a keycap counts as one.
+import { lazily } from './lazily.ts';
+
 const EMOJI_PARTS = /^(?:\p{Extended_Pictographic}|\p{Emoji_Component})+$/u;
 const EMOJI_BASE = /\p{Extended_Pictographic}|\p{Regional_Indicator}{2}|\u20E3/u;
-const graphemes = typeof Intl !== 'undefined' && 'Segmenter' in Intl ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : null;
+const graphemes = lazily(() => (typeof Intl !== 'undefined' && 'Segmenter' in Intl ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : null));
 
 /**
  * How many emoji `text` is, when it is nothing but emoji (whitespace between them aside), counting no
@@ -11,7 +13,7 @@ export function emojiCount(text: string, max: number): number {
   const compact = text.replace(/\s+/g, '');
   if (!compact || !EMOJI_PARTS.test(compact)) return 0;
   let count = 0;
-  for (const { segment } of graphemes?.segment(compact) ?? [{ segment: compact }]) {
+  for (const { segment } of graphemes()?.segment(compact) ?? [{ segment: compact }]) {
     if (!EMOJI_BASE.test(segment)) return 0;
     if (++count > max) break;
   }

@@ -1,5 +1,6 @@
 // How people show up in a conversation: a stable name colour per member, and system messages in words.
 import type { MemberSummary, SystemEvent } from '@/lib/schemas.ts';
+import { lazily } from '../../lib/lazily.ts';
 
 // Readable on both the light and the dark incoming bubble.
 const NAME_COLOURS = [
@@ -38,7 +39,7 @@ export function namesFrom(members: MemberSummary[] | undefined, meId: string): N
   return (userId) => (userId === meId ? 'You' : byId.get(userId));
 }
 
-const list = new Intl.ListFormat('en', { style: 'long', type: 'conjunction' });
+const list = lazily(() => new Intl.ListFormat('en', { style: 'long', type: 'conjunction' }));
 
 /**
  * A system message in words, from its event, with "you" for the caller. Falls back to the text the
@@ -63,7 +64,7 @@ export function describeSystemEvent(event: SystemEvent | null, fallback: string,
       return event.removed ? `${actor} removed the group photo` : `${actor} changed the group photo`;
     case 'members.added': {
       const names = event.userIds.map(object);
-      return names.every(Boolean) ? `${actor} added ${list.format(names as string[])}` : fallback;
+      return names.every(Boolean) ? `${actor} added ${list().format(names as string[])}` : fallback;
     }
     case 'member.removed': {
       const name = object(event.userId);
