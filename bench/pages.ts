@@ -77,13 +77,16 @@ async function scriptsOf(context: BrowserContext, url: string) {
 }
 
 /**
- * The page's main thread over LOADS loads at CPU_SLOWDOWN, until the network is idle and `ready` shows:
+ * The page's main thread over LOADS first visits (a new browser context each: no service worker, no
+ * cache; the user's cookies only) at CPU_SLOWDOWN, until the network is idle and `ready` shows:
  * medians of the busy time (CPU profile samples, idle left out) and of the blocking time (long tasks).
  */
-async function mainThread(context: BrowserContext, url: string, ready: string) {
+async function mainThread(signedIn: BrowserContext, url: string, ready: string) {
   const busy: number[] = [];
   const blocking: number[] = [];
+  const { cookies } = await signedIn.storageState();
   for (let i = 0; i < LOADS; i++) {
+    const context = await signedIn.browser()!.newContext({ storageState: { cookies, origins: [] } });
     const page = await context.newPage();
     await page.addInitScript(() => {
       const tasks: number[] = ((window as unknown as { longTasks: number[] }).longTasks = []);
@@ -97,7 +100,7 @@ async function mainThread(context: BrowserContext, url: string, ready: string) {
     await page.getByText(ready).first().waitFor();
     const tasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
     const { profile } = await cdp.send('Profiler.stop');
-    await page.close();
+    await context.close();
     const idle = new Set(profile.nodes.filter((n) => ['(idle)', '(program)'].includes(n.callFrame.functionName)).map((n) => n.id));
     const deltas = profile.timeDeltas ?? [];
     const busyUs = (profile.samples ?? []).reduce((sum, id, k) => sum + (idle.has(id) ? 0 : (deltas[k + 1] ?? 0)), 0);
