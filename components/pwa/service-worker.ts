@@ -10,9 +10,20 @@ function workerSupported(): boolean {
   return typeof navigator !== 'undefined' && 'serviceWorker' in navigator;
 }
 
+/** Resolves once the page has loaded and the main thread is idle (at most 3 s after the load). */
+function pageSettled(): Promise<void> {
+  return new Promise((resolve) => {
+    const idle = () => (typeof requestIdleCallback === 'function' ? requestIdleCallback(() => resolve(), { timeout: 3_000 }) : setTimeout(resolve, 0));
+    if (document.readyState === 'complete') idle();
+    else window.addEventListener('load', idle, { once: true });
+  });
+}
+
 /**
  * Registers the worker, on every page: the sign-in page too, so the app can be installed from there
- * (the worker caches only public assets until someone signs in). Resolves once it is active.
+ * (the worker caches only public assets until someone signs in). Resolves once it is active. It
+ * waits for the page to load and go idle: installing fetches and caches every asset again, which
+ * would compete with the page's own start (its scripts, its first API calls).
  */
 export async function registerServiceWorker(): Promise<ServiceWorkerRegistration | null> {
   if (!workerSupported()) return null;
@@ -22,6 +33,7 @@ export async function registerServiceWorker(): Promise<ServiceWorkerRegistration
     return null;
   }
   try {
+    await pageSettled();
     await navigator.serviceWorker.register('/sw.js', { scope: '/', updateViaCache: 'none' });
     const ready = await navigator.serviceWorker.ready;
     // What this page loaded before the worker controlled it: the worker keeps the public assets,
