@@ -3,7 +3,7 @@
 // For each page also its main thread at Lighthouse's 4x CPU slowdown, measured in the page itself
 // over BENCH_PAGE_LOADS loads (default 5), from navigation until the network is idle and the page
 // shows its content: script time per load and blocking time (each long task past 50 ms), medians.
-// Lighthouse simulates its blocking time from one load, and on this machine it swings 200-900 ms
+// Lighthouse simulates its blocking time from one load, and on this machine it swings 190-950 ms
 // between runs of the same code; these move with the code.
 //
 //   npm run bench:pages
